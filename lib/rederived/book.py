@@ -1,0 +1,234 @@
+"""The book's notebooks: find the paired chapters, check their pairing, execute them.
+
+A *chapter* is a MyST-markdown notebook ``chapters/<part>/<name>.md`` whose front matter pairs it
+with ``<name>.ipynb`` through jupytext (``formats: ipynb,md:myst``). The ``.md`` is the source that
+authors edit; the ``.ipynb`` holds the executed outputs that nbval verifies and the book renders.
+A chapter may declare its claims in ``<name>.claims.toml`` beside it (see :mod:`rederived.claims`).
+
+Run ``python -m rederived.book --help`` for the command line (``execute``, ``check``, ``ledger``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import platform
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rederived.claims import Ledger, audit, stored_results
+
+__all__ = [
+    "Chapter",
+    "book_root",
+    "execute",
+    "find_chapters",
+    "pair_differences",
+]
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A paired chapter of the book, located by its ``.md`` source."""
+
+    md: Path
+    root: Path
+
+    @property
+    def ipynb(self) -> Path:
+        """The paired notebook with the executed outputs."""
+        return self.md.with_suffix(".ipynb")
+
+    @property
+    def claims_file(self) -> Path | None:
+        """The claims declaration beside the chapter, if there is one."""
+        path = self.md.with_name(self.md.stem + ".claims.toml")
+        return path if path.is_file() else None
+
+    @property
+    def docname(self) -> str:
+        """The Sphinx document name: the path below the book root, without suffix."""
+        return self.md.relative_to(self.root).with_suffix("").as_posix()
+
+    def ledger(self) -> Ledger | None:
+        """The chapter's declared claims (None when it declares none)."""
+        return None if self.claims_file is None else Ledger.load(self.claims_file)
+
+    def ledger_problems(self) -> list[str]:
+        """Disagreements between the declared claims and the stored outputs (see ``audit``)."""
+        ledger = self.ledger()
+        if not self.ipynb.is_file():
+            return [f"{self.ipynb} does not exist: run `make execute`"]
+        records = stored_results(self.ipynb)
+        if ledger is None:
+            if records:
+                return [f"{self.docname} checks claims but has no {self.md.stem}.claims.toml"]
+            return []
+        return audit(ledger, records)
+
+
+def book_root(start: str | Path | None = None) -> Path:
+    """The book's root: the nearest folder at or above ``start`` holding ``_toc.yml``."""
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "_toc.yml").is_file():
+            return folder
+    raise FileNotFoundError(f"no _toc.yml at or above {here}: not inside the book")
+
+
+def _front_matter(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("---\n"):
+        return ""
+    end = text.find("\n---", 4)
+    return text[4:end] if end > 0 else ""
+
+
+def is_paired(md: Path) -> bool:
+    """Whether a markdown file is a jupytext notebook paired with an ``.ipynb``."""
+    import yaml
+
+    meta = yaml.safe_load(_front_matter(md) or "{}") or {}
+    formats = str((meta.get("jupytext") or {}).get("formats", ""))
+    return "ipynb" in formats.split(",") and "kernelspec" in meta
+
+
+def find_chapters(root: str | Path | None = None) -> list[Chapter]:
+    """Every paired chapter under ``<root>/chapters``, sorted by path."""
+    root = book_root(root)
+    return [
+        Chapter(md=md, root=root)
+        for md in sorted((root / "chapters").rglob("*.md"))
+        if ".ipynb_checkpoints" not in md.parts and is_paired(md)
+    ]
+
+
+def _cells(nb) -> list[tuple[str, str]]:
+    return [(c.cell_type, c.source.strip()) for c in nb.cells]
+
+
+def pair_differences(chapter: Chapter) -> list[str]:
+    """How the ``.ipynb`` differs in source from its ``.md`` (empty when they are in sync)."""
+    import jupytext
+    import nbformat
+
+    if not chapter.ipynb.is_file():
+        return [f"{chapter.ipynb.name} is missing: run `make execute`"]
+    md_cells = _cells(jupytext.read(chapter.md))
+    nb_cells = _cells(nbformat.read(chapter.ipynb, as_version=4))
+    problems = []
+    if len(md_cells) != len(nb_cells):
+        problems.append(f"{len(md_cells)} cells in the .md but {len(nb_cells)} in the .ipynb")
+    for i, (a, b) in enumerate(zip(md_cells, nb_cells, strict=False)):
+        if a != b:
+            first = (a[1] or "<empty>").splitlines()[0][:60]
+            problems.append(f"cell {i} differs ({a[0]} cell starting {first!r})")
+            break
+    return problems
+
+
+def execute(chapter: Chapter, *, timeout: int = 600, kernel_name: str = "python3") -> float:
+    """Execute a chapter's ``.md`` from a fresh kernel and write outputs into its ``.ipynb``.
+
+    The notebook runs in the chapter's folder. The run time and the versions it ran with are
+    stored in the notebook metadata under ``rederived``, for the execution-status page.
+
+    Returns
+    -------
+    float
+        The wall time of the execution in seconds.
+    """
+    import jupytext
+    import numpy
+    from nbclient import NotebookClient
+
+    nb = jupytext.read(chapter.md)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name=kernel_name,
+        resources={"metadata": {"path": str(chapter.md.parent)}},
+        record_timing=False,
+    )
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    nb.metadata["rederived"] = {
+        "executed": _dt.date.today().isoformat(),
+        "execution_seconds": round(seconds, 1),
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+    }
+    jupytext.write(nb, chapter.ipynb, fmt="ipynb")
+    return seconds
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def _select(chapters: list[Chapter], paths: list[str]) -> list[Chapter]:
+    if not paths:
+        return chapters
+    wanted = {Path(p).resolve().with_suffix("") for p in paths}
+    chosen = [c for c in chapters if c.md.resolve().with_suffix("") in wanted]
+    unknown = wanted - {c.md.resolve().with_suffix("") for c in chosen}
+    if unknown:
+        raise SystemExit(f"not paired chapters: {', '.join(sorted(map(str, unknown)))}")
+    return chosen
+
+
+def _cmd_execute(args: argparse.Namespace) -> int:
+    chapters = _select(find_chapters(), args.paths)
+    todo = [c for c in chapters if args.all or args.paths or pair_differences(c)]
+    if not todo:
+        print("every chapter's .ipynb is in sync with its .md; nothing to execute (--all forces)")
+    for chapter in todo:
+        print(f"executing {chapter.docname} ...", flush=True)
+        seconds = execute(chapter, timeout=args.timeout)
+        problems = chapter.ledger_problems()
+        print(f"  {seconds:.1f} s" + "".join(f"\n  ledger: {p}" for p in problems))
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    failures = 0
+    for chapter in find_chapters():
+        for problem in pair_differences(chapter) + chapter.ledger_problems():
+            print(f"{chapter.docname}: {problem}")
+            failures += 1
+    print("pairs and ledger consistent" if not failures else f"{failures} problem(s)")
+    return 1 if failures else 0
+
+
+def _cmd_ledger(args: argparse.Namespace) -> int:
+    for chapter in find_chapters():
+        ledger = chapter.ledger()
+        if ledger is None:
+            continue
+        stored = {r["id"]: r for r in stored_results(chapter.ipynb)} if chapter.ipynb.is_file() else {}
+        for cid, claim in ledger.claims.items():
+            rec = stored.get(cid, {"measured": "-", "verdict": "not checked"})
+            print(f"{chapter.docname:40s} {cid:28s} {rec['measured']:>14s}  {rec['verdict']}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m rederived.book", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("execute", help="execute chapters whose .ipynb is out of sync (or those named)")
+    p.add_argument("paths", nargs="*", help="chapter .md or .ipynb files (default: the stale ones)")
+    p.add_argument("--all", action="store_true", help="execute every chapter")
+    p.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
+    p.set_defaults(func=_cmd_execute)
+    p = sub.add_parser("check", help="check pairing and ledger consistency of every chapter")
+    p.set_defaults(func=_cmd_check)
+    p = sub.add_parser("ledger", help="print every claim with its stored measurement and verdict")
+    p.set_defaults(func=_cmd_ledger)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

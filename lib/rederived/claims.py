@@ -1,0 +1,580 @@
+"""The claims ledger: declare a paper's claims, check them in a notebook, audit the record.
+
+A chapter declares the claims it tests in a TOML file beside it (``<chapter>.claims.toml``)::
+
+    [[claim]]
+    id = "pi-dirichlet"                  # lower-case words joined by '-', unique in the chapter
+    paper = "hardy-wright-2008"          # key in chapters/references.bib
+    statement = "Every convergent p/q of π satisfies |π − p/q| < 1/q²."
+    paper_value = "q²|π − p/q| < 1"      # the paper's number or relation, as the paper gives it
+    measure = "max of q²|π − p/q| over the first 40 convergents"
+    reproduced = "< 1"                   # condition on the measured value for 'reproduced'
+    partly = "< 2"                       # optional condition for 'partly'
+    expect = "reproduced"                # the verdict the chapter expects
+
+The notebook loads the declaration and checks each claim against a value it computes::
+
+    ledger = Ledger.load("pi.claims.toml")
+    ledger.check("pi-dirichlet", worst, fmt=".4f")
+
+:meth:`Ledger.check` derives the verdict from the conditions (``reproduced`` first, then
+``partly``, otherwise ``not-reproduced``), displays a compact result and raises
+:class:`VerdictMismatch` when the verdict is not the declared one, so that a regression makes the
+notebook, and hence nbval, fail. Each displayed result carries a machine-readable copy under the
+MIME type :data:`MIME_TYPE`; the ledger page and the tests read those from the stored notebook
+outputs, which nbval has verified against a fresh execution (:func:`stored_results`,
+:func:`audit`).
+
+Conditions are short strings: ``< x``, ``<= x``, ``> x``, ``>= x``, ``== v`` (a number,
+``true``/``false`` or a quoted string), ``in [a, b]`` (inclusive), ``~ v +- t`` (absolute) and
+``~ v +- p%`` (relative to ``|v|``). ``≤``, ``≥``, ``≈`` and ``±`` may replace their ASCII forms.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import numbers
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "MIME_TYPE",
+    "VERDICTS",
+    "Claim",
+    "ClaimError",
+    "ClaimResult",
+    "Condition",
+    "Ledger",
+    "VerdictMismatch",
+    "audit",
+    "stored_results",
+]
+
+VERDICTS = ("reproduced", "partly", "not-reproduced")
+MIME_TYPE = "application/vnd.rederived.claim+json"
+
+_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_REQUIRED_KEYS = ("id", "paper", "statement", "paper_value", "measure", "reproduced", "expect")
+_OPTIONAL_KEYS = ("partly",)
+_SYMBOLS = {"≤": "<=", "≥": ">=", "≈": "~", "±": "+-"}
+_VERDICT_MARK = {"reproduced": "✔", "partly": "◐", "not-reproduced": "✘"}
+
+Scalar = bool | int | float | str
+
+
+class ClaimError(ValueError):
+    """A declaration or a check that the ledger cannot accept."""
+
+
+class VerdictMismatch(ClaimError):
+    """A check whose verdict differs from the declared (expected) verdict."""
+
+
+# --------------------------------------------------------------------------- conditions
+
+
+def _parse_value(text: str, where: str) -> Scalar:
+    text = text.strip()
+    if text in ("true", "false"):
+        return text == "true"
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1]
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        value = float(text)
+    except ValueError:
+        raise ClaimError(f"{where}: cannot read {text!r} as a number, true/false or a string") from None
+    if not math.isfinite(value):
+        raise ClaimError(f"{where}: the value {text!r} must be finite")
+    return value
+
+
+def _format_number(value: Scalar) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A condition on a measured scalar, parsed from the ledger's condition syntax.
+
+    Parameters
+    ----------
+    op : str
+        One of ``'<'``, ``'<='``, ``'>'``, ``'>='``, ``'=='``, ``'in'``, ``'~abs'``, ``'~rel'``.
+    operands : tuple
+        One value for comparisons, ``(low, high)`` for ``in``, ``(centre, tolerance)`` for
+        ``~abs`` and ``(centre, percent)`` for ``~rel``.
+    """
+
+    op: str
+    operands: tuple[Scalar, ...]
+
+    @classmethod
+    def parse(cls, text: str, where: str = "condition") -> Condition:
+        """Read a condition such as ``'< 1e-12'``, ``'in [0.9, 1.1]'`` or ``'~ 20 +- 10%'``."""
+        if not isinstance(text, str):
+            raise ClaimError(f"{where}: expected a condition string, got {type(text).__name__}")
+        src = text.strip()
+        for symbol, ascii_form in _SYMBOLS.items():
+            src = src.replace(symbol, ascii_form)
+        if m := re.fullmatch(r"(<=|>=|==|<|>)\s*(.+)", src):
+            value = _parse_value(m.group(2), where)
+            if m.group(1) != "==" and not _is_number(value):
+                raise ClaimError(f"{where}: {m.group(1)!r} needs a number, got {m.group(2)!r}")
+            return cls(m.group(1), (value,))
+        if m := re.fullmatch(r"in\s*\[\s*([^,\]]+),\s*([^\]]+)\]", src):
+            low, high = (_parse_value(g, where) for g in m.groups())
+            if not (_is_number(low) and _is_number(high)) or low > high:
+                raise ClaimError(f"{where}: 'in [a, b]' needs numbers with a <= b, got {text!r}")
+            return cls("in", (low, high))
+        if m := re.fullmatch(r"~\s*([^+]+?)\s*\+-\s*([^%]+?)\s*(%?)", src):
+            centre, tol = (_parse_value(g, where) for g in m.groups()[:2])
+            if not (_is_number(centre) and _is_number(tol)) or tol < 0:
+                raise ClaimError(f"{where}: '~ v +- t' needs numbers with t >= 0, got {text!r}")
+            return cls("~rel" if m.group(3) else "~abs", (centre, tol))
+        raise ClaimError(
+            f"{where}: cannot read condition {text!r}; expected '< x', '<= x', '> x', '>= x', "
+            "'== v', 'in [a, b]', '~ v +- t' or '~ v +- p%'"
+        )
+
+    def holds(self, measured: Scalar) -> bool:
+        """Whether ``measured`` satisfies the condition."""
+        if self.op == "==":
+            (value,) = self.operands
+            if isinstance(value, bool) or isinstance(measured, bool):
+                return type(value) is type(measured) and value == measured
+            return value == measured
+        if not _is_number(measured):
+            raise ClaimError(f"condition '{self}' needs a numeric measurement, got {measured!r}")
+        if self.op in ("<", "<=", ">", ">="):
+            (bound,) = self.operands
+            return {
+                "<": measured < bound,
+                "<=": measured <= bound,
+                ">": measured > bound,
+                ">=": measured >= bound,
+            }[self.op]
+        if self.op == "in":
+            low, high = self.operands
+            return low <= measured <= high
+        centre, tol = self.operands
+        if self.op == "~rel":
+            tol = abs(centre) * tol / 100.0
+        return abs(measured - centre) <= tol
+
+    def __str__(self) -> str:
+        if self.op == "in":
+            low, high = self.operands
+            return f"in [{_format_number(low)}, {_format_number(high)}]"
+        if self.op in ("~abs", "~rel"):
+            centre, tol = self.operands
+            suffix = "%" if self.op == "~rel" else ""
+            return f"≈ {_format_number(centre)} ± {_format_number(tol)}{suffix}"
+        symbol = {"<=": "≤", ">=": "≥"}.get(self.op, self.op)
+        return f"{symbol} {_format_number(self.operands[0])}"
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+# --------------------------------------------------------------------------- claims
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One declared claim of a paper, with the rule that turns a measurement into a verdict."""
+
+    id: str
+    paper: str
+    statement: str
+    paper_value: str
+    measure: str
+    reproduced: Condition
+    partly: Condition | None
+    expect: str
+
+    @classmethod
+    def from_mapping(cls, entry: Mapping[str, Any], where: str = "claim") -> Claim:
+        """Build a claim from one ``[[claim]]`` table, validating every field."""
+        if not isinstance(entry, Mapping):
+            raise ClaimError(f"{where}: expected a table, got {type(entry).__name__}")
+        missing = [k for k in _REQUIRED_KEYS if k not in entry]
+        if missing:
+            raise ClaimError(f"{where}: missing key(s) {', '.join(missing)}")
+        unknown = sorted(set(entry) - set(_REQUIRED_KEYS) - set(_OPTIONAL_KEYS))
+        if unknown:
+            raise ClaimError(f"{where}: unknown key(s) {', '.join(unknown)}")
+        for key in (*_REQUIRED_KEYS, *_OPTIONAL_KEYS):
+            if key in entry and not isinstance(entry[key], str):
+                raise ClaimError(f"{where}: key {key!r} must be a string")
+            if key in entry and not entry[key].strip():
+                raise ClaimError(f"{where}: key {key!r} must not be empty")
+        claim_id = entry["id"]
+        where = f"{where} {claim_id!r}"
+        if not _ID_PATTERN.match(claim_id):
+            raise ClaimError(f"{where}: id must be lower-case words joined by '-'")
+        if entry["expect"] not in VERDICTS:
+            raise ClaimError(f"{where}: expect must be one of {', '.join(VERDICTS)}")
+        partly = entry.get("partly")
+        if entry["expect"] == "partly" and partly is None:
+            raise ClaimError(f"{where}: expect = 'partly' needs a 'partly' condition")
+        return cls(
+            id=claim_id,
+            paper=entry["paper"],
+            statement=entry["statement"].strip(),
+            paper_value=entry["paper_value"].strip(),
+            measure=entry["measure"].strip(),
+            reproduced=Condition.parse(entry["reproduced"], f"{where}, reproduced"),
+            partly=None if partly is None else Condition.parse(partly, f"{where}, partly"),
+            expect=entry["expect"],
+        )
+
+    def verdict(self, measured: Scalar) -> str:
+        """The verdict the declared conditions give for ``measured``."""
+        if self.reproduced.holds(measured):
+            return "reproduced"
+        if self.partly is not None and self.partly.holds(measured):
+            return "partly"
+        return "not-reproduced"
+
+    @property
+    def rule(self) -> str:
+        """The verdict rule in words, e.g. ``'reproduced if < 1; partly if < 2'``."""
+        text = f"reproduced if {self.reproduced}"
+        if self.partly is not None:
+            text += f"; partly if {self.partly}"
+        return text
+
+
+def _as_scalar(measured: object) -> Scalar:
+    """Accept Python and NumPy scalars (and 0-d / size-1 arrays); reject everything else."""
+    if hasattr(measured, "item") and getattr(measured, "size", 1) == 1:
+        measured = measured.item()  # NumPy scalar or size-1 array
+    if isinstance(measured, bool | str):
+        return measured
+    if isinstance(measured, numbers.Integral):
+        return int(measured)
+    if isinstance(measured, numbers.Real):
+        value = float(measured)
+        if math.isnan(value):
+            raise ValueError("measured is NaN: the computation behind this claim failed")
+        return value
+    raise TypeError(
+        "measured must be a real scalar, a bool or a string, "
+        f"got {type(measured).__name__}"
+    )
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """The outcome of one check: the claim, the measured value and the verdict."""
+
+    claim: Claim
+    measured: Scalar
+    measured_text: str
+    verdict: str
+    note: str = ""
+    recorded: bool = True
+
+    def payload(self) -> dict[str, str]:
+        """The machine-readable record stored in the notebook (strings only, so it is stable)."""
+        return {
+            "id": self.claim.id,
+            "measured": self.measured_text,
+            "verdict": self.verdict,
+            "expect": self.claim.expect,
+            "note": self.note,
+        }
+
+    def __str__(self) -> str:
+        line = (
+            f"{_VERDICT_MARK[self.verdict]} [{self.verdict}] {self.claim.id}: "
+            f"measured {self.measured_text} ({self.claim.rule}); paper: {self.claim.paper_value}"
+        )
+        return line + (f"\n  note: {self.note}" if self.note else "")
+
+    def _repr_html_(self) -> str:
+        c = self.claim
+        esc = html.escape
+        note = f"<br><em>{esc(self.note)}</em>" if self.note else ""
+        return (
+            f'<div class="rederived-claim rederived-{self.verdict}" id="claim-{c.id}">'
+            f'<span class="rederived-verdict">{_VERDICT_MARK[self.verdict]} {self.verdict}</span> '
+            f"<code>{esc(c.id)}</code>: {esc(c.statement)}<br>"
+            f"<b>paper:</b> {esc(c.paper_value)} &nbsp; <b>measured:</b> {esc(self.measured_text)}"
+            f" <small>({esc(c.measure)}; {esc(c.rule)})</small>{note}</div>"
+        )
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        bundle: dict[str, Any] = {"text/plain": str(self), "text/html": self._repr_html_()}
+        if self.recorded:
+            bundle[MIME_TYPE] = self.payload()
+        return bundle
+
+
+# --------------------------------------------------------------------------- the ledger
+
+
+def _display(obj: Any) -> None:
+    """Display rich output inside IPython; print the text form elsewhere."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # plain Python without IPython
+        print(obj)
+        return
+    if get_ipython() is None:
+        print(obj)
+    else:
+        display(obj)
+
+
+class Ledger:
+    """The claims of one chapter and the results of checking them in this run.
+
+    Parameters
+    ----------
+    claims : iterable of Claim
+        The declared claims; ids must be unique.
+    source : str, optional
+        Where the declaration came from, for error messages.
+    recorded : bool, optional
+        Whether displayed results carry the machine-readable record that the book's ledger
+        collects. True for a chapter's declaration file (:meth:`load`); False for a scratch
+        ledger written inline, e.g. to illustrate the machinery.
+    """
+
+    def __init__(
+        self, claims: Iterable[Claim], source: str = "<claims>", *, recorded: bool = False
+    ) -> None:
+        self.source = source
+        self.recorded = recorded
+        self.claims: dict[str, Claim] = {}
+        self.results: dict[str, ClaimResult] = {}
+        for claim in claims:
+            if claim.id in self.claims:
+                raise ClaimError(f"{source}: claim id {claim.id!r} is declared twice")
+            self.claims[claim.id] = claim
+        if not self.claims:
+            raise ClaimError(f"{source}: declares no claims")
+
+    def __repr__(self) -> str:
+        return f"Ledger({self.source!r}, {len(self.claims)} claims, {len(self.results)} checked)"
+
+    @classmethod
+    def from_toml(cls, text: str, source: str = "<claims>", *, recorded: bool = False) -> Ledger:
+        """Read a declaration from TOML text with one ``[[claim]]`` table per claim."""
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ClaimError(f"{source}: not valid TOML: {exc}") from None
+        unknown = sorted(set(data) - {"claim"})
+        if unknown:
+            raise ClaimError(f"{source}: unknown top-level key(s) {', '.join(unknown)}")
+        entries = data.get("claim", [])
+        if not isinstance(entries, list):
+            raise ClaimError(f"{source}: 'claim' must be an array of tables ([[claim]])")
+        return cls(
+            (Claim.from_mapping(e, f"{source}, claim {i + 1}") for i, e in enumerate(entries)),
+            source,
+            recorded=recorded,
+        )
+
+    @classmethod
+    def load(cls, path: str | Path) -> Ledger:
+        """Read a ``*.claims.toml`` declaration file."""
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"claims declaration {path} does not exist")
+        return cls.from_toml(path.read_text(encoding="utf-8"), path.name, recorded=True)
+
+    def evaluate(self, claim_id: str, measured: object, *, fmt: str | None = None,
+                 note: str = "") -> ClaimResult:
+        """Turn a measurement into a :class:`ClaimResult` without displaying or raising.
+
+        Parameters
+        ----------
+        claim_id : str
+            A declared claim id.
+        measured : real scalar, bool or str
+            The value this run measured; NumPy scalars are accepted, NaN is an error.
+        fmt : str, optional
+            Format spec for the displayed value (default ``'.6g'`` for floats).
+        note : str, optional
+            One sentence shown under the result.
+        """
+        if claim_id not in self.claims:
+            raise ClaimError(
+                f"{self.source}: claim {claim_id!r} is not declared "
+                f"(declared: {', '.join(self.claims)})"
+            )
+        claim = self.claims[claim_id]
+        value = _as_scalar(measured)
+        if fmt is None:
+            fmt = ".6g" if isinstance(value, float) else ""
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        else:
+            try:
+                text = format(value, fmt)
+            except (ValueError, TypeError) as exc:
+                raise ValueError(f"fmt {fmt!r} cannot format measured {value!r}: {exc}") from None
+        return ClaimResult(claim, value, text, claim.verdict(value), note, self.recorded)
+
+    def check(self, claim_id: str, measured: object, *, fmt: str | None = None,
+              note: str = "") -> None:
+        """Check a claim: evaluate, record, display, and raise if the verdict is unexpected.
+
+        Same parameters as :meth:`evaluate`. Raises :class:`VerdictMismatch` after displaying the
+        result when the verdict differs from the declared ``expect``.
+        """
+        result = self.evaluate(claim_id, measured, fmt=fmt, note=note)
+        self.results[claim_id] = result
+        _display(result)
+        if result.verdict != result.claim.expect:
+            raise VerdictMismatch(
+                f"claim {claim_id!r}: measured {result.measured_text} gives verdict "
+                f"{result.verdict!r}, but the chapter declares {result.claim.expect!r} "
+                f"({result.claim.rule})"
+            )
+
+    def declaration(self) -> _DeclarationTable:
+        """A displayable table of the declared claims (id, statement, paper's value, rule)."""
+        return _DeclarationTable(list(self.claims.values()))
+
+    def unchecked(self) -> list[str]:
+        """Ids of declared claims that have not been checked in this run."""
+        return [cid for cid in self.claims if cid not in self.results]
+
+    def summary(self) -> None:
+        """Display the chapter's summary table; raise if a declared claim was never checked."""
+        _display(_SummaryTable([self.results[c] for c in self.claims if c in self.results]))
+        missing = self.unchecked()
+        if missing:
+            raise ClaimError(f"{self.source}: claims declared but never checked: {', '.join(missing)}")
+
+
+@dataclass(frozen=True, repr=False)
+class _SummaryTable:
+    rows: list[ClaimResult]
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def __str__(self) -> str:
+        width = max((len(r.claim.id) for r in self.rows), default=5)
+        lines = [f"{'claim':<{width}}  {'paper':<24}  {'measured':<14}  verdict"]
+        for r in self.rows:
+            lines.append(
+                f"{r.claim.id:<{width}}  {r.claim.paper_value[:24]:<24}  "
+                f"{r.measured_text:<14}  {r.verdict}"
+            )
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        body = "".join(
+            f'<tr class="rederived-{r.verdict}"><td><a href="#claim-{r.claim.id}"><code>'
+            f"{esc(r.claim.id)}</code></a></td><td>{esc(r.claim.statement)}</td>"
+            f"<td>{esc(r.claim.paper_value)}</td><td>{esc(r.measured_text)}</td>"
+            f"<td>{_VERDICT_MARK[r.verdict]} {r.verdict}</td></tr>"
+            for r in self.rows
+        )
+        return (
+            '<table class="rederived-summary"><thead><tr><th>claim</th><th>statement</th>'
+            "<th>paper</th><th>measured</th><th>verdict</th></tr></thead>"
+            f"<tbody>{body}</tbody></table>"
+        )
+
+
+@dataclass(frozen=True, repr=False)
+class _DeclarationTable:
+    claims: list[Claim]
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def __str__(self) -> str:
+        return "\n".join(
+            f"{i}. [{c.id}] {c.statement} (paper: {c.paper_value}; measured: {c.measure}; "
+            f"{c.rule}; expected: {c.expect})"
+            for i, c in enumerate(self.claims, 1)
+        )
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        items = "".join(
+            f"<li><code>{esc(c.id)}</code> {esc(c.statement)}<br><b>paper:</b> "
+            f"{esc(c.paper_value)} ({esc(c.paper)}) &nbsp; <b>measured:</b> {esc(c.measure)} "
+            f"&nbsp; <b>rule:</b> {esc(c.rule)} &nbsp; <b>expected:</b> {esc(c.expect)}</li>"
+            for c in self.claims
+        )
+        return f'<ol class="rederived-declaration">{items}</ol>'
+
+
+# --------------------------------------------------------------------------- stored record
+
+
+def stored_results(notebook: str | Path | Mapping[str, Any]) -> list[dict[str, str]]:
+    """The claim records in a notebook's stored outputs, in cell order.
+
+    Parameters
+    ----------
+    notebook : path or mapping
+        An ``.ipynb`` path, or the notebook's JSON already loaded.
+    """
+    if isinstance(notebook, str | Path):
+        notebook = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    records = []
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if MIME_TYPE in data:
+                record = data[MIME_TYPE]
+                if isinstance(record, str):  # some writers store JSON MIME data as text
+                    record = json.loads(record)
+                records.append(dict(record))
+    return records
+
+
+def audit(ledger: Ledger, records: Iterable[Mapping[str, str]]) -> list[str]:
+    """Every way a notebook's stored record disagrees with its declaration (empty: consistent).
+
+    Reports claims declared but never checked, checks of undeclared claims, claims checked more
+    than once, and verdicts that differ from the declared ones.
+    """
+    problems = []
+    seen: dict[str, int] = {}
+    for record in records:
+        cid = record.get("id", "?")
+        seen[cid] = seen.get(cid, 0) + 1
+        if cid not in ledger.claims:
+            problems.append(f"claim {cid!r} is checked but not declared in {ledger.source}")
+            continue
+        expect = ledger.claims[cid].expect
+        if record.get("verdict") != expect:
+            problems.append(
+                f"claim {cid!r}: stored verdict {record.get('verdict')!r} differs from the "
+                f"declared {expect!r}"
+            )
+    problems += [f"claim {cid!r} is checked {n} times" for cid, n in seen.items() if n > 1]
+    problems += [
+        f"claim {cid!r} is declared in {ledger.source} but never checked"
+        for cid in ledger.claims
+        if cid not in seen
+    ]
+    return problems
