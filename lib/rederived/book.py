@@ -207,8 +207,10 @@ def _cmd_ledger(args: argparse.Namespace) -> int:
         ledger = chapter.ledger()
         if ledger is None:
             continue
-        stored = {r["id"]: r for r in stored_results(chapter.ipynb)} if chapter.ipynb.is_file() else {}
-        for cid, claim in ledger.claims.items():
+        stored = (
+            {r["id"]: r for r in stored_results(chapter.ipynb)} if chapter.ipynb.is_file() else {}
+        )
+        for cid in ledger.claims:
             rec = stored.get(cid, {"measured": "-", "verdict": "not checked"})
             print(f"{chapter.docname:40s} {cid:28s} {rec['measured']:>14s}  {rec['verdict']}")
     return 0
@@ -217,7 +219,9 @@ def _cmd_ledger(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rederived.book", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("execute", help="execute chapters whose .ipynb is out of sync (or those named)")
+    p = sub.add_parser(
+        "execute", help="execute chapters whose .ipynb is out of sync (or those named)"
+    )
     p.add_argument("paths", nargs="*", help="chapter .md or .ipynb files (default: the stale ones)")
     p.add_argument("--all", action="store_true", help="execute every chapter")
     p.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")

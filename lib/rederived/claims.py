@@ -92,7 +92,9 @@ def _parse_value(text: str, where: str) -> Scalar:
     try:
         value = float(text)
     except ValueError:
-        raise ClaimError(f"{where}: cannot read {text!r} as a number, true/false or a string") from None
+        raise ClaimError(
+            f"{where}: cannot read {text!r} as a number, true/false or a string"
+        ) from None
     if not math.isfinite(value):
         raise ClaimError(f"{where}: the value {text!r} must be finite")
     return value
@@ -274,8 +276,7 @@ def _as_scalar(measured: object) -> Scalar:
             raise ValueError("measured is NaN: the computation behind this claim failed")
         return value
     raise TypeError(
-        "measured must be a real scalar, a bool or a string, "
-        f"got {type(measured).__name__}"
+        f"measured must be a real scalar, a bool or a string, got {type(measured).__name__}"
     )
 
 
@@ -402,8 +403,9 @@ class Ledger:
             raise FileNotFoundError(f"claims declaration {path} does not exist")
         return cls.from_toml(path.read_text(encoding="utf-8"), path.name, recorded=True)
 
-    def evaluate(self, claim_id: str, measured: object, *, fmt: str | None = None,
-                 note: str = "") -> ClaimResult:
+    def evaluate(
+        self, claim_id: str, measured: object, *, fmt: str | None = None, note: str = ""
+    ) -> ClaimResult:
         """Turn a measurement into a :class:`ClaimResult` without displaying or raising.
 
         Parameters
@@ -435,8 +437,9 @@ class Ledger:
                 raise ValueError(f"fmt {fmt!r} cannot format measured {value!r}: {exc}") from None
         return ClaimResult(claim, value, text, claim.verdict(value), note, self.recorded)
 
-    def check(self, claim_id: str, measured: object, *, fmt: str | None = None,
-              note: str = "") -> None:
+    def check(
+        self, claim_id: str, measured: object, *, fmt: str | None = None, note: str = ""
+    ) -> None:
         """Check a claim: evaluate, record, display, and raise if the verdict is unexpected.
 
         Same parameters as :meth:`evaluate`. Raises :class:`VerdictMismatch` after displaying the
@@ -465,7 +468,9 @@ class Ledger:
         _display(_SummaryTable([self.results[c] for c in self.claims if c in self.results]))
         missing = self.unchecked()
         if missing:
-            raise ClaimError(f"{self.source}: claims declared but never checked: {', '.join(missing)}")
+            raise ClaimError(
+                f"{self.source}: claims declared but never checked: {', '.join(missing)}"
+            )
 
 
 @dataclass(frozen=True, repr=False)

@@ -111,7 +111,8 @@ def convergents(terms: list[int]) -> tuple[list[int], list[int]]:
     Returns
     -------
     p, q : list of int
-        Exact ``p_k`` and ``q_k`` (``q_k > 0``, ``gcd(p_k, q_k) = 1``) for ``k = 0 .. len(terms)-1``.
+        Exact ``p_k`` and ``q_k`` (``q_k > 0``, ``gcd(p_k, q_k) = 1``),
+        for ``k = 0 .. len(terms) - 1``.
     """
     terms = list(terms)
     if not terms:

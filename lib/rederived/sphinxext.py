@@ -92,11 +92,17 @@ class ClaimsLedger(_GeneratedTable):
         for chapter in self.chapters():
             ledger = chapter.ledger()
             for problem in chapter.ledger_problems():
-                logger.warning(f"ledger: {chapter.docname}: {problem}", location=self.get_location())
+                logger.warning(
+                    f"ledger: {chapter.docname}: {problem}", location=self.get_location()
+                )
             if ledger is None:
                 continue
             n_chapters += 1
-            stored = {r["id"]: r for r in stored_results(chapter.ipynb)} if chapter.ipynb.is_file() else {}
+            stored = (
+                {r["id"]: r for r in stored_results(chapter.ipynb)}
+                if chapter.ipynb.is_file()
+                else {}
+            )
             for cid, claim in ledger.claims.items():
                 record = stored.get(cid)
                 if record is None:
@@ -117,7 +123,8 @@ class ClaimsLedger(_GeneratedTable):
             f"**{len(rows)} claims from {n_chapters} chapter(s)**: "
             f"{tally['reproduced']} reproduced, {tally['partly']} partly, "
             f"{tally['not-reproduced']} not reproduced"
-            + ("" if total == len(rows) else f", {len(rows) - total} not checked") + ".",
+            + ("" if total == len(rows) else f", {len(rows) - total} not checked")
+            + ".",
             "",
             "| Chapter | Claim | Source | Paper's value | Measured | Verdict |",
             "|---|---|---|---|---|---|",
@@ -177,7 +184,9 @@ class ClaimRecordRenderer:
 def _configure(app: Sphinx, config) -> None:
     chapters = _chapters(str(app.srcdir))
     # Render every chapter once: from its .ipynb (stored, nbval-verified outputs), not its .md.
-    config.exclude_patterns.extend(c.md.relative_to(app.srcdir).as_posix() for c in chapters.values())
+    config.exclude_patterns.extend(
+        c.md.relative_to(app.srcdir).as_posix() for c in chapters.values()
+    )
     # MathJax from the book's own _static folder, so pages typeset without network.
     spec = importlib.util.find_spec("sphinx-mathjax-offline")
     if spec is None or spec.origin is None:

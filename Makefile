@@ -1,0 +1,87 @@
+# Rederived: build, test and edit the book. Every target bootstraps .venv from requirements.txt.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PORT   ?= 8000
+JOBS   ?= 2
+
+# Sphinx warnings are errors; --keep-going shows every warning before failing.
+JB_FLAGS := --warningiserror --nitpick --keep-going
+# nbval in strict mode (outputs compared), one kernel per notebook, both cores.
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+         --nbval-cell-timeout 300
+
+.PHONY: help venv book test unit nbval browser lint format execute check ledger serve lab lock clean
+
+help:
+	@echo "make book     build the HTML book into _build/html (warnings are errors)"
+	@echo "make test     the whole suite: lint, unit tests, pair/ledger checks, nbval, browser check"
+	@echo "make execute  re-execute chapters whose .md changed (ALL=1: every chapter; CHAPTERS=...)"
+	@echo "make serve    preview the built book on http://127.0.0.1:$(PORT)"
+	@echo "make lab      JupyterLab with jupytext: the .md chapters open as notebooks"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(VENV)/bin/jupyter-book build . $(JB_FLAGS)
+
+# One pytest run, so the closing line counts every test: unit tests, pair and ledger checks,
+# every notebook under nbval, and the browser check of the book built just before.
+test: $(STAMP) lint book
+	$(PY) -m pytest tests chapters $(NBVAL) -n $(JOBS) --dist loadscope --durations 10
+
+unit: $(STAMP)
+	$(PY) -m pytest tests -m "not browser" -n $(JOBS)
+
+nbval: $(STAMP)
+	$(PY) -m pytest chapters $(NBVAL) -n $(JOBS) --dist loadscope
+
+browser: $(STAMP) book
+	$(PY) -m pytest tests/test_browser.py
+
+lint: $(STAMP)
+	$(PY) -m ruff check lib tests
+	$(PY) -m ruff format --check lib tests
+
+format: $(STAMP)
+	$(PY) -m ruff format lib tests
+	$(PY) -m ruff check --fix lib tests
+
+execute: $(STAMP)
+	$(PY) -m rederived.book execute $(if $(ALL),--all) $(CHAPTERS)
+
+check: $(STAMP)
+	$(PY) -m rederived.book check
+
+ledger: $(STAMP)
+	$(PY) -m rederived.book ledger
+
+serve: book
+	@echo "serving _build/html on http://127.0.0.1:$(PORT) (Ctrl-C stops)"
+	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+# Open .md files as notebooks by default (jupytext's viewer) in this environment's JupyterLab.
+lab: $(STAMP)
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' \
+	  > $(VENV)/share/jupyter/lab/settings/overrides.json
+	$(VENV)/bin/jupyter lab
+
+# Re-resolve requirements.in into exact pins in a scratch environment.
+lock:
+	rm -rf /tmp/rederived-lock && $(PYTHON) -m venv /tmp/rederived-lock
+	/tmp/rederived-lock/bin/pip install --quiet -r requirements.in
+	{ echo "# Exact versions of everything the book installs (Python 3.11). Direct dependencies and why:"; \
+	  echo "# requirements.in. Regenerate with: make lock"; \
+	  /tmp/rederived-lock/bin/pip freeze --exclude-editable; \
+	  echo "# the book's own package, editable"; echo "-e ."; } > requirements.txt
+
+clean:
+	rm -rf _build .pytest_cache .ruff_cache
