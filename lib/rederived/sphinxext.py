@@ -84,51 +84,53 @@ class _GeneratedTable(SphinxDirective):
 
 
 class ClaimsLedger(_GeneratedTable):
-    """``{claims-ledger}``: one row per declared claim of every chapter."""
+    """``{claims-ledger}``: every declared claim of every chapter, a table per chapter."""
 
     def run(self) -> list[nodes.Node]:
-        rows, tally = [], {v: 0 for v in _MARK}
-        n_chapters = 0
+        tables, tally = [], dict.fromkeys(_MARK, 0)
+        n_claims = n_chapters = 0
         for chapter in self.chapters():
-            ledger = chapter.ledger()
             for problem in chapter.ledger_problems():
                 logger.warning(
                     f"ledger: {chapter.docname}: {problem}", location=self.get_location()
                 )
+            ledger = chapter.ledger()
             if ledger is None:
                 continue
             n_chapters += 1
-            stored = (
-                {r["id"]: r for r in stored_results(chapter.ipynb)}
-                if chapter.ipynb.is_file()
-                else {}
-            )
+            stored = {r["id"]: r for r in stored_results(chapter.ipynb)}
+            tables += [
+                "",
+                f"**{{doc}}`{_escape(_title(chapter))} </{chapter.docname}>`**",
+                "",
+                "| Claim | Source | Source's value | Measured | Verdict |",
+                "|---|---|---|---|---|",
+            ]
             for cid, claim in ledger.claims.items():
+                n_claims += 1
                 record = stored.get(cid)
-                if record is None:
+                if record is None:  # already reported by ledger_problems
                     measured, verdict = "—", "not checked"
                 else:
                     link = self.link(chapter, f"claim-{cid}")
                     measured = f'<a href="{link}">{_escape(record["measured"])}</a>'
-                    verdict = f"{_MARK[record['verdict']]} {record['verdict']}"
+                    verdict = (
+                        f'<span class="rederived-verdict rederived-{record["verdict"]}">'
+                        f"{_MARK[record['verdict']]} {record['verdict']}</span>"
+                    )
                     tally[record["verdict"]] += 1
-                rows.append(
-                    f"| {{doc}}`{_escape(_title(chapter))} </{chapter.docname}>` "
-                    f"| `{cid}`: {_escape(claim.statement)} "
-                    f"| {{cite:t}}`{claim.paper}` | {_escape(claim.paper_value)} "
-                    f"| {measured} | {verdict} |"
+                tables.append(
+                    f"| `{cid}`: {_escape(claim.statement)} | {{cite:t}}`{claim.paper}` "
+                    f"| {_escape(claim.paper_value)} | {measured} | {verdict} |"
                 )
-        total = sum(tally.values())
+        unchecked = n_claims - sum(tally.values())
         lines = [
-            f"**{len(rows)} claims from {n_chapters} chapter(s)**: "
+            f"**{n_claims} claims from {n_chapters} chapter(s)**: "
             f"{tally['reproduced']} reproduced, {tally['partly']} partly, "
             f"{tally['not-reproduced']} not reproduced"
-            + ("" if total == len(rows) else f", {len(rows) - total} not checked")
+            + (f", {unchecked} not checked" if unchecked else "")
             + ".",
-            "",
-            "| Chapter | Claim | Source | Paper's value | Measured | Verdict |",
-            "|---|---|---|---|---|---|",
-            *rows,
+            *tables,
         ]
         return self.render(lines)
 
