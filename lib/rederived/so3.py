@@ -1,0 +1,209 @@
+"""Real spherical harmonics, their rotation matrices and exact quadrature on the sphere.
+
+Conventions (used throughout the book). The complex harmonics ``Y_l^m`` carry the Condon–Shortley
+phase. The real harmonics are
+
+    Y_{l,m} = sqrt(2) (-1)^m Re Y_l^m     (m > 0)
+    Y_{l,0} = Y_l^0
+    Y_{l,m} = sqrt(2) (-1)^m Im Y_l^|m|   (m < 0),
+
+orthonormal on the unit sphere, stored at index ``l*l + l + m``. The two phases cancel, so
+
+    Y_{l,m}(θ, φ) = P̄_l^|m|(cos θ) · t_m(φ),   t_0 = 1, t_m = √2 cos(mφ), t_{-m} = √2 sin(mφ),
+
+where P̄_l^m is the associated Legendre function *without* the Condon–Shortley phase, normalised
+so that 2π ∫ P̄² dz = 1. Degree 1 is (Y_{1,-1}, Y_{1,0}, Y_{1,1}) = √(3/4π) (y, z, x)/r.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from numbers import Integral
+
+import numpy as np
+
+__all__ = ["real_sph_harm", "sh_index", "sphere_quadrature", "wigner_D_real"]
+
+
+def _check_degree(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0, got {value}")
+    return int(value)
+
+
+def sh_index(lmax: int) -> tuple[np.ndarray, np.ndarray]:
+    """Degree ``l`` and order ``m`` of every position ``l*l + l + m`` up to ``lmax``.
+
+    Returns
+    -------
+    l, m : ndarray of int, shape ((lmax+1)**2,)
+    """
+    lmax = _check_degree(lmax, "lmax")
+    l = np.repeat(np.arange(lmax + 1), 2 * np.arange(lmax + 1) + 1)  # noqa: E741
+    m = np.arange((lmax + 1) ** 2) - l * l - l
+    return l, m
+
+
+def legendre_table(lmax: int, z: np.ndarray, s: np.ndarray | None = None) -> np.ndarray:
+    """Normalised associated Legendre functions P̄_l^m at ``z = cos θ``, all l, m ≤ lmax.
+
+    Parameters
+    ----------
+    lmax : int
+        Largest degree.
+    z : ndarray, shape (N,)
+        cos θ.
+    s : ndarray, shape (N,), optional
+        sin θ, default ``sqrt(1 - z**2)``. Pass it signed to extend P̄_l^m(cos θ) to θ in
+        [0, 2π) as the trigonometric polynomial it is (used by the 2D Fourier method).
+
+    Returns
+    -------
+    ndarray, shape (N, lmax+1, lmax+1)
+        ``P[:, l, m]`` for ``0 <= m <= l``; zero above the diagonal. Standard three-term
+        recurrences in l for fixed m, seeded by the diagonal, all stable for l ≤ a few hundred.
+    """
+    z = np.asarray(z, dtype=float)
+    s = np.sqrt(np.clip(1.0 - z * z, 0.0, None)) if s is None else np.asarray(s, dtype=float)
+    P = np.zeros((z.shape[0], lmax + 1, lmax + 1))
+    P[:, 0, 0] = 1.0 / np.sqrt(4.0 * np.pi)
+    for m in range(1, lmax + 1):  # diagonal: P̄_m^m = sqrt((2m+1)/(2m)) s P̄_{m-1}^{m-1}
+        P[:, m, m] = np.sqrt((2 * m + 1) / (2 * m)) * s * P[:, m - 1, m - 1]
+    for m in range(lmax):  # first off-diagonal: P̄_{m+1}^m = sqrt(2m+3) z P̄_m^m
+        P[:, m + 1, m] = np.sqrt(2 * m + 3) * z * P[:, m, m]
+    for m in range(lmax + 1):
+        for l in range(m + 2, lmax + 1):  # noqa: E741
+            a = np.sqrt((4 * l * l - 1) / (l * l - m * m))
+            b = np.sqrt(((l - 1) ** 2 - m * m) / (4 * (l - 1) ** 2 - 1))
+            P[:, l, m] = a * (z * P[:, l - 1, m] - b * P[:, l - 2, m])
+    return P
+
+
+def _as_points(xyz: object, name: str = "xyz") -> np.ndarray:
+    xyz = np.asarray(xyz)
+    if not np.issubdtype(xyz.dtype, np.number) or np.iscomplexobj(xyz):
+        raise TypeError(f"{name} must be a real numeric array, got dtype {xyz.dtype}")
+    if xyz.ndim != 2 or xyz.shape[1] != 3:
+        raise ValueError(f"{name} must have shape (N, 3), got {xyz.shape}")
+    xyz = xyz.astype(float)
+    if not np.all(np.isfinite(xyz)):
+        raise ValueError(f"{name} must be finite")
+    return xyz
+
+
+def real_sph_harm(lmax: int, xyz: object) -> np.ndarray:
+    """Real spherical harmonics of all degrees up to ``lmax`` at the directions of ``xyz``.
+
+    Parameters
+    ----------
+    lmax : int
+        Largest degree, ``lmax >= 0``.
+    xyz : array_like, shape (N, 3)
+        Points; only their directions matter. A zero vector has no direction and is an error.
+
+    Returns
+    -------
+    ndarray, shape (N, (lmax+1)**2), float64
+        ``Y[:, l*l + l + m]``: the orthonormal real harmonics of the module docstring.
+    """
+    lmax = _check_degree(lmax, "lmax")
+    xyz = _as_points(xyz)
+    r = np.linalg.norm(xyz, axis=1)
+    if np.any(r == 0):
+        raise ValueError(f"xyz has {int(np.sum(r == 0))} zero vector(s): no direction")
+    x, y, z = (xyz / r[:, None]).T
+    rho = np.hypot(x, y)
+    P = legendre_table(lmax, z, rho)
+    # cos(mφ), sin(mφ) from (x + iy)^m / rho^m, well defined (and unused: P̄ = 0) at the poles
+    phase = np.where(rho > 0, (x + 1j * y) / np.where(rho > 0, rho, 1.0), 1.0)
+    powers = phase[:, None] ** np.arange(lmax + 1)
+    out = np.empty((xyz.shape[0], (lmax + 1) ** 2))
+    l, m = sh_index(lmax)  # noqa: E741
+    am = np.abs(m)
+    trig = np.where(m > 0, np.sqrt(2) * powers[:, am].real, np.sqrt(2) * powers[:, am].imag)
+    trig[:, m == 0] = 1.0
+    out[:] = P[:, l, am] * trig
+    return out
+
+
+@lru_cache(maxsize=32)
+def _quadrature(degree: int) -> tuple[np.ndarray, np.ndarray]:
+    n_theta = degree // 2 + 1
+    n_phi = degree + 1
+    z, wz = np.polynomial.legendre.leggauss(n_theta)
+    phi = 2 * np.pi * np.arange(n_phi) / n_phi
+    s = np.sqrt(1 - z * z)
+    pts = np.stack(
+        [np.outer(s, np.cos(phi)), np.outer(s, np.sin(phi)), np.outer(z, np.ones(n_phi))], axis=-1
+    ).reshape(-1, 3)
+    w = np.outer(wz, np.full(n_phi, 2 * np.pi / n_phi)).ravel()
+    pts.setflags(write=False)
+    w.setflags(write=False)
+    return pts, w
+
+
+def sphere_quadrature(degree: int) -> tuple[np.ndarray, np.ndarray]:
+    """Points and weights that integrate every polynomial of degree ≤ ``degree`` on the sphere.
+
+    Gauss–Legendre in z = cos θ (``degree//2 + 1`` nodes) times the uniform rule in φ
+    (``degree + 1`` nodes): exact because, after integrating over φ, a polynomial of degree d
+    leaves a polynomial of degree ≤ d in z.
+
+    Returns
+    -------
+    points : ndarray, shape (N, 3)
+        Unit vectors, N = (degree//2 + 1)(degree + 1).
+    weights : ndarray, shape (N,)
+        Positive, summing to 4π.
+    """
+    degree = _check_degree(degree, "degree")
+    pts, w = _quadrature(degree)
+    return pts.copy(), w.copy()
+
+
+def _as_rotation(R: object) -> np.ndarray:
+    R = np.asarray(R)
+    if not np.issubdtype(R.dtype, np.number) or np.iscomplexobj(R):
+        raise TypeError(f"R must be a real 3×3 array, got dtype {R.dtype}")
+    if R.shape != (3, 3):
+        raise ValueError(f"R must have shape (3, 3), got {R.shape}")
+    R = R.astype(float)
+    if not np.all(np.isfinite(R)):
+        raise ValueError("R must be finite")
+    err = np.max(np.abs(R @ R.T - np.eye(3)))
+    if err > 1e-9:
+        raise ValueError(f"R is not orthogonal: max |R Rᵀ − I| = {err:.2e}")
+    if np.linalg.det(R) < 0:
+        raise ValueError("R is a reflection (det R = −1), not a rotation")
+    return R
+
+
+def wigner_D_real(lmax: int, R: object) -> np.ndarray:
+    """The block-diagonal matrix by which real harmonics transform under the rotation ``R``.
+
+    ``real_sph_harm(lmax, xyz @ R.T) == real_sph_harm(lmax, xyz) @ wigner_D_real(lmax, R).T``,
+    i.e. Y(R x) = D Y(x). Each block is D^l_{mm'} = ∫ Y_{lm}(R x) Y_{lm'}(x) dΩ, evaluated with
+    a quadrature exact for degree 2·lmax, so it is exact to rounding and orthogonal.
+
+    Parameters
+    ----------
+    lmax : int
+        Largest degree.
+    R : array_like, shape (3, 3)
+        A rotation: orthogonal (to 1e-9) with determinant +1.
+
+    Returns
+    -------
+    ndarray, shape ((lmax+1)**2, (lmax+1)**2)
+    """
+    lmax = _check_degree(lmax, "lmax")
+    R = _as_rotation(R)
+    pts, w = _quadrature(2 * lmax)
+    Y = real_sph_harm(lmax, pts)
+    Y_rot = real_sph_harm(lmax, pts @ R.T)
+    D = (Y_rot * w[:, None]).T @ Y
+    l, _ = sh_index(lmax)  # noqa: E741
+    D[l[:, None] != l[None, :]] = 0.0  # blocks of different degree are exactly zero
+    return D
