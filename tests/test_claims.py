@@ -189,7 +189,7 @@ def test_summary_raises_while_a_claim_is_unchecked(capsys):
 
 def test_record_is_in_the_mime_bundle_only_when_recorded():
     bundle = make_ledger().evaluate("bound", 0.5)._repr_mimebundle_()
-    assert bundle[MIME_TYPE] == {
+    assert json.loads(bundle[MIME_TYPE]) == {
         "id": "bound",
         "measured": "0.5",
         "verdict": "reproduced",
@@ -240,8 +240,8 @@ def test_audit_reports_every_kind_of_disagreement():
     assert "'constant' is declared in test.claims.toml but never checked" in problems
 
 
-def test_stored_results_reads_files_and_text_encoded_records(tmp_path):
-    nb = notebook_with(json.dumps(record("bound", "reproduced")))
+def test_stored_results_reads_files_and_both_encodings(tmp_path):
+    nb = notebook_with(json.dumps(record("bound", "reproduced")), record("constant", "partly"))
     path = tmp_path / "chapter.ipynb"
     path.write_text(json.dumps(nb), encoding="utf-8")
-    assert stored_results(path) == [record("bound", "reproduced")]
+    assert stored_results(path) == [record("bound", "reproduced"), record("constant", "partly")]

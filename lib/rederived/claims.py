@@ -21,9 +21,9 @@ The notebook loads the declaration and checks each claim against a value it comp
 ``partly``, otherwise ``not-reproduced``), displays a compact result and raises
 :class:`VerdictMismatch` when the verdict is not the declared one, so that a regression makes the
 notebook, and hence nbval, fail. Each displayed result carries a machine-readable copy under the
-MIME type :data:`MIME_TYPE`; the ledger page and the tests read those from the stored notebook
-outputs, which nbval has verified against a fresh execution (:func:`stored_results`,
-:func:`audit`).
+MIME type :data:`MIME_TYPE` (a JSON object serialised as text); the ledger page and the tests
+read those from the stored notebook outputs, which nbval has verified against a fresh execution
+(:func:`stored_results`, :func:`audit`).
 
 Conditions are short strings: ``< x``, ``<= x``, ``> x``, ``>= x``, ``== v`` (a number,
 ``true``/``false`` or a quoted string), ``in [a, b]`` (inclusive), ``~ v +- t`` (absolute) and
@@ -323,7 +323,8 @@ class ClaimResult:
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
         bundle: dict[str, Any] = {"text/plain": str(self), "text/html": self._repr_html_()}
         if self.recorded:
-            bundle[MIME_TYPE] = self.payload()
+            # stored as JSON text, so that nbval's sanitize rules apply to it as to the text
+            bundle[MIME_TYPE] = json.dumps(self.payload(), ensure_ascii=False, sort_keys=True)
         return bundle
 
 

@@ -31,7 +31,14 @@ from scipy.fft import next_fast_len
 
 from rederived.so3 import _check_degree, legendre_table, sh_index
 
-__all__ = ["METHODS", "gaunt_coefficients", "gaunt_tensor", "tensor_product"]
+__all__ = [
+    "METHODS",
+    "gaunt_coefficients",
+    "gaunt_tensor",
+    "operation_count",
+    "tensor_product",
+    "to_fourier",
+]
 
 METHODS = ("direct", "fourier", "grid")
 
@@ -308,3 +315,57 @@ def _fourier_product(x1, x2, L1, L2, L3, dtype):
     G[L3 + mu] = np.sqrt(2) * np.pi * (F[Ls + mu] + F[Ls - mu])
     G[L3 - mu] = 1j * np.sqrt(2) * np.pi * (F[Ls + mu] - F[Ls - mu])
     return _from_mbl((G @ Q).real, L3).astype(dtype, copy=False)
+
+
+def to_fourier(x: object) -> np.ndarray:
+    """2D Fourier coefficients of spherical functions given by real-SH coefficients.
+
+    The function f(θ, φ) = Σ_i x_i Y_i, with P̄_l^m(cos θ) continued to θ in [0, 2π) as the
+    trigonometric polynomial it is, equals Σ_{u,v} F[u, v] e^{i(uθ + vφ)} with |u|, |v| ≤ L.
+
+    Parameters
+    ----------
+    x : array_like, shape (..., (L+1)**2)
+
+    Returns
+    -------
+    ndarray, shape (..., 2L+1, 2L+1), complex128
+        ``F[..., u + L, v + L]``.
+    """
+    x, L = _as_coefficients(x, "x")
+    batch = x.shape[:-1]
+    flat = x.reshape(-1, x.shape[-1]).astype(float)
+    F = _phi_fourier(_to_mbl(flat, L).astype(complex) @ _theta_fourier(L), L)  # [v, b, u]
+    return F.transpose(1, 2, 0).reshape(*batch, 2 * L + 1, 2 * L + 1)
+
+
+def _fft_cost(n: int) -> float:
+    """Real multiply–adds of a complex FFT of length n, by the usual 2.5 n log2 n model."""
+    return 2.5 * n * np.log2(max(n, 2))
+
+
+def operation_count(L1: int, L2: int, L3: int, method: str, batch: int = 1) -> float:
+    """Real multiply–adds the implementation of ``method`` performs for one call.
+
+    Counted from the shapes of the matrix products, FFTs and pointwise products that
+    :func:`tensor_product` executes (a complex multiply–add counts 4, an FFT of length n
+    2.5 n log2 n, a real FFT half of that). Table set-up, cached between calls, is not counted.
+    """
+    L1, L2, L3 = (_check_degree(v, n) for v, n in ((L1, "L1"), (L2, "L2"), (L3, "L3")))
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    n1, n2, n3 = (L1 + 1) ** 2, (L2 + 1) ** 2, (L3 + 1) ** 2
+    if method == "direct":
+        return float(batch * n1 * n2 * (1 + n3))
+    if method == "grid":
+        n_t = (L1 + L2 + L3) // 2 + 1
+        n_phi = next_fast_len(max(L1 + L2 + L3, 2 * max(L1, L2, L3)) + 1)
+        legendre = sum((2 * L + 1) * (L + 1) for L in (L1, L2, L3)) * n_t
+        ffts = 3 * n_t * _fft_cost(n_phi) / 2
+        return float(batch * (legendre + ffts + n_t * n_phi))
+    Ls = L1 + L2
+    n = next_fast_len(2 * Ls + 1)
+    to_fourier_cost = 4 * sum((2 * L + 1) * (L + 1) * (2 * L + 1) for L in (L1, L2))
+    ffts = 3 * (n * _fft_cost(n) + n * _fft_cost(n))  # three 2D FFTs, rows then columns
+    projection = 4 * (2 * L3 + 1) * (2 * Ls + 1) * (L3 + 1)
+    return float(batch * (to_fourier_cost + ffts + 4 * n * n + projection))

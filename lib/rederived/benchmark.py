@@ -1,0 +1,54 @@
+"""Timing helpers for the book's cost measurements: best-of-n wall time and log–log slopes.
+
+Speed is reported as ratios of times measured in the same run, never as absolute numbers to
+compare across machines; exponents come from least-squares slopes on log–log axes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+__all__ = ["best_time", "loglog_slope"]
+
+
+def best_time(fn: Callable[[], object], *, repeat: int = 5, number: int = 1) -> float:
+    """Smallest wall time, in seconds per call, of ``repeat`` rounds of ``number`` calls.
+
+    The minimum is the least noisy estimate of the cost of the code itself: everything else on
+    the machine can only add time. One untimed call first warms caches and lazy set-up.
+    """
+    if not callable(fn):
+        raise TypeError(f"fn must be callable, got {type(fn).__name__}")
+    for name, value in (("repeat", repeat), ("number", number)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    fn()
+    best = np.inf
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        best = min(best, (time.perf_counter() - start) / number)
+    return float(best)
+
+
+def loglog_slope(x: object, y: object) -> float:
+    """Least-squares slope of log y against log x: the exponent p of y ≈ c·x^p.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n,)
+        Positive, finite, n >= 2, with at least two distinct x.
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.ndim != 1 or x.shape != y.shape:
+        raise ValueError(f"x and y must be 1-D of equal length, got {x.shape} and {y.shape}")
+    if x.size < 2 or np.unique(x).size < 2:
+        raise ValueError("x needs at least two distinct values")
+    for name, v in (("x", x), ("y", y)):
+        if not np.all(np.isfinite(v)) or np.any(v <= 0):
+            raise ValueError(f"{name} must be positive and finite")
+    return float(np.polyfit(np.log(x), np.log(y), 1)[0])

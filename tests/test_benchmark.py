@@ -1,0 +1,40 @@
+"""Unit tests of rederived.benchmark."""
+
+import numpy as np
+import pytest
+
+from rederived.benchmark import best_time, loglog_slope
+
+
+def test_loglog_slope_recovers_exponents():
+    x = np.arange(2, 40)
+    assert loglog_slope(x, 3.0 * x**2.5) == pytest.approx(2.5, abs=1e-12)
+    assert loglog_slope(x, 1 / x) == pytest.approx(-1.0, abs=1e-12)
+
+
+def test_best_time_is_positive_and_counts_calls():
+    calls = []
+    t = best_time(lambda: calls.append(1), repeat=3, number=4)
+    assert t > 0 and len(calls) == 1 + 3 * 4
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "match"),
+    [
+        ([1, 2], [1, -1], "y must be positive"),
+        ([1, 1], [1, 2], "two distinct"),
+        ([1, 2, 3], [1, 2], "equal length"),
+        ([0, 2], [1, 2], "x must be positive"),
+        ([1, np.nan], [1, 2], "x must be positive and finite"),
+    ],
+)
+def test_loglog_slope_rejects_bad_input(x, y, match):
+    with pytest.raises(ValueError, match=match):
+        loglog_slope(x, y)
+
+
+def test_best_time_rejects_bad_input():
+    with pytest.raises(TypeError, match="callable"):
+        best_time(3)
+    with pytest.raises(ValueError, match="repeat must be a positive int"):
+        best_time(lambda: None, repeat=0)
