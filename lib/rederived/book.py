@@ -105,12 +105,30 @@ def find_chapters(root: str | Path | None = None) -> list[Chapter]:
     ]
 
 
-def _cells(nb) -> list[tuple[str, str]]:
-    return [(c.cell_type, c.source.strip()) for c in nb.cells]
+# Cell metadata written by execution or by JupyterLab, not by the author of the .md.
+_VOLATILE_METADATA = {
+    "execution",
+    "collapsed",
+    "scrolled",
+    "ExecuteTime",
+    "jp-MarkdownHeadingCollapsed",
+}
+
+
+def _cells(nb) -> list[tuple[str, str, dict]]:
+    return [
+        (
+            c.cell_type,
+            c.source.strip(),
+            {k: v for k, v in c.metadata.items() if k not in _VOLATILE_METADATA},
+        )
+        for c in nb.cells
+    ]
 
 
 def pair_differences(chapter: Chapter) -> list[str]:
-    """How the ``.ipynb`` differs in source from its ``.md`` (empty when they are in sync)."""
+    """How the ``.ipynb`` differs from its ``.md`` in cell types, sources and the cell metadata
+    an author writes (tags, figure captions); empty when they are in sync."""
     import jupytext
     import nbformat
 
@@ -124,7 +142,8 @@ def pair_differences(chapter: Chapter) -> list[str]:
     for i, (a, b) in enumerate(zip(md_cells, nb_cells, strict=False)):
         if a != b:
             first = (a[1] or "<empty>").splitlines()[0][:60]
-            problems.append(f"cell {i} differs ({a[0]} cell starting {first!r})")
+            what = "metadata" if a[:2] == b[:2] else "source"
+            problems.append(f"cell {i} differs in {what} ({a[0]} cell starting {first!r})")
             break
     return problems
 
