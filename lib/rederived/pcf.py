@@ -1,0 +1,362 @@
+"""Polynomial continued fractions: exact convergents, limits, convergence rate, δ, PSLQ.
+
+A polynomial continued fraction (PCF) with integer polynomials a(n), b(n) is
+
+    a(0) + b(1)/(a(1) + b(2)/(a(2) + b(3)/(a(3) + ...))),
+
+and its convergents p_n/q_n obey p_n = a(n) p_{n-1} + b(n) p_{n-2} (likewise q_n) with
+(p_{-1}, q_{-1}) = (1, 0), (p_0, q_0) = (a(0), 1). In matrix form
+
+    [[p_n, p_{n-1}], [q_n, q_{n-1}]] = [[a(0), 1], [1, 0]] · Π_{k=1..n} [[a(k), 1], [b(k), 0]],
+
+which this module evaluates in exact integers by a balanced product tree, so that the big
+multiplications are between numbers of similar size (Karatsuba pays off) rather than a huge
+number times a small one at every step.
+
+Polynomials are integer coefficient lists in increasing powers of n: ``[5, 27, 51, 34]`` is
+34n³ + 51n² + 27n + 5 (Apéry's a(n) for ζ(3)). References: Apéry (1979); the Ramanujan Machine
+papers (Raayoni et al. 2021; Elimelech et al. 2024 on conservative matrix fields; Shalyt et al.
+2025 on convergence-dynamics metrics).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from numbers import Integral
+
+import mpmath
+
+__all__ = [
+    "Dynamics",
+    "Relation",
+    "convergence_rate",
+    "convergents",
+    "convergents_sequential",
+    "delta",
+    "dynamics",
+    "evaluate_polynomial",
+    "identify",
+    "identify_mobius",
+    "limit",
+]
+
+
+def _as_polynomial(coeffs: object, name: str) -> tuple[int, ...]:
+    if isinstance(coeffs, str | bytes) or not hasattr(coeffs, "__iter__"):
+        raise TypeError(
+            f"{name} must be a list of integer coefficients, got {type(coeffs).__name__}"
+        )
+    out = []
+    for i, c in enumerate(coeffs):
+        if isinstance(c, bool) or not isinstance(c, Integral):
+            if isinstance(c, float) and c.is_integer():
+                raise TypeError(f"{name}[{i}] = {c!r} is a float: pass integers (int({c!r}))")
+            raise TypeError(f"{name}[{i}] must be an integer, got {c!r}")
+        out.append(int(c))
+    if not out:
+        raise ValueError(f"{name} must have at least one coefficient")
+    return tuple(out)
+
+
+def _as_depth(depth: object, name: str = "depth") -> int:
+    if isinstance(depth, bool) or not isinstance(depth, Integral):
+        raise TypeError(f"{name} must be an int, got {type(depth).__name__}")
+    if depth < 1:
+        raise ValueError(f"{name} must be at least 1, got {depth}")
+    return int(depth)
+
+
+def evaluate_polynomial(coeffs: object, n: int) -> int:
+    """Exact value of the integer polynomial ``coeffs`` (increasing powers) at integer ``n``."""
+    value = 0
+    for c in reversed(_as_polynomial(coeffs, "coeffs")):
+        value = value * n + c
+    return value
+
+
+def _values(coeffs: tuple[int, ...], stop: int) -> list[int]:
+    """Exact values at n = 0, 1, ..., stop-1 (Horner on Python integers)."""
+    out = []
+    for n in range(stop):
+        value = 0
+        for c in reversed(coeffs):
+            value = value * n + c
+        out.append(value)
+    return out
+
+
+Matrix = tuple[int, int, int, int]  # (m00, m01, m10, m11)
+
+
+def _mul(x: Matrix, y: Matrix) -> Matrix:
+    a, b, c, d = x
+    e, f, g, h = y
+    return (a * e + b * g, a * f + b * h, c * e + d * g, c * f + d * h)
+
+
+def _product(mats: list[Matrix]) -> Matrix:
+    while len(mats) > 1:  # balanced: pair neighbours until one matrix is left
+        paired = [_mul(mats[i], mats[i + 1]) for i in range(0, len(mats) - 1, 2)]
+        if len(mats) % 2:
+            paired.append(mats[-1])
+        mats = paired
+    return mats[0]
+
+
+def convergents(a: object, b: object, depth: int) -> tuple[int, int]:
+    """The depth-th convergent p/q of the PCF, in exact integers (not reduced).
+
+    Parameters
+    ----------
+    a, b : list of int
+        Coefficients of a(n) and b(n), increasing powers of n.
+    depth : int
+        n of p_n/q_n, at least 1: the fraction uses a(0..n) and b(1..n).
+
+    Returns
+    -------
+    p, q : int
+        Numerator and denominator as the recurrence defines them (they may share factors).
+
+    Raises
+    ------
+    ZeroDivisionError
+        If q_depth is zero: the convergent does not exist.
+    """
+    a_c, b_c = _as_polynomial(a, "a"), _as_polynomial(b, "b")
+    depth = _as_depth(depth)
+    av, bv = _values(a_c, depth + 1), _values(b_c, depth + 1)
+    mats = [(av[0], 1, 1, 0)] + [(av[k], 1, bv[k], 0) for k in range(1, depth + 1)]
+    p, _, q, _ = _product(mats)
+    if q == 0:
+        raise ZeroDivisionError(f"the denominator q_{depth} of the continued fraction is zero")
+    return p, q
+
+
+def convergents_sequential(a: object, b: object, depth: int) -> list[tuple[int, int]]:
+    """All convergents (p_n, q_n), n = 0..depth, by the three-term recurrence (exact).
+
+    The straightforward O(depth) sequence of big-by-small multiplications: the reference
+    that :func:`convergents` is checked against, and what the cost measurement compares with.
+    """
+    a_c, b_c = _as_polynomial(a, "a"), _as_polynomial(b, "b")
+    depth = _as_depth(depth)
+    av, bv = _values(a_c, depth + 1), _values(b_c, depth + 1)
+    p_prev, p = 1, av[0]
+    q_prev, q = 0, 1
+    out = [(p, q)]
+    for n in range(1, depth + 1):
+        p, p_prev = av[n] * p + bv[n] * p_prev, p
+        q, q_prev = av[n] * q + bv[n] * q_prev, q
+        out.append((p, q))
+    return out
+
+
+def limit(a: object, b: object, depth: int, dps: int = 50) -> mpmath.mpf:
+    """p_depth / q_depth as an mpmath number with ``dps`` significant digits.
+
+    This is the limit only to the accuracy the depth reaches; see :func:`convergence_rate`.
+    """
+    p, q = convergents(a, b, depth)
+    dps = _as_depth(dps, "dps")
+    with mpmath.workdps(dps):
+        return mpmath.mpf(p) / q
+
+
+def _log10_distance(p: int, q: int, P: int, Q: int) -> float:
+    """log10 |p/q − P/Q| exactly from integers (−inf if equal)."""
+    num = abs(p * Q - P * q)
+    if num == 0:
+        return -math.inf
+    return math.log10(num) - math.log10(abs(q)) - math.log10(abs(Q))
+
+
+def convergence_rate(a: object, b: object, depth: int) -> float:
+    """Digits gained per term: slope of −log10|L − p_n/q_n| over n from depth/2 to depth.
+
+    L is taken as the convergent at 2·depth, so errors are measured exactly in integers.
+    """
+    depth = _as_depth(depth)
+    if depth < 2:
+        raise ValueError("depth must be at least 2 to measure a rate")
+    P, Q = convergents(a, b, 2 * depth)
+    half = depth // 2
+    p1, q1 = convergents(a, b, half)
+    p2, q2 = convergents(a, b, depth)
+    e1, e2 = _log10_distance(p1, q1, P, Q), _log10_distance(p2, q2, P, Q)
+    if math.isinf(e1) or math.isinf(e2):
+        return math.inf  # terminates: rational with finite expansion
+    return (e1 - e2) / (depth - half)
+
+
+def delta(a: object, b: object, depth: int) -> float:
+    """Irrationality-measure estimate δ from the reduced convergent at ``depth``.
+
+    With p/q reduced by their gcd and L the convergent at 2·depth,
+    |L − p/q| = q^{−(1+δ)}, so δ = −1 − log|L − p/q| / log q. δ > 0 for a whole family of
+    convergents would prove L irrational (δ > 0 means approximations better than Dirichlet's
+    1/q² allow for a rational limit).
+    """
+    depth = _as_depth(depth)
+    P, Q = convergents(a, b, 2 * depth)
+    p, q = convergents(a, b, depth)
+    g = math.gcd(p, q)
+    p, q = p // g, q // g
+    if abs(q) <= 1:
+        raise ValueError("the reduced denominator is ±1: δ is undefined at this depth")
+    err = _log10_distance(p, q, P, Q)
+    if math.isinf(err):
+        return math.inf
+    return -1.0 - err / math.log10(abs(q))
+
+
+@dataclass(frozen=True)
+class Relation:
+    """An integer relation Σ c_i v_i = 0 found by PSLQ, with its certificate.
+
+    ``digits`` is how many digits the relation holds to (−log10 of the residual relative to
+    the largest term), ``precision`` the digits the input was known to; ``margin`` is
+    ``digits`` minus the digits spent on the coefficients: the relation says more than its
+    own size only when the margin is large.
+    """
+
+    coefficients: tuple[int, ...]
+    names: tuple[str, ...]
+    digits: float
+    precision: int
+
+    @property
+    def margin(self) -> float:
+        size = sum(math.log10(abs(c)) for c in self.coefficients if c != 0)
+        return self.digits - size
+
+    def __str__(self) -> str:
+        terms = " + ".join(
+            f"({c})·{n}" for c, n in zip(self.coefficients, self.names, strict=True) if c
+        )
+        return f"{terms} = 0  (holds to {self.digits:.0f} digits, margin {self.margin:.0f})"
+
+
+def identify(
+    x: object, basis: dict[str, object], *, dps: int | None = None, maxcoeff: int = 10**6
+) -> Relation | None:
+    """Find integers c0, c_i with c0·x + Σ c_i·basis_i = 0, or None when nothing holds.
+
+    Parameters
+    ----------
+    x : mpmath number
+        The value to identify, accurate to about ``dps`` digits.
+    basis : dict of name -> mpmath number
+        The constants to try, e.g. ``{"1": 1, "pi": mpmath.pi}``; pass products such as
+        ``x·π`` explicitly to find Möbius relations (c0 + c1 π) x = c2 + c3 π.
+    dps : int, optional
+        Digits to use (default: the current mpmath precision).
+    maxcoeff : int
+        Largest coefficient PSLQ may return.
+
+    Returns
+    -------
+    Relation or None
+        A relation is returned only if c0 ≠ 0, it holds to within 10 digits of ``dps``, and its
+        margin (digits minus the digits of its coefficients) exceeds dps/3: a relation with
+        coefficients nearly as long as the data is no evidence.
+    """
+    if not isinstance(basis, dict) or not basis:
+        raise TypeError("basis must be a non-empty dict of name -> number")
+    dps = mpmath.mp.dps if dps is None else _as_depth(dps, "dps")
+    with mpmath.workdps(dps):
+        values = [mpmath.mpf(x)] + [mpmath.mpf(v) for v in basis.values()]
+        if any(not mpmath.isfinite(v) for v in values):
+            raise ValueError("x and the basis must be finite")
+        if any(v == 0 for v in values[1:]):
+            raise ValueError("basis values must be nonzero")
+        if values[0] == 0:  # x = 0 exactly: the relation 1·x = 0
+            return Relation((1,) + (0,) * len(basis), ("x", *basis), float(dps), dps)
+        largest = max(abs(v) for v in values)
+        if any(abs(v) < largest * mpmath.mpf(10) ** (10 - dps) for v in values):
+            raise ValueError(
+                "x or a basis value is below the working precision relative to the others: "
+                "PSLQ cannot use it (raise dps, or check whether x is 0)"
+            )
+        rel = mpmath.pslq(values, maxcoeff=maxcoeff, maxsteps=10**5)
+        if rel is None or rel[0] == 0:
+            return None
+        residual = abs(mpmath.fsum(c * v for c, v in zip(rel, values, strict=True)))
+        scale = max(abs(c * v) for c, v in zip(rel, values, strict=True))
+        digits = float(dps) if residual == 0 else float(-mpmath.log10(residual / scale))
+    found = Relation(tuple(int(c) for c in rel), ("x", *basis), min(digits, float(dps)), dps)
+    if found.digits < dps - 10 or found.margin < dps / 3:
+        return None
+    return found
+
+
+def identify_mobius(
+    x: object, constant: object, name: str = "c", *, dps: int | None = None
+) -> Relation | None:
+    """Find x = (α + β c)/(γ + δ c) with small integers: a relation among (x, x·c, 1, c).
+
+    Returns the relation (names ``x``, ``x·c``, ``1``, ``c``) when it involves x and holds with
+    the same certificate rules as :func:`identify`; None otherwise. A relation whose c terms
+    vanish says x is rational, which the caller can see from the coefficients.
+    """
+    dps = mpmath.mp.dps if dps is None else _as_depth(dps, "dps")
+    with mpmath.workdps(dps):
+        xv, cv = mpmath.mpf(x), mpmath.mpf(constant)
+        if xv == 0:
+            return Relation((1, 0, 0, 0), ("x", f"x·{name}", "1", name), float(dps), dps)
+        values = [xv, xv * cv, mpmath.mpf(1), cv]
+        rel = mpmath.pslq(values, maxcoeff=10**6, maxsteps=10**5)
+        if rel is None or (rel[0] == 0 and rel[1] == 0):
+            return None
+        residual = abs(mpmath.fsum(c * v for c, v in zip(rel, values, strict=True)))
+        scale = max(abs(c * v) for c, v in zip(rel, values, strict=True))
+        digits = float(dps) if residual == 0 else float(-mpmath.log10(residual / scale))
+    found = Relation(
+        tuple(int(c) for c in rel), ("x", f"x·{name}", "1", name), min(digits, float(dps)), dps
+    )
+    if found.digits < dps - 10 or found.margin < dps / 3:
+        return None
+    return found
+
+
+@dataclass(frozen=True)
+class Dynamics:
+    """Convergence dynamics of one PCF: its value, digits gained per term, and δ."""
+
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    limit: mpmath.mpf
+    rate: float
+    delta: float
+
+
+def dynamics(a: object, b: object, depth: int, dps: int = 30) -> Dynamics:
+    """Limit, convergence rate and δ of a PCF from one pass of the recurrence to 2·depth.
+
+    The same definitions as :func:`convergence_rate` and :func:`delta` (the convergent at
+    2·depth stands in for the limit), computed from a single sequence of convergents, which is
+    what a scan over thousands of PCFs needs. δ is NaN when the reduced denominator is ±1 or the
+    convergent equals the reference; the rate is inf for a terminating fraction.
+
+    Raises
+    ------
+    ZeroDivisionError
+        If a denominator needed (at depth/2, depth or 2·depth) is zero.
+    """
+    depth = _as_depth(depth)
+    if depth < 2:
+        raise ValueError("depth must be at least 2 to measure a rate")
+    seq = convergents_sequential(a, b, 2 * depth)
+    (P, Q), (p1, q1), (p2, q2) = seq[-1], seq[depth // 2], seq[depth]
+    if 0 in (Q, q1, q2):
+        raise ZeroDivisionError("a denominator of the continued fraction is zero")
+    e1, e2 = _log10_distance(p1, q1, P, Q), _log10_distance(p2, q2, P, Q)
+    rate = math.inf if math.isinf(e1) or math.isinf(e2) else (e1 - e2) / (depth - depth // 2)
+    g = math.gcd(p2, q2)
+    p, q = p2 // g, q2 // g
+    err = _log10_distance(p, q, P, Q)
+    d = math.nan if abs(q) <= 1 or math.isinf(err) else -1.0 - err / math.log10(abs(q))
+    with mpmath.workdps(_as_depth(dps, "dps")):
+        value = mpmath.mpf(P) / Q
+    return Dynamics(_as_polynomial(a, "a"), _as_polynomial(b, "b"), value, rate, d)
