@@ -29,8 +29,10 @@ from rederived.contfrac import _enclosure
 
 __all__ = [
     "RULES",
+    "Conjecture",
     "Pattern",
     "berlekamp_massey",
+    "conjecture",
     "find_pattern",
     "signed_continued_fraction",
     "signed_convergent",
@@ -219,3 +221,66 @@ def find_pattern(seq: list[int], start: int = 1, holdout: int | None = None) -> 
         return None
     period, formulas = _quasi_polynomial(list(seq), rec, start)
     return Pattern(tuple(rec), start, period, formulas, len(test))
+
+
+@dataclass(frozen=True)
+class Conjecture:
+    """A formula for a signed continued fraction: the expansion's first terms, then patterns.
+
+    ``prefix_terms`` / ``prefix_signs`` are the terms a_0..a_{start−1} and signs s_1..s_{start−1}
+    as computed; from index ``start`` on, a_n and s_n come from the closed forms of the two
+    patterns.
+    """
+
+    rule: str
+    start: int
+    prefix_terms: tuple[int, ...]
+    prefix_signs: tuple[int, ...]
+    term_pattern: Pattern
+    sign_pattern: Pattern
+
+    def expansion(self, n_terms: int) -> tuple[list[int], list[int]]:
+        """The first ``n_terms`` terms and the n_terms − 1 signs the formula predicts."""
+        if n_terms < self.start + 1:
+            raise ValueError(f"n_terms must exceed start = {self.start}")
+        terms = list(self.prefix_terms) + [
+            self.term_pattern.term(n) for n in range(self.start, n_terms)
+        ]
+        signs = list(self.prefix_signs) + [
+            self.sign_pattern.term(n) for n in range(self.start, n_terms)
+        ]
+        return terms, signs
+
+    def describe(self) -> str:
+        k = sp.Symbol("k")
+        P, Q = self.term_pattern.period, self.sign_pattern.period
+        a = ", ".join(
+            f"a[{self.start}+{P}k+{r}] = {f}" for r, f in enumerate(self.term_pattern.formulas)
+        )
+        s = ", ".join(
+            f"s[{self.start}+{Q}k+{r}] = {f}" for r, f in enumerate(self.sign_pattern.formulas)
+        )
+        head = f"a[0..{self.start - 1}] = {list(self.prefix_terms)}"
+        return f"{head}; {a}; {s}".replace(str(k), "k")
+
+
+def conjecture(x: object, rule: str, start: int, n_fit: int = 60) -> Conjecture | None:
+    """ESMA on one expansion: patterns in the terms and in the signs from index ``start`` on.
+
+    Expands ``x`` to ``n_fit`` terms under ``rule``; Berlekamp–Massey must find, on each of the
+    two sequences from ``start``, a recurrence that predicts a held-out third and has a closed
+    (quasi-polynomial) form. Returns None otherwise.
+    """
+    terms, signs = signed_continued_fraction(x, n_fit, rule)
+    if len(terms) < n_fit:
+        return None  # a rational number: its expansion ends
+    seq_signs = [0, *signs]  # s_n stands before a_n; s_0 does not exist
+    term_pattern = find_pattern(terms, start=start)
+    sign_pattern = find_pattern(seq_signs, start=start)
+    if term_pattern is None or sign_pattern is None:
+        return None
+    if term_pattern.period is None or sign_pattern.period is None:
+        return None
+    return Conjecture(
+        rule, start, tuple(terms[:start]), tuple(signs[: start - 1]), term_pattern, sign_pattern
+    )

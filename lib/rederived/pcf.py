@@ -259,8 +259,9 @@ def identify(
     -------
     Relation or None
         A relation is returned only if c0 ≠ 0, it holds to within 10 digits of ``dps``, and its
-        margin (digits minus the digits of its coefficients) exceeds dps/3: a relation with
-        coefficients nearly as long as the data is no evidence.
+        margin (digits minus the digits of its coefficients) is at least dps/2: the data must
+        say twice as much as the relation itself does. A relation with coefficients nearly as
+        long as the data is no evidence.
     """
     if not isinstance(basis, dict) or not basis:
         raise TypeError("basis must be a non-empty dict of name -> number")
@@ -286,7 +287,7 @@ def identify(
         scale = max(abs(c * v) for c, v in zip(rel, values, strict=True))
         digits = float(dps) if residual == 0 else float(-mpmath.log10(residual / scale))
     found = Relation(tuple(int(c) for c in rel), ("x", *basis), min(digits, float(dps)), dps)
-    if found.digits < dps - 10 or found.margin < dps / 3:
+    if found.digits < dps - 10 or found.margin < dps / 2:
         return None
     return found
 
@@ -315,7 +316,7 @@ def identify_mobius(
     found = Relation(
         tuple(int(c) for c in rel), ("x", f"x·{name}", "1", name), min(digits, float(dps)), dps
     )
-    if found.digits < dps - 10 or found.margin < dps / 3:
+    if found.digits < dps - 10 or found.margin < dps / 2:
         return None
     return found
 
