@@ -12,22 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from numbers import Integral
 
 import mpmath
 import numpy as np
 
+from rederived.so3 import _check_degree
+
 __all__ = ["Approximant", "Minimax", "pade", "remez", "taylor"]
 
 _DPS = 40
-
-
-def _check_degree(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value}")
-    return int(value)
 
 
 def _check_interval(interval: object) -> tuple[float, float]:
