@@ -102,7 +102,7 @@ def test_float32_in_float32_out(method):
 
 def test_cg_coupling_is_an_equivariant_isometry_and_contains_gaunt():
     D = wigner_D_real(5, Rotation.random(random_state=9).as_matrix())
-    block = {l: D[l * l : (l + 1) ** 2, l * l : (l + 1) ** 2] for l in range(6)}  # noqa: E741
+    block = {l: D[l * l : (l + 1) ** 2, l * l : (l + 1) ** 2] for l in range(6)}
     rng = np.random.default_rng(SEED)
     for l1, l2, l3 in cg.paths(3, 3, 5):
         C = cg.clebsch_gordan_real(l1, l2, l3)
@@ -165,3 +165,13 @@ def test_cg_rejects_bad_input():
         cg.paths(1, 1, 1, parity="both")
     with pytest.raises(ValueError, match="l1 must be >= 0"):
         gaunt.gaunt_coefficients(-1, 0, 1)
+
+
+def test_theta_sine_integrals_match_quadrature():
+    from scipy.integrate import quad
+
+    J = gaunt.theta_sine_integrals(5)
+    for k in range(-5, 6):
+        re = quad(lambda t, k=k: np.cos(k * t) * np.sin(t), 0, np.pi)[0]
+        im = quad(lambda t, k=k: np.sin(k * t) * np.sin(t), 0, np.pi)[0]
+        assert abs(J[k + 5] - (re + 1j * im)) < 1e-13, k

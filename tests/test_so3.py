@@ -30,7 +30,7 @@ def test_matches_scipy_complex_harmonics_through_the_stated_convention():
     r = np.linalg.norm(xyz, axis=1)
     theta, phi = np.arccos(xyz[:, 2] / r), np.arctan2(xyz[:, 1], xyz[:, 0])
     Y = real_sph_harm(L, xyz)
-    for l in range(L + 1):  # noqa: E741
+    for l in range(L + 1):
         for m in range(-l, l + 1):
             c = sps.sph_harm_y(l, abs(m), theta, phi)  # Condon–Shortley phase included
             expected = c.real if m == 0 else np.sqrt(2) * (-1) ** m * (c.real if m > 0 else c.imag)
@@ -78,7 +78,7 @@ def test_wigner_D_is_equivariant_orthogonal_and_a_representation():
     np.testing.assert_allclose(D1 @ D1.T, np.eye((L + 1) ** 2), atol=1e-13)
     np.testing.assert_allclose(wigner_D_real(L, R1 @ R2), D1 @ D2, atol=1e-13)
     np.testing.assert_allclose(wigner_D_real(L, np.eye(3)), np.eye((L + 1) ** 2), atol=1e-14)
-    l, _ = sh_index(L)  # noqa: E741
+    l, _ = sh_index(L)
     assert np.all(D1[l[:, None] != l[None, :]] == 0)
 
 

@@ -67,7 +67,7 @@ def clebsch_gordan_complex(l1: int, l2: int, l3: int) -> np.ndarray:
     return _cg_complex(l1, l2, l3).copy()
 
 
-def _real_from_complex(l: int) -> np.ndarray:  # noqa: E741
+def _real_from_complex(l: int) -> np.ndarray:
     """U with Y_real[m] = Σ_μ U[m, μ] Y^μ (Condon–Shortley complex harmonics)."""
     U = np.zeros((2 * l + 1, 2 * l + 1), dtype=complex)
     U[l, l] = 1.0

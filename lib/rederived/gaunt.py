@@ -37,6 +37,7 @@ __all__ = [
     "gaunt_tensor",
     "operation_count",
     "tensor_product",
+    "theta_sine_integrals",
     "to_fourier",
 ]
 
@@ -181,7 +182,7 @@ def _to_mbl(x: np.ndarray, L: int) -> np.ndarray:
 
     Order m first, so that every per-order Legendre sum is one batched matrix product.
     """
-    l, m = sh_index(L)  # noqa: E741
+    l, m = sh_index(L)
     out = np.zeros((2 * L + 1, x.shape[0], L + 1), dtype=x.dtype)
     out[m + L, :, l] = x.T
     return out
@@ -189,7 +190,7 @@ def _to_mbl(x: np.ndarray, L: int) -> np.ndarray:
 
 def _from_mbl(a: np.ndarray, L: int) -> np.ndarray:
     """(2L+1, B, L+1) → (B, (L+1)**2)."""
-    l, m = sh_index(L)  # noqa: E741
+    l, m = sh_index(L)
     return a[m + L, :, l].T
 
 
@@ -258,8 +259,12 @@ def _theta_fourier(L: int) -> np.ndarray:
     return np.fft.fftshift(T, axes=-1)  # (m, l, u) with u = −L..L
 
 
-def _theta_integrals(n: int) -> np.ndarray:
-    """J[k+n] = ∫_0^π e^{ikθ} sin θ dθ for k = −n..n (exact)."""
+def theta_sine_integrals(n: int) -> np.ndarray:
+    """J[k+n] = ∫_0^π e^{ikθ} sin θ dθ for k = −n..n, in closed form.
+
+    The Fourier method projects a 2D Fourier series back onto the harmonics with these: only
+    θ in [0, π] belongs to the sphere, with the weight sin θ.
+    """
     k = np.arange(-n, n + 1)
     # real part ∫ cos(kθ) sin θ = ((−1)^k + 1)/(1 − k²), 0 for k = ±1;
     # imaginary part ∫ sin(kθ) sin θ = ±π/2 for k = ±1, 0 otherwise
@@ -275,7 +280,7 @@ def _fourier_tables(L1: int, L2: int, L3: int, dtype_name: str):
     Ls = L1 + L2  # degree of the product in θ and in φ
     T3 = _theta_fourier(L3)  # (m, l, u3), u3 = −L3..L3
     # Q[l, m, u] = ∫_0^π e^{iuθ} P̄_l^|m|(cos θ) sin θ dθ for the product's u = −Ls..Ls
-    J = _theta_integrals(Ls + L3)
+    J = theta_sine_integrals(Ls + L3)
     u = np.arange(-Ls, Ls + 1)
     u3 = np.arange(-L3, L3 + 1)
     Q = T3 @ J[(u[None, :] + u3[:, None]) + Ls + L3]  # (m, l, u)

@@ -16,7 +16,7 @@ number times a small one at every step.
 Polynomials are integer coefficient lists in increasing powers of n: ``[5, 27, 51, 34]`` is
 34n³ + 51n² + 27n + 5 (Apéry's a(n) for ζ(3)). References: Apéry (1979); the Ramanujan Machine
 papers (Raayoni et al. 2021; Elimelech et al. 2024 on conservative matrix fields; Shalyt et al.
-2025 on convergence-dynamics metrics).
+2024 on convergence-dynamics metrics).
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ def sh_index(lmax: int) -> tuple[np.ndarray, np.ndarray]:
     l, m : ndarray of int, shape ((lmax+1)**2,)
     """
     lmax = _check_degree(lmax, "lmax")
-    l = np.repeat(np.arange(lmax + 1), 2 * np.arange(lmax + 1) + 1)  # noqa: E741
+    l = np.repeat(np.arange(lmax + 1), 2 * np.arange(lmax + 1) + 1)
     m = np.arange((lmax + 1) ** 2) - l * l - l
     return l, m
 
@@ -74,7 +74,7 @@ def legendre_table(lmax: int, z: np.ndarray, s: np.ndarray | None = None) -> np.
     for m in range(lmax):  # first off-diagonal: P̄_{m+1}^m = sqrt(2m+3) z P̄_m^m
         P[:, m + 1, m] = np.sqrt(2 * m + 3) * z * P[:, m, m]
     for m in range(lmax + 1):
-        for l in range(m + 2, lmax + 1):  # noqa: E741
+        for l in range(m + 2, lmax + 1):
             a = np.sqrt((4 * l * l - 1) / (l * l - m * m))
             b = np.sqrt(((l - 1) ** 2 - m * m) / (4 * (l - 1) ** 2 - 1))
             P[:, l, m] = a * (z * P[:, l - 1, m] - b * P[:, l - 2, m])
@@ -120,7 +120,7 @@ def real_sph_harm(lmax: int, xyz: object) -> np.ndarray:
     phase = np.where(rho > 0, (x + 1j * y) / np.where(rho > 0, rho, 1.0), 1.0)
     powers = phase[:, None] ** np.arange(lmax + 1)
     out = np.empty((xyz.shape[0], (lmax + 1) ** 2))
-    l, m = sh_index(lmax)  # noqa: E741
+    l, m = sh_index(lmax)
     am = np.abs(m)
     trig = np.where(m > 0, np.sqrt(2) * powers[:, am].real, np.sqrt(2) * powers[:, am].imag)
     trig[:, m == 0] = 1.0
@@ -204,6 +204,6 @@ def wigner_D_real(lmax: int, R: object) -> np.ndarray:
     Y = real_sph_harm(lmax, pts)
     Y_rot = real_sph_harm(lmax, pts @ R.T)
     D = (Y_rot * w[:, None]).T @ Y
-    l, _ = sh_index(lmax)  # noqa: E741
+    l, _ = sh_index(lmax)
     D[l[:, None] != l[None, :]] = 0.0  # blocks of different degree are exactly zero
     return D
