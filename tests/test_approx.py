@@ -161,3 +161,12 @@ def test_evolve_is_seeded_and_finds_a_rational():
 def test_program_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_fit_constants_keeps_fixed_constants():
+    shape = Program.trace(lambda x, c: c[0] + x * (c[1] + x * c[2]), [1.0, 0.9, 0.4])
+    fitted = fit_constants(shape, mpmath.exp, EXP_I, fixed=(0,))
+    assert fitted.constants[0] == 1.0 and fitted.constants[1] != 0.9
+    assert fitted.max_error(mpmath.exp, EXP_I) < 3e-3
+    with pytest.raises(ValueError, match="fixed"):
+        fit_constants(shape, mpmath.exp, EXP_I, fixed=(3,))

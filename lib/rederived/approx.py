@@ -4,8 +4,11 @@ Every approximant keeps exact (mpmath) coefficients, evaluates on NumPy arrays, 
 own maximum error against an mpmath reference of the function, and counts the operations its
 Horner evaluation costs, so that methods can be compared at equal cost.
 
-The straight-line program representation and the evolutionary search of AutoNumerics-Zero
-(Real et al., 2023) are not part of this module yet.
+The second half is the search space and the search of AutoNumerics-Zero (Real et al., 2023):
+:class:`Program` (straight-line code of +, −, ×, ÷ and fma with float32, float64, mpmath and
+SymPy evaluators and an exact operation count), :func:`fit_constants` (least squares with exact
+derivatives, then Lawson reweighting towards minimax) and :func:`evolve` (seeded regularized
+evolution from random programs).
 """
 
 from __future__ import annotations
@@ -109,9 +112,10 @@ class Approximant:
 
     def error(self, x: object, relative: bool = True) -> mpmath.mpf:
         """Signed error (approximant − f), divided by f when ``relative``."""
-        fx = self.f(mpmath.mpf(x))
-        e = self.exact(x) - fx
-        return e / fx if relative else e
+        with mpmath.workdps(_DPS):  # the error cancels most digits: compute with 40
+            fx = self.f(mpmath.mpf(x))
+            e = self.exact(x) - fx
+            return +(e / fx if relative else e)
 
     def max_error(self, relative: bool = True, n: int = 2001) -> float:
         """Largest |error| on ``n`` points of the interval (Chebyshev-clustered), in mpmath."""
@@ -451,7 +455,9 @@ class Program:
 
         with np.errstate(all="ignore"):
             out = self._run(x.astype(dtype, copy=False), consts, fma)
-        return np.broadcast_to(out, x.shape).astype(dtype)
+        if isinstance(out, np.ndarray) and out.shape == x.shape and out.dtype == dtype:
+            return out
+        return np.broadcast_to(out, x.shape).astype(dtype)  # a result that ignores x
 
     def exact(self, x: object) -> mpmath.mpf:
         """The program at one point in mpmath arithmetic (no floating-point rounding)."""
@@ -473,9 +479,10 @@ class Program:
 
     def error(self, f: Callable, x: object, relative: bool = True) -> mpmath.mpf:
         """Signed error (program − f) at ``x``, divided by f when ``relative``."""
-        fx = f(mpmath.mpf(x))
-        e = self.exact(x) - fx
-        return e / fx if relative else e
+        with mpmath.workdps(_DPS):  # the error cancels most digits: compute with 40
+            fx = f(mpmath.mpf(x))
+            e = self.exact(x) - fx
+            return +(e / fx if relative else e)
 
     def max_error(
         self, f: Callable, interval: tuple[float, float], relative: bool = True, n: int = 2001
@@ -634,12 +641,16 @@ def _value_and_jacobian(program: Program, x: np.ndarray, c: np.ndarray):
     return vals[-1], (np.zeros((x.size, k)) if g is None else np.broadcast_to(g, (x.size, k)))
 
 
-def _least_squares(program, x, fx, scale, weights, c, iterations):
-    """Levenberg–Marquardt on Σ w_i r_i², r = (program − f) / scale; returns constants, r."""
+def _least_squares(program, x, fx, scale, weights, c, iterations, free=None):
+    """Levenberg–Marquardt on Σ w_i r_i², r = (program − f) / scale; returns constants, r.
+
+    Only the constants where ``free`` is true move.
+    """
+    free = np.ones(len(c), dtype=bool) if free is None else free
 
     def residual(c):
         v, J = _value_and_jacobian(program, x, c)
-        return (v - fx) / scale, J / scale[:, None]
+        return (v - fx) / scale, J[:, free] / scale[:, None]
 
     r, J = residual(c)
     if not np.all(np.isfinite(r)):
@@ -653,11 +664,13 @@ def _least_squares(program, x, fx, scale, weights, c, iterations):
         except np.linalg.LinAlgError:
             lam *= 10
             continue
-        r2, J2 = residual(c + step)
+        trial = c.copy()
+        trial[free] += step
+        r2, J2 = residual(trial)
         cost2 = np.sum(weights * r2 * r2) if np.all(np.isfinite(r2)) else np.inf
         if cost2 < cost:
             done = cost - cost2 <= 1e-10 * cost
-            c, r, J, cost, lam = c + step, r2, J2, cost2, lam / 3
+            c, r, J, cost, lam = trial, r2, J2, cost2, lam / 3
             if done:
                 break
         else:
@@ -667,7 +680,7 @@ def _least_squares(program, x, fx, scale, weights, c, iterations):
     return c, r
 
 
-def _fit(program, x, fx, scale, minimax_steps=0, iterations=40):
+def _fit(program, x, fx, scale, minimax_steps=0, iterations=40, free=None):
     """Constants by least squares, then Lawson reweighting towards the minimax error.
 
     Returns (constants, max |r| on x); the error is inf when the program is undefined there.
@@ -675,14 +688,14 @@ def _fit(program, x, fx, scale, minimax_steps=0, iterations=40):
     c = np.array(program.constants, dtype=float)
     with np.errstate(all="ignore"):
         w = np.full(x.size, 1.0 / x.size)
-        c, r = _least_squares(program, x, fx, scale, w, c, iterations)
+        c, r = _least_squares(program, x, fx, scale, w, c, iterations, free)
         best = (c, np.max(np.abs(r)) if np.all(np.isfinite(r)) else np.inf)
         for _ in range(minimax_steps):
             if not np.isfinite(best[1]):
                 break
             w = w * np.abs(r)
             w /= w.sum()
-            c, r = _least_squares(program, x, fx, scale, w, c, iterations)
+            c, r = _least_squares(program, x, fx, scale, w, c, iterations, free)
             err = np.max(np.abs(r)) if np.all(np.isfinite(r)) else np.inf
             if err < best[1]:
                 best = (c, err)
@@ -709,6 +722,7 @@ def fit_constants(
     relative: bool = True,
     points: int = 200,
     minimax_steps: int = 30,
+    fixed: tuple[int, ...] = (),
 ) -> Program:
     """The program with constants fitted to ``f`` on the interval (near-minimax error).
 
@@ -716,11 +730,18 @@ def fit_constants(
     program), then Lawson's iteratively reweighted least squares, which moves the weights to
     where the error is largest and approaches the minimax constants. The constants with the
     smallest largest error on the ``points`` Chebyshev-clustered points are returned.
+    Constants whose indices are in ``fixed`` keep their values (e.g. an exact leading 1).
     """
     if not isinstance(program, Program):
         raise TypeError(f"program must be a Program, got {type(program).__name__}")
+    free = np.ones(len(program.constants), dtype=bool)
+    for j in fixed:
+        if isinstance(j, bool) or not isinstance(j, int) or not 0 <= j < len(free):
+            raise ValueError(f"fixed must hold constant indices 0..{len(free) - 1}, got {j!r}")
+        free[j] = False
     x, fx, scale = _training_points(f, interval, _check_degree(points, "points"), relative)
-    c, _ = _fit(program, x, fx, scale, _check_degree(minimax_steps, "minimax_steps"))
+    steps = _check_degree(minimax_steps, "minimax_steps")
+    c, _ = _fit(program, x, fx, scale, steps, free=free)
     return program.with_constants(c)
 
 
@@ -787,8 +808,16 @@ class _Genome:
         op = ops[rng.integers(len(ops))]
         return [op, *(self.operand(rng, position, max_constants) for _ in range(_ARITY[op]))]
 
+    def _make_room(self, p):
+        """Renumber references so that a new instruction can be inserted at position p."""
+        for o in self.ops[p:]:
+            o[1:] = [("t", r[1] + 1) if r != 0 and r[0] == "t" and r[1] >= p else r for r in o[1:]]
+
+    # probabilities of: change op, rewire operand, insert, delete, wrap, perturb constants
+    _KINDS = (0.15, 0.2, 0.2, 0.15, 0.2, 0.1)
+
     def mutate(self, rng, ops, max_constants):
-        kind = rng.integers(5)
+        kind = rng.choice(6, p=self._KINDS)
         n = len(self.ops)
         if kind == 0:  # change an operation, keeping operands where the arity allows
             i = rng.integers(n)
@@ -800,16 +829,12 @@ class _Genome:
             self.ops[i][1 + rng.integers(len(self.ops[i]) - 1)] = self.operand(
                 rng, i, max_constants
             )
-        elif kind == 2:  # insert an instruction and make a later one (or the result) use it
-            p = rng.integers(n + 1)
-            for o in self.ops[p:]:
-                o[1:] = [
-                    ("t", r[1] + 1) if r != 0 and r[0] == "t" and r[1] >= p else r for r in o[1:]
-                ]
+        elif kind == 2:  # insert a random instruction and make a later one use it
+            p = rng.integers(n)
+            self._make_room(p)
             self.ops.insert(p, self.random_op(rng, p, ops, max_constants))
-            if p < n:
-                j = p + 1 + rng.integers(n - p)
-                self.ops[j][1 + rng.integers(len(self.ops[j]) - 1)] = ("t", p)
+            j = p + 1 + rng.integers(n - p)
+            self.ops[j][1 + rng.integers(len(self.ops[j]) - 1)] = ("t", p)
         elif kind == 3 and n > 1:  # delete an instruction; its readers read its first operand
             p = rng.integers(n)
             first = self.ops[p][1]
@@ -821,7 +846,25 @@ class _Genome:
                     else (("t", r[1] - 1) if r != 0 and r[0] == "t" and r[1] > p else r)
                     for r in o[1:]
                 ]
-        else:  # perturb the constants (they are refitted, so this changes the start point)
+        elif kind == 4:  # wrap a value v read by instruction j (or the result) as v op w
+            j = rng.integers(n + 1)
+            slot = None if j == n else 1 + rng.integers(len(self.ops[j]) - 1)
+            value = ("t", n - 1) if j == n else self.ops[j][slot]
+            self._make_room(j)
+            if rng.random() < 0.6 and len(self.constants) < max_constants:
+                # a fresh constant makes the wrap nearly neutral once the constants are refitted
+                self.constants.append(float(rng.normal()))
+                other = ("c", len(self.constants) - 1)
+            else:
+                other = self.operand(rng, j, max_constants)
+            op = ops[rng.integers(len(ops))]
+            operands = [value, other] if rng.random() < 0.5 else [other, value]
+            if op == "fma":
+                operands.append(self.operand(rng, j, max_constants))
+            self.ops.insert(j, [op, *operands])
+            if slot is not None:
+                self.ops[j + 1][slot] = ("t", j)
+        else:  # perturb the constants (they are refitted, so this moves the starting point)
             self.constants = [
                 c * (1 + 0.5 * rng.normal()) + 0.1 * rng.normal() for c in self.constants
             ]
@@ -846,7 +889,8 @@ def evolve(
 
     AutoNumerics-Zero's search (Real et al., 2023), from scratch: the population starts as
     random programs; each generation the best of ``tournament`` random members is copied, one
-    mutation changes its structure (operation, operand, insertion, deletion) or its constants,
+    mutation changes its structure (operation, operand, insertion, deletion, or wrapping a value
+    v into v ∘ w, which is nearly neutral when w is a fresh constant) or its constants,
     the child's constants are fitted by least squares (Levenberg–Marquardt with exact
     derivatives) and it replaces the *oldest* member. Fitness is the largest error (relative by
     default) on ``points`` Chebyshev-clustered points; programs with more than

@@ -43,7 +43,21 @@ def exp32(x: object, core: Callable) -> np.ndarray:
     x = np.asarray(x)
     if x.dtype.kind not in "iuf":
         raise TypeError(f"x must be a real array, got dtype {x.dtype}")
-    x = x.astype(np.float32)
+    x = np.ascontiguousarray(x, dtype=np.float32)
+    out = np.empty_like(x)
+    flat_x, flat_out = x.reshape(-1), out.reshape(-1)
+    # blocks keep every temporary in cache: on whole large arrays each NumPy operation would
+    # allocate fresh pages, which costs more than the arithmetic
+    for start in range(0, flat_x.size, _BLOCK):
+        block = flat_x[start : start + _BLOCK]
+        flat_out[start : start + _BLOCK] = _exp32_block(block, core)
+    return out
+
+
+_BLOCK = 1 << 14
+
+
+def _exp32_block(x, core):
     with np.errstate(invalid="ignore", over="ignore"):
         # beyond [-104, 89] e^x is 0 or inf in float32; clipping keeps k·LN2_HI exact
         xc = np.clip(x, np.float32(-104), np.float32(89))
@@ -62,10 +76,12 @@ def ulp_error(y: object, exact: object) -> np.ndarray:
     The ULP of a real number in [2**e, 2**(e+1)) is 2**(e − 23); below 2**-126 it is the
     subnormal spacing 2**-149. ``exact`` is a float64 array (or anything convertible).
     """
-    y, exact = np.asarray(y, dtype=np.float64), np.asarray(exact, dtype=np.float64)
-    # the float64 exponent field of exact, lowered by 23, is the float64 bit pattern of its ULP
-    biased = (exact.view(np.int64) >> 52) & 0x7FF
-    ulp = (np.maximum(biased - 23, 1023 - 149) << 52).view(np.float64)
+    y, exact = np.asarray(y), np.asarray(exact, dtype=np.float64)
+    if y.dtype.kind != "f":
+        y = y.astype(np.float64)
+    # masking everything but the exponent field of |exact| leaves 2**e, as a float64
+    binade = (exact.view(np.int64) & 0x7FF0000000000000).view(np.float64)
+    ulp = np.maximum(binade, 2.0**-126) * 2.0**-23  # below 2**-126: subnormal spacing 2**-149
     return np.abs(y - exact) / ulp
 
 
