@@ -609,13 +609,21 @@ class _Register:
 
 
 def _value_and_jacobian(program: Program, x: np.ndarray, c: np.ndarray):
-    """Program value at float64 points x and its derivative in the constants (forward mode)."""
+    """Program value at float64 points x and its derivative in the constants (forward mode).
+
+    Values that do not depend on x stay scalars and derivatives that vanish stay None, so a
+    program pays only for the work its x-dependent part needs.
+    """
     k = len(c)
-    vals = [x, *(np.full_like(x, v) for v in c)]
-    grads: list = [None] + [np.eye(k)[j][None, :] for j in range(k)]
+    unit = np.eye(k)
+    vals = [x, *(np.float64(v) for v in c)]
+    grads: list = [None] + [unit[j : j + 1] for j in range(k)]
+
+    def col(s):
+        return s[:, None] if np.ndim(s) else s
 
     def scaled(g, s):
-        return None if g is None else g * s[:, None]
+        return None if g is None else g * col(s)
 
     def plus(*gs):
         gs = [g for g in gs if g is not None]
@@ -631,14 +639,15 @@ def _value_and_jacobian(program: Program, x: np.ndarray, c: np.ndarray):
             v, g = a * b, plus(scaled(ga, b), scaled(gb, a))
         elif op == "div":
             v = a / b
-            g = plus(ga, None if gb is None else -gb * v[:, None])
-            g = None if g is None else g / b[:, None]
+            g = plus(ga, None if gb is None else -gb * col(v))
+            g = None if g is None else g / col(b)
         else:
             v, g = a * b + vals[r[2]], plus(scaled(ga, b), scaled(gb, a), grads[r[2]])
         vals.append(v)
         grads.append(g)
     g = grads[-1]
-    return vals[-1], (np.zeros((x.size, k)) if g is None else np.broadcast_to(g, (x.size, k)))
+    jac = np.zeros((x.size, k)) if g is None else np.broadcast_to(g, (x.size, k))
+    return np.broadcast_to(vals[-1], x.shape), jac
 
 
 def _least_squares(program, x, fx, scale, weights, c, iterations, free=None):
