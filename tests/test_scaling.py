@@ -1,0 +1,88 @@
+"""Unit tests of rederived.scaling (synthetic data with known parameters)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rederived.scaling import (
+    ChinchillaFit,
+    bootstrap_chinchilla,
+    chinchilla_objective,
+    compute_optimal,
+    fit_chinchilla,
+    fit_power_law,
+)
+
+TRUE = ChinchillaFit(E=1.8, A=480.0, B=2100.0, alpha=0.35, beta=0.37)
+
+
+@pytest.fixture(scope="module")
+def surface():
+    rng = np.random.default_rng(7)
+    N = 10 ** rng.uniform(7.5, 10.5, 120)
+    D = 10 ** rng.uniform(8.5, 11.5, 120)
+    return N, D, TRUE(N, D)
+
+
+def test_power_law_recovers_exact_parameters():
+    x = np.logspace(2, 5, 25)
+    fit = fit_power_law(x, 3.0 * x**-0.35 + 0.05, n_starts=5)
+    assert (fit.a, fit.alpha, fit.c) == pytest.approx((3.0, 0.35, 0.05), rel=1e-4)
+    np.testing.assert_allclose(fit(x), 3.0 * x**-0.35 + 0.05, rtol=1e-6)
+
+
+def test_power_law_without_offset_and_interval_covers_truth():
+    rng = np.random.default_rng(3)
+    x = np.logspace(1, 4, 30)
+    y = 2.0 * x**-0.5 * np.exp(rng.normal(0, 0.02, x.size))
+    fit = fit_power_law(x, y, offset=False, loss="mse", n_starts=3)
+    assert fit.c == 0 and fit.alpha == pytest.approx(0.5, abs=0.02)
+    lo, hi = fit.confidence_interval(n_boot=30, seed=1)["alpha"]
+    assert lo < 0.5 < hi and hi - lo < 0.05
+
+
+def test_chinchilla_recovers_noise_free_surface(surface):
+    fit = fit_chinchilla(*surface, refine=10)
+    got = (fit.E, fit.A, fit.B, fit.alpha, fit.beta)
+    assert got == pytest.approx((1.8, 480.0, 2100.0, 0.35, 0.37), rel=1e-3)
+    assert fit.objective < 1e-10
+    assert chinchilla_objective(TRUE, *surface) < 1e-20
+
+
+def test_bootstrap_is_seeded_and_spreads(surface):
+    N, D, L = surface
+    noisy = L * np.exp(np.random.default_rng(0).normal(0, 0.01, L.size))
+    start = fit_chinchilla(N, D, noisy, refine=10)
+    a = bootstrap_chinchilla(N, D, noisy, n_boot=8, seed=4, start=start)
+    b = bootstrap_chinchilla(N, D, noisy, n_boot=8, seed=4, start=start)
+    np.testing.assert_array_equal(a, b)
+    assert a.shape == (8, 5) and np.ptp(a[:, 3]) > 1e-4  # the refits really move
+
+
+def test_compute_optimal_minimises_loss_on_the_budget():
+    C = 1e23
+    n_opt, d_opt = compute_optimal(TRUE, C)
+    assert 6 * n_opt * d_opt == pytest.approx(C, rel=1e-12)
+    for factor in (0.8, 1.25):  # moving along the budget line only increases the loss
+        assert TRUE(n_opt * factor, d_opt / factor) > TRUE(n_opt, d_opt)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: fit_power_law([1, 2, -3], [1, 2, 3]), ValueError, "x must be positive"),
+        (lambda: fit_power_law([1, 2, 3], [1, 2]), ValueError, "lengths differ"),
+        (lambda: fit_power_law([1, 2, 3], [1, np.nan, 3]), ValueError, "y must be finite"),
+        (lambda: fit_power_law([1, 2, 3], [1, 2, 3], loss="l1"), ValueError, "loss"),
+        (lambda: fit_power_law([1, 2, 3], [1, 2, 3], space="exp"), ValueError, "space"),
+        (lambda: fit_chinchilla([1, 2], [1, 2], [1, 0]), ValueError, "loss must be positive"),
+        (lambda: fit_chinchilla([1, 2], [1, 2], [1, 2], delta=0), ValueError, "delta"),
+        (lambda: compute_optimal((1, 2, 3, 4, 5), 1e20), TypeError, "ChinchillaFit"),
+        (lambda: compute_optimal(TRUE, -1.0), ValueError, "C must be positive"),
+        (lambda: bootstrap_chinchilla([1, 2], [1, 2], [1, 2], n_boot=1), ValueError, "n_boot"),
+    ],
+)
+def test_bad_input(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
