@@ -135,7 +135,10 @@ def test_evolve_is_seeded_and_finds_a_rational():
     assert all(h1 >= h2 for h1, h2 in itertools.pairwise(a.history))  # best never worsens
     # beats the best constant and the best line (~3e-2) by an order of magnitude
     assert a.error < 3e-3
-    assert a.best.max_error(mpmath.exp, EXP_I) == pytest.approx(a.error, rel=0.5)
+    # fitness is measured on 64 training points; the dense 2001-point maximum can only be
+    # larger, and for a fitted rational not by much
+    dense = a.best.max_error(mpmath.exp, EXP_I)
+    assert a.error <= dense * (1 + 1e-12) and dense < 1.5 * a.error
     assert min(a.front) >= 1 and max(a.front) <= 5
 
 
