@@ -201,3 +201,13 @@ def test_random_feature_type_errors():
         learning_curve(np.ones((4, 1)), np.ones(4), np.ones((2, 1)), [1.5], None, 1.0)
     with pytest.raises(TypeError, match="X must be an array"):
         random_features("abc", np.ones(3), 2)
+
+
+def test_lbfgs_options_are_passed_through(surface):
+    N, D, L = surface
+    start = ChinchillaFit(E=2.0, A=300.0, B=1500.0, alpha=0.3, beta=0.3)
+    tight = fit_chinchilla(N, D, L, starts=[start])
+    loose = fit_chinchilla(N, D, L, starts=[start], lbfgs_options={"maxiter": 2})
+    assert loose.objective > tight.objective
+    with pytest.raises(TypeError, match="lbfgs_options"):
+        fit_chinchilla(N, D, L, starts=[start], lbfgs_options=[("maxiter", 2)])

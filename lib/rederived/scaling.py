@@ -272,6 +272,7 @@ def fit_chinchilla(
     *,
     refine: int = 30,
     starts: list | None = None,
+    lbfgs_options: dict | None = None,
 ) -> ChinchillaFit:
     """Fit L(N, D) = E + A/N^alpha + B/D^beta as in Hoffmann et al. (2022), Approach 3.
 
@@ -279,7 +280,9 @@ def fit_chinchilla(
     E = e^e, where log L̂ = logsumexp(a − alpha log N, b − beta log D, e). The objective is
     evaluated on Hoffmann's grid of 4500 initialisations; L-BFGS (exact gradient) then runs
     from the ``refine`` best grid points (all 4500 with ``refine=None``), or from ``starts``
-    (a list of ``ChinchillaFit`` or 5-vectors) when given.
+    (a list of ``ChinchillaFit`` or 5-vectors) when given. ``lbfgs_options`` override the
+    tight default tolerances (ftol 1e-15, gtol 1e-11): SciPy's own defaults stop this flat
+    objective early.
 
     Parameters
     ----------
@@ -293,6 +296,9 @@ def fit_chinchilla(
         isinstance(refine, bool) or not isinstance(refine, int) or refine < 1
     ):
         raise ValueError(f"refine must be a positive int or None, got {refine!r}")
+    if lbfgs_options is not None and not isinstance(lbfgs_options, dict):
+        raise TypeError("lbfgs_options must be a dict of scipy L-BFGS-B options")
+    options = {**_LBFGS, **(lbfgs_options or {})}
     if starts is None:
         grid = np.array(
             list(itertools.product(*(_GRID[k] for k in ("a", "b", "e", "alpha", "beta"))))
@@ -310,7 +316,7 @@ def fit_chinchilla(
             args=(logN, logD, logL, delta),
             jac=True,
             method="L-BFGS-B",
-            options=_LBFGS,
+            options=options,
         )
         if np.isfinite(res.fun) and (best is None or res.fun < best.fun):
             best = res
@@ -342,6 +348,7 @@ def bootstrap_chinchilla(
     delta: float = 1e-3,
     seed: int = 0,
     start: ChinchillaFit | None = None,
+    lbfgs_options: dict | None = None,
 ) -> np.ndarray:
     """Refits on ``n_boot`` resamples (rows drawn with replacement), seeded.
 
@@ -358,7 +365,9 @@ def bootstrap_chinchilla(
     out = np.empty((n_boot, 5))
     for i in range(n_boot):
         idx = rng.integers(0, N.size, N.size)
-        fit = fit_chinchilla(N[idx], D[idx], loss[idx], delta, starts=[start])
+        fit = fit_chinchilla(
+            N[idx], D[idx], loss[idx], delta, starts=[start], lbfgs_options=lbfgs_options
+        )
         out[i] = fit.E, fit.A, fit.B, fit.alpha, fit.beta
     return out
 
@@ -490,7 +499,14 @@ class RandomFeatureRegression:
         if self.weights is None:
             K = relu_kernel(X, self.train, weight_var=self.weight_var, bias_var=self.bias_var)
             return K @ self.readout
-        return _relu_features(X, self.weights, self.biases) @ self.readout
+        # in row blocks, so that a wide model on many inputs never holds all features at once
+        rows = max(1, 2**21 // self.weights.shape[1])
+        return np.concatenate(
+            [
+                _relu_features(X[i : i + rows], self.weights, self.biases) @ self.readout
+                for i in range(0, X.shape[0], rows)
+            ]
+        )
 
 
 def _relu_features(X, W, b):
