@@ -465,19 +465,36 @@ def _check_variances(weight_var, bias_var):
         raise ValueError(f"bias_var must be non-negative, got {bias_var!r}")
 
 
+def _check_width(width: object) -> None:
+    if width is not None and (isinstance(width, bool) or not isinstance(width, (int, np.integer))):
+        raise TypeError(f"width must be an int or None, got {type(width).__name__}")
+    if width is not None and width < 1:
+        raise ValueError(f"width must be >= 1, got {width}")
+
+
+def _first_layer(dim, width, seed, weight_var, bias_var):
+    """The seeded frozen layer w_j ~ N(0, weight_var/dim · I), b_j ~ N(0, bias_var), and the
+    generator, so that callers that draw more (a teacher's readout) continue the same stream."""
+    rng = np.random.default_rng(seed)
+    W = rng.standard_normal((dim, int(width))) * np.sqrt(weight_var / dim)
+    b = rng.standard_normal(int(width)) * np.sqrt(bias_var)
+    return W, b, rng
+
+
 @dataclass(frozen=True)
 class RandomFeatureRegression:
     """A fitted random-feature model f(x) = Σ_j a_j relu(w_j·x + b_j)/√P (or its P → ∞ limit).
 
     ``weights`` (dim, P) and ``biases`` (P,) are the frozen first layer and ``readout`` (P,) or
-    (P, k) the ridge solution; for ``width=None`` (kernel limit) ``weights`` is ``None`` and
-    ``readout`` holds the dual coefficients on the training inputs ``train``.
+    (P, k) the ridge solution; for ``width=None`` (kernel limit) ``weights`` is ``None``,
+    ``readout`` holds the dual coefficients and ``train`` the training inputs they refer to
+    (``None`` for finite width, which does not need them).
     """
 
     weights: np.ndarray | None
     biases: np.ndarray | None
     readout: np.ndarray
-    train: np.ndarray = field(repr=False)
+    train: np.ndarray | None = field(repr=False)
     ridge: float
     weight_var: float
     bias_var: float
@@ -495,7 +512,8 @@ class RandomFeatureRegression:
 
     def __call__(self, X: object) -> np.ndarray:
         """Predictions at X, shape (n,) or (n, k) like the training targets."""
-        X = _design(X, "X", self.train.shape[1])
+        dim = self.train.shape[1] if self.weights is None else self.weights.shape[0]
+        X = _design(X, "X", dim)
         if self.weights is None:
             K = relu_kernel(X, self.train, weight_var=self.weight_var, bias_var=self.bias_var)
             return K @ self.readout
@@ -566,10 +584,7 @@ def random_features(
         raise ValueError(f"y must have shape ({X.shape[0]},) or ({X.shape[0]}, k), got {y.shape}")
     if not np.all(np.isfinite(y)):
         raise ValueError("y must be finite (no NaN or inf)")
-    if width is not None and (isinstance(width, bool) or not isinstance(width, (int, np.integer))):
-        raise TypeError(f"width must be an int or None, got {type(width).__name__}")
-    if width is not None and width < 1:
-        raise ValueError(f"width must be >= 1, got {width}")
+    _check_width(width)
     if not (np.isfinite(ridge) and ridge >= 0):
         raise ValueError(f"ridge must be a non-negative number, got {ridge!r}")
     _check_variances(weight_var, bias_var)
@@ -577,16 +592,13 @@ def random_features(
         K = relu_kernel(X, X, weight_var=weight_var, bias_var=bias_var)
         dual = _ridge_solve(K, y, ridge)
         return RandomFeatureRegression(None, None, dual, X, ridge, weight_var, bias_var)
-    rng = np.random.default_rng(seed)
-    dim = X.shape[1]
-    W = rng.standard_normal((dim, int(width))) * np.sqrt(weight_var / dim)
-    b = rng.standard_normal(int(width)) * np.sqrt(bias_var)
+    W, b, _ = _first_layer(X.shape[1], width, seed, weight_var, bias_var)
     Phi = _relu_features(X, W, b)
     if Phi.shape[1] <= Phi.shape[0]:
         readout = _ridge_solve(Phi.T @ Phi, Phi.T @ y, ridge)
     else:
         readout = Phi.T @ _ridge_solve(Phi @ Phi.T, y, ridge)
-    return RandomFeatureRegression(W, b, readout, X, ridge, weight_var, bias_var)
+    return RandomFeatureRegression(W, b, readout, None, ridge, weight_var, bias_var)
 
 
 @dataclass(frozen=True)
@@ -636,11 +648,10 @@ def relu_teacher(
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{name} must be a positive int, got {value!r}")
     _check_variances(weight_var, bias_var)
-    rng = np.random.default_rng(seed)
-    W = rng.standard_normal((dim, width)) * np.sqrt(weight_var / dim)
-    b = rng.standard_normal(width) * np.sqrt(bias_var)
-    a = rng.standard_normal(width)
-    return RandomFeatureRegression(W, b, a, np.zeros((1, dim)), 0.0, weight_var, bias_var)
+    W, b, rng = _first_layer(dim, width, seed, weight_var, bias_var)
+    return RandomFeatureRegression(
+        W, b, rng.standard_normal(width), None, 0.0, weight_var, bias_var
+    )
 
 
 def sphere_points(n: int, dim: int, *, seed: int = 0) -> np.ndarray:
@@ -692,10 +703,7 @@ def learning_curve(
         raise ValueError(f"sizes must increase strictly within 1..{X.shape[0]}")
     if not (np.isfinite(ridge) and ridge > 0):
         raise ValueError(f"ridge must be positive for nested solves, got {ridge!r}")
-    if width is not None and (isinstance(width, bool) or not isinstance(width, (int, np.integer))):
-        raise TypeError(f"width must be an int or None, got {type(width).__name__}")
-    if width is not None and width < 1:
-        raise ValueError(f"width must be >= 1, got {width}")
+    _check_width(width)
     _check_variances(weight_var, bias_var)
     n_max = int(sizes[-1])
     out = np.empty((sizes.size, X_test.shape[0]))
@@ -710,10 +718,7 @@ def learning_curve(
             out[i] = K_test[:, :n] @ dual
         return out
     # the same draw as random_features(…, width, seed=seed)
-    rng = np.random.default_rng(seed)
-    dim = X.shape[1]
-    W = rng.standard_normal((dim, int(width))) * np.sqrt(weight_var / dim)
-    b = rng.standard_normal(int(width)) * np.sqrt(bias_var)
+    W, b, _ = _first_layer(X.shape[1], width, seed, weight_var, bias_var)
     Phi = _relu_features(X[:n_max], W, b)
     Phi_test = _relu_features(X_test, W, b)
     gram, rhs, done = np.zeros((width, width)), np.zeros(width), 0
