@@ -1,9 +1,9 @@
-"""Unit tests of rederived.benchmark."""
+"""Unit tests of rederived.book.benchmark."""
 
 import numpy as np
 import pytest
 
-from rederived.benchmark import best_time, loglog_slope
+from rederived.book.benchmark import best_time, loglog_slope
 
 
 def test_loglog_slope_recovers_exponents():

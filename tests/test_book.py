@@ -9,7 +9,7 @@ import nbformat
 import pytest
 import yaml
 
-from rederived.book import find_chapters, is_paired, pair_differences
+from rederived.book.chapters import find_chapters, is_paired, pair_differences
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = find_chapters(ROOT)

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from rederived.claims import (
+from rederived.book.claims import (
     MIME_TYPE,
     ClaimError,
     Condition,

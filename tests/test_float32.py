@@ -6,8 +6,9 @@ import mpmath
 import numpy as np
 import pytest
 
-from rederived.approx import Program, remez
+from rederived.approx import remez
 from rederived.float32 import LN2_HI, LN2_LO, exp32, float32_range, scan_float32, ulp_error
+from rederived.programs import Program
 
 EXP_I = (-0.34657359027997264, 0.34657359027997264)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import jupytext
 import pytest
 
-from rederived.book import find_chapters, pair_differences
+from rederived.book.chapters import find_chapters, pair_differences
 
 CHAPTER = """---
 jupytext:

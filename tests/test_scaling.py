@@ -12,12 +12,6 @@ from rederived.scaling import (
     compute_optimal,
     fit_chinchilla,
     fit_power_law,
-    fourier_teacher,
-    learning_curve,
-    random_features,
-    relu_kernel,
-    relu_teacher,
-    sphere_points,
 )
 
 TRUE = ChinchillaFit(E=1.8, A=480.0, B=2100.0, alpha=0.35, beta=0.37)
@@ -95,112 +89,6 @@ def test_bad_input(call, error, match):
 
 
 # --- random features -------------------------------------------------------------------------
-
-
-def test_relu_kernel_is_the_infinite_width_limit_of_the_features():
-    X = np.random.default_rng(1).standard_normal((6, 3))
-    model = random_features(X, np.zeros(6), 400_000, seed=2)
-    phi = model.features(X)
-    # Monte Carlo error of a mean of 4e5 products: a few 1e-3
-    np.testing.assert_allclose(phi @ phi.T, relu_kernel(X, X), atol=1e-2)
-
-
-def test_relu_kernel_exact_values():
-    # parallel inputs: E relu(u)^2 = s/2; orthogonal (no bias): s/(2π)
-    x = np.array([[1.0, 0.0]])
-    assert relu_kernel(x, x, bias_var=0.0)[0, 0] == pytest.approx(0.25)  # s = |x|²/dim = 1/2
-    k = relu_kernel(x, np.array([[0.0, 1.0]]), bias_var=0.0)[0, 0]
-    assert k == pytest.approx(0.5 / (2 * np.pi))
-    assert relu_kernel(x, -x, bias_var=0.0)[0, 0] == pytest.approx(0.0, abs=1e-15)
-
-
-def test_random_features_primal_and_dual_agree_and_interpolate():
-    rng = np.random.default_rng(3)
-    X, y = rng.standard_normal((40, 2)), rng.standard_normal(40)
-    wide = random_features(X, y, 400, ridge=1e-10, seed=1)  # dual: 40 × 40
-    np.testing.assert_allclose(wide(X), y, atol=1e-5)
-    narrow = random_features(X, y, 30, ridge=1e-3, seed=1)  # primal: 30 × 30
-    phi = narrow.features(X)
-    direct = np.linalg.solve(phi.T @ phi + 1e-3 * np.eye(30), phi.T @ y)
-    np.testing.assert_allclose(narrow.readout, direct, rtol=1e-8, atol=1e-10)
-    # the same seed gives the same features; several targets are fitted at once
-    both = random_features(X, np.stack([y, 2 * y], axis=1), 30, ridge=1e-3, seed=1)
-    np.testing.assert_allclose(both(X)[:, 1], 2 * narrow(X), rtol=1e-10)
-
-
-def test_kernel_limit_matches_wide_features():
-    X = sphere_points(30, 2, seed=4)
-    y = relu_teacher(3, seed=5)(X)
-    X_test = sphere_points(20, 2, seed=6)
-    limit = random_features(X, y, None, ridge=1e-2)
-    wide = random_features(X, y, 200_000, ridge=1e-2, seed=7)
-    np.testing.assert_allclose(wide(X_test), limit(X_test), atol=2e-2 * np.abs(y).max())
-
-
-def test_learning_curve_equals_separate_fits():
-    X = sphere_points(300, 3, seed=1)
-    y = relu_teacher(4, seed=2)(X)
-    X_test = sphere_points(25, 3, seed=3)
-    sizes = np.array([5, 50, 120, 300])
-    for width in (None, 80):
-        curve = learning_curve(X, y, X_test, sizes, width, 1e-6, seed=9)
-        for row, n in zip(curve, sizes, strict=True):
-            single = random_features(X[:n], y[:n], width, 1e-6, seed=9)(X_test)
-            np.testing.assert_allclose(row, single, rtol=1e-7, atol=1e-9)
-
-
-def test_teachers_and_sphere_points():
-    X = sphere_points(2000, 4, seed=0)
-    np.testing.assert_allclose(np.linalg.norm(X, axis=1), np.sqrt(5))
-    assert np.mean(X**2) == pytest.approx(1.0)
-    f = fourier_teacher(5, modes=7, seed=1)
-    x = X[3]
-    explicit = sum(
-        a * np.cos(w @ x + p)
-        for a, w, p in zip(f.amplitudes, f.frequencies.T, f.phases, strict=True)
-    )
-    assert f(X)[3] == pytest.approx(explicit * np.sqrt(2 / 7))
-    g = relu_teacher(5, width=64, seed=2)
-    np.testing.assert_allclose(g(X), g.features(X) @ g.readout)
-    assert np.array_equal(sphere_points(3, 2, seed=8), sphere_points(3, 2, seed=8))
-
-
-@pytest.mark.parametrize(
-    "call, match",
-    [
-        (lambda: random_features(np.ones(3), np.ones(3), 4), "X must be a non-empty 2-d"),
-        (lambda: random_features(np.ones((3, 2)), np.ones(4), 4), "y must have shape"),
-        (lambda: random_features(np.ones((3, 2)), [1, np.nan, 1], 4), "y must be finite"),
-        (lambda: random_features([[np.nan, 1]], [1], 4), "X must be finite"),
-        (lambda: random_features(np.ones((3, 2)), np.ones(3), 0), "width must be >= 1"),
-        (lambda: random_features(np.ones((3, 2)), np.ones(3), 4, ridge=-1), "ridge"),
-        (lambda: relu_kernel(np.ones((2, 2)), np.ones((2, 3))), "X2 must have 2 columns"),
-        (lambda: relu_kernel(np.ones((2, 2)), np.ones((2, 2)), weight_var=0), "weight_var"),
-        (lambda: relu_teacher(0), "dim must be a positive int"),
-        (lambda: sphere_points(-1, 2), "n must be a positive int"),
-        (lambda: fourier_teacher(2, bandwidth=0), "bandwidth"),
-        (
-            lambda: learning_curve(np.ones((4, 1)), np.ones(4), np.ones((2, 1)), [3, 2], None, 1),
-            "sizes must increase",
-        ),
-        (
-            lambda: learning_curve(np.ones((4, 1)), np.ones(4), np.ones((2, 1)), [2], None, 0.0),
-            "ridge must be positive",
-        ),
-    ],
-)
-def test_random_feature_bad_input(call, match):
-    with pytest.raises(ValueError, match=match):
-        call()
-
-
-def test_random_feature_type_errors():
-    with pytest.raises(TypeError, match="width must be an int or None"):
-        random_features(np.ones((3, 2)), np.ones(3), 2.5)
-    with pytest.raises(TypeError, match="sizes must be"):
-        learning_curve(np.ones((4, 1)), np.ones(4), np.ones((2, 1)), [1.5], None, 1.0)
-    with pytest.raises(TypeError, match="X must be an array"):
-        random_features("abc", np.ones(3), 2)
 
 
 def test_lbfgs_options_are_passed_through(surface):

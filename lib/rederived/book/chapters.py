@@ -3,7 +3,8 @@
 A *chapter* is a MyST-markdown notebook ``chapters/<part>/<name>.md`` whose front matter pairs it
 with ``<name>.ipynb`` through jupytext (``formats: ipynb,md:myst``). The ``.md`` is the source that
 authors edit; the ``.ipynb`` holds the executed outputs that nbval verifies and the book renders.
-A chapter may declare its claims in ``<name>.claims.toml`` beside it (see :mod:`rederived.claims`).
+A chapter may declare its claims in ``<name>.claims.toml`` beside it
+(see :mod:`rederived.book.claims`).
 
 Run ``python -m rederived.book --help`` for the command line (``execute``, ``check``, ``ledger``).
 """
@@ -13,12 +14,11 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import platform
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from rederived.claims import Ledger, audit, stored_results
+from rederived.book.claims import Ledger, audit, stored_results
 
 __all__ = [
     "Chapter",
@@ -251,7 +251,3 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_cmd_ledger)
     args = parser.parse_args(argv)
     return args.func(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

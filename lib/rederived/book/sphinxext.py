@@ -27,8 +27,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from rederived.book import Chapter, find_chapters
-from rederived.claims import MIME_TYPE, stored_results
+from rederived.book.chapters import Chapter, find_chapters
+from rederived.book.claims import MIME_TYPE, stored_results
 
 logger = logging.getLogger(__name__)
 
