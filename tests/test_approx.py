@@ -69,3 +69,12 @@ def test_bad_input(call, error, match):
 
 
 # -- programs and evolution ---------------------------------------------------------------
+
+
+def test_remez_warns_when_it_stops_early_and_refuses_degrees_below_precision():
+    with pytest.warns(RuntimeWarning, match="did not converge"):
+        early = remez(mpmath.exp, (-1, 1), 6, max_iter=2)
+    assert not early.converged
+    assert remez(mpmath.exp, (-1, 1), 6).converged
+    with pytest.raises(ValueError, match="degree 25 is too high"):
+        remez(mpmath.exp, (-0.35, 0.35), 25)

@@ -245,3 +245,16 @@ def test_stored_results_reads_files_and_both_encodings(tmp_path):
     path = tmp_path / "chapter.ipynb"
     path.write_text(json.dumps(nb), encoding="utf-8")
     assert stored_results(path) == [record("bound", "reproduced"), record("constant", "partly")]
+
+
+def test_every_float_literal_is_read_and_infinite_measurements_are_refused():
+    assert Condition.parse("~ 1e+3 +- 5").holds(1004.0)
+    assert Condition.parse("~ -2.5E-3 +- 10%").holds(-0.0026)
+    assert Condition.parse("in [1e+2, 3E+4]").holds(500)
+    ledger = Ledger.from_toml(
+        '[[claim]]\nid = "big"\npaper = "p"\nstatement = "s"\npaper_value = "v"\n'
+        'measure = "m"\nreproduced = "> 10"\nexpect = "reproduced"\n'
+    )
+    for value in (np.inf, -np.inf, float("inf")):
+        with pytest.raises(ValueError, match="finite measurement"):
+            ledger.evaluate("big", value)

@@ -175,3 +175,21 @@ def test_theta_sine_integrals_match_quadrature():
         re = quad(lambda t, k=k: np.cos(k * t) * np.sin(t), 0, np.pi)[0]
         im = quad(lambda t, k=k: np.sin(k * t) * np.sin(t), 0, np.pi)[0]
         assert abs(J[k + 5] - (re + 1j * im)) < 1e-13, k
+
+
+def test_large_lmax_out_is_padded_not_tabulated():
+    x1, x2 = np.arange(1.0, 10.0), np.arange(2.0, 11.0)  # degrees 2 and 2
+    small = gaunt.tensor_product(x1, x2, 4)
+    big = gaunt.tensor_product(x1, x2, 3000)  # tables at degree 3000 would need ~100 GiB
+    assert big.shape == (3001**2,)
+    np.testing.assert_array_equal(big[:25], small)
+    assert not big[25:].any()
+
+
+def test_theta_sine_integrals_and_operation_count_reject_bad_input():
+    with pytest.raises(TypeError, match="n must be an int"):
+        gaunt.theta_sine_integrals(2.5)
+    with pytest.raises(ValueError, match="batch must be >= "):
+        gaunt.operation_count(2, 2, 2, "grid", batch=-5)
+    with pytest.raises(ValueError, match="batch must be >= 1"):
+        gaunt.operation_count(2, 2, 2, "grid", batch=0)

@@ -1,4 +1,4 @@
-"""Unit tests of rederived.pcf, rederived.cmf and rederived.esma."""
+"""Unit tests of rederived.pcf."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from fractions import Fraction
 
 import mpmath
 import pytest
-import sympy as sp
 
-from rederived import cmf, esma, pcf
+from rederived import pcf
 
 APERY_A, APERY_B = [5, 27, 51, 34], [0, 0, 0, 0, 0, 0, -1]
 
@@ -70,77 +69,12 @@ def test_identify_mobius_recovers_a_known_fraction():
         (lambda: pcf.convergence_rate([1], [1], 1), ValueError, "at least 2"),
         (lambda: pcf.identify(1, {}), TypeError, "non-empty dict"),
         (lambda: pcf.identify(1, {"z": 0}), ValueError, "nonzero"),
+        (lambda: pcf.identify_mobius(float("nan"), mpmath.pi), ValueError, "x must be finite"),
+        (lambda: pcf.identify_mobius(1.5, mpmath.inf), ValueError, "constant must be finite"),
+        (lambda: pcf.identify_mobius(1.5, 0), ValueError, "constant must be nonzero"),
+        (lambda: pcf.identify_mobius("abc", 1), TypeError, "x must be a real number"),
     ],
 )
 def test_pcf_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
-
-
-def test_known_fields_are_conservative_and_a_broken_one_is_not():
-    for MX, MY in cmf.FIELDS.values():
-        assert cmf.is_conservative(MX, MY)
-    MX, MY = cmf.FIELDS["pi"]
-    assert not cmf.is_conservative(MX + sp.Matrix([[0, 0], [0, 1]]), MY)
-
-
-def test_trajectory_paths_commute_and_zeta3_diagonal_gives_apery():
-    MX, MY = cmf.FIELDS["zeta3"]
-    xy = cmf.trajectory_matrix(MX, MY, (1, 1), (1, 1), 5)
-    assert xy == cmf.trajectory_matrix(MX, MY, (1, 1), (1, 1), 5)
-    # one diagonal step = M_X then M_Y = M_Y then M_X (conservation)
-    step_xy = (MX * MY.subs(cmf.x, cmf.x + 1)).subs({cmf.x: 1, cmf.y: 1})
-    step_yx = (MY * MX.subs(cmf.y, cmf.y + 1)).subs({cmf.x: 1, cmf.y: 1})
-    assert step_xy == step_yx
-    with mpmath.workdps(60):
-        value = cmf.trajectory_limit(MX, MY, (1, 1), (1, 1), 40, dps=60)
-        assert abs(value - (1 / mpmath.zeta(3) - 1)) < mpmath.mpf(10) ** -50
-
-
-def test_cmf_bad_input():
-    MX, MY = cmf.FIELDS["e"]
-    with pytest.raises(ValueError, match="direction"):
-        cmf.trajectory_matrix(MX, MY, (1, 1), (0, 0), 3)
-    with pytest.raises(TypeError, match="2×2 SymPy"):
-        cmf.is_conservative([[1, 0], [0, 1]], MY)
-    with pytest.raises(ValueError, match="only on x and y"):
-        cmf.is_conservative(MX + sp.eye(2) * sp.Symbol("z"), MY)
-
-
-def test_signed_expansions_reproduce_the_number():
-    with mpmath.workdps(200):
-        for rule in esma.RULES:
-            terms, signs = esma.signed_continued_fraction(mpmath.e, 40, rule)
-            p, q = esma.signed_convergent(terms, signs)
-            # the "ceil" expansion of e converges slowly (runs of 2s): 40 terms give ~18 digits
-            assert abs(mpmath.mpf(p) / q - mpmath.e) < mpmath.mpf(10) ** -15, rule
-    assert esma.signed_continued_fraction(Fraction(7, 3), 10, "floor") == ([2, 3], [1])
-    assert esma.signed_continued_fraction(Fraction(7, 3), 10, "ceil") == ([3, 2, 2], [-1, -1])
-
-
-def test_berlekamp_massey_finds_shortest_recurrences():
-    fib = [1, 1]
-    for _ in range(20):
-        fib.append(fib[-1] + fib[-2])
-    assert esma.berlekamp_massey(fib) == [1, 1]
-    squares = [n * n for n in range(20)]
-    assert esma.berlekamp_massey(squares) == [3, -3, 1]
-    assert esma.berlekamp_massey([0] * 10) == []
-
-
-def test_pattern_of_e_is_found_and_closed_form():
-    with mpmath.workdps(300):
-        terms, _ = esma.signed_continued_fraction(mpmath.e, 60, "floor")
-    pattern = esma.find_pattern(terms, start=1)
-    assert pattern is not None and pattern.period == 3
-    assert [pattern.term(n) for n in range(1, 10)] == terms[1:10]
-    assert esma.find_pattern([2, 7, 1, 8, 2, 8, 1, 8, 2, 8, 4, 5, 9, 0, 4, 5], start=0) is None
-
-
-def test_esma_bad_input():
-    with pytest.raises(ValueError, match="rule"):
-        esma.signed_continued_fraction(Fraction(1, 3), 3, "round")
-    with pytest.raises(ValueError, match="at least 6"):
-        esma.find_pattern([1, 2, 3])
-    with pytest.raises(ValueError, match="n − 1 signs"):
-        esma.signed_convergent([1, 2], [])

@@ -74,13 +74,13 @@ def test_compute_optimal_minimises_loss_on_the_budget():
         (lambda: fit_power_law([1, 2, -3], [1, 2, 3]), ValueError, "x must be positive"),
         (lambda: fit_power_law([1, 2, 3], [1, 2]), ValueError, "lengths differ"),
         (lambda: fit_power_law([1, 2, 3], [1, np.nan, 3]), ValueError, "y must be finite"),
-        (lambda: fit_power_law([1, 2, 3], [1, 2, 3], loss="l1"), ValueError, "loss"),
-        (lambda: fit_power_law([1, 2, 3], [1, 2, 3], space="exp"), ValueError, "space"),
+        (lambda: fit_power_law([1, 2, 3, 4], [1, 2, 3, 4], loss="l1"), ValueError, "loss"),
+        (lambda: fit_power_law([1, 2, 3, 4], [1, 2, 3, 4], space="exp"), ValueError, "space"),
         (lambda: fit_chinchilla([1, 2], [1, 2], [1, 0]), ValueError, "loss must be positive"),
-        (lambda: fit_chinchilla([1, 2], [1, 2], [1, 2], delta=0), ValueError, "delta"),
+        (lambda: fit_chinchilla(*[range(1, 7)] * 3, delta=0), ValueError, "delta"),
         (lambda: compute_optimal((1, 2, 3, 4, 5), 1e20), TypeError, "ChinchillaFit"),
         (lambda: compute_optimal(TRUE, -1.0), ValueError, "C must be positive"),
-        (lambda: bootstrap_chinchilla([1, 2], [1, 2], [1, 2], n_boot=1), ValueError, "n_boot"),
+        (lambda: bootstrap_chinchilla(*[range(1, 7)] * 3, n_boot=1), ValueError, "n_boot"),
     ],
 )
 def test_bad_input(call, error, match):
@@ -99,3 +99,25 @@ def test_lbfgs_options_are_passed_through(surface):
     assert loose.objective > tight.objective
     with pytest.raises(TypeError, match="lbfgs_options"):
         fit_chinchilla(N, D, L, starts=[start], lbfgs_options=[("maxiter", 2)])
+
+
+def test_fits_need_more_points_than_parameters_and_laws_positive_terms():
+    x = np.array([10.0, 100.0, 1000.0])
+    with pytest.raises(ValueError, match="more points than its 3 parameters"):
+        fit_power_law(x, 2 * x**-0.5 + 0.1)
+    with pytest.raises(ValueError, match="more points than its 2 parameters"):
+        fit_power_law(x[:2], 2 * x[:2] ** -0.5, offset=False)
+    N = np.array([1e8, 1e9, 1e10, 1e8, 1e9])
+    with pytest.raises(ValueError, match="5 parameters and needs more points"):
+        fit_chinchilla(N, 20 * N, TRUE(N, 20 * N))
+    with pytest.raises(ValueError, match="A must be positive"):
+        ChinchillaFit(E=1.8, A=-480.0, B=2100.0, alpha=0.35, beta=0.37)
+    with pytest.raises(ValueError, match="beta must be finite"):
+        ChinchillaFit(E=1.8, A=480.0, B=2100.0, alpha=0.35, beta=np.nan)
+    with pytest.raises(TypeError, match="E must be a real number"):
+        ChinchillaFit(E="1.8", A=480.0, B=2100.0, alpha=0.35, beta=0.37)
+    # NumPy numbers are accepted wherever Python ones are
+    fit = ChinchillaFit(E=np.float32(1.8), A=np.int64(480), B=2100.0, alpha=0.35, beta=0.37)
+    assert isinstance(fit.A, float) and fit.A == 480.0
+    x = np.logspace(2, 5, 12)
+    assert fit_power_law(x, 3.0 * x**-0.35 + 0.05, n_starts=np.int64(2)).alpha > 0

@@ -10,6 +10,7 @@ The programs that AutoNumerics-Zero searches over, and the search itself, are in
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -217,7 +218,11 @@ def remez(
 
     Returns a :class:`Minimax` with ``levelled_error``, ``history`` (largest error after each
     exchange), ``spread`` (largest / smallest |error| at the extrema, minus one, after each
-    exchange: zero at equioscillation) and ``reference`` (the final alternation points).
+    exchange: zero at equioscillation), ``reference`` (the final alternation points) and
+    ``converged``.
+
+    Warns (``RuntimeWarning``) when the exchange stops before the extrema are level, and raises
+    ``ValueError`` when the degree is so high that the error is at the working precision.
     """
     a, b = _check_interval(interval)
     if rational is None:
@@ -254,15 +259,34 @@ def remez(
                 e = _horner(list(p), x) / _horner(list(q), x) - fxv
                 return e / abs(fxv) if relative else e
 
-            runs = _extrema(err, a_m, b_m, N)
+            try:
+                runs = _extrema(err, a_m, b_m, N)
+            except ZeroDivisionError:
+                runs = None
+            smallest = None if runs is None else min(abs(e) for _, e in runs)
+            if not smallest or abs(E) < mpmath.mpf(10) ** (8 - _DPS):
+                raise ValueError(
+                    f"degree {m if n == 0 else (m, n)} is too high for this interval: the minimax "
+                    f"error (|E| ≈ {mpmath.nstr(abs(E), 3)}) is at the {_DPS}-digit working "
+                    "precision, so its extrema cannot be located; lower the degree"
+                )
             largest = max(abs(e) for _, e in runs)
             history.append(float(largest))
-            spread.append(float(largest / min(abs(e) for _, e in runs) - 1))
+            spread.append(float(largest / smallest - 1))
             if len(runs) < N:
                 break
             ref = [x for x, _ in runs]
             if spread[-1] < 1e-10:
                 break
+    converged = bool(spread) and spread[-1] < 1e-10
+    if not converged:
+        warnings.warn(
+            f"remez did not converge in {len(spread)} exchange(s): the extrema differ by "
+            f"{spread[-1] if spread else float('nan'):.2e} (relative), so the result is not the "
+            "minimax approximation; raise max_iter or lower the degree",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     return Minimax(
         "minimax",
         tuple(p),
@@ -274,6 +298,7 @@ def remez(
         history=tuple(history),
         spread=tuple(spread),
         reference=tuple(float(x) for x in ref),
+        converged=converged,
     )
 
 
@@ -287,3 +312,4 @@ class Minimax(Approximant):
     history: tuple[float, ...] = ()
     spread: tuple[float, ...] = ()
     reference: tuple[float, ...] = ()
+    converged: bool = True

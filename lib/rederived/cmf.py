@@ -16,7 +16,7 @@ from numbers import Integral
 import mpmath
 import sympy as sp
 
-from rederived.pcf import _mul, _product
+from rederived.pcf import _as_depth, _mul, _product
 
 __all__ = ["FIELDS", "is_conservative", "trajectory_limit", "trajectory_matrix", "x", "y"]
 
@@ -120,6 +120,7 @@ def trajectory_limit(
     ZeroDivisionError
         If m11 is zero.
     """
+    dps = _as_depth(dps, "dps")
     m = trajectory_matrix(MX, MY, start, direction, steps)
     if m[3] == 0:
         raise ZeroDivisionError("the trajectory product has m11 = 0")

@@ -205,10 +205,22 @@ def find_pattern(seq: list[int], start: int = 1, holdout: int | None = None) -> 
     """
     if isinstance(start, bool) or not isinstance(start, Integral) or start < 0:
         raise ValueError(f"start must be a non-negative int, got {start!r}")
+    bad = [v for v in seq if isinstance(v, bool) or not isinstance(v, Integral)]
+    if bad:
+        raise TypeError(f"seq must hold integers (floats would be truncated), got {bad[0]!r}")
     data = [int(v) for v in seq[start:]]
     if len(data) < 6:
         raise ValueError(f"need at least 6 terms after start, got {len(data)}")
-    holdout = len(data) // 3 if holdout is None else int(holdout)
+    if holdout is None:
+        holdout = len(data) // 3
+    elif isinstance(holdout, bool) or not isinstance(holdout, Integral):
+        raise TypeError(f"holdout must be an int, got {type(holdout).__name__}")
+    elif not 1 <= holdout <= len(data) - 4:
+        # no held-out term would approve any recurrence; fewer than 4 fitted terms fit anything
+        raise ValueError(
+            f"holdout must be in [1, {len(data) - 4}] for {len(data)} terms, got {holdout}"
+        )
+    holdout = int(holdout)
     fit, test = data[: len(data) - holdout], data[len(data) - holdout :]
     rec = berlekamp_massey(fit)
     L = len(rec)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 
@@ -135,7 +136,7 @@ def scan_float32(
     """
     if not (callable(func) and callable(reference)):
         raise TypeError("func and reference must be callable")
-    if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
+    if isinstance(chunk, bool) or not isinstance(chunk, Integral) or chunk < 1:
         raise ValueError(f"chunk must be a positive int, got {chunk!r}")
     rows, total = float32_range(*interval)
     worst, worst_x, above = -1.0, np.nan, 0

@@ -162,7 +162,10 @@ def tensor_product(x1: object, x2: object, lmax_out: int, method: str = "grid") 
         ``out_k = Σ_ij x1_i x2_j ∫ Y_i Y_j Y_k dΩ``, in float64, or float32 when both inputs are
         float32 (every table is then used in float32 too).
     """
-    x1, x2, L1, L2, L3, batch, dtype = _prepare(x1, x2, lmax_out, method)
+    x1, x2, L1, L2, lmax_out, batch, dtype = _prepare(x1, x2, lmax_out, method)
+    # degrees above L1 + L2 are exactly zero: compute up to there, pad the rest (the tables of a
+    # larger lmax_out would cost memory growing like lmax_out^3 for nothing)
+    L3 = min(lmax_out, L1 + L2)
     if method == "direct":
         G = _gaunt_dense(L1, L2, L3).astype(dtype, copy=False)
         pairs = (x1[:, :, None] * x2[:, None, :]).reshape(x1.shape[0], -1)
@@ -171,7 +174,12 @@ def tensor_product(x1: object, x2: object, lmax_out: int, method: str = "grid") 
         out = _grid_product(x1, x2, L1, L2, L3, dtype)
     else:
         out = _fourier_product(x1, x2, L1, L2, L3, dtype)
-    return out.reshape(*batch, (L3 + 1) ** 2)
+    if lmax_out > L3:
+        out = np.concatenate(
+            [out, np.zeros((out.shape[0], (lmax_out + 1) ** 2 - out.shape[1]), dtype=out.dtype)],
+            axis=1,
+        )
+    return out.reshape(*batch, (lmax_out + 1) ** 2)
 
 
 # --------------------------------------------------------------------------- layout helpers
@@ -265,6 +273,7 @@ def theta_sine_integrals(n: int) -> np.ndarray:
     The Fourier method projects a 2D Fourier series back onto the harmonics with these: only
     θ in [0, π] belongs to the sphere, with the weight sin θ.
     """
+    n = _check_degree(n, "n")
     k = np.arange(-n, n + 1)
     # real part ∫ cos(kθ) sin θ = ((−1)^k + 1)/(1 − k²), 0 for k = ±1;
     # imaginary part ∫ sin(kθ) sin θ = ±π/2 for k = ±1, 0 otherwise
@@ -359,6 +368,8 @@ def operation_count(L1: int, L2: int, L3: int, method: str, batch: int = 1) -> f
     L1, L2, L3 = (_check_degree(v, n) for v, n in ((L1, "L1"), (L2, "L2"), (L3, "L3")))
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    if _check_degree(batch, "batch") < 1:
+        raise ValueError(f"batch must be >= 1, got {batch}")
     n1, n2, n3 = (L1 + 1) ** 2, (L2 + 1) ** 2, (L3 + 1) ** 2
     if method == "direct":
         return float(batch * n1 * n2 * (1 + n3))

@@ -67,6 +67,17 @@ def _as_depth(depth: object, name: str = "depth") -> int:
     return int(depth)
 
 
+def _finite_real(value: object, name: str) -> mpmath.mpf:
+    """``value`` as an mpmath real at the working precision; a clear error for NaN, inf, junk."""
+    try:
+        out = mpmath.mpf(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}") from None
+    if not mpmath.isfinite(out):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return out
+
+
 def evaluate_polynomial(coeffs: object, n: int) -> int:
     """Exact value of the integer polynomial ``coeffs`` (increasing powers) at integer ``n``."""
     value = 0
@@ -303,7 +314,9 @@ def identify_mobius(
     """
     dps = mpmath.mp.dps if dps is None else _as_depth(dps, "dps")
     with mpmath.workdps(dps):
-        xv, cv = mpmath.mpf(x), mpmath.mpf(constant)
+        xv, cv = _finite_real(x, "x"), _finite_real(constant, "constant")
+        if cv == 0:
+            raise ValueError("constant must be nonzero: x = (α + β·0)/(γ + δ·0) is only rational")
         if xv == 0:
             return Relation((1, 0, 0, 0), ("x", f"x·{name}", "1", name), float(dps), dps)
         values = [xv, xv * cv, mpmath.mpf(1), cv]

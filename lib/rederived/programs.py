@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from numbers import Integral
 
 import mpmath
 import numpy as np
@@ -64,7 +65,7 @@ class Program:
                 raise ValueError(f"instructions[{i}]: {ins[0]} takes {_ARITY[ins[0]]} operands")
             available = 1 + len(consts) + i
             for r in operands:
-                if isinstance(r, bool) or not isinstance(r, int | np.integer):
+                if isinstance(r, bool) or not isinstance(r, Integral):
                     raise TypeError(f"instructions[{i}]: operands must be ints, got {r!r}")
                 if not 0 <= r < available:
                     raise ValueError(
@@ -464,7 +465,7 @@ def fit_constants(
         raise TypeError(f"program must be a Program, got {type(program).__name__}")
     free = np.ones(len(program.constants), dtype=bool)
     for j in fixed:
-        if isinstance(j, bool) or not isinstance(j, int) or not 0 <= j < len(free):
+        if isinstance(j, bool) or not isinstance(j, Integral) or not 0 <= j < len(free):
             raise ValueError(f"fixed must hold constant indices 0..{len(free) - 1}, got {j!r}")
         free[j] = False
     x, fx, scale = _training_points(f, interval, _check_degree(points, "points"), relative)

@@ -11,6 +11,7 @@ curves are in :mod:`rederived.scaling`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from numbers import Integral
 
 import numpy as np
 from scipy import linalg
@@ -97,7 +98,7 @@ def _check_variances(weight_var, bias_var):
 
 
 def _check_width(width: object) -> None:
-    if width is not None and (isinstance(width, bool) or not isinstance(width, (int, np.integer))):
+    if width is not None and (isinstance(width, bool) or not isinstance(width, Integral)):
         raise TypeError(f"width must be an int or None, got {type(width).__name__}")
     if width is not None and width < 1:
         raise ValueError(f"width must be >= 1, got {width}")
@@ -257,7 +258,7 @@ def fourier_teacher(
     ω ~ N(0, bandwidth²/dim · I), uniform phases and standard normal amplitudes (seeded).
     """
     for name, value in (("dim", dim), ("modes", modes)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
             raise ValueError(f"{name} must be a positive int, got {value!r}")
     if not (np.isfinite(bandwidth) and bandwidth > 0):
         raise ValueError(f"bandwidth must be positive, got {bandwidth!r}")
@@ -276,7 +277,7 @@ def relu_teacher(
     a draw from the Gaussian process with covariance :func:`relu_kernel`.
     """
     for name, value in (("dim", dim), ("width", width)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
             raise ValueError(f"{name} must be a positive int, got {value!r}")
     _check_variances(weight_var, bias_var)
     W, b, rng = _first_layer(dim, width, seed, weight_var, bias_var)
@@ -292,7 +293,7 @@ def sphere_points(n: int, dim: int, *, seed: int = 0) -> np.ndarray:
     dimension of the data is ``dim``.
     """
     for name, value in (("n", n), ("dim", dim)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
             raise ValueError(f"{name} must be a positive int, got {value!r}")
     x = np.random.default_rng(seed).standard_normal((n, dim + 1))
     return x * (np.sqrt(dim + 1) / np.linalg.norm(x, axis=1, keepdims=True))

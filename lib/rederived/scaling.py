@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from numbers import Integral, Real
 
 import numpy as np
 from scipy import optimize
@@ -93,7 +94,7 @@ class PowerLawFit:
         self, n_boot: int = 200, level: float = 0.95, seed: int = 0
     ) -> dict[str, tuple[float, float]]:
         """Percentile bootstrap interval of a, alpha and c (points resampled with replacement)."""
-        if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 2:
+        if isinstance(n_boot, bool) or not isinstance(n_boot, Integral) or n_boot < 2:
             raise ValueError(f"n_boot must be an int >= 2, got {n_boot!r}")
         if not 0 < level < 1:
             raise ValueError(f"level must be in (0, 1), got {level!r}")
@@ -135,11 +136,17 @@ def fit_power_law(
     """
     x, y = _positive_array(x, "x"), _positive_array(y, "y")
     _same_length(x=x, y=y)
+    n_params = 3 if offset else 2
+    if x.size <= n_params:
+        raise ValueError(
+            f"fit_power_law needs more points than its {n_params} parameters, got {x.size}: "
+            "with as many points as parameters any data fit exactly"
+        )
     if loss not in ("huber", "mse"):
         raise ValueError(f"loss must be 'huber' or 'mse', got {loss!r}")
     if space not in ("log", "linear"):
         raise ValueError(f"space must be 'log' or 'linear', got {space!r}")
-    if isinstance(n_starts, bool) or not isinstance(n_starts, int) or n_starts < 1:
+    if isinstance(n_starts, bool) or not isinstance(n_starts, Integral) or n_starts < 1:
         raise ValueError(f"n_starts must be a positive int, got {n_starts!r}")
     if not delta > 0:
         raise ValueError(f"delta must be positive, got {delta!r}")
@@ -225,6 +232,18 @@ class ChinchillaFit:
     beta: float
     objective: float = float("nan")
 
+    def __post_init__(self) -> None:
+        for name in ("E", "A", "B", "alpha", "beta"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, Real):
+                raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+            if not np.isfinite(value):
+                raise ValueError(f"{name} must be finite, got {value!r}")
+            object.__setattr__(self, name, float(value))
+        for name in ("E", "A", "B"):  # the law's terms are positive (and the fit works on logs)
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)!r}")
+
     def __call__(self, N: object, D: object) -> np.ndarray:
         N, D = np.asarray(N, dtype=float), np.asarray(D, dtype=float)
         return self.E + self.A / N**self.alpha + self.B / D**self.beta
@@ -256,6 +275,11 @@ def _chinchilla_objective(theta, logN, logD, logL, delta):
 def _chinchilla_data(N, D, loss):
     N, D, loss = _positive_array(N, "N"), _positive_array(D, "D"), _positive_array(loss, "loss")
     _same_length(N=N, D=D, loss=loss)
+    if N.size <= 5:
+        raise ValueError(
+            f"the Chinchilla law has 5 parameters and needs more points, got {N.size}: "
+            "with 5 or fewer any data fit exactly"
+        )
     return np.log(N), np.log(D), np.log(loss)
 
 
@@ -288,7 +312,7 @@ def fit_chinchilla(
     if not delta > 0:
         raise ValueError(f"delta must be positive, got {delta!r}")
     if refine is not None and (
-        isinstance(refine, bool) or not isinstance(refine, int) or refine < 1
+        isinstance(refine, bool) or not isinstance(refine, Integral) or refine < 1
     ):
         raise ValueError(f"refine must be a positive int or None, got {refine!r}")
     if lbfgs_options is not None and not isinstance(lbfgs_options, dict):
@@ -352,7 +376,7 @@ def bootstrap_chinchilla(
     bootstrap confidence intervals.
     """
     logN, logD, logL = _chinchilla_data(N, D, loss)
-    if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 2:
+    if isinstance(n_boot, bool) or not isinstance(n_boot, Integral) or n_boot < 2:
         raise ValueError(f"n_boot must be an int >= 2, got {n_boot!r}")
     N, D, loss = np.exp(logN), np.exp(logD), np.exp(logL)
     start = fit_chinchilla(N, D, loss, delta) if start is None else start

@@ -142,7 +142,7 @@ class Condition:
             if not (_is_number(low) and _is_number(high)) or low > high:
                 raise ClaimError(f"{where}: 'in [a, b]' needs numbers with a <= b, got {text!r}")
             return cls("in", (low, high))
-        if m := re.fullmatch(r"~\s*([^+]+?)\s*\+-\s*([^%]+?)\s*(%?)", src):
+        if m := re.fullmatch(r"~\s*(.+?)\s*\+-\s*([^%]+?)\s*(%?)", src):
             centre, tol = (_parse_value(g, where) for g in m.groups()[:2])
             if not (_is_number(centre) and _is_number(tol)) or tol < 0:
                 raise ClaimError(f"{where}: '~ v +- t' needs numbers with t >= 0, got {text!r}")
@@ -274,6 +274,8 @@ def _as_scalar(measured: object) -> Scalar:
         value = float(measured)
         if math.isnan(value):
             raise ValueError("measured is NaN: the computation behind this claim failed")
+        if math.isinf(value):  # 'inf > x' would pass a rule that a failed computation should fail
+            raise ValueError(f"measured is {value}: a claim needs a finite measurement")
         return value
     raise TypeError(
         f"measured must be a real scalar, a bool or a string, got {type(measured).__name__}"
