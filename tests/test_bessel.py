@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy import special
 
-from rederived.bessel import debye_polynomials, error_units, log_iv, log_kv, reference
+from rederived.bessel import debye_polynomials, error_units, log_iv, log_kv, methods, reference
 
 GRID_V = [0.0, 0.3, 1.0, 7.5, 49.9, 50.0, 120.0, 3000.0, 1e4]
 GRID_X = [1e-8, 1e-3, 0.5, 3.0, 60.0, 2000.0, 1e5]
@@ -122,3 +122,12 @@ def test_bad_input(v, x, error, match):
             f(v, x)
     with pytest.raises(ValueError, match="kind"):
         reference("j", 1.0, 1.0)
+
+
+def test_methods_names_the_branch_of_every_point():
+    v = np.array([0.0, 2.0, 2.0, 2.0, 60.0, 2.0])
+    x = np.array([0.0, 1.0, 5.0, 30.0, 500.0, 1e-25])
+    assert list(methods("i", v, x)) == ["zero", "series", "SciPy", "Hankel", "Debye", "series"]
+    assert list(methods("k", v, x)) == ["zero", "SciPy", "SciPy", "Hankel", "Debye", "small x"]
+    with pytest.raises(ValueError, match="kind"):
+        methods("j", 1.0, 1.0)

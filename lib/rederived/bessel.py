@@ -51,6 +51,7 @@ __all__ = [
     "log_iv_reference",
     "log_kv",
     "log_kv_reference",
+    "methods",
     "reference",
 ]
 
@@ -238,22 +239,60 @@ def _blockwise(kernel, v: np.ndarray, x: np.ndarray) -> np.ndarray:
     return out
 
 
+def _regions(kind: str, v: np.ndarray, x: np.ndarray) -> dict[str, np.ndarray]:
+    """The method each point is computed with: one boolean mask per method, disjoint."""
+    zero = x == 0
+    low = ~zero & (v < _DEBYE_MIN_ORDER)
+    hankel = low & _hankel_region(v, x)
+    if kind == "i":
+        series = ~zero & (x / 2 <= np.sqrt(v + 1))
+        return {
+            "zero": zero,
+            "series": series,
+            "Debye": ~zero & ~series & ~low,
+            "Hankel": ~series & hankel,
+            "SciPy": ~series & low & ~hankel,
+        }
+    small = low & (x < _SMALL_ARGUMENT)
+    return {
+        "zero": zero,
+        "Debye": ~zero & ~low,
+        "Hankel": hankel,
+        "small x": small,
+        "SciPy": low & ~hankel & ~small,  # kve, or the recurrence where kve overflows
+    }
+
+
+def methods(kind: str, v: object, x: object) -> np.ndarray:
+    """Name of the method :func:`log_iv` (kind "i") or :func:`log_kv` (kind "k") uses per point.
+
+    Returns an array of strings broadcast from v and x: "zero", "series" (I only), "Debye",
+    "Hankel", "small x" (K only) or "SciPy" (SciPy's scaled function, or for K where it
+    overflows the recurrence started from it).
+    """
+    if kind not in ("i", "k"):
+        raise ValueError(f"kind must be 'i' or 'k', got {kind!r}")
+    v, x, shape = _prepare(v, x)
+    out = np.empty(v.shape, dtype=object)
+    for name, mask in _regions(kind, v, x).items():
+        out[mask] = name
+    return out.reshape(shape)
+
+
 def _log_iv_block(v: np.ndarray, x: np.ndarray) -> np.ndarray:
     out = np.empty_like(v)
-    zero = x == 0
-    out[zero] = np.where(v[zero] == 0, 0.0, -np.inf)
-    series = ~zero & (x / 2 <= np.sqrt(v + 1))
-    debye = ~zero & ~series & (v >= _DEBYE_MIN_ORDER)
-    hankel = ~zero & ~series & ~debye & _hankel_region(v, x)
-    scaled = ~zero & ~series & ~debye & ~hankel
-    for mask, value in (
-        (series, lambda a, b: _series_log_iv(a, b)),
-        (debye, lambda a, b: _debye(a, b, "i")),
-        (hankel, lambda a, b: _hankel(a, b, "i")),
-        (scaled, lambda a, b: np.log(special.ive(a, b)) + b),
-    ):
-        if np.any(mask):
-            out[mask] = value(v[mask], x[mask])
+    for name, mask in _regions("i", v, x).items():
+        if not np.any(mask):
+            continue
+        a, b = v[mask], x[mask]
+        if name == "zero":
+            out[mask] = np.where(a == 0, 0.0, -np.inf)
+        elif name == "series":
+            out[mask] = _series_log_iv(a, b)
+        elif name == "SciPy":
+            out[mask] = np.log(special.ive(a, b)) + b
+        else:
+            out[mask] = (_debye if name == "Debye" else _hankel)(a, b, "i")
     return out
 
 
@@ -305,20 +344,18 @@ def _scaled_log_kv(v: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 def _log_kv_block(v: np.ndarray, x: np.ndarray) -> np.ndarray:
     out = np.empty_like(v)
-    zero = x == 0
-    out[zero] = np.inf
-    debye = ~zero & (v >= _DEBYE_MIN_ORDER)
-    hankel = ~zero & ~debye & _hankel_region(v, x)
-    small = ~zero & ~debye & (x < _SMALL_ARGUMENT)
-    scaled = ~zero & ~debye & ~hankel & ~small
-    for mask, value in (
-        (debye, lambda a, b: _debye(a, b, "k")),
-        (hankel, lambda a, b: _hankel(a, b, "k")),
-        (small, _small_x_log_kv),
-        (scaled, _scaled_log_kv),
-    ):
-        if np.any(mask):
-            out[mask] = value(v[mask], x[mask])
+    for name, mask in _regions("k", v, x).items():
+        if not np.any(mask):
+            continue
+        a, b = v[mask], x[mask]
+        if name == "zero":
+            out[mask] = np.inf
+        elif name == "small x":
+            out[mask] = _small_x_log_kv(a, b)
+        elif name == "SciPy":
+            out[mask] = _scaled_log_kv(a, b)
+        else:
+            out[mask] = (_debye if name == "Debye" else _hankel)(a, b, "k")
     return out
 
 
