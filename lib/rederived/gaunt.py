@@ -27,6 +27,7 @@ from math import isqrt
 from numbers import Integral
 
 import numpy as np
+import scipy.fft
 from scipy.fft import next_fast_len
 
 from rederived.so3 import _check_degree, legendre_table, sh_index
@@ -317,11 +318,14 @@ def _fourier_product(x1, x2, L1, L2, L3, dtype):
     # product (m, B, l) @ (m, l, u), then the φ factor t_m(φ) split into e^{±imφ}
     F1 = _phi_fourier(_to_mbl(x1, L1).astype(T1.dtype) @ T1, L1)
     F2 = _phi_fourier(_to_mbl(x2, L2).astype(T2.dtype) @ T2, L2)
-    # the product is their 2D linear convolution, done by FFT on a grid that cannot wrap around
+    # the product is their 2D linear convolution, done by FFT on a grid that cannot wrap around;
+    # batch first, so that each 2D transform runs over contiguous memory
     Ls = L1 + L2
     n = next_fast_len(2 * Ls + 1)  # any n >= 2 Ls + 1 avoids wrap-around; pick a fast one
-    spectrum = np.fft.fft2(F1, s=(n, n), axes=(0, 2)) * np.fft.fft2(F2, s=(n, n), axes=(0, 2))
-    F = np.fft.ifft2(spectrum, axes=(0, 2))[: 2 * Ls + 1, :, : 2 * Ls + 1]  # [v+Ls, b, u+Ls]
+    spectrum = scipy.fft.fft2(F1.transpose(1, 0, 2), s=(n, n))
+    spectrum *= scipy.fft.fft2(F2.transpose(1, 0, 2), s=(n, n))
+    F = scipy.fft.ifft2(spectrum, overwrite_x=True)[:, : 2 * Ls + 1, : 2 * Ls + 1]
+    F = F.transpose(1, 0, 2)  # [v+Ls, b, u+Ls]
     # project: ∫ e^{ivφ} t_m dφ picks v = ±m; ∫_0^π e^{iuθ} P̄ sin θ dθ is Q
     mu = np.arange(1, min(L3, Ls) + 1)
     G = np.zeros((2 * L3 + 1, F.shape[1], 2 * Ls + 1), dtype=F.dtype)  # [m + L3, b, u]
