@@ -32,7 +32,7 @@ from rederived.book.claims import MIME_TYPE, stored_results
 
 logger = logging.getLogger(__name__)
 
-BUDGET_SECONDS = 60.0
+BUDGET_SECONDS = 40.0
 _MARK = {"reproduced": "✔", "partly": "◐", "not-reproduced": "✘"}
 _STATIC = Path(__file__).parent / "static"
 
