@@ -22,6 +22,9 @@ _FENCE = re.compile(r"^```.*?^```", re.M | re.S)
 _MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.S)
 _ROLE = re.compile(r"\{[a-z:]+\}`[^`]*`|`[^`]*`")
 _NUMBER = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])")
+# integers of four or more digits written with separators: 570,000, 16 384, 16\,384
+_GROUPED = re.compile(r"(?<![\w.])\d{1,3}(?:(?:\\,|,| |\u202f)\d{3})+(?![\w.])")
+_SEPARATORS = re.compile(r"\\,|,| |\u202f")
 
 
 def _prose(text: str) -> str:
@@ -58,4 +61,14 @@ def test_computed_numbers_are_glued(chapter: Path) -> None:
             and number not in quoted
         }
     )
+    bare_outputs = outputs.replace(",", "")
+    bare_code, bare_quoted = code.replace("_", ""), _SEPARATORS.sub("", quoted)
+    for grouped in _GROUPED.findall(_prose(chapter.read_text())):
+        digits = _SEPARATORS.sub("", grouped)
+        if (
+            re.search(rf"(?<![\d.]){digits}(?![\d])", bare_outputs)
+            and digits not in bare_code
+            and digits not in bare_quoted
+        ):
+            copied.append(grouped)
     assert not copied, f"{chapter.name}: numbers copied from outputs, glue them: {copied}"

@@ -38,7 +38,7 @@ rounds it by ε·|log f|. :func:`error_units` measures an error in units of
 from __future__ import annotations
 
 from fractions import Fraction
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 from scipy import special
@@ -279,23 +279,6 @@ def methods(kind: str, v: object, x: object) -> np.ndarray:
     return out.reshape(shape)
 
 
-def _log_iv_block(v: np.ndarray, x: np.ndarray) -> np.ndarray:
-    out = np.empty_like(v)
-    for name, mask in _regions("i", v, x).items():
-        if not np.any(mask):
-            continue
-        a, b = v[mask], x[mask]
-        if name == "zero":
-            out[mask] = np.where(a == 0, 0.0, -np.inf)
-        elif name == "series":
-            out[mask] = _series_log_iv(a, b)
-        elif name == "SciPy":
-            out[mask] = np.log(special.ive(a, b)) + b
-        else:
-            out[mask] = (_debye if name == "Debye" else _hankel)(a, b, "i")
-    return out
-
-
 def log_iv(v: object, x: object) -> np.ndarray:
     """log I_v(x), elementwise, for v ≥ 0 and x ≥ 0 (arrays broadcast).
 
@@ -314,7 +297,7 @@ def log_iv(v: object, x: object) -> np.ndarray:
         is a small multiple of ε·max(1, |log I|, √(v² + x²)) (see :func:`error_units`).
     """
     v, x, shape = _prepare(v, x)
-    return _blockwise(_log_iv_block, v, x).reshape(shape)
+    return _blockwise(partial(_log_block, "i"), v, x).reshape(shape)
 
 
 def _recurrence_log_kv(v: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -342,20 +325,30 @@ def _scaled_log_kv(v: np.ndarray, x: np.ndarray) -> np.ndarray:
     return out
 
 
-def _log_kv_block(v: np.ndarray, x: np.ndarray) -> np.ndarray:
+# The branch each region of `_regions` is evaluated by, per function ("i": log I, "k": log K).
+_BRANCHES = {
+    "i": {
+        "zero": lambda v, x: np.where(v == 0, 0.0, -np.inf),
+        "series": _series_log_iv,
+        "SciPy": lambda v, x: np.log(special.ive(v, x)) + x,
+        "Debye": lambda v, x: _debye(v, x, "i"),
+        "Hankel": lambda v, x: _hankel(v, x, "i"),
+    },
+    "k": {
+        "zero": lambda v, x: np.full_like(v, np.inf),
+        "small x": _small_x_log_kv,
+        "SciPy": _scaled_log_kv,
+        "Debye": lambda v, x: _debye(v, x, "k"),
+        "Hankel": lambda v, x: _hankel(v, x, "k"),
+    },
+}
+
+
+def _log_block(kind: str, v: np.ndarray, x: np.ndarray) -> np.ndarray:
     out = np.empty_like(v)
-    for name, mask in _regions("k", v, x).items():
-        if not np.any(mask):
-            continue
-        a, b = v[mask], x[mask]
-        if name == "zero":
-            out[mask] = np.inf
-        elif name == "small x":
-            out[mask] = _small_x_log_kv(a, b)
-        elif name == "SciPy":
-            out[mask] = _scaled_log_kv(a, b)
-        else:
-            out[mask] = (_debye if name == "Debye" else _hankel)(a, b, "k")
+    for name, mask in _regions(kind, v, x).items():
+        if np.any(mask):
+            out[mask] = _BRANCHES[kind][name](v[mask], x[mask])
     return out
 
 
@@ -377,7 +370,7 @@ def log_kv(v: object, x: object) -> np.ndarray:
         :func:`error_units`).
     """
     v, x, shape = _prepare(v, x)
-    return _blockwise(_log_kv_block, v, x).reshape(shape)
+    return _blockwise(partial(_log_block, "k"), v, x).reshape(shape)
 
 
 def error_units(computed: object, exact: object, v: object, x: object) -> np.ndarray:
