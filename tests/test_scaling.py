@@ -121,3 +121,18 @@ def test_fits_need_more_points_than_parameters_and_laws_positive_terms():
     assert isinstance(fit.A, float) and fit.A == 480.0
     x = np.logspace(2, 5, 12)
     assert fit_power_law(x, 3.0 * x**-0.35 + 0.05, n_starts=np.int64(2)).alpha > 0
+
+
+def test_fit_chinchilla_mean_reduction_same_minimum_and_checked():
+    rng = np.random.default_rng(3)
+    N = 10 ** rng.uniform(7, 10, 60)
+    D = 10 ** rng.uniform(9, 11, 60)
+    truth = ChinchillaFit(E=1.8, A=450.0, B=2000.0, alpha=0.35, beta=0.37)
+    loss = truth(N, D) * np.exp(0.005 * rng.standard_normal(60))
+    summed = fit_chinchilla(N, D, loss)
+    averaged = fit_chinchilla(N, D, loss, reduction="mean")
+    # same minimum with tight tolerances; the reported objective is the sum in both cases
+    assert averaged.objective == pytest.approx(summed.objective, rel=1e-6)
+    assert averaged.beta == pytest.approx(summed.beta, rel=1e-4)
+    with pytest.raises(ValueError, match="reduction"):
+        fit_chinchilla(N, D, loss, reduction="median")
