@@ -190,6 +190,9 @@ def test_ledger_page_screenshot(site, browser):
         "css selector", ".rederived-generated table tbody tr, table tbody tr"
     )
     assert rows, "the ledger table has no rows"
+    rules = browser.find_elements("css selector", ".rederived-rule")
+    assert len(rules) == len(rows), "every ledger row shows the rule its verdict came from"
+    assert all(r.text.startswith("reproduced if") for r in rules)
     height = browser.execute_script("return document.documentElement.scrollHeight")
     browser.set_window_size(1400, min(max(height, 1000), 6000))
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)

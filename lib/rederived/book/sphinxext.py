@@ -119,6 +119,10 @@ class ClaimsLedger(_GeneratedTable):
                         f"{_MARK[record['verdict']]} {record['verdict']}</span>"
                     )
                     tally[record["verdict"]] += 1
+                rule = f"reproduced if {claim.reproduced}" + (
+                    f"; partly if {claim.partly}" if claim.partly is not None else ""
+                )
+                measured += f'<br><span class="rederived-rule">{_escape(rule)}</span>'
                 tables.append(
                     f"| `{cid}`: {_escape(claim.statement)} | {{cite:t}}`{claim.paper}` "
                     f"| {_escape(claim.paper_value)} | {measured} | {verdict} |"
