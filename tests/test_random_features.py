@@ -10,6 +10,7 @@ from rederived.random_features import (
     learning_curve,
     random_features,
     relu_kernel,
+    relu_kernel_spectrum,
     relu_teacher,
     sphere_points,
 )
@@ -67,6 +68,77 @@ def test_learning_curve_equals_separate_fits():
             np.testing.assert_allclose(row, single, rtol=1e-7, atol=1e-9)
 
 
+def test_learning_curve_fits_several_targets_at_once():
+    X = sphere_points(200, 2, seed=1)
+    Y = np.stack([relu_teacher(3, seed=s)(X) for s in (2, 3)], axis=1)
+    X_test = sphere_points(10, 2, seed=3)
+    sizes = np.array([20, 200])
+    for width in (None, 50):
+        both = learning_curve(X, Y, X_test, sizes, width, 1e-6, seed=4)
+        assert both.shape == (2, 10, 2)
+        for k in range(2):
+            one = learning_curve(X, Y[:, k], X_test, sizes, width, 1e-6, seed=4)
+            np.testing.assert_allclose(both[..., k], one, rtol=1e-10, atol=1e-12)
+
+
+def test_relu_kernel_blocks_agree_with_the_formula():
+    # 300 columns: several row blocks, the last one partial
+    X1, X2 = sphere_points(700, 3, seed=1), sphere_points(300, 3, seed=2)
+    cos = np.clip((X1 @ X2.T / 4 + 1) / 2, -1, 1)  # s = 2 on this sphere
+    theta = np.arccos(cos)
+    direct = 2 * (np.sin(theta) + (np.pi - theta) * cos) / (2 * np.pi)
+    np.testing.assert_allclose(relu_kernel(X1, X2), direct, rtol=1e-13, atol=1e-15)
+
+
+def test_relu_kernel_spectrum_against_independent_checks():
+    import mpmath
+
+    values, degrees = relu_kernel_spectrum(3, 500)
+    assert np.all(np.diff(values) <= 0) and degrees[0] == 0
+    # multiplicities on S^3 are (ℓ + 1)²
+    for ell in range(5):
+        assert np.count_nonzero(degrees == ell) == (ell + 1) ** 2
+    # Mercer: the eigenvalues with multiplicity sum to k(x, x) = s/2 = 1; the tail is small
+    full, _ = relu_kernel_spectrum(3, 4000)
+    assert 1 - 1e-4 < full.sum() < 1
+    # one eigenvalue by adaptive quadrature in 30-digit arithmetic, t = cos φ, weight sin² φ
+    mpmath.mp.dps = 30
+    ell = 5
+
+    def integrand(p):
+        c = (mpmath.cos(p) + 1) / 2
+        th = mpmath.acos(c)
+        k = 2 * (mpmath.sin(th) + (mpmath.pi - th) * c) / (2 * mpmath.pi)
+        g = mpmath.gegenbauer(ell, 1, mpmath.cos(p)) / mpmath.gegenbauer(ell, 1, 1)
+        return k * g * mpmath.sin(p) ** 2
+
+    exact = mpmath.quad(integrand, [0, mpmath.pi]) / (mpmath.pi / 2)
+    mpmath.mp.dps = 15
+    assert values[degrees == ell][0] == pytest.approx(float(exact), rel=1e-10)
+    # the Gram matrix of n points, over n, approaches the spectrum (Monte Carlo, a few %)
+    X = sphere_points(1500, 2, seed=5)
+    gram = np.linalg.eigvalsh(relu_kernel(X, X))[::-1] / 1500
+    exact2, _ = relu_kernel_spectrum(2, 9)
+    np.testing.assert_allclose(gram[[0, 1, 4, 8]].sum(), exact2[[0, 1, 4, 8]].sum(), rtol=0.03)
+    # d = 1: cosines, multiplicity 2
+    _, d1 = relu_kernel_spectrum(1, 5)
+    assert list(d1) == [0, 1, 1, 2, 2]
+
+
+def test_seeds_may_be_seed_sequences():
+    a, b = np.random.SeedSequence(5).spawn(2)
+    assert np.array_equal(sphere_points(4, 2, seed=a), sphere_points(4, 2, seed=a))
+    assert not np.array_equal(sphere_points(4, 2, seed=a), sphere_points(4, 2, seed=b))
+    X = sphere_points(30, 2, seed=1)
+    y = X[:, 0]
+    m1, m2 = random_features(X, y, 8, seed=a), random_features(X, y, 8, seed=a)
+    assert np.array_equal(m1.weights, m2.weights)
+    with pytest.raises(TypeError, match="seed must be an int or a numpy SeedSequence"):
+        sphere_points(4, 2, seed=1.5)
+    with pytest.raises(ValueError, match="seed must be non-negative"):
+        sphere_points(4, 2, seed=-1)
+
+
 def test_teachers_and_sphere_points():
     X = sphere_points(2000, 4, seed=0)
     np.testing.assert_allclose(np.linalg.norm(X, axis=1), np.sqrt(5))
@@ -97,6 +169,9 @@ def test_teachers_and_sphere_points():
         (lambda: relu_teacher(0), "dim must be a positive int"),
         (lambda: sphere_points(-1, 2), "n must be a positive int"),
         (lambda: fourier_teacher(2, bandwidth=0), "bandwidth"),
+        (lambda: relu_kernel_spectrum(2, 0), "count must be >= 1"),
+        (lambda: relu_kernel_spectrum(2, 10, bias_var=0.0), "bias_var must be positive"),
+        (lambda: relu_kernel_spectrum(1, 2000), "beyond what double-precision"),
         (
             lambda: learning_curve(np.ones((4, 1)), np.ones(4), np.ones((2, 1)), [3, 2], None, 1),
             "sizes must increase",

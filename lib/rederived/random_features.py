@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from numbers import Integral
 
 import numpy as np
-from scipy import linalg
+from scipy import linalg, special
 
 __all__ = [
     "FourierTeacher",
@@ -23,9 +23,25 @@ __all__ = [
     "learning_curve",
     "random_features",
     "relu_kernel",
+    "relu_kernel_spectrum",
     "relu_teacher",
     "sphere_points",
 ]
+
+
+Seed = int | np.random.SeedSequence
+
+
+def _rng(seed: object) -> np.random.Generator:
+    """A generator from an int seed or a SeedSequence (e.g. one of ``SeedSequence(n).spawn(k)``),
+    so that callers can give every random role its own stream."""
+    if isinstance(seed, np.random.SeedSequence):
+        return np.random.default_rng(seed)
+    if isinstance(seed, bool) or not isinstance(seed, Integral):
+        raise TypeError(f"seed must be an int or a numpy SeedSequence, got {type(seed).__name__}")
+    if seed < 0:
+        raise ValueError(f"seed must be non-negative, got {seed}")
+    return np.random.default_rng(int(seed))
 
 
 def _design(value: object, name: str, dim: int | None = None) -> np.ndarray:
@@ -52,6 +68,19 @@ def _relu_moments(X1, X2, weight_var, bias_var):
     return s1, s2, weight_var * (X1 @ X2.T) / dim + bias_var
 
 
+def _arccos_profile(cos: np.ndarray, scratch: np.ndarray) -> None:
+    """Overwrite ``cos`` (a correlation, clipped to [-1, 1]) with (sin θ + (π − θ) cos θ)/2π."""
+    np.clip(cos, -1.0, 1.0, out=cos)
+    np.arccos(cos, out=scratch)
+    np.subtract(np.pi, scratch, out=scratch)
+    scratch *= cos  # (π − θ) cos θ
+    np.multiply(cos, cos, out=cos)
+    np.subtract(1.0, cos, out=cos)
+    np.sqrt(cos, out=cos)  # sin θ
+    cos += scratch
+    cos *= 1 / (2 * np.pi)
+
+
 def relu_kernel(
     X1: object, X2: object, *, weight_var: float = 1.0, bias_var: float = 1.0
 ) -> np.ndarray:
@@ -72,22 +101,107 @@ def relu_kernel(
     X1 = _design(X1, "X1")
     X2 = _design(X2, "X2", X1.shape[1])
     _check_variances(weight_var, bias_var)
-    s1, s2, cos = _relu_moments(X1, X2, weight_var, bias_var)
+    s1, s2, out = _relu_moments(X1, X2, weight_var, bias_var)
     r1, r2 = np.sqrt(s1), np.sqrt(s2)
-    # in place: these matrices are large, and every temporary costs a pass over memory
-    cos /= r1[:, None]
-    cos /= r2[None, :]
-    np.clip(cos, -1.0, 1.0, out=cos)
-    out = np.arccos(cos)
-    np.subtract(np.pi, out, out=out)
-    out *= cos  # (π − θ) cos θ
-    np.multiply(cos, cos, out=cos)
-    np.subtract(1.0, cos, out=cos)
-    np.sqrt(cos, out=cos)  # sin θ
-    out += cos
-    out *= r1[:, None] / (2 * np.pi)
-    out *= r2[None, :]
+    inv_r2 = 1.0 / r2
+    # in row blocks that stay in cache: the elementwise passes, not the matrix product, dominate
+    rows = max(1, 2**16 // X2.shape[0])
+    scratch = np.empty((rows, X2.shape[0]))
+    for i in range(0, X1.shape[0], rows):
+        block = out[i : i + rows]
+        block *= inv_r2
+        block /= r1[i : i + rows, None]
+        _arccos_profile(block, scratch[: block.shape[0]])
+        block *= r1[i : i + rows, None]
+        block *= r2
     return out
+
+
+def relu_kernel_spectrum(
+    dim: int, count: int, *, weight_var: float = 1.0, bias_var: float = 1.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact eigenvalues of :func:`relu_kernel` for data uniform on the sphere of
+    :func:`sphere_points` (radius √(dim+1) in R^(dim+1)), largest first.
+
+    On that sphere the kernel depends only on t = cos φ, the cosine of the angle between the
+    inputs, so its integral operator f ↦ E_x' k(·, x') f(x') is diagonal in spherical harmonics
+    (Funk–Hecke): the degree-ℓ eigenvalue is
+
+        μ_ℓ = c_d ∫_0^π k(cos φ) G_ℓ(cos φ) sin^(d−1) φ dφ,
+
+    with G_ℓ the Gegenbauer polynomial of index (d−1)/2 normalised to G_ℓ(1) = 1 (cos ℓφ when
+    d = 1) and c_d the normalisation of the angle's density, and it has multiplicity
+    N(d, ℓ) = C(ℓ+d, d) − C(ℓ+d−2, d), the number of degree-ℓ harmonics. The Gram matrix of n
+    points, divided by n, has eigenvalues close to these. In the angle φ the integrand is
+    analytic (the kernel's square-root behaviour at t = 1 is sin(φ/2)), so Gauss–Legendre
+    quadrature in φ converges geometrically; the node count grows with the largest degree.
+
+    Parameters
+    ----------
+    dim : int
+        Intrinsic dimension d ≥ 1 of the sphere.
+    count : int
+        Number of eigenvalues returned, each repeated by its multiplicity.
+    weight_var, bias_var : float
+        As in :func:`relu_kernel`; ``bias_var`` must be positive (without a bias the odd
+        degrees above 1 have eigenvalue zero, and no decreasing order exists).
+
+    Returns
+    -------
+    values : ndarray, shape (count,)
+        Eigenvalues, largest first.
+    degrees : ndarray of int, shape (count,)
+        The harmonic degree ℓ of each eigenvalue.
+    """
+    for name, value in (("dim", dim), ("count", count)):
+        if isinstance(value, bool) or not isinstance(value, Integral):
+            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+        if value < 1:
+            raise ValueError(f"{name} must be >= 1, got {value}")
+    _check_variances(weight_var, bias_var)
+    if bias_var <= 0:
+        raise ValueError("bias_var must be positive for the spectrum (odd degrees vanish at 0)")
+    d = int(dim)
+    # degrees until the multiplicities cover count, plus a margin for the sort
+    multiplicity, ell = [], 0
+    while sum(multiplicity) < count:
+        multiplicity.append(_harmonics(d, ell))
+        ell += 1
+    ell_max = 2 * ell + 8
+    multiplicity = np.array([_harmonics(d, k) for k in range(ell_max + 1)])
+    nodes, node_weights = special.roots_legendre(4 * ell_max + 200)
+    phi = (nodes + 1) * (np.pi / 2)
+    t = np.cos(phi)
+    s = weight_var + bias_var
+    profile = (weight_var * t + bias_var) / s
+    _arccos_profile(profile, np.empty_like(profile))
+    measure = node_weights * (np.pi / 2) * np.sin(phi) ** (d - 1)
+    measure /= measure.sum()  # c_d: the angle's density integrates to 1
+    if d == 1:
+        harmonics = np.cos(np.outer(np.arange(ell_max + 1), phi))
+    else:
+        lam = (d - 1) / 2
+        ells = np.arange(ell_max + 1)[:, None]
+        harmonics = special.eval_gegenbauer(ells, lam, t) / special.eval_gegenbauer(ells, lam, 1.0)
+    mu = harmonics @ (s * profile * measure)
+    order = np.argsort(-mu, kind="stable")
+    values = np.repeat(mu[order], multiplicity[order])[:count]
+    degrees = np.repeat(order, multiplicity[order])[:count]
+    # quadrature in double precision resolves eigenvalues down to about 1e-16 of the largest
+    if values[-1] < 1e-11 * values[0]:
+        raise ValueError(
+            f"count={count} reaches eigenvalues below 1e-11 of the largest on S^{d}, "
+            "beyond what double-precision quadrature resolves; ask for fewer"
+        )
+    if mu[-1] >= values[-1]:  # pragma: no cover - the spectrum decays like ℓ^-(d+3)
+        raise RuntimeError("the degree margin did not cover the sorted eigenvalues")
+    return values, degrees
+
+
+def _harmonics(d: int, ell: int) -> int:
+    """Number of linearly independent spherical harmonics of degree ell on S^d."""
+    n = special.comb(ell + d, d, exact=True)
+    return n - (special.comb(ell + d - 2, d, exact=True) if ell >= 2 else 0)
 
 
 def _check_variances(weight_var, bias_var):
@@ -107,7 +221,7 @@ def _check_width(width: object) -> None:
 def _first_layer(dim, width, seed, weight_var, bias_var):
     """The seeded frozen layer w_j ~ N(0, weight_var/dim · I), b_j ~ N(0, bias_var), and the
     generator, so that callers that draw more (a teacher's readout) continue the same stream."""
-    rng = np.random.default_rng(seed)
+    rng = _rng(seed)
     W = rng.standard_normal((dim, int(width))) * np.sqrt(weight_var / dim)
     b = rng.standard_normal(int(width)) * np.sqrt(bias_var)
     return W, b, rng
@@ -184,7 +298,7 @@ def random_features(
     width: int | None,
     ridge: float = 1e-6,
     *,
-    seed: int = 0,
+    seed: Seed = 0,
     weight_var: float = 1.0,
     bias_var: float = 1.0,
 ) -> RandomFeatureRegression:
@@ -252,7 +366,7 @@ class FourierTeacher:
 
 
 def fourier_teacher(
-    dim: int, modes: int = 256, bandwidth: float = 1.0, *, seed: int = 0
+    dim: int, modes: int = 256, bandwidth: float = 1.0, *, seed: Seed = 0
 ) -> FourierTeacher:
     """A smooth (analytic) random teacher on R^dim: ``modes`` cosines with frequencies
     ω ~ N(0, bandwidth²/dim · I), uniform phases and standard normal amplitudes (seeded).
@@ -262,13 +376,13 @@ def fourier_teacher(
             raise ValueError(f"{name} must be a positive int, got {value!r}")
     if not (np.isfinite(bandwidth) and bandwidth > 0):
         raise ValueError(f"bandwidth must be positive, got {bandwidth!r}")
-    rng = np.random.default_rng(seed)
+    rng = _rng(seed)
     omega = rng.standard_normal((dim, modes)) * (bandwidth / np.sqrt(dim))
     return FourierTeacher(omega, rng.uniform(0, 2 * np.pi, modes), rng.standard_normal(modes))
 
 
 def relu_teacher(
-    dim: int, width: int = 4096, *, seed: int = 0, weight_var: float = 1.0, bias_var: float = 1.0
+    dim: int, width: int = 4096, *, seed: Seed = 0, weight_var: float = 1.0, bias_var: float = 1.0
 ) -> RandomFeatureRegression:
     """A random ReLU network f(x) = Σ_j a_j relu(w_j·x + b_j)/√width with a_j ~ N(0, 1).
 
@@ -286,7 +400,7 @@ def relu_teacher(
     )
 
 
-def sphere_points(n: int, dim: int, *, seed: int = 0) -> np.ndarray:
+def sphere_points(n: int, dim: int, *, seed: Seed = 0) -> np.ndarray:
     """n points uniform on the dim-dimensional sphere of radius √(dim+1) in R^(dim+1), seeded.
 
     The radius makes the mean squared coordinate 1, like standard normal inputs; the intrinsic
@@ -295,7 +409,7 @@ def sphere_points(n: int, dim: int, *, seed: int = 0) -> np.ndarray:
     for name, value in (("n", n), ("dim", dim)):
         if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
             raise ValueError(f"{name} must be a positive int, got {value!r}")
-    x = np.random.default_rng(seed).standard_normal((n, dim + 1))
+    x = _rng(seed).standard_normal((n, dim + 1))
     return x * (np.sqrt(dim + 1) / np.linalg.norm(x, axis=1, keepdims=True))
 
 
@@ -307,7 +421,7 @@ def learning_curve(
     width: int | None,
     ridge: float,
     *,
-    seed: int = 0,
+    seed: Seed = 0,
     weight_var: float = 1.0,
     bias_var: float = 1.0,
 ) -> np.ndarray:
@@ -319,15 +433,18 @@ def learning_curve(
     (its leading n × n block is the factor of the leading block); for finite width the Gram
     matrix ΦᵀΦ is accumulated block by block. Needs ``ridge > 0``.
 
+    ``y`` may hold several targets as columns, shape (n, k): they share the factorisation, so
+    k teachers cost little more than one.
+
     Returns
     -------
-    ndarray, shape (len(sizes), n_test)
+    ndarray, shape (len(sizes), n_test) or (len(sizes), n_test, k)
     """
     X = _design(X, "X")
     X_test = _design(X_test, "X_test", X.shape[1])
     y = np.asarray(y, dtype=float)
-    if y.shape != (X.shape[0],) or not np.all(np.isfinite(y)):
-        raise ValueError(f"y must be a finite array of shape ({X.shape[0]},)")
+    if y.ndim not in (1, 2) or y.shape[0] != X.shape[0] or not np.all(np.isfinite(y)):
+        raise ValueError(f"y must be a finite array of shape ({X.shape[0]},) or ({X.shape[0]}, k)")
     sizes = np.asarray(sizes)
     if sizes.ndim != 1 or sizes.size == 0 or not np.issubdtype(sizes.dtype, np.integer):
         raise TypeError("sizes must be a non-empty 1-d array of ints")
@@ -338,7 +455,7 @@ def learning_curve(
     _check_width(width)
     _check_variances(weight_var, bias_var)
     n_max = int(sizes[-1])
-    out = np.empty((sizes.size, X_test.shape[0]))
+    out = np.empty((sizes.size, X_test.shape[0], *y.shape[1:]))
     if width is None:
         K = relu_kernel(X[:n_max], X[:n_max], weight_var=weight_var, bias_var=bias_var)
         K[np.diag_indices_from(K)] += ridge
@@ -353,7 +470,7 @@ def learning_curve(
     W, b, _ = _first_layer(X.shape[1], width, seed, weight_var, bias_var)
     Phi = _relu_features(X[:n_max], W, b)
     Phi_test = _relu_features(X_test, W, b)
-    gram, rhs, done = np.zeros((width, width)), np.zeros(width), 0
+    gram, rhs, done = np.zeros((width, width)), np.zeros((width, *y.shape[1:])), 0
     for i, n in enumerate(sizes):
         if n <= width:  # dual form: n × n
             Pn = Phi[:n]
