@@ -136,3 +136,38 @@ def test_fit_chinchilla_mean_reduction_same_minimum_and_checked():
     assert averaged.beta == pytest.approx(summed.beta, rel=1e-4)
     with pytest.raises(ValueError, match="reduction"):
         fit_chinchilla(N, D, loss, reduction="median")
+
+
+def test_bootstrap_power_law_over_independent_curves():
+    from rederived.scaling import bootstrap_power_law
+
+    rng = np.random.default_rng(0)
+    x = 2.0 ** np.arange(4, 12)
+    # ten repetitions of a law with exponent 0.8, each with its own multiplicative noise
+    curves = (2 * x**-0.8 + 0.01) * np.exp(0.05 * rng.standard_normal((10, x.size)))
+    fit, interval, samples = bootstrap_power_law(x, curves, n_boot=100, seed=1)
+    assert samples.shape == (100, 3)
+
+    # the interval's width matches the spread of the exponent over independent experiments
+    def experiment(rng):
+        noisy = (2 * x**-0.8 + 0.01) * np.exp(0.05 * rng.standard_normal((10, x.size)))
+        return fit_power_law(x, noisy.mean(axis=0)).alpha
+
+    spread = np.std([experiment(np.random.default_rng(s)) for s in range(1, 21)], ddof=1)
+    half_width = (interval["alpha"][1] - interval["alpha"][0]) / 2 / 1.96
+    assert 0.5 < half_width / spread < 2
+    assert abs(fit.alpha - 0.8) < 4 * spread
+    assert fit.alpha == pytest.approx(fit_power_law(x, curves.mean(axis=0)).alpha)
+    # the same seed and number of rows draw the same resamples: paired samples
+    _, _, again = bootstrap_power_law(x, curves, n_boot=100, seed=1)
+    np.testing.assert_array_equal(samples, again)
+    # options reach the fits
+    pure, _, _ = bootstrap_power_law(x, curves, n_boot=2, offset=False)
+    assert pure.c == 0
+    for bad, match in (
+        (curves[:1], "at least 2 repetitions"),
+        (curves[:, :-1], "one per size"),
+        (-curves, "positive"),
+    ):
+        with pytest.raises(ValueError, match=match):
+            bootstrap_power_law(x, bad)

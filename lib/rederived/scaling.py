@@ -23,6 +23,7 @@ __all__ = [
     "ChinchillaFit",
     "PowerLawFit",
     "bootstrap_chinchilla",
+    "bootstrap_power_law",
     "chinchilla_objective",
     "compute_optimal",
     "fit_chinchilla",
@@ -110,6 +111,73 @@ class PowerLawFit:
         return {k: (float(lo[i]), float(hi[i])) for i, k in enumerate(("a", "alpha", "c"))}
 
 
+def bootstrap_power_law(
+    x: object,
+    curves: object,
+    *,
+    n_boot: int = 200,
+    level: float = 0.95,
+    seed: int = 0,
+    **options: object,
+) -> tuple[PowerLawFit, dict[str, tuple[float, float]], np.ndarray]:
+    """Fit the mean of independent learning curves, with a bootstrap over the curves.
+
+    Each row of ``curves`` is one independent repetition of the experiment (its own data, noise
+    and features) measured at the sizes ``x``. The law is fitted to their mean; each bootstrap
+    resample draws whole rows with replacement and refits the mean, so the interval carries the
+    run-to-run variation, which resampling the points of a single mean curve (the nested,
+    correlated points of :meth:`PowerLawFit.confidence_interval`) does not. Two calls with the same
+    ``seed`` and number of rows draw the same resamples, so their samples are paired.
+
+    Parameters
+    ----------
+    x : array_like, shape (n,)
+        Positive sizes.
+    curves : array_like, shape (repeats, n)
+        Positive losses, at least two independent repetitions.
+    options
+        Passed to :func:`fit_power_law` (``offset``, ``loss``, ``space``, ...).
+
+    Returns
+    -------
+    fit : PowerLawFit
+        The fit to the mean curve.
+    interval : dict
+        Percentile interval of ``a``, ``alpha`` and ``c`` at ``level``.
+    samples : ndarray, shape (n_boot, 3)
+        The resampled (a, alpha, c).
+    """
+    try:
+        curves = np.asarray(curves, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError("curves must be an array of numbers") from None
+    if curves.ndim != 2 or curves.shape[0] < 2:
+        raise ValueError(
+            f"curves must be 2-d with at least 2 repetitions, got shape {curves.shape}"
+        )
+    if not np.all(np.isfinite(curves)) or np.any(curves <= 0):
+        raise ValueError("curves must be positive and finite")
+    if isinstance(n_boot, bool) or not isinstance(n_boot, Integral) or n_boot < 2:
+        raise ValueError(f"n_boot must be an int >= 2, got {n_boot!r}")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1), got {level!r}")
+    if curves.shape[1] != np.size(x):
+        raise ValueError(
+            f"curves must have {np.size(x)} columns, one per size, got {curves.shape[1]}"
+        )
+    fit = fit_power_law(x, curves.mean(axis=0), **options)
+    rng = np.random.default_rng(seed)
+    options = {**options, "n_starts": 2, "start": fit}
+    samples = np.empty((n_boot, 3))
+    for b in range(n_boot):
+        rows = rng.integers(0, curves.shape[0], curves.shape[0])
+        sample = fit_power_law(x, curves[rows].mean(axis=0), **options)
+        samples[b] = sample.a, sample.alpha, sample.c
+    lo, hi = np.percentile(samples, [50 * (1 - level), 50 * (1 + level)], axis=0)
+    interval = {k: (float(lo[i]), float(hi[i])) for i, k in enumerate(("a", "alpha", "c"))}
+    return fit, interval, samples
+
+
 def fit_power_law(
     x: object,
     y: object,
@@ -163,7 +231,9 @@ def fit_power_law(
         if space == "log":
             r, dr = log_pred - logy, 1.0
         else:
-            pred = np.exp(log_pred)
+            # capped so that a wild trial step gives a huge finite value, not an overflow;
+            # e^300 squared is still finite, and no sensible fit comes near it
+            pred = np.exp(np.minimum(log_pred, 300.0))
             r, dr = pred - y, pred
         if loss == "mse":
             value, g = 0.5 * float(r @ r), r
