@@ -258,3 +258,28 @@ def test_every_float_literal_is_read_and_infinite_measurements_are_refused():
     for value in (np.inf, -np.inf, float("inf")):
         with pytest.raises(ValueError, match="finite measurement"):
             ledger.evaluate("big", value)
+
+
+def test_claim_not_tested_at_the_papers_scale_is_labelled_apart():
+    from rederived.book.claims import NOT_AT_SCALE, Claim, ClaimResult
+
+    entry = {
+        "id": "speed",
+        "paper": "p",
+        "statement": "35x faster",
+        "paper_value": "35x (C++)",
+        "measure": "speed-up of the NumPy version",
+        "reproduced": "> 20",
+        "expect": "not-reproduced",
+        "not_at_paper_scale": "the paper's C++ is not what runs here",
+    }
+    claim = Claim.from_mapping(entry)
+    result = ClaimResult(claim, 1.7, "1.7", claim.verdict(1.7))
+    assert result.verdict == "not-reproduced"  # the rule still decides, and expect is checked
+    assert result.label == f"{NOT_AT_SCALE} (here: not reproduced)"
+    assert "not at the paper's scale: the paper's C++" in str(result)
+    assert "rederived-not-at-scale" in result._repr_html_()
+    plain = Claim.from_mapping({k: v for k, v in entry.items() if k != "not_at_paper_scale"})
+    assert ClaimResult(plain, 1.7, "1.7", "not-reproduced").label == "not reproduced"
+    with pytest.raises(ClaimError, match="must not be empty"):
+        Claim.from_mapping({**entry, "not_at_paper_scale": " "})

@@ -45,6 +45,7 @@ from typing import Any
 
 __all__ = [
     "MIME_TYPE",
+    "NOT_AT_SCALE",
     "VERDICTS",
     "Claim",
     "ClaimError",
@@ -61,7 +62,10 @@ MIME_TYPE = "application/vnd.rederived.claim+json"
 
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _REQUIRED_KEYS = ("id", "paper", "statement", "paper_value", "measure", "reproduced", "expect")
-_OPTIONAL_KEYS = ("partly",)
+_OPTIONAL_KEYS = ("partly", "not_at_paper_scale")
+# shown instead of the rule's verdict when a claim declares that the paper's scale or setting
+# (its hardware, its data, its size) could not be tested here; counted apart in the ledger
+NOT_AT_SCALE = "not tested at the paper's scale"
 _SYMBOLS = {"≤": "<=", "≥": ">=", "≈": "~", "±": "+-"}
 _VERDICT_MARK = {"reproduced": "✔", "partly": "◐", "not-reproduced": "✘"}
 
@@ -208,6 +212,7 @@ class Claim:
     reproduced: Condition
     partly: Condition | None
     expect: str
+    not_at_paper_scale: str | None = None
 
     @classmethod
     def from_mapping(cls, entry: Mapping[str, Any], where: str = "claim") -> Claim:
@@ -243,6 +248,7 @@ class Claim:
             reproduced=Condition.parse(entry["reproduced"], f"{where}, reproduced"),
             partly=None if partly is None else Condition.parse(partly, f"{where}, partly"),
             expect=entry["expect"],
+            not_at_paper_scale=(entry.get("not_at_paper_scale") or "").strip() or None,
         )
 
     def verdict(self, measured: Scalar) -> str:
@@ -303,20 +309,37 @@ class ClaimResult:
             "note": self.note,
         }
 
+    @property
+    def label(self) -> str:
+        """The verdict as a reader sees it: the rule's verdict, or, for a claim whose paper's
+        scale could not be tested here, that fact with the rule's verdict on what was run."""
+        if self.claim.not_at_paper_scale:
+            return f"{NOT_AT_SCALE} (here: {self.verdict.replace('-', ' ')})"
+        return self.verdict.replace("-", " ")
+
+    @property
+    def mark(self) -> str:
+        return "◌" if self.claim.not_at_paper_scale else _VERDICT_MARK[self.verdict]
+
     def __str__(self) -> str:
         line = (
-            f"{_VERDICT_MARK[self.verdict]} [{self.verdict}] {self.claim.id}: "
+            f"{self.mark} [{self.label}] {self.claim.id}: "
             f"measured {self.measured_text} ({self.claim.rule}); paper: {self.claim.paper_value}"
         )
+        if self.claim.not_at_paper_scale:
+            line += f"\n  not at the paper's scale: {self.claim.not_at_paper_scale}"
         return line + (f"\n  note: {self.note}" if self.note else "")
 
     def _repr_html_(self) -> str:
         c = self.claim
         esc = html.escape
         note = f"<br><em>{esc(self.note)}</em>" if self.note else ""
+        if c.not_at_paper_scale:
+            note = f"<br><b>not at the paper's scale:</b> {esc(c.not_at_paper_scale)}" + note
+        kind = "not-at-scale" if c.not_at_paper_scale else self.verdict
         return (
-            f'<div class="rederived-claim rederived-{self.verdict}" id="claim-{c.id}">'
-            f'<span class="rederived-verdict">{_VERDICT_MARK[self.verdict]} {self.verdict}</span> '
+            f'<div class="rederived-claim rederived-{kind}" id="claim-{c.id}">'
+            f'<span class="rederived-verdict">{self.mark} {esc(self.label)}</span> '
             f"<code>{esc(c.id)}</code>: {esc(c.statement)}<br>"
             f"<b>paper:</b> {esc(c.paper_value)} &nbsp; <b>measured:</b> {esc(self.measured_text)}"
             f" <small>({esc(c.measure)}; {esc(c.rule)})</small>{note}</div>"
@@ -489,17 +512,18 @@ class _SummaryTable:
         for r in self.rows:
             lines.append(
                 f"{r.claim.id:<{width}}  {r.claim.paper_value[:24]:<24}  "
-                f"{r.measured_text:<14}  {r.verdict}"
+                f"{r.measured_text:<14}  {r.label}"
             )
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         esc = html.escape
         body = "".join(
-            f'<tr class="rederived-{r.verdict}"><td><a href="#claim-{r.claim.id}"><code>'
+            f'<tr class="rederived-{"not-at-scale" if r.claim.not_at_paper_scale else r.verdict}">'
+            f'<td><a href="#claim-{r.claim.id}"><code>'
             f"{esc(r.claim.id)}</code></a></td><td>{esc(r.claim.statement)}</td>"
             f"<td>{esc(r.claim.paper_value)}</td><td>{esc(r.measured_text)}</td>"
-            f"<td>{_VERDICT_MARK[r.verdict]} {r.verdict}</td></tr>"
+            f"<td>{r.mark} {esc(r.label)}</td></tr>"
             for r in self.rows
         )
         return (
@@ -519,7 +543,9 @@ class _DeclarationTable:
     def __str__(self) -> str:
         return "\n".join(
             f"{i}. [{c.id}] {c.statement} (paper: {c.paper_value}; measured: {c.measure}; "
-            f"{c.rule}; expected: {c.expect})"
+            f"{c.rule}; expected: {c.expect.replace('-', ' ')}"
+            + (f"; {NOT_AT_SCALE}: {c.not_at_paper_scale}" if c.not_at_paper_scale else "")
+            + ")"
             for i, c in enumerate(self.claims, 1)
         )
 
@@ -528,7 +554,14 @@ class _DeclarationTable:
         items = "".join(
             f"<li><code>{esc(c.id)}</code> {esc(c.statement)}<br><b>paper:</b> "
             f"{esc(c.paper_value)} ({esc(c.paper)}) &nbsp; <b>measured:</b> {esc(c.measure)} "
-            f"&nbsp; <b>rule:</b> {esc(c.rule)} &nbsp; <b>expected:</b> {esc(c.expect)}</li>"
+            f"&nbsp; <b>rule:</b> {esc(c.rule)} &nbsp; <b>expected:</b> "
+            f"{esc(c.expect.replace('-', ' '))}"
+            + (
+                f"<br><b>{esc(NOT_AT_SCALE)}:</b> {esc(c.not_at_paper_scale)}"
+                if c.not_at_paper_scale
+                else ""
+            )
+            + "</li>"
             for c in self.claims
         )
         return f'<ol class="rederived-declaration">{items}</ol>'

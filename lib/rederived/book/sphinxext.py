@@ -28,7 +28,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from rederived.book.chapters import Chapter, find_chapters
-from rederived.book.claims import MIME_TYPE, stored_results
+from rederived.book.claims import MIME_TYPE, NOT_AT_SCALE, stored_results
 
 logger = logging.getLogger(__name__)
 
@@ -87,8 +87,12 @@ class ClaimsLedger(_GeneratedTable):
     """``{claims-ledger}``: every declared claim of every chapter, a table per chapter."""
 
     def run(self) -> list[nodes.Node]:
-        tables, tally = [], dict.fromkeys(_MARK, 0)
-        n_claims = n_chapters = 0
+        tables = []
+        # the papers' claims and the front matter's teaching examples are counted apart, and so
+        # are claims whose paper's scale or setting could not be tested here
+        tally = {group: dict.fromkeys([*_MARK, "at-scale"], 0) for group in ("papers", "front")}
+        n_claims = {"papers": 0, "front": 0}
+        n_chapters = 0
         for chapter in self.chapters():
             for problem in chapter.ledger_problems():
                 logger.warning(
@@ -98,6 +102,7 @@ class ClaimsLedger(_GeneratedTable):
             if ledger is None:
                 continue
             n_chapters += 1
+            group = "front" if chapter.docname.startswith("chapters/front/") else "papers"
             stored = {r["id"]: r for r in stored_results(chapter.ipynb)}
             tables += [
                 "",
@@ -107,18 +112,26 @@ class ClaimsLedger(_GeneratedTable):
                 "|---|---|---|---|---|",
             ]
             for cid, claim in ledger.claims.items():
-                n_claims += 1
+                n_claims[group] += 1
                 record = stored.get(cid)
                 if record is None:  # already reported by ledger_problems
                     measured, verdict = "—", "not checked"
                 else:
                     link = self.link(chapter, f"claim-{cid}")
                     measured = f'<a href="{link}">{_escape(record["measured"])}</a>'
-                    verdict = (
-                        f'<span class="rederived-verdict rederived-{record["verdict"]}">'
-                        f"{_MARK[record['verdict']]} {record['verdict']}</span>"
-                    )
-                    tally[record["verdict"]] += 1
+                    here = record["verdict"].replace("-", " ")
+                    if claim.not_at_paper_scale:
+                        verdict = (
+                            '<span class="rederived-verdict rederived-not-at-scale">'
+                            f"◌ {_escape(NOT_AT_SCALE)}</span> (here: {here})"
+                        )
+                        tally[group]["at-scale"] += 1
+                    else:
+                        verdict = (
+                            f'<span class="rederived-verdict rederived-{record["verdict"]}">'
+                            f"{_MARK[record['verdict']]} {here}</span>"
+                        )
+                        tally[group][record["verdict"]] += 1
                 rule = f"reproduced if {claim.reproduced}" + (
                     f"; partly if {claim.partly}" if claim.partly is not None else ""
                 )
@@ -127,16 +140,31 @@ class ClaimsLedger(_GeneratedTable):
                     f"| `{cid}`: {_escape(claim.statement)} | {{cite:t}}`{claim.paper}` "
                     f"| {_escape(claim.paper_value)} | {measured} | {verdict} |"
                 )
-        unchecked = n_claims - sum(tally.values())
         lines = [
-            f"**{n_claims} claims from {n_chapters} chapter(s)**: "
-            f"{tally['reproduced']} reproduced, {tally['partly']} partly, "
-            f"{tally['not-reproduced']} not reproduced"
-            + (f", {unchecked} not checked" if unchecked else "")
-            + ".",
+            f"**{_plural(n_claims['papers'], 'claim')} from the papers** "
+            f"({_plural(n_chapters, 'chapter')} in all): "
+            f"{_counts(tally['papers'], n_claims['papers'])}",
+            "",
+            f"**{_plural(n_claims['front'], 'teaching example')} in the front matter**, counted "
+            f"apart: {_counts(tally['front'], n_claims['front'])}",
             *tables,
         ]
         return self.render(lines)
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _counts(tally: dict[str, int], total: int) -> str:
+    unchecked = total - sum(tally.values())
+    return (
+        f"{tally['reproduced']} reproduced, {tally['partly']} partly, "
+        f"{tally['not-reproduced']} not reproduced, "
+        f"{tally['at-scale']} {NOT_AT_SCALE}"
+        + (f", {unchecked} not checked" if unchecked else "")
+        + "."
+    )
 
 
 class ExecutionStatus(_GeneratedTable):
