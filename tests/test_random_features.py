@@ -194,3 +194,14 @@ def test_random_feature_type_errors():
         learning_curve(np.ones((4, 1)), np.ones(4), np.ones((2, 1)), [1.5], None, 1.0)
     with pytest.raises(TypeError, match="X must be an array"):
         random_features("abc", np.ones(3), 2)
+
+
+def test_kernel_and_spectrum_at_the_extremes():
+    # x = 0 without a bias: the feature is identically 0, so is the kernel (not 0/0)
+    zero = relu_kernel(np.zeros((2, 2)), np.array([[0.0, 0.0], [1.0, 0.0]]), bias_var=0.0)
+    assert np.array_equal(zero, np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="X1 is too large"):
+        relu_kernel(np.array([[1e200, 0.0]]), np.ones((1, 2)))
+    # high dimension: a degree has more harmonics than count, and nothing is materialised
+    values, degrees = relu_kernel_spectrum(50, 10)
+    assert np.all(np.isfinite(values)) and list(degrees[:2]) == [0, 1]

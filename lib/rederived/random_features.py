@@ -101,16 +101,22 @@ def relu_kernel(
     X1 = _design(X1, "X1")
     X2 = _design(X2, "X2", X1.shape[1])
     _check_variances(weight_var, bias_var)
+    dim = X1.shape[1]
+    for name, X in (("X1", X1), ("X2", X2)):
+        if not np.all(np.isfinite(weight_var * np.einsum("ij,ij->i", X, X) / dim)):
+            raise ValueError(f"{name} is too large: the pre-activation variance overflows float64")
     s1, s2, out = _relu_moments(X1, X2, weight_var, bias_var)
     r1, r2 = np.sqrt(s1), np.sqrt(s2)
-    inv_r2 = 1.0 / r2
+    # a zero variance (x = 0 without bias) is a feature that is identically 0: its kernel is 0
+    inv_r1 = np.divide(1.0, r1, out=np.zeros_like(r1), where=r1 > 0)
+    inv_r2 = np.divide(1.0, r2, out=np.zeros_like(r2), where=r2 > 0)
     # in row blocks that stay in cache: the elementwise passes, not the matrix product, dominate
     rows = max(1, 2**16 // X2.shape[0])
     scratch = np.empty((rows, X2.shape[0]))
     for i in range(0, X1.shape[0], rows):
         block = out[i : i + rows]
         block *= inv_r2
-        block /= r1[i : i + rows, None]
+        block *= inv_r1[i : i + rows, None]
         _arccos_profile(block, scratch[: block.shape[0]])
         block *= r1[i : i + rows, None]
         block *= r2
@@ -185,8 +191,11 @@ def relu_kernel_spectrum(
         harmonics = special.eval_gegenbauer(ells, lam, t) / special.eval_gegenbauer(ells, lam, 1.0)
     mu = harmonics @ (s * profile * measure)
     order = np.argsort(-mu, kind="stable")
-    values = np.repeat(mu[order], multiplicity[order])[:count]
-    degrees = np.repeat(order, multiplicity[order])[:count]
+    # in high dimension a single degree can have more harmonics than memory holds: repeat each
+    # eigenvalue at most count times
+    repeats = np.minimum(multiplicity[order], count)
+    values = np.repeat(mu[order], repeats)[:count]
+    degrees = np.repeat(order, repeats)[:count]
     # quadrature in double precision resolves eigenvalues down to about 1e-16 of the largest
     if values[-1] < 1e-11 * values[0]:
         raise ValueError(
