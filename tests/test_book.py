@@ -68,7 +68,8 @@ def test_claims_cite_keys_of_the_bibliography():
 
 
 def test_every_claims_file_belongs_to_a_chapter():
-    declared = {p.resolve() for p in (ROOT / "chapters").rglob("*.claims.toml")}
+    declared = {p.resolve() for p in (ROOT / "lib" / "rederived" / "book" / "ledger").iterdir()}
+    assert not list((ROOT / "chapters").rglob("*.claims.toml")), "declarations live in the package"
     owned = {c.claims_file.resolve() for c in CHAPTERS if c.claims_file}
     assert declared == owned, f"claims files with no paired chapter: {declared - owned}"
 
@@ -76,3 +77,51 @@ def test_every_claims_file_belongs_to_a_chapter():
 def test_front_matter_pages_are_not_notebooks():
     for page in ("intro", "ledger", "status", "bibliography"):
         assert not is_paired(ROOT / "chapters" / f"{page}.md")
+
+
+def test_reading_order_and_ledger_rows():
+    from rederived.book.chapters import book_order, ledger_rows
+
+    order = book_order(ROOT)
+    numbered = [(doc, n) for doc, n, _ in order if n is not None]
+    assert [n for _, n in numbered] == list(range(1, len(numbered) + 1))
+    assert {doc for doc, _ in numbered} <= {c.docname for c in CHAPTERS}
+    rows = ledger_rows(ROOT)
+    assert len(rows) == sum(len(c.ledger().claims) for c in CHAPTERS if c.ledger())
+    first_paper = next(r for r in rows if r.group == "papers")
+    assert first_paper.number == 1, "the papers' claims start with chapter 1"
+    record = rows[0].as_dict()
+    assert {"claim", "measured", "unit", "locator", "verdict", "rule"} <= set(record)
+    assert all(r.record is not None for r in rows), "every declared claim has a stored check"
+
+
+def test_bibliography_labels_are_author_year():
+    from pybtex.database import parse_file
+
+    from rederived.book.sphinxext import _author_year
+
+    bib = parse_file(str(ROOT / "chapters" / "references.bib"))
+    labels = {key: _author_year(entry) for key, entry in bib.entries.items()}
+    assert labels["hardy-wright-2008"] == "Hardy and Wright 2008"
+    assert labels["hoffmann-2022"] == "Hoffmann et al. 2022"
+    assert labels["apery-1979"] == "Apéry 1979"
+    assert labels["dlmf"] == "DLMF 2024"
+    for key, entry in bib.entries.items():
+        authors = entry.fields.get("author", "") + str(entry.persons.get("author", ""))
+        assert "others" not in authors, f"{key}: list every author"
+        assert "$" not in entry.fields.get("title", ""), f"{key}: raw TeX math in the title"
+
+
+def test_every_reproduced_paper_has_a_link():
+    from pybtex.database import parse_file
+
+    bib = parse_file(str(ROOT / "chapters" / "references.bib"))
+    cited = {
+        c.paper
+        for ch in CHAPTERS
+        if ch.ledger() and "/front/" not in ch.docname
+        for c in ch.ledger().claims.values()
+    }
+    for key in cited:
+        fields = bib.entries[key].fields
+        assert {"doi", "url", "eprint"} & set(fields), f"{key}: no DOI, arXiv id or URL"

@@ -23,7 +23,9 @@ id = "bound"
 paper = "key-2024"
 statement = "The error is below one."
 paper_value = "< 1"
+locator = "Theorem 2"
 measure = "largest error"
+unit = "relative error"
 reproduced = "< 1"
 expect = "reproduced"
 
@@ -32,7 +34,9 @@ id = "constant"
 paper = "key-2024"
 statement = "The constant is 20."
 paper_value = "20"
+locator = "Table 1"
 measure = "fitted constant"
+unit = "(dimensionless)"
 reproduced = "~ 20 +- 5%"
 partly = "in [10, 40]"
 expect = "partly"
@@ -253,7 +257,7 @@ def test_every_float_literal_is_read_and_infinite_measurements_are_refused():
     assert Condition.parse("in [1e+2, 3E+4]").holds(500)
     ledger = Ledger.from_toml(
         '[[claim]]\nid = "big"\npaper = "p"\nstatement = "s"\npaper_value = "v"\n'
-        'measure = "m"\nreproduced = "> 10"\nexpect = "reproduced"\n'
+        'locator = "§1"\nmeasure = "m"\nunit = "u"\nreproduced = "> 10"\nexpect = "reproduced"\n'
     )
     for value in (np.inf, -np.inf, float("inf")):
         with pytest.raises(ValueError, match="finite measurement"):
@@ -268,7 +272,9 @@ def test_claim_not_tested_at_the_papers_scale_is_labelled_apart():
         "paper": "p",
         "statement": "35x faster",
         "paper_value": "35x (C++)",
+        "locator": "abstract",
         "measure": "speed-up of the NumPy version",
+        "unit": "× faster",
         "reproduced": "> 20",
         "expect": "not-reproduced",
         "not_at_paper_scale": "the paper's C++ is not what runs here",
@@ -283,3 +289,58 @@ def test_claim_not_tested_at_the_papers_scale_is_labelled_apart():
     assert ClaimResult(plain, 1.7, "1.7", "not-reproduced").label == "not reproduced"
     with pytest.raises(ClaimError, match="must not be empty"):
         Claim.from_mapping({**entry, "not_at_paper_scale": " "})
+
+
+def test_units_locators_and_inline_math_reach_every_rendering():
+    from rederived.book.claims import math_html, with_unit
+
+    text = DECLARATION.replace(
+        'statement = "The error is below one."',
+        'statement = "The error $|e_n| < 2^{-n}$ is small."',
+    )
+    ledger = make_ledger(text)
+    claim = ledger.claims["bound"]
+    assert (claim.unit, claim.locator) == ("relative error", "Theorem 2")
+    result = ledger.evaluate("bound", 0.5, fmt=".1f")
+    html_text = result._repr_html_()
+    assert "0.5 relative error" in html_text and "Theorem 2" in html_text
+    assert '<span class="math notranslate nohighlight">\\(|e_n| &lt; 2^{-n}\\)</span>' in html_text
+    assert "0.5 relative error" in str(result) and "Theorem 2" in str(result)
+    assert math_html(r"costs \$5 and $x<1$") == (
+        'costs $5 and <span class="math notranslate nohighlight">\\(x&lt;1\\)</span>'
+    )
+    assert with_unit("3", "") == "3" and with_unit("3", "digits") == "3 digits"
+
+
+@pytest.mark.parametrize("key", ["unit", "locator"])
+def test_unit_and_locator_are_required(key):
+    with pytest.raises(ClaimError, match="missing key"):
+        make_ledger(
+            "\n".join(line for line in DECLARATION.splitlines() if not line.startswith(key))
+        )
+
+
+def test_unmatched_dollar_and_the_chapter_finding():
+    with pytest.raises(ClaimError, match="unmatched"):
+        make_ledger(DECLARATION.replace('unit = "relative error"', 'unit = "$x"'))
+    ledger = make_ledger('finding = """It  holds\n up."""\n' + DECLARATION)
+    assert ledger.finding == "It holds up."
+    with pytest.raises(ClaimError, match="'finding' must be a string"):
+        make_ledger("finding = 3\n" + DECLARATION)
+
+
+def test_packaged_declarations_and_data(tmp_path, monkeypatch):
+    from rederived.book.claims import data_file, packaged_claims
+
+    monkeypatch.chdir(tmp_path)  # nowhere near the book's checkout
+    ledger = Ledger.load("chinchilla-refit.claims.toml")
+    assert ledger.recorded and "approach3-inconsistent" in ledger.claims
+    assert packaged_claims("no-such-chapter.claims.toml") is None
+    with pytest.raises(FileNotFoundError, match="packaged"):
+        Ledger.load("no-such-chapter.claims.toml")
+    assert data_file("chinchilla/svg_extracted_data.csv").stat().st_size > 10_000
+    with pytest.raises(FileNotFoundError):
+        data_file("chinchilla/missing.csv")
+    for bad in ("../ledger/x", "/etc/passwd", ""):
+        with pytest.raises(ValueError, match="name must be a relative path"):
+            data_file(bad)

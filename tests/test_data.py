@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).resolve().parents[1] / "chapters" / "scaling" / "data"
+DATA = Path(__file__).resolve().parents[1] / "lib" / "rederived" / "book" / "data"
 
 
 @pytest.mark.parametrize("source", sorted(DATA.glob("*/SOURCE.md")), ids=lambda p: p.parent.name)

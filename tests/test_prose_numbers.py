@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from rederived.book.claims import packaged_claims
+
 CHAPTERS = sorted(Path(__file__).resolve().parents[1].joinpath("chapters").glob("*/*.md"))
 
 _CELL = re.compile(r"^```\{code-cell\}.*?^```", re.M | re.S)
@@ -50,8 +52,8 @@ def _outputs_and_code(notebook: Path) -> tuple[str, str]:
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_computed_numbers_are_glued(chapter: Path) -> None:
     outputs, code = _outputs_and_code(chapter.with_suffix(".ipynb"))
-    claims = chapter.with_suffix(".claims.toml")
-    quoted = claims.read_text() if claims.exists() else ""
+    claims = packaged_claims(chapter.stem + ".claims.toml")
+    quoted = claims.read_text() if claims else ""
     copied = sorted(
         {
             number

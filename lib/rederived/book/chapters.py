@@ -3,8 +3,8 @@
 A *chapter* is a MyST-markdown notebook ``chapters/<part>/<name>.md`` whose front matter pairs it
 with ``<name>.ipynb`` through jupytext (``formats: ipynb,md:myst``). The ``.md`` is the source that
 authors edit; the ``.ipynb`` holds the executed outputs that nbval verifies and the book renders.
-A chapter may declare its claims in ``<name>.claims.toml`` beside it
-(see :mod:`rederived.book.claims`).
+A chapter may declare its claims in ``lib/rederived/book/ledger/<name>.claims.toml``
+(see :mod:`rederived.book.claims`), packaged with ``rederived`` so that the notebook runs alone.
 
 Run ``python -m rederived.book --help`` for the command line (``execute``, ``check``, ``ledger``).
 """
@@ -18,15 +18,42 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from rederived.book.claims import Ledger, audit, stored_results
+from rederived.book.claims import Claim, Ledger, audit, packaged_claims, stored_results
 
 __all__ = [
+    "REPOSITORY",
+    "SETUP_CELL",
     "Chapter",
+    "LedgerRow",
+    "book_order",
     "book_root",
+    "chapter_title",
     "execute",
     "find_chapters",
+    "ledger_rows",
     "pair_differences",
 ]
+
+
+#: The book's public repository (``repository.url`` in ``_config.yml``; a test keeps them equal).
+REPOSITORY = "https://github.com/rederived/rederived"
+
+#: The first code cell of every chapter, tagged ``remove-cell`` (not shown in the book): a no-op
+#: where ``rederived`` is importable; elsewhere (a notebook opened alone in Colab) it installs the
+#: package, whose data include the chapter's claims and data sets.
+SETUP_CELL = f"""\
+# Running this notebook on its own (Colab): install the book's package if it is missing.
+import importlib.util
+import subprocess
+import sys
+
+if importlib.util.find_spec("rederived") is None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet",
+         "rederived[notebook] @ git+{REPOSITORY}"],
+        check=True,
+    )
+"""
 
 
 @dataclass(frozen=True)
@@ -43,9 +70,10 @@ class Chapter:
 
     @property
     def claims_file(self) -> Path | None:
-        """The claims declaration beside the chapter, if there is one."""
-        path = self.md.with_name(self.md.stem + ".claims.toml")
-        return path if path.is_file() else None
+        """The chapter's claims declaration, ``rederived/book/ledger/<name>.claims.toml``,
+        packaged with ``rederived`` so that the notebook also runs outside the book's checkout
+        (None when the chapter declares no claims)."""
+        return packaged_claims(self.md.stem + ".claims.toml")
 
     @property
     def docname(self) -> str:
@@ -103,6 +131,104 @@ def find_chapters(root: str | Path | None = None) -> list[Chapter]:
         for md in sorted((root / "chapters").rglob("*.md"))
         if ".ipynb_checkpoints" not in md.parts and is_paired(md)
     ]
+
+
+def book_order(root: str | Path | None = None) -> list[tuple[str, int | None, str]]:
+    """The pages of ``_toc.yml`` in reading order: ``(docname, chapter number, part caption)``.
+
+    Chapters of numbered parts are numbered on from one part to the next, as Jupyter Book
+    numbers them; other pages get None.
+    """
+    import yaml
+
+    root = book_root(root)
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    order: list[tuple[str, int | None, str]] = [(toc["root"], None, "")]
+    number = 0
+    for part in toc.get("parts", []):
+        for entry in part.get("chapters", []):
+            if "file" not in entry:
+                continue
+            numbered = bool(part.get("numbered"))
+            number += numbered
+            order.append((entry["file"], number if numbered else None, part.get("caption", "")))
+    return order
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One claim of the book as the ledger shows it and exports it."""
+
+    chapter: Chapter
+    number: int | None
+    part: str
+    claim: Claim
+    record: dict | None  # the stored check (None: never checked)
+
+    @property
+    def group(self) -> str:
+        """``'front'`` for the front matter's teaching examples, ``'papers'`` otherwise."""
+        return "front" if self.chapter.docname.startswith("chapters/front/") else "papers"
+
+    @property
+    def verdict(self) -> str:
+        """The rule's verdict on what was run, or ``'not checked'``."""
+        return self.record["verdict"] if self.record else "not checked"
+
+    @property
+    def kind(self) -> str:
+        """What the ledger counts: a verdict, ``'not-at-scale'`` or ``'not checked'``."""
+        if self.record and self.claim.not_at_paper_scale:
+            return "not-at-scale"
+        return self.verdict
+
+    def as_dict(self) -> dict[str, str]:
+        c = self.claim
+        return {
+            "chapter_number": "" if self.number is None else str(self.number),
+            "chapter": self.chapter.docname,
+            "chapter_title": chapter_title(self.chapter),
+            "group": self.group,
+            "claim": c.id,
+            "statement": c.statement,
+            "paper": c.paper,
+            "locator": c.locator,
+            "paper_value": c.paper_value,
+            "measure": c.measure,
+            "measured": self.record["measured"] if self.record else "",
+            "unit": c.unit,
+            "rule": c.rule,
+            "verdict": self.verdict,
+            "not_at_paper_scale": c.not_at_paper_scale or "",
+            "note": self.record.get("note", "") if self.record else "",
+        }
+
+
+def chapter_title(chapter: Chapter) -> str:
+    """The chapter's title: its first level-1 heading."""
+    for line in chapter.md.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return chapter.md.stem
+
+
+def ledger_rows(root: str | Path | None = None) -> list[LedgerRow]:
+    """Every declared claim of the book with its stored check, chapters in reading order."""
+    chapters = {c.docname: c for c in find_chapters(root)}
+    rows = []
+    for docname, number, part in book_order(root):
+        chapter = chapters.get(docname)
+        ledger = chapter.ledger() if chapter else None
+        if ledger is None:
+            continue
+        stored = (
+            {r["id"]: r for r in stored_results(chapter.ipynb)} if chapter.ipynb.is_file() else {}
+        )
+        rows += [
+            LedgerRow(chapter, number, part, claim, stored.get(cid))
+            for cid, claim in ledger.claims.items()
+        ]
+    return rows
 
 
 # Cell metadata written by execution or by JupyterLab, not by the author of the .md.

@@ -7,7 +7,9 @@ A chapter declares the claims it tests in a TOML file beside it (``<chapter>.cla
     paper = "hardy-wright-2008"          # key in chapters/references.bib
     statement = "Every convergent p/q of π satisfies |π − p/q| < 1/q²."
     paper_value = "q²|π − p/q| < 1"      # the paper's number or relation, as the paper gives it
+    locator = "Theorem 171"              # where in the paper: section, table, figure, equation
     measure = "max of q²|π − p/q| over the first 40 convergents"
+    unit = "largest q²·|π − p/q|"        # what the measured number is, shown after it
     reproduced = "< 1"                   # condition on the measured value for 'reproduced'
     partly = "< 2"                       # optional condition for 'partly'
     expect = "reproduced"                # the verdict the chapter expects
@@ -24,6 +26,9 @@ notebook, and hence nbval, fail. Each displayed result carries a machine-readabl
 MIME type :data:`MIME_TYPE` (a JSON object serialised as text); the ledger page and the tests
 read those from the stored notebook outputs, which nbval has verified against a fresh execution
 (:func:`stored_results`, :func:`audit`).
+
+Text fields may hold inline mathematics between ``$`` signs (``"$\\lambda_i \\propto i^{-2}$"``);
+the book typesets it, and the plain-text form keeps the TeX.
 
 Conditions are short strings: ``< x``, ``<= x``, ``> x``, ``>= x``, ``== v`` (a number,
 ``true``/``false`` or a quoted string), ``in [a, b]`` (inclusive), ``~ v +- t`` (absolute) and
@@ -54,14 +59,28 @@ __all__ = [
     "Ledger",
     "VerdictMismatch",
     "audit",
+    "data_file",
+    "math_html",
+    "packaged_claims",
     "stored_results",
+    "with_unit",
 ]
 
 VERDICTS = ("reproduced", "partly", "not-reproduced")
 MIME_TYPE = "application/vnd.rederived.claim+json"
 
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_REQUIRED_KEYS = ("id", "paper", "statement", "paper_value", "measure", "reproduced", "expect")
+_REQUIRED_KEYS = (
+    "id",
+    "paper",
+    "statement",
+    "paper_value",
+    "locator",
+    "measure",
+    "unit",
+    "reproduced",
+    "expect",
+)
 _OPTIONAL_KEYS = ("partly", "not_at_paper_scale")
 # shown instead of the rule's verdict when a claim declares that the paper's scale or setting
 # (its hardware, its data, its size) could not be tested here; counted apart in the ledger
@@ -213,6 +232,8 @@ class Claim:
     partly: Condition | None
     expect: str
     not_at_paper_scale: str | None = None
+    locator: str = ""
+    unit: str = ""
 
     @classmethod
     def from_mapping(cls, entry: Mapping[str, Any], where: str = "claim") -> Claim:
@@ -232,6 +253,9 @@ class Claim:
                 raise ClaimError(f"{where}: key {key!r} must not be empty")
         claim_id = entry["id"]
         where = f"{where} {claim_id!r}"
+        for key in ("statement", "paper_value", "measure", "unit", "locator"):
+            if len(_MATH.findall(entry[key])) % 2:
+                raise ClaimError(f"{where}: key {key!r} has an unmatched '$' (inline math)")
         if not _ID_PATTERN.match(claim_id):
             raise ClaimError(f"{where}: id must be lower-case words joined by '-'")
         if entry["expect"] not in VERDICTS:
@@ -249,6 +273,8 @@ class Claim:
             partly=None if partly is None else Condition.parse(partly, f"{where}, partly"),
             expect=entry["expect"],
             not_at_paper_scale=(entry.get("not_at_paper_scale") or "").strip() or None,
+            locator=entry["locator"].strip(),
+            unit=entry["unit"].strip(),
         )
 
     def verdict(self, measured: Scalar) -> str:
@@ -266,6 +292,29 @@ class Claim:
         if self.partly is not None:
             text += f"; partly if {self.partly}"
         return text
+
+
+_MATH = re.compile(r"(?<!\\)\$")
+
+
+def math_html(text: str) -> str:
+    """HTML of a text field: escaped, with its ``$...$`` spans marked up for MathJax as Sphinx
+    marks up inline math, so the rendered book typesets them."""
+    parts = _MATH.split(text)
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            out.append(
+                f'<span class="math notranslate nohighlight">\\({html.escape(part)}\\)</span>'
+            )
+        else:
+            out.append(html.escape(part.replace("\\$", "$")))
+    return "".join(out)
+
+
+def with_unit(measured_text: str, unit: str) -> str:
+    """A measured value with what it counts or measures, e.g. ``'308 correct digits'``."""
+    return f"{measured_text} {unit}" if unit else measured_text
 
 
 def _as_scalar(measured: object) -> Scalar:
@@ -324,7 +373,8 @@ class ClaimResult:
     def __str__(self) -> str:
         line = (
             f"{self.mark} [{self.label}] {self.claim.id}: "
-            f"measured {self.measured_text} ({self.claim.rule}); paper: {self.claim.paper_value}"
+            f"measured {with_unit(self.measured_text, self.claim.unit)} ({self.claim.rule}); "
+            f"paper ({self.claim.locator}): {self.claim.paper_value}"
         )
         if self.claim.not_at_paper_scale:
             line += f"\n  not at the paper's scale: {self.claim.not_at_paper_scale}"
@@ -340,9 +390,10 @@ class ClaimResult:
         return (
             f'<div class="rederived-claim rederived-{kind}" id="claim-{c.id}">'
             f'<span class="rederived-verdict">{self.mark} {esc(self.label)}</span> '
-            f"<code>{esc(c.id)}</code>: {esc(c.statement)}<br>"
-            f"<b>paper:</b> {esc(c.paper_value)} &nbsp; <b>measured:</b> {esc(self.measured_text)}"
-            f" <small>({esc(c.measure)}; {esc(c.rule)})</small>{note}</div>"
+            f"<code>{esc(c.id)}</code>: {math_html(c.statement)}<br>"
+            f"<b>paper ({math_html(c.locator)}):</b> {math_html(c.paper_value)} &nbsp; "
+            f"<b>measured:</b> {math_html(with_unit(self.measured_text, c.unit))}"
+            f" <small>({math_html(c.measure)}; {esc(c.rule)})</small>{note}</div>"
         )
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
@@ -392,6 +443,9 @@ class Ledger:
         self.recorded = recorded
         self.claims: dict[str, Claim] = {}
         self.results: dict[str, ClaimResult] = {}
+        #: the chapter's result in one line (top-level ``finding`` of the declaration), for the
+        #: book's chapter map; no numbers, which the ledger gives
+        self.finding = ""
         for claim in claims:
             if claim.id in self.claims:
                 raise ClaimError(f"{source}: claim id {claim.id!r} is declared twice")
@@ -409,24 +463,38 @@ class Ledger:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ClaimError(f"{source}: not valid TOML: {exc}") from None
-        unknown = sorted(set(data) - {"claim"})
+        unknown = sorted(set(data) - {"claim", "finding"})
         if unknown:
             raise ClaimError(f"{source}: unknown top-level key(s) {', '.join(unknown)}")
+        finding = data.get("finding", "")
+        if not isinstance(finding, str):
+            raise ClaimError(f"{source}: 'finding' must be a string")
         entries = data.get("claim", [])
         if not isinstance(entries, list):
             raise ClaimError(f"{source}: 'claim' must be an array of tables ([[claim]])")
-        return cls(
+        ledger = cls(
             (Claim.from_mapping(e, f"{source}, claim {i + 1}") for i, e in enumerate(entries)),
             source,
             recorded=recorded,
         )
+        ledger.finding = " ".join(finding.split())
+        return ledger
 
     @classmethod
     def load(cls, path: str | Path) -> Ledger:
-        """Read a ``*.claims.toml`` declaration file."""
+        """Read a ``*.claims.toml`` declaration: a file path, or the bare name of a chapter's
+        declaration packaged with ``rederived`` (``"four-regimes.claims.toml"``), so that a
+        chapter's notebook runs on its own, without the book's checkout (Colab, Binder)."""
         path = Path(path)
+        if not path.is_file() and path.name == str(path):
+            packaged = packaged_claims(path.name)
+            if packaged is not None:
+                path = packaged
         if not path.is_file():
-            raise FileNotFoundError(f"claims declaration {path} does not exist")
+            raise FileNotFoundError(
+                f"claims declaration {path} does not exist (neither as a file nor among the "
+                f"declarations packaged in rederived/book/ledger)"
+            )
         return cls.from_toml(path.read_text(encoding="utf-8"), path.name, recorded=True)
 
     def evaluate(
@@ -521,8 +589,9 @@ class _SummaryTable:
         body = "".join(
             f'<tr class="rederived-{"not-at-scale" if r.claim.not_at_paper_scale else r.verdict}">'
             f'<td><a href="#claim-{r.claim.id}"><code>'
-            f"{esc(r.claim.id)}</code></a></td><td>{esc(r.claim.statement)}</td>"
-            f"<td>{esc(r.claim.paper_value)}</td><td>{esc(r.measured_text)}</td>"
+            f"{esc(r.claim.id)}</code></a></td><td>{math_html(r.claim.statement)}</td>"
+            f"<td>{math_html(r.claim.paper_value)}</td>"
+            f"<td>{math_html(with_unit(r.measured_text, r.claim.unit))}</td>"
             f"<td>{r.mark} {esc(r.label)}</td></tr>"
             for r in self.rows
         )
@@ -542,7 +611,8 @@ class _DeclarationTable:
 
     def __str__(self) -> str:
         return "\n".join(
-            f"{i}. [{c.id}] {c.statement} (paper: {c.paper_value}; measured: {c.measure}; "
+            f"{i}. [{c.id}] {c.statement} (paper, {c.locator}: {c.paper_value}; "
+            f"measured: {c.measure}; "
             f"{c.rule}; expected: {c.expect.replace('-', ' ')}"
             + (f"; {NOT_AT_SCALE}: {c.not_at_paper_scale}" if c.not_at_paper_scale else "")
             + ")"
@@ -552,8 +622,9 @@ class _DeclarationTable:
     def _repr_html_(self) -> str:
         esc = html.escape
         items = "".join(
-            f"<li><code>{esc(c.id)}</code> {esc(c.statement)}<br><b>paper:</b> "
-            f"{esc(c.paper_value)} ({esc(c.paper)}) &nbsp; <b>measured:</b> {esc(c.measure)} "
+            f"<li><code>{esc(c.id)}</code> {math_html(c.statement)}<br><b>paper</b> "
+            f"({math_html(c.locator)}): {math_html(c.paper_value)} &nbsp; <b>measured:</b> "
+            f"{math_html(c.measure)} "
             f"&nbsp; <b>rule:</b> {esc(c.rule)} &nbsp; <b>expected:</b> "
             f"{esc(c.expect.replace('-', ' '))}"
             + (
@@ -565,6 +636,39 @@ class _DeclarationTable:
             for c in self.claims
         )
         return f'<ol class="rederived-declaration">{items}</ol>'
+
+
+# --------------------------------------------------------------------------- packaged files
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def packaged_claims(name: str) -> Path | None:
+    """The packaged declaration ``rederived/book/ledger/<name>``, or None if there is none."""
+    path = _PACKAGE_DIR / "ledger" / name
+    return path if path.is_file() else None
+
+
+def data_file(name: str) -> Path:
+    """A data set the book ships with ``rederived`` (``rederived/book/data/<name>``), each
+    described by the ``SOURCE.md`` in its folder.
+
+    Raises
+    ------
+    FileNotFoundError
+        If no such file is packaged.
+    """
+    if (
+        not isinstance(name, str)
+        or not name
+        or Path(name).is_absolute()
+        or ".." in Path(name).parts
+    ):
+        raise ValueError(f"name must be a relative path inside rederived/book/data, got {name!r}")
+    path = _PACKAGE_DIR / "data" / name
+    if not path.is_file():
+        raise FileNotFoundError(f"no data file {name!r} in {_PACKAGE_DIR / 'data'}")
+    return path
 
 
 # --------------------------------------------------------------------------- stored record
