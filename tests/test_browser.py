@@ -183,14 +183,30 @@ def test_chapter_offers_notebook_and_markdown(site, browser):
     assert r["images"] >= 2 and not r["brokenImages"]
 
 
+def _open(browser, url: str, width: int = 1400, dark: bool = False) -> dict:
+    """Load a page at a window width (light or dark theme) and wait for MathJax and the
+    equation fitting; returns the inspection report."""
+    browser.set_window_size(width, 1000)
+    browser.get(url)
+    if dark:
+        browser.execute_script(
+            "document.documentElement.dataset.theme = 'dark';"
+            "document.documentElement.dataset.mode = 'dark';"
+        )
+    report = browser.execute_async_script(_INSPECT)
+    browser.execute_script("window.rederivedFitEquations && window.rederivedFitEquations()")
+    return report
+
+
+def _chapter_pages() -> list[str]:
+    return [p for p in _pages() if p.startswith("chapters/") and p.count("/") == 2]
+
+
 def test_ledger_page_screenshot(site, browser):
-    browser.get(site + "chapters/ledger.html")
-    browser.execute_async_script(_INSPECT)  # waits for MathJax
-    rows = browser.find_elements(
-        "css selector", ".rederived-generated table tbody tr, table tbody tr"
-    )
-    assert rows, "the ledger table has no rows"
-    rules = browser.find_elements("css selector", ".rederived-rule")
+    _open(browser, site + "chapters/ledger.html")
+    rows = browser.find_elements("css selector", "table.rederived-table-claims tbody tr")
+    assert rows, "the ledger has no claim rows"
+    rules = browser.find_elements("css selector", "table.rederived-table-claims .rederived-rule")
     assert len(rules) == len(rows), "every ledger row shows the rule its verdict came from"
     assert all(r.text.startswith("reproduced if") for r in rules)
     height = browser.execute_script("return document.documentElement.scrollHeight")
@@ -198,3 +214,207 @@ def test_ledger_page_screenshot(site, browser):
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     assert browser.save_screenshot(str(SCREENSHOT))
     assert SCREENSHOT.stat().st_size > 10_000
+
+
+_LEDGER = """
+const claims = Array.from(document.querySelectorAll('table.rederived-table-claims tbody tr'));
+const summary = document.querySelector('table.rederived-table-summary');
+return {
+  claimRows: claims.length,
+  firstCells: claims.map(r => r.cells[0].textContent.trim()),
+  measured: claims.map(r => r.cells[2].textContent.trim()),
+  sources: claims.map(r => r.cells[4].textContent.trim()),
+  summaryRows: summary ? Array.from(summary.tBodies[0].rows).map(r => ({
+    chapter: r.cells[0].textContent.trim(),
+    counts: Array.from(r.cells).slice(2).map(c => c.textContent.trim()),
+    links: Array.from(r.cells).slice(2).map(c => !!c.querySelector('a[href]')),
+  })) : null,
+  exports: Array.from(document.querySelectorAll('a[download]')).map(a => a.href),
+};
+"""
+
+
+def test_ledger_front_page(site, browser):
+    """Summary in reading order with linked counts, verdict first, units and locators, exports."""
+    import csv
+    import io
+    import json
+
+    _open(browser, site + "chapters/ledger.html")
+    r = browser.execute_script(_LEDGER)
+    verdicts = ("reproduced", "partly", "not reproduced", "not tested at the paper")
+    assert all(any(v in c for v in verdicts) for c in r["firstCells"]), r["firstCells"][:3]
+    # every measured value carries a unit or meaning after the number (and the rule below it)
+    for text in r["measured"]:
+        value_and_unit = text.split("reproduced if")[0].strip()
+        assert len(value_and_unit.split()) >= 2, f"measured value without a unit: {text!r}"
+    # every source names the paper and a locator in it
+    assert all("," in s for s in r["sources"]), [s for s in r["sources"] if "," not in s]
+    rows = r["summaryRows"]
+    assert rows, "no summary table on the ledger page"
+    numbers = [int(row["chapter"].split(".")[0]) for row in rows if row["chapter"][0].isdigit()]
+    assert numbers == sorted(numbers) and numbers[0] == 1, f"chapters out of order: {numbers}"
+    for row in rows:
+        for count, linked in zip(row["counts"], row["links"], strict=True):
+            assert linked == (count != "0"), f"{row['chapter']}: count {count} link {linked}"
+    totals = sum(int(c) for row in rows for c in row["counts"])
+    assert totals == r["claimRows"], "the summary's counts add up to the claims listed"
+    by_name = {Path(u).name: u for u in r["exports"]}
+    assert set(by_name) == {"ledger.csv", "ledger.json"}, r["exports"]
+    with urllib.request.urlopen(by_name["ledger.csv"], timeout=10) as response:
+        records = list(csv.DictReader(io.StringIO(response.read().decode("utf-8"))))
+    with urllib.request.urlopen(by_name["ledger.json"], timeout=10) as response:
+        claims = json.loads(response.read().decode("utf-8"))["claims"]
+    assert len(records) == len(claims) == r["claimRows"]
+    assert [c["claim"] for c in claims] == [row["claim"] for row in records]
+
+
+_VISIBLE_VERDICTS = """
+const w = window.innerWidth;
+return Array.from(document.querySelectorAll('table.rederived-table-claims .rederived-verdict'))
+  .map(e => { const b = e.getBoundingClientRect(); return [b.left, b.right, w]; })
+  .filter(([l, r, w]) => l < 0 || r > w + 1);
+"""
+
+
+def test_ledger_verdicts_visible_on_a_phone(site, browser):
+    _open(browser, site + "chapters/ledger.html", width=400)
+    hidden = browser.execute_script(_VISIBLE_VERDICTS)
+    assert not hidden, f"{len(hidden)} verdicts outside a 400 px screen: {hidden[:3]}"
+
+
+_CONTRAST = r"""
+function rgb(c) { const m = c.match(/[\d.]+/g).map(Number); return m; }
+function lum([r, g, b]) {
+  const f = v => {
+    v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+  };
+  return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+}
+function background(e) {
+  for (; e; e = e.parentElement) {
+    const c = rgb(getComputedStyle(e).backgroundColor);
+    if (c.length < 4 || c[3] > 0.5) return c.slice(0, 3);
+  }
+  return [255, 255, 255];
+}
+return Array.from(document.querySelectorAll(arguments[0])).map(e => {
+  const a = lum(rgb(getComputedStyle(e).color)), b = lum(background(e));
+  return [e.textContent.trim().slice(0, 30), (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)];
+});
+"""
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_verdicts_and_claim_ids_readable(site, browser, dark):
+    """WCAG AA contrast (4.5) for verdicts and claim ids, in light and dark mode."""
+    for page in ("chapters/ledger.html", "chapters/scaling/chinchilla-refit.html"):
+        _open(browser, site + page, dark=dark)
+        for selector in (".rederived-verdict", ".rederived-claim code", "td code"):
+            poor = [
+                (text, round(ratio, 2))
+                for text, ratio in browser.execute_script(_CONTRAST, selector)
+                if ratio < 4.5
+            ]
+            assert not poor, f"{page} ({'dark' if dark else 'light'}) {selector}: {poor[:4]}"
+
+
+_EQUATIONS = """
+return Array.from(document.querySelectorAll('mjx-container[display="true"]')).map(box => {
+  const inner = box.firstElementChild.getBoundingClientRect().width;
+  return [inner / box.parentElement.clientWidth, Number(box.dataset.rederivedScale || 1),
+          box.textContent.slice(0, 40)];
+});
+"""
+
+REPORT = ROOT / "_build" / "browser-report.json"
+
+
+def test_display_equations_fit_their_column(site, browser):
+    """At 1400 px and at 400 px no display equation is wider than its column; an equation is
+    scaled down to fit only down to 60 % (below that it must be split by hand)."""
+    import json
+
+    stats, problems = {}, []
+    for width in (1400, 400):
+        widest, count, scaled = 0.0, 0, 0
+        for page in _pages():
+            _open(browser, site + page, width=width)
+            for ratio, scale, text in browser.execute_script(_EQUATIONS):
+                count += 1
+                widest = max(widest, ratio)
+                scaled += scale < 1
+                if ratio > 1.005:
+                    problems.append(f"{page} at {width} px: {ratio:.2f} × its column: {text!r}")
+        stats[width] = {"equations": count, "widest": round(widest, 3), "scaled": scaled}
+    report = json.loads(REPORT.read_text()) if REPORT.exists() else {}
+    report["equations"] = stats
+    REPORT.write_text(json.dumps(report, indent=1))
+    assert not problems, "\n".join(problems)
+
+
+_FIGURES = """
+return Array.from(document.querySelectorAll('figure img, .figure img')).map(img => ({
+  alt: img.alt, src: img.src, natural: img.naturalWidth, shown: img.getBoundingClientRect().width,
+  declared: parseFloat(img.style.width) || Number(img.getAttribute('width')) || img.naturalWidth,
+}));
+"""
+
+
+def test_figures_sharp_legible_and_described(site, browser):
+    """Every chapter figure: its caption as alt text, PNG at 2 pixels per CSS pixel (200 dpi for
+    matplotlib's 100), and shown at ≥ 90 % of its size, so 10-point text stays ≥ 9 points."""
+    import json
+
+    problems, figures = [], []
+    for page in _chapter_pages():
+        _open(browser, site + page)
+        for fig in browser.execute_script(_FIGURES):
+            figures.append(fig)
+            name = f"{page}: {Path(fig['src']).name[:12]}"
+            if len(fig["alt"]) < 20 or "_images/" in fig["alt"] or fig["alt"].endswith(".png"):
+                problems.append(f"{name} alt text is not a description: {fig['alt'][:40]!r}")
+            if fig["natural"] < 1.99 * fig["declared"]:
+                problems.append(f"{name} is {fig['natural']} px for {fig['declared']} px shown")
+            if fig["shown"] < 0.9 * fig["declared"]:
+                problems.append(f"{name} shown at {fig['shown'] / fig['declared']:.0%} of its size")
+    assert figures, "no figures found"
+    report = json.loads(REPORT.read_text()) if REPORT.exists() else {}
+    report["figures"] = {
+        "count": len(figures),
+        "pixels_per_css_pixel": round(min(f["natural"] / f["declared"] for f in figures), 2),
+        "smallest_shown_fraction": round(min(f["shown"] / f["declared"] for f in figures), 3),
+    }
+    REPORT.write_text(json.dumps(report, indent=1))
+    assert not problems, "\n".join(problems)
+
+
+_TEXT = """
+const visible = document.querySelector('main').cloneNode(true);
+visible.querySelectorAll('script, style, .tag_remove-cell').forEach(e => e.remove());
+return visible.innerText;
+"""
+
+
+def test_no_test_harness_language_in_chapters(site, browser):
+    for page in _chapter_pages():
+        if "/front/" in page:
+            continue  # the front matter explains verification, once
+        _open(browser, site + page)
+        text = browser.execute_script(_TEXT)
+        for phrase in ("NBVAL", "nbval", "strict mode", "budget 60 s", "on 2 cores"):
+            assert phrase not in text, f"{page} shows {phrase!r} to readers"
+
+
+def test_output_lines_scroll_rather_than_clip(site, browser):
+    script = """
+    return Array.from(document.querySelectorAll('.cell_output pre, .cell_output .output'))
+      .filter(e => e.scrollWidth > e.clientWidth + 1)
+      .filter(e => !['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
+      .map(e => e.textContent.slice(0, 60));
+    """
+    for page in _chapter_pages():
+        _open(browser, site + page)
+        clipped = browser.execute_script(script)
+        assert not clipped, f"{page}: output cut at the right edge: {clipped[:2]}"

@@ -9,11 +9,15 @@ Enabled in ``_config.yml`` (``sphinx.extra_extensions``). It
 - provides the directives ``claims-ledger`` (every declared claim with its stored measurement and
   verdict) and ``execution-status`` (per-chapter run time and versions); both warn, which fails
   the ``-W`` build, when a chapter's stored record disagrees with its declaration;
-- adds the chapter's ``.md`` source to the page's download menu next to the ``.ipynb``.
+- adds the chapter's ``.md`` source to the page's download menu next to the ``.ipynb``;
+- provides ``{chapter-map}`` (the introduction's map of chapters and findings), writes the
+  ledger as ``ledger.csv`` and ``ledger.json`` beside the pages, gives every figure's image its
+  caption as alt text, and registers the author–year bibliography style ``rederived``.
 """
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import json
 import re
@@ -27,7 +31,14 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from rederived.book.chapters import Chapter, find_chapters
+from rederived.book.chapters import (
+    Chapter,
+    LedgerRow,
+    book_order,
+    chapter_title,
+    find_chapters,
+    ledger_rows,
+)
 from rederived.book.claims import MIME_TYPE, NOT_AT_SCALE, stored_results
 
 logger = logging.getLogger(__name__)
@@ -47,13 +58,6 @@ def _escape(text: str) -> str:
     return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
 
 
-def _title(chapter: Chapter) -> str:
-    for line in chapter.md.read_text(encoding="utf-8").splitlines():
-        if line.startswith("# "):
-            return line[2:].strip()
-    return chapter.md.stem
-
-
 def _notebook_metadata(chapter: Chapter) -> dict:
     if not chapter.ipynb.is_file():
         return {}
@@ -65,10 +69,17 @@ class _GeneratedTable(SphinxDirective):
 
     has_content = False
 
+    #: classes of the generated container, and of its tables in order (the last one repeats)
+    classes: tuple[str, ...] = ()
+    table_classes: tuple[str, ...] = ()
+
     def render(self, lines: list[str]) -> list[nodes.Node]:
-        container = nodes.container(classes=["rederived-generated"])
+        container = nodes.container(classes=["rederived-generated", *self.classes])
         self.state.nested_parse(StringList(lines), self.content_offset, container)
-        return container.children
+        for i, table in enumerate(container.findall(nodes.table)):
+            if self.table_classes:
+                table["classes"].append(self.table_classes[min(i, len(self.table_classes) - 1)])
+        return [container]
 
     def chapters(self) -> list[Chapter]:
         chapters = list(_chapters(str(self.env.srcdir)).values())
@@ -83,72 +94,174 @@ class _GeneratedTable(SphinxDirective):
         return f"{uri}#{anchor}" if anchor else uri
 
 
+_KINDS = ("reproduced", "partly", "not-reproduced", "not-at-scale")
+_KIND_MARK = {**_MARK, "not-at-scale": "◌"}
+_KIND_LABEL = {
+    "reproduced": "reproduced",
+    "partly": "partly",
+    "not-reproduced": "not reproduced",
+    "not-at-scale": NOT_AT_SCALE,
+}
+EXPORTS = ("ledger.csv", "ledger.json")
+
+
+def _text(text: str) -> str:
+    """A claim's text field as MyST: literal text, with its ``$...$`` spans kept as math
+    (bars written ``\\vert``, so that they do not split a table cell)."""
+    parts = re.split(r"(?<!\\)\$", text)
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            out.append("$" + part.replace("\\|", "\\Vert ").replace("|", "\\vert ") + "$")
+        else:
+            out.append(_escape(part.replace("\\$", "$")).replace("|", "\\|"))
+    return "".join(out)
+
+
+def _anchor(chapter: Chapter) -> str:
+    return "ledger-" + chapter.md.stem
+
+
+def _heading(row: LedgerRow) -> str:
+    title = chapter_title(row.chapter)  # the text of a {doc} link: literal, no escapes
+    return f"{row.number}. {title}" if row.number is not None else title
+
+
+def _tally(rows: list[LedgerRow]) -> dict[str, int]:
+    tally = dict.fromkeys([*_KINDS, "not checked"], 0)
+    for row in rows:
+        tally[row.kind] += 1
+    return tally
+
+
+def headline(rows: list[LedgerRow]) -> list[str]:
+    """The ledger's headline counts as MyST lines: the papers' claims, then the front matter's."""
+    papers = [r for r in rows if r.group == "papers"]
+    front = [r for r in rows if r.group == "front"]
+    n_chapters = len({r.chapter.docname for r in papers})
+    return [
+        f"**{_plural(len(papers), 'claim')} from the papers** of "
+        f"{_plural(n_chapters, 'chapter')}: {_counts(_tally(papers))}",
+        "",
+        f"**{_plural(len(front), 'teaching example')} in the front matter**, counted apart: "
+        f"{_counts(_tally(front))}",
+    ]
+
+
 class ClaimsLedger(_GeneratedTable):
-    """``{claims-ledger}``: every declared claim of every chapter, a table per chapter."""
+    """``{claims-ledger}``: the headline counts, a summary per chapter in reading order, then
+    every claim, one table per chapter, with downloads of the same records as CSV and JSON."""
+
+    classes = ("rederived-ledger",)
+    table_classes = ("rederived-table-summary", "rederived-table-claims")
 
     def run(self) -> list[nodes.Node]:
-        tables = []
-        # the papers' claims and the front matter's teaching examples are counted apart, and so
-        # are claims whose paper's scale or setting could not be tested here
-        tally = {group: dict.fromkeys([*_MARK, "at-scale"], 0) for group in ("papers", "front")}
-        n_claims = {"papers": 0, "front": 0}
-        n_chapters = 0
+        self.chapters()  # dependencies and ledger problems
         for chapter in self.chapters():
             for problem in chapter.ledger_problems():
                 logger.warning(
                     f"ledger: {chapter.docname}: {problem}", location=self.get_location()
                 )
-            ledger = chapter.ledger()
-            if ledger is None:
-                continue
-            n_chapters += 1
-            group = "front" if chapter.docname.startswith("chapters/front/") else "papers"
-            stored = {r["id"]: r for r in stored_results(chapter.ipynb)}
-            tables += [
+        rows = ledger_rows(self.env.srcdir)
+        by_chapter: dict[str, list[LedgerRow]] = {}
+        for row in rows:
+            by_chapter.setdefault(row.chapter.docname, []).append(row)
+        up = "../" * self.env.docname.count("/")
+        lines = [
+            *headline(rows),
+            "",
+            "Download the ledger: "
+            + ", ".join(f'<a href="{up}{name}" download>{name}</a>' for name in EXPORTS)
+            + " (the same records as these tables).",
+            "",
+            "| Chapter | Paper(s) | "
+            + " | ".join(
+                f'{_KIND_MARK[k]} <span class="rederived-long">{_KIND_LABEL[k]}</span>'
+                for k in _KINDS
+            )
+            + " |",
+            "|---|---|" + "---:|" * len(_KINDS),
+        ]
+        for group in by_chapter.values():
+            tally = _tally(group)
+            papers = ",".join(dict.fromkeys(r.claim.paper for r in group))
+            anchor = _anchor(group[0].chapter)
+            counts = " | ".join(
+                f"{{ref}}`{tally[k]} <{anchor}>`" if tally[k] else "0" for k in _KINDS
+            )
+            lines.append(
+                f"| {{doc}}`{_heading(group[0])} </{group[0].chapter.docname}>` "
+                f"| {{cite:t}}`{papers}` | {counts} |"
+            )
+        for group in by_chapter.values():
+            chapter = group[0].chapter
+            lines += [
                 "",
-                f"**{{doc}}`{_escape(_title(chapter))} </{chapter.docname}>`**",
+                f"({_anchor(chapter)})=",
+                f"**{{doc}}`{_heading(group[0])} </{chapter.docname}>`**",
                 "",
-                "| Claim | Source | Source's value | Measured | Verdict |",
+                "| Verdict | Claim | Measured | Paper's value | Source |",
                 "|---|---|---|---|---|",
             ]
-            for cid, claim in ledger.claims.items():
-                n_claims[group] += 1
-                record = stored.get(cid)
-                if record is None:  # already reported by ledger_problems
-                    measured, verdict = "—", "not checked"
-                else:
-                    link = self.link(chapter, f"claim-{cid}")
-                    measured = f'<a href="{link}">{_escape(record["measured"])}</a>'
-                    here = record["verdict"].replace("-", " ")
-                    if claim.not_at_paper_scale:
-                        verdict = (
-                            '<span class="rederived-verdict rederived-not-at-scale">'
-                            f"◌ {_escape(NOT_AT_SCALE)}</span> (here: {here})"
-                        )
-                        tally[group]["at-scale"] += 1
-                    else:
-                        verdict = (
-                            f'<span class="rederived-verdict rederived-{record["verdict"]}">'
-                            f"{_MARK[record['verdict']]} {here}</span>"
-                        )
-                        tally[group][record["verdict"]] += 1
-                rule = f"reproduced if {claim.reproduced}" + (
-                    f"; partly if {claim.partly}" if claim.partly is not None else ""
-                )
-                measured += f'<br><span class="rederived-rule">{_escape(rule)}</span>'
-                tables.append(
-                    f"| `{cid}`: {_escape(claim.statement)} | {{cite:t}}`{claim.paper}` "
-                    f"| {_escape(claim.paper_value)} | {measured} | {verdict} |"
-                )
+            for row in group:
+                lines.append(self.row(row))
+        return self.render(lines)
+
+    def row(self, row: LedgerRow) -> str:
+        claim, record = row.claim, row.record
+        if record is None:  # reported by ledger_problems
+            measured, verdict = "—", "not checked"
+        else:
+            link = self.link(row.chapter, f"claim-{claim.id}")
+            measured = f'<a href="{link}">{_escape(record["measured"])}</a> {_text(claim.unit)}'
+            here = record["verdict"].replace("-", " ")
+            kind = row.kind
+            verdict = (
+                f'<span class="rederived-verdict rederived-{kind}">'
+                f"{_KIND_MARK[kind]} {_escape(_KIND_LABEL[kind])}</span>"
+            )
+            if kind == "not-at-scale":
+                verdict += f" (here: {here})"
+        measured += f'<br><span class="rederived-rule">{_escape(claim.rule)}</span>'
+        return (
+            f"| {verdict} | `{claim.id}`: {_text(claim.statement)} | {measured} "
+            f"| {_text(claim.paper_value)} "
+            f"| {{cite:t}}`{claim.paper}`, {_text(claim.locator)} |"
+        )
+
+
+class ChapterMap(_GeneratedTable):
+    """``{chapter-map}``: part, chapter, paper(s), the chapter's finding and its verdict counts,
+    generated from the claim declarations and the stored checks; headline counts on top."""
+
+    classes = ("rederived-chapter-map",)
+    table_classes = ("rederived-table-map",)
+
+    def run(self) -> list[nodes.Node]:
+        self.chapters()
+        rows = ledger_rows(self.env.srcdir)
+        by_chapter: dict[str, list[LedgerRow]] = {}
+        for row in rows:
+            if row.number is not None:
+                by_chapter.setdefault(row.chapter.docname, []).append(row)
         lines = [
-            f"**{_plural(n_claims['papers'], 'claim')} from the papers** "
-            f"({_plural(n_chapters, 'chapter')} in all): "
-            f"{_counts(tally['papers'], n_claims['papers'])}",
+            *headline(rows),
             "",
-            f"**{_plural(n_claims['front'], 'teaching example')} in the front matter**, counted "
-            f"apart: {_counts(tally['front'], n_claims['front'])}",
-            *tables,
+            "| Part | Chapter | Paper(s) | What it found | Verdicts |",
+            "|---|---|---|---|---|",
         ]
+        for group in by_chapter.values():
+            chapter = group[0].chapter
+            ledger = chapter.ledger()
+            tally = _tally(group)
+            verdicts = ", ".join(f"{tally[k]} {_KIND_MARK[k]}" for k in _KINDS if tally[k])
+            papers = ",".join(dict.fromkeys(r.claim.paper for r in group))
+            part = _escape(group[0].part.split("—")[0].strip())
+            lines.append(
+                f"| {part} | {{doc}}`{_heading(group[0])} </{chapter.docname}>` "
+                f"| {{cite:t}}`{papers}` | {_text(ledger.finding) if ledger else ''} "
+                f"| {verdicts} |"
+            )
         return self.render(lines)
 
 
@@ -156,14 +269,26 @@ def _plural(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def _counts(tally: dict[str, int], total: int) -> str:
-    unchecked = total - sum(tally.values())
+def _counts(tally: dict[str, int]) -> str:
     return (
-        f"{tally['reproduced']} reproduced, {tally['partly']} partly, "
-        f"{tally['not-reproduced']} not reproduced, "
-        f"{tally['at-scale']} {NOT_AT_SCALE}"
-        + (f", {unchecked} not checked" if unchecked else "")
+        ", ".join(f"{tally[k]} {_KIND_LABEL[k]}" for k in _KINDS)
+        + (f", {tally['not checked']} not checked" if tally["not checked"] else "")
         + "."
+    )
+
+
+def _write_exports(app: Sphinx, exception) -> None:
+    """Write the ledger's CSV and JSON next to the pages, from the records the tables show."""
+    if exception is not None or app.builder.format != "html":
+        return
+    records = [row.as_dict() for row in ledger_rows(app.srcdir)]
+    out = Path(app.outdir)
+    with open(out / "ledger.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(records[0]) if records else [])
+        writer.writeheader()
+        writer.writerows(records)
+    (out / "ledger.json").write_text(
+        json.dumps({"claims": records}, ensure_ascii=False, indent=1), encoding="utf-8"
     )
 
 
@@ -171,8 +296,12 @@ class ExecutionStatus(_GeneratedTable):
     """``{execution-status}``: when and how fast each chapter last ran, and its verdicts."""
 
     def run(self) -> list[nodes.Node]:
+        chapters = {c.docname: c for c in self.chapters()}
         rows, total = [], 0.0
-        for chapter in self.chapters():
+        for docname, number, _part in book_order(self.env.srcdir):
+            chapter = chapters.get(docname)
+            if chapter is None:
+                continue
             meta = _notebook_metadata(chapter).get("rederived")
             if not meta:
                 logger.warning(
@@ -185,16 +314,18 @@ class ExecutionStatus(_GeneratedTable):
             verdicts = [r["verdict"] for r in stored_results(chapter.ipynb)]
             counts = " ".join(f"{verdicts.count(v)} {_MARK[v]}" for v in _MARK if v in verdicts)
             flag = " (over budget)" if seconds > BUDGET_SECONDS else ""
+            title = chapter_title(chapter)
+            title = f"{number}. {title}" if number is not None else title
             rows.append(
-                f"| {{doc}}`{_escape(_title(chapter))} </{chapter.docname}>` | {meta['executed']} "
+                f"| {{doc}}`{title} </{chapter.docname}>` | {meta['executed']} "
                 f"| {seconds:.1f}{flag} | {counts or '—'} "
                 f"| Python {meta['python']}, NumPy {meta['numpy']} |"
             )
         lines = [
-            f"**{len(rows)} executed notebook(s), {total:.1f} s in all** "
+            f"**{_plural(len(rows), 'executed notebook')}, {total:.1f} s in all** "
             f"(budget: {BUDGET_SECONDS:.0f} s a chapter).",
             "",
-            "| Chapter | Executed | Run time (s) | Claims | Ran with |",
+            "| Chapter | Executed | Run time (s) | Rule verdicts | Ran with |",
             "|---|---|---|---|---|",
             *rows,
         ]
@@ -254,10 +385,69 @@ def _add_markdown_download(app: Sphinx, pagename: str, templatename, context, do
         )
 
 
+def _author_year(entry) -> str:
+    """An entry's author–year label, as the text cites it: 'Hardy and Wright 2008',
+    'Luo et al. 2024', or the entry's ``key`` field when it has no author."""
+    persons = entry.persons.get("author") or entry.persons.get("editor") or []
+    names = [" ".join(n.render_as("text") for n in p.rich_last_names) for p in persons]
+    if not names:
+        who = entry.fields.get("key", entry.key)
+    elif len(names) == 1:
+        who = names[0]
+    elif len(names) == 2:
+        who = f"{names[0]} and {names[1]}"
+    else:
+        who = f"{names[0]} et al."
+    return f"{who} {entry.fields.get('year', '')}".strip()
+
+
+def _register_bibliography_style() -> None:
+    """``bibtex_default_style: rederived``: entries labelled and sorted author–year, like the
+    citations in the text, instead of numbered."""
+    from pybtex.plugin import register_plugin
+    from pybtex.style.formatting.unsrt import Style as UnsortedStyle
+    from pybtex.style.labels import BaseLabelStyle
+
+    class AuthorYearLabels(BaseLabelStyle):
+        def format_labels(self, sorted_entries):
+            seen: dict[str, int] = {}
+            for entry in sorted_entries:
+                label = _author_year(entry)
+                seen[label] = seen.get(label, 0) + 1
+                yield label if seen[label] == 1 else f"{label}{'abcdefgh'[seen[label] - 1]}"
+
+    class AuthorYearStyle(UnsortedStyle):
+        default_label_style = "rederived-author-year"
+        default_sorting_style = "author_year_title"
+
+    register_plugin("pybtex.style.labels", "rederived-author-year", AuthorYearLabels)
+    register_plugin("pybtex.style.formatting", "rederived", AuthorYearStyle)
+
+
+def _figure_alt_text(app: Sphinx, doctree, docname: str) -> None:
+    """A figure's image gets its caption as alt text, not the file path Sphinx would use."""
+    for figure in doctree.findall(nodes.figure):
+        caption = next(iter(figure.findall(nodes.caption)), None)
+        if caption is None:
+            continue
+        # the caption's words, with its TeX made readable aloud: \alpha_P -> alpha_P
+        text = re.sub(r"\\([A-Za-z]+)", r"\1", " ".join(caption.astext().split()))
+        text = re.sub(r"[{}$]|\\[,;! ]", "", text)
+        for image in figure.findall(nodes.image):
+            alt = image.get("alt", "")
+            if not alt or alt == image.get("uri") or "_images/" in alt or alt.endswith(".png"):
+                image["alt"] = text
+
+
 def setup(app: Sphinx) -> dict:
+    _register_bibliography_style()
+    app.connect("doctree-resolved", _figure_alt_text)
     app.connect("config-inited", _configure)
     app.connect("html-page-context", _add_markdown_download, priority=510)
     app.add_directive("claims-ledger", ClaimsLedger)
     app.add_directive("execution-status", ExecutionStatus)
+    app.add_directive("chapter-map", ChapterMap)
+    app.connect("build-finished", _write_exports)
     app.add_css_file("rederived.css")
+    app.add_js_file("rederived.js")
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
