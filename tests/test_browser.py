@@ -180,6 +180,8 @@ def test_chapter_offers_notebook_and_markdown(site, browser):
     suffixes = {Path(link).suffix for link in r["downloads"]}
     assert {".ipynb", ".md"} <= suffixes, r["downloads"]
     assert r["launches"], "an executed chapter should have launch buttons"
+    issues = browser.find_elements("css selector", 'a[href*="/issues/new"]')
+    assert issues, "every page offers to open an issue about it"
     assert r["images"] >= 2 and not r["brokenImages"]
 
 
