@@ -1,0 +1,426 @@
+"""The book's benchmark rows: every kernel family against its baseline and, where one exists, an
+independent peer library, measured in one run.
+
+A row is a :class:`Row`: what is compared, a size sweep, and three callables (the package's
+kernel, the textbook baseline, the peer) that take the inputs built for one size. Adding a kernel
+family to the Benchmarks chapter is adding one function decorated with :func:`row` here; the
+chapter measures every registered row the same way (:func:`measure`).
+
+Peers are imported lazily, so that ``rederived`` itself needs none of them: ``ramanujantools``
+(polynomial continued fractions), ``sphericart`` (real spherical harmonics) and SymPy's
+``real_gaunt`` (exact Gaunt coefficients); mpmath is the accuracy peer of the log-Bessel kernels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from rederived.book.benchmark import best_time, loglog_slope
+
+__all__ = ["ROWS", "Measurement", "Row", "measure", "row"]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One kernel family of the benchmarks table.
+
+    Parameters
+    ----------
+    family, chapter : str
+        Name of the family and the chapter (docname below ``chapters/``) that derives it.
+    kernel, baseline, peer : str
+        What runs: the package's function, the textbook method, the peer library (or ``""``
+        when no light peer exists, with the reason in ``note``).
+    size_name : str
+        What the sweep varies, e.g. ``"depth n"``.
+    sizes : tuple of int
+        The sweep; the cost exponent is fitted over ``sizes[fit_from:]``.
+    make : callable(size) -> inputs
+        Builds the (seeded) inputs for one size.
+    run_kernel, run_baseline : callable(inputs) -> result
+    run_peer : callable(inputs) -> result, optional
+    peer_sizes : int, optional
+        The peer runs on the first ``peer_sizes`` sizes only (a slow exact peer).
+    error : callable(result, reference) -> float
+        Disagreement of the kernel's result with another's (0 means identical).
+    error_name : str
+        What ``error`` measures.
+    tolerance : float
+        Largest disagreement accepted with the baseline and the peer.
+    baseline_exact : bool
+        Whether the baseline computes the same thing exactly (False: an approximation, whose
+        disagreement is its own error, e.g. Monte Carlo).
+    faster_than_baseline : float, optional
+        A generous lower bound on time(baseline) / time(kernel) at the largest size, checked by
+        :meth:`Measurement.check_speed`; None where the kernel is not meant to be faster.
+    note : str
+        What the reader should know about the comparison (a missing peer, a partial sweep).
+    """
+
+    family: str
+    chapter: str
+    kernel: str
+    baseline: str
+    peer: str
+    size_name: str
+    sizes: tuple[int, ...]
+    make: Callable[[int], Any]
+    run_kernel: Callable[[Any], Any]
+    run_baseline: Callable[[Any], Any]
+    error: Callable[[Any, Any], float]
+    error_name: str
+    tolerance: float
+    run_peer: Callable[[Any], Any] | None = None
+    peer_sizes: int | None = None
+    fit_from: int = 1
+    baseline_exact: bool = True
+    faster_than_baseline: float | None = None
+    note: str = ""
+
+
+ROWS: dict[str, Callable[[], Row]] = {}
+
+
+def row(fn: Callable[[], Row]) -> Callable[[], Row]:
+    """Register a row factory under its function name (rows are built when measured, so that
+    importing this module imports no peer)."""
+    ROWS[fn.__name__] = fn
+    return fn
+
+
+@dataclass
+class Measurement:
+    """Times (s per call, best of ``repeat``) and disagreements of one row over its sweep."""
+
+    row: Row
+    times: dict[str, list[float]] = field(default_factory=dict)
+    errors: dict[str, list[float]] = field(default_factory=dict)
+
+    def sizes(self, who: str) -> list[int]:
+        return list(self.row.sizes[: len(self.times[who])])
+
+    def exponent(self, who: str) -> float | None:
+        """Fitted cost exponent (log–log slope) over the fit range the ``who`` timings reach
+        (None when they cover fewer than two sizes)."""
+        sizes, times = self.sizes(who), self.times[who]
+        if len(sizes) < 2:
+            return None
+        start = min(self.row.fit_from, len(sizes) - 2)
+        return loglog_slope(sizes[start:], times[start:])
+
+    def ratio(self, who: str) -> float:
+        """time(who) / time(kernel) at the largest size both reached: > 1 means the kernel is
+        faster."""
+        k = len(self.times[who]) - 1
+        return self.times[who][k] / self.times["kernel"][k]
+
+    def check_speed(self) -> None:
+        """Raise if the kernel is not faster than its baseline by the row's (generous) bound."""
+        bound = self.row.faster_than_baseline
+        if bound is not None and not self.ratio("baseline") > bound:
+            raise AssertionError(
+                f"{self.row.family}: the kernel is only {self.ratio('baseline'):.2f}x faster than "
+                f"the baseline, expected > {bound}"
+            )
+
+    def worst_error(self, who: str) -> float:
+        """Largest disagreement of ``who`` (baseline or peer) with the kernel over the sweep."""
+        return max(self.errors[who])
+
+
+def measure(factory: Callable[[], Row], *, repeat: int = 3) -> Measurement:
+    """Time the kernel, the baseline and the peer of a row at every size (one run, best of
+    ``repeat``), and measure how far each result is from the kernel's.
+
+    Raises
+    ------
+    AssertionError
+        If an exact baseline or the peer disagrees with the kernel beyond the row's tolerance.
+    """
+    r = factory()
+    m = Measurement(r)
+    runners = {"kernel": r.run_kernel, "baseline": r.run_baseline}
+    if r.run_peer is not None:
+        runners["peer"] = r.run_peer
+    for who in runners:
+        m.times[who] = []
+        if who != "kernel":
+            m.errors[who] = []
+    for i, size in enumerate(r.sizes):
+        inputs = r.make(size)
+        result = r.run_kernel(inputs)
+        for who, fn in runners.items():
+            if who == "peer" and r.peer_sizes is not None and i >= r.peer_sizes:
+                continue
+            m.times[who].append(best_time(lambda fn=fn, x=inputs: fn(x), repeat=repeat))
+            if who != "kernel":
+                m.errors[who].append(float(r.error(result, fn(inputs))))
+    for who in m.errors:
+        if who == "baseline" and not r.baseline_exact:
+            continue
+        worst = m.worst_error(who)
+        if not worst <= r.tolerance:
+            raise AssertionError(f"{r.family}: {who} disagrees with the kernel: {worst:.3g}")
+    return m
+
+
+# --------------------------------------------------------------------------- the rows
+
+
+def _max_relative(a: np.ndarray, b: np.ndarray) -> float:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), np.finfo(float).tiny))
+
+
+def _unit_vectors(n: int, seed: int) -> np.ndarray:
+    xyz = np.random.default_rng(seed).normal(size=(n, 3))
+    return xyz / np.linalg.norm(xyz, axis=1, keepdims=True)
+
+
+@row
+def pcf_convergents() -> Row:
+    """Apéry's continued fraction for 6/ζ(3): exact convergents at growing depth."""
+    import sympy as sp
+    from ramanujantools import Matrix
+    from ramanujantools.pcf import PCF
+
+    from rederived import pcf
+
+    a, b = [5, 27, 51, 34], [0, 0, 0, 0, 0, 0, -1]
+    n = sp.Symbol("n")
+    peer = PCF(34 * n**3 + 51 * n**2 + 27 * n + 5, -(n**6))
+
+    def exact(depth):
+        p, q = pcf.convergents(a, b, depth)
+        return Fraction(p, q)
+
+    def sequential(depth):
+        p, q = pcf.convergents_sequential(a, b, depth)[-1]
+        return Fraction(p, q)
+
+    def peer_limit(depth):
+        Matrix._walk_inner.cache_clear()  # ramanujantools caches walks: time the work, not a lookup
+        r = peer.limit(depth).as_rational()
+        return Fraction(int(r.p), int(r.q))
+
+    return Row(
+        family="PCF convergents",
+        chapter="experimental/polynomial-continued-fractions",
+        kernel="rederived.pcf.convergents (balanced product tree)",
+        baseline="three-term recurrence (pcf.convergents_sequential)",
+        peer="ramanujantools PCF.limit (FLINT matrices)",
+        size_name="depth n",
+        sizes=(250, 500, 1000, 2000, 4000),
+        make=lambda depth: depth,
+        run_kernel=exact,
+        run_baseline=sequential,
+        run_peer=peer_limit,
+        error=lambda x, y: float(x != y),
+        error_name="1 if the convergents differ as exact fractions",
+        tolerance=0.0,
+        faster_than_baseline=1.2,
+    )
+
+
+@row
+def real_harmonics() -> Row:
+    """Real spherical harmonics of degree ≤ L at 500 points."""
+    import sphericart
+    from scipy import special
+
+    from rederived import so3
+
+    def textbook(inputs):
+        L, xyz = inputs
+        l, m = so3.sh_index(L)
+        theta = np.arccos(np.clip(xyz[:, 2], -1, 1))
+        phi = np.arctan2(xyz[:, 1], xyz[:, 0])
+        Y = special.sph_harm_y(l[None, :], np.abs(m)[None, :], theta[:, None], phi[:, None])
+        sign = np.where(m % 2 == 0, 1.0, -1.0)
+        return np.where(
+            m > 0, np.sqrt(2) * sign * Y.real, np.where(m < 0, np.sqrt(2) * sign * Y.imag, Y.real)
+        )
+
+    return Row(
+        family="real spherical harmonics",
+        chapter="symmetry/gaunt-tensor-products",
+        kernel="rederived.so3.real_sph_harm (recurrence in cos θ, sin θ)",
+        baseline="SciPy's complex sph_harm_y, made real",
+        peer="sphericart SphericalHarmonics (same normalisation and order)",
+        size_name="degree L",
+        sizes=(4, 8, 16, 24, 32),
+        make=lambda L: (L, _unit_vectors(500, seed=L)),
+        run_kernel=lambda inputs: so3.real_sph_harm(*inputs),
+        run_baseline=textbook,
+        run_peer=lambda inputs: sphericart.SphericalHarmonics(inputs[0]).compute(inputs[1]),
+        error=_max_relative,
+        error_name="largest difference / largest value",
+        tolerance=1e-10,
+        fit_from=2,
+        faster_than_baseline=3.0,
+    )
+
+
+@row
+def gaunt_coefficients() -> Row:
+    """Real-basis Gaunt coefficients of the triple (l, l, l), computed afresh (no cache)."""
+    from sympy.physics.wigner import real_gaunt
+
+    from rederived import gaunt, so3
+
+    def fresh(l):
+        gaunt._gaunt_dense.cache_clear()
+        return gaunt.gaunt_coefficients(l, l, l)
+
+    def quadrature(l):
+        points, weights = so3.sphere_quadrature(3 * l)
+        Y = so3.real_sph_harm(l, points)[:, l * l :]
+        return np.einsum("p,pi,pj,pk->ijk", weights, Y, Y, Y, optimize=True)
+
+    def exact(l):
+        m = range(-l, l + 1)
+        return np.array([[[float(real_gaunt(l, l, l, a, b, c)) for c in m] for b in m] for a in m])
+
+    return Row(
+        family="Gaunt coefficients",
+        chapter="symmetry/gaunt-tensor-products",
+        kernel="rederived.gaunt.gaunt_coefficients (trigonometric products, exact weights)",
+        baseline="Gauss–Legendre × uniform quadrature of three harmonics",
+        peer="SymPy real_gaunt (exact rational arithmetic)",
+        size_name="degree l of (l, l, l)",
+        sizes=(2, 4, 8, 12, 16),
+        make=lambda l: l,
+        run_kernel=fresh,
+        run_baseline=quadrature,
+        run_peer=exact,
+        peer_sizes=1,
+        error=lambda x, y: float(np.max(np.abs(np.asarray(x) - np.asarray(y)))),
+        error_name="largest absolute difference",
+        tolerance=1e-12,
+        fit_from=2,
+        note="SymPy's exact coefficients run on the smallest size only (a second each from l = 4).",
+    )
+
+
+@row
+def gaunt_product() -> Row:
+    """The full Gaunt tensor product of two batches of 64 features of degree L."""
+    from rederived import gaunt
+
+    def make(L):
+        rng = np.random.default_rng(L)
+        return rng.normal(size=(64, (L + 1) ** 2)), rng.normal(size=(64, (L + 1) ** 2)), L
+
+    return Row(
+        family="Gaunt tensor product",
+        chapter="symmetry/gaunt-tensor-products",
+        kernel='rederived.gaunt.tensor_product(method="grid")',
+        baseline='dense contraction with the Gaunt tensor (method="direct")',
+        peer="",
+        size_name="degree L",
+        sizes=(4, 6, 8, 12, 16),
+        make=make,
+        run_kernel=lambda x: gaunt.tensor_product(x[0], x[1], x[2], method="grid"),
+        run_baseline=lambda x: gaunt.tensor_product(x[0], x[1], x[2], method="direct"),
+        error=_max_relative,
+        error_name="largest difference / largest value",
+        tolerance=1e-12,
+        fit_from=2,
+        faster_than_baseline=5.0,
+        note="The peers (e3nn, the papers' code) need PyTorch or JAX: left out of the book's "
+        "environment.",
+    )
+
+
+@row
+def log_bessel() -> Row:
+    """log I_v(x) at random points, log-uniform in v ∈ [1e-2, 1e4] and x ∈ [1e-8, 1e5]."""
+    import mpmath
+    from scipy import special
+
+    from rederived import bessel
+
+    def make(n):
+        rng = np.random.default_rng(n)
+        return 10 ** rng.uniform(-2, 4, n), 10 ** rng.uniform(-8, 5, n)
+
+    def scipy_form(inputs):
+        v, x = inputs
+        with np.errstate(all="ignore"):
+            return np.log(special.ive(v, x)) + x
+
+    def reference(inputs):
+        v, x = inputs
+        with mpmath.workdps(30):
+            return np.array(
+                [float(mpmath.log(mpmath.besseli(a, b))) for a, b in zip(v, x, strict=True)]
+            )
+
+    def units(computed, exact):
+        v, x = make(len(exact))
+        with np.errstate(all="ignore"):
+            e = bessel.error_units(computed, exact, v, x)
+        return float(np.max(np.where(np.isfinite(e), e, np.inf)))
+
+    return Row(
+        family="log-Bessel",
+        chapter="approximation/log-bessel",
+        kernel="rederived.bessel.log_iv (series, Debye, Hankel, SciPy by region)",
+        baseline="SciPy log(ive(v, x)) + x (fails where ive underflows)",
+        peer="mpmath besseli at 30 digits (accuracy reference)",
+        size_name="points",
+        sizes=(100, 1_000, 10_000, 100_000, 300_000),
+        make=make,
+        run_kernel=lambda inputs: bessel.log_iv(*inputs),
+        run_baseline=scipy_form,
+        run_peer=reference,
+        peer_sizes=1,
+        error=units,
+        error_name="largest error in rounding units (ε·conditioning; inf where not finite)",
+        tolerance=100.0,
+        fit_from=2,
+        baseline_exact=False,
+        note="SciPy's form returns -inf or nan on part of the range, so its disagreement is "
+        "infinite there; mpmath runs on the smallest size only.",
+    )
+
+
+@row
+def relu_kernel() -> Row:
+    """The ReLU random-feature kernel matrix of n points on the sphere S^3."""
+    from rederived import random_features
+
+    def make(n):
+        return random_features.sphere_points(n, 3, seed=n)
+
+    def monte_carlo(X, features=2048):
+        rng = np.random.default_rng(0)
+        W = rng.normal(scale=np.sqrt(1.0 / X.shape[1]), size=(X.shape[1], features))
+        b = rng.normal(size=features)
+        phi = np.maximum(X @ W + b, 0.0)
+        return phi @ phi.T / features
+
+    return Row(
+        family="ReLU kernel",
+        chapter="scaling/four-regimes",
+        kernel="rederived.random_features.relu_kernel (closed form, cache-sized blocks)",
+        baseline="average over 2048 random ReLU features (Monte Carlo)",
+        peer="",
+        size_name="points n",
+        sizes=(256, 512, 1024, 2048, 4096),
+        make=make,
+        run_kernel=lambda X: random_features.relu_kernel(X, X),
+        run_baseline=monte_carlo,
+        error=_max_relative,
+        error_name="largest difference / largest value (the Monte Carlo error)",
+        tolerance=0.2,
+        fit_from=2,
+        baseline_exact=False,
+        faster_than_baseline=1.2,
+        note="No light peer computes the arc-cosine kernel (neural-tangents needs JAX).",
+    )
