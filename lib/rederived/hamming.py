@@ -1,0 +1,167 @@
+"""Text-to-pattern Hamming distances: the number of mismatches of a pattern at every alignment.
+
+For a text of length n and a pattern of length m ≤ n, ``text_to_pattern`` returns the n − m + 1
+distances d_i = #{j : text[i + j] ≠ pattern[j]}, exactly, by one of three methods:
+
+- ``"naive"``: compare every alignment, O(nm) (vectorised in blocks);
+- ``"fft"``: one FFT correlation of indicator vectors per symbol of the pattern, O(σ n log m);
+- ``"split"``: Abrahamson's split. Symbols occurring at least ``threshold`` times in the pattern
+  are few (at most m/threshold) and go by FFT; every other symbol is matched by listing pairs of
+  its occurrences, at most threshold per text position. With threshold ≈ √(m log m) both parts
+  cost O(n √(m log m)).
+
+``approximate`` estimates all distances from a random sample of pattern positions (relative
+error ε with O(1/ε²) samples), and ``operation_count`` gives each method's leading cost.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+
+__all__ = ["approximate", "operation_count", "text_to_pattern"]
+
+_METHODS = ("naive", "fft", "split")
+
+
+def _codes(text: object, pattern: object) -> tuple[np.ndarray, np.ndarray]:
+    """Both sequences as int64 codes of a shared alphabet."""
+
+    def as_array(seq, name):
+        if isinstance(seq, str):
+            return np.frombuffer(seq.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        arr = np.asarray(seq)
+        if arr.ndim != 1 or arr.size == 0:
+            raise ValueError(f"{name} must be a non-empty str or 1-D integer array")
+        if arr.dtype.kind not in "iub":
+            raise TypeError(f"{name} must hold integers (or be a str), got dtype {arr.dtype}")
+        return arr.astype(np.int64)
+
+    t, p = as_array(text, "text"), as_array(pattern, "pattern")
+    if p.size > t.size:
+        raise ValueError(f"the pattern ({p.size}) is longer than the text ({t.size})")
+    _, inverse = np.unique(np.concatenate([t, p]), return_inverse=True)
+    return inverse[: t.size], inverse[t.size :]
+
+
+def _naive(t: np.ndarray, p: np.ndarray) -> np.ndarray:
+    n, m = t.size, p.size
+    windows = np.lib.stride_tricks.sliding_window_view(t, m)
+    out = np.empty(n - m + 1, dtype=np.int64)
+    block = max(1, (1 << 22) // m)  # keep the comparison block near 4 MB
+    for s in range(0, n - m + 1, block):
+        out[s : s + block] = np.count_nonzero(windows[s : s + block] != p, axis=1)
+    return out
+
+
+def _fft_matches(t: np.ndarray, p: np.ndarray, symbols: np.ndarray) -> np.ndarray:
+    """Matches contributed by ``symbols``, by FFT correlation of indicator vectors."""
+    n, m = t.size, p.size
+    size = 1 << int(np.ceil(np.log2(n + m)))
+    total = np.zeros(n - m + 1)
+    for a in symbols:
+        ft = np.fft.rfft((t == a).astype(float), size)
+        fp = np.fft.rfft((p[::-1] == a).astype(float), size)
+        total += np.fft.irfft(ft * fp, size)[m - 1 : n]
+    counts = np.rint(total)
+    if np.max(np.abs(total - counts), initial=0.0) > 0.25:
+        raise ArithmeticError("FFT rounding too large to recover exact counts")
+    return counts.astype(np.int64)
+
+
+def _occurrences(seq: np.ndarray, symbols: np.ndarray) -> list[np.ndarray]:
+    """Positions of each symbol in ``seq``, from one stable sort (not one scan per symbol)."""
+    order = np.argsort(seq, kind="stable")
+    ordered = seq[order]
+    starts = np.searchsorted(ordered, symbols, side="left")
+    ends = np.searchsorted(ordered, symbols, side="right")
+    return [order[a:b] for a, b in zip(starts, ends, strict=True)]
+
+
+def _pair_matches(t: np.ndarray, p: np.ndarray, symbols: np.ndarray) -> np.ndarray:
+    """Matches contributed by ``symbols``, by listing pairs of occurrences."""
+    n, m = t.size, p.size
+    matches = np.zeros(n - m + 1, dtype=np.int64)
+    if symbols.size == 0:
+        return matches
+    symbols = np.sort(symbols)
+    shifts = [
+        np.subtract.outer(in_text, in_pattern).ravel()
+        for in_text, in_pattern in zip(
+            _occurrences(t, symbols), _occurrences(p, symbols), strict=True
+        )
+    ]
+    shifts = np.concatenate(shifts)
+    shifts = shifts[(shifts >= 0) & (shifts <= n - m)]
+    return matches + np.bincount(shifts, minlength=n - m + 1)
+
+
+def text_to_pattern(
+    text: object, pattern: object, method: str = "split", *, threshold: object = None
+) -> np.ndarray:
+    """Hamming distance of ``pattern`` to every length-m window of ``text``, exactly.
+
+    Parameters
+    ----------
+    text, pattern : str or 1-D integer array
+        Sequences over any alphabet; the pattern is not longer than the text.
+    method : {"naive", "fft", "split"}
+    threshold : float, optional
+        For ``"split"``: symbols occurring at least this often in the pattern go by FFT
+        (default √(m log₂ m), at least 1).
+
+    Returns
+    -------
+    ndarray of int64, shape (n − m + 1,)
+    """
+    if method not in _METHODS:
+        raise ValueError(f"method must be one of {', '.join(_METHODS)}, got {method!r}")
+    t, p = _codes(text, pattern)
+    m = p.size
+    if method == "naive":
+        return _naive(t, p)
+    symbols, counts = np.unique(p, return_counts=True)
+    if method == "fft":
+        return m - _fft_matches(t, p, symbols)
+    if threshold is None:
+        threshold = max(1.0, np.sqrt(m * np.log2(max(m, 2))))
+    if isinstance(threshold, bool) or not isinstance(threshold, Real) or not threshold > 0:
+        raise ValueError(f"threshold must be a positive number, got {threshold!r}")
+    frequent = symbols[counts >= threshold]
+    rare = symbols[counts < threshold]
+    return m - _fft_matches(t, p, frequent) - _pair_matches(t, p, rare)
+
+
+def approximate(text: object, pattern: object, samples: object, *, seed: object = 0) -> np.ndarray:
+    """Estimate every distance from ``samples`` pattern positions drawn uniformly (with
+    replacement): the mismatch rate at the sampled positions times m, unbiased, with relative
+    standard error about √((1 − d/m)/(samples·d/m))."""
+    if isinstance(samples, bool) or not isinstance(samples, Integral) or samples < 1:
+        raise ValueError(f"samples must be a positive int, got {samples!r}")
+    t, p = _codes(text, pattern)
+    n, m = t.size, p.size
+    js = np.random.default_rng(seed).integers(0, m, size=int(samples))
+    starts = np.arange(n - m + 1)
+    mismatches = np.zeros(n - m + 1)
+    for j in js:  # one vectorised comparison per sampled position
+        mismatches += t[starts + j] != p[j]
+    return mismatches * (m / samples)
+
+
+def operation_count(n: object, m: object, sigma: object, method: str) -> float:
+    """Leading-order operation count: n·m (naive), σ·N log₂ N with N = n + m (fft), or
+    (frequent symbols)·N log₂ N + n·threshold (split, threshold √(m log₂ m), frequent symbols at
+    most min(σ, m/threshold))."""
+    for value, name in ((n, "n"), (m, "m"), (sigma, "sigma")):
+        if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    if method not in _METHODS:
+        raise ValueError(f"method must be one of {', '.join(_METHODS)}, got {method!r}")
+    size = n + m
+    if method == "naive":
+        return float(n * m)
+    if method == "fft":
+        return float(sigma * size * np.log2(size))
+    threshold = max(1.0, np.sqrt(m * np.log2(max(m, 2))))
+    return float(min(sigma, m / threshold) * size * np.log2(size) + n * threshold)
