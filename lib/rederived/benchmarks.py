@@ -465,3 +465,32 @@ def gaussian_paths() -> Row:
         note="Random samples: they agree in distribution, so the gap measured is sampling noise. "
         "No light peer samples Gaussian processes (GPyTorch needs PyTorch).",
     )
+
+
+@row
+def hamming_distances() -> Row:
+    """Text-to-pattern Hamming distances, text of 50 000 symbols over an alphabet of 1024."""
+    from rederived import hamming
+
+    def make(m):
+        rng = np.random.default_rng(m)
+        return rng.integers(0, 1024, 50_000), rng.integers(0, 1024, m)
+
+    return Row(
+        family="text-to-pattern Hamming",
+        chapter="algorithms/hamming-distances",
+        kernel="rederived.hamming.text_to_pattern (Abrahamson's split)",
+        baseline='naive count of mismatches (method="naive", vectorised)',
+        peer="",
+        size_name="pattern length m",
+        sizes=(128, 512, 2048, 8192),
+        make=make,
+        run_kernel=lambda x: hamming.text_to_pattern(*x, "split"),
+        run_baseline=lambda x: hamming.text_to_pattern(*x, "naive"),
+        error=lambda a, b: float(np.count_nonzero(np.asarray(a) != np.asarray(b))),
+        error_name="alignments where the distances differ",
+        tolerance=0.0,
+        fit_from=1,
+        faster_than_baseline=1.5,
+        note="No PyPI package implements these algorithms.",
+    )
