@@ -494,3 +494,73 @@ def hamming_distances() -> Row:
         faster_than_baseline=1.5,
         note="No PyPI package implements these algorithms.",
     )
+
+
+@row
+def newton_recurrence() -> Row:
+    """A diagonal GRU (64 units, 32 inputs) over T steps: Newton with a parallel scan."""
+    from rederived import pararnn
+
+    cell = pararnn.DiagonalGRU.random(64, 32, seed=0)
+    h0 = np.zeros(64)
+
+    def make(T):
+        return np.random.default_rng(T).normal(size=(T, 32))
+
+    return Row(
+        family="nonlinear recurrence",
+        chapter="algorithms/pararnn",
+        kernel="rederived.pararnn.newton (6 iterations, Hillis–Steele scan)",
+        baseline="sequential loop over the steps (pararnn.sequential)",
+        peer="",
+        size_name="sequence length T",
+        sizes=(512, 1024, 2048, 4096),
+        make=make,
+        run_kernel=lambda x: pararnn.newton(cell, x, h0, 6)[0],
+        run_baseline=lambda x: pararnn.sequential(cell, x, h0),
+        error=lambda a, b: float(np.max(np.abs(np.asarray(a) - np.asarray(b)))),
+        error_name="largest absolute difference of the hidden states",
+        tolerance=1e-12,
+        fit_from=1,
+        note="The paper's CUDA kernels need a GPU; on one CPU core the parallel form does more "
+        "work than the loop.",
+    )
+
+
+@row
+def kronecker_factors() -> Row:
+    """Kronecker approximation of a gradient covariance (m = n), from 4000 gradient samples."""
+    from rederived import shampoo
+
+    def make(k):
+        rng = np.random.default_rng(k)
+        G = rng.normal(size=(4000, k, k)) * np.geomspace(0.3, 3, k)
+        return k, shampoo.covariance(G)
+
+    def one_step(inputs):
+        k, H = inputs
+        return np.kron(*shampoo.kron_power_iteration(H, k, k, 1))
+
+    def optimal(inputs):
+        k, H = inputs
+        return np.kron(*shampoo.optimal_kronecker(H, k, k))
+
+    return Row(
+        family="Kronecker factors",
+        chapter="algorithms/shampoo-preconditioner",
+        kernel="rederived.shampoo.kron_power_iteration (one step: Shampoo's statistics)",
+        baseline="top singular pair of the rearranged covariance (optimal_kronecker, SVD)",
+        peer="",
+        size_name="factor size m = n",
+        sizes=(6, 9, 12, 18),
+        make=make,
+        run_kernel=one_step,
+        run_baseline=optimal,
+        error=lambda a, b: 1 - shampoo.cosine(a, b),
+        error_name="1 − cosine between the two approximations",
+        tolerance=0.01,
+        fit_from=1,
+        baseline_exact=False,
+        faster_than_baseline=2.0,
+        note="The peers (optax-shampoo, heavyball) need JAX or PyTorch.",
+    )
