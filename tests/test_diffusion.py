@@ -49,7 +49,9 @@ def test_stationary_density_with_and_without_the_drift():
 
 @pytest.mark.parametrize("alpha", [0.0, 0.5, 1.0])
 def test_path_integral_converges_to_the_fokker_planck_density(alpha):
-    drift = lambda x: -D(x) * x + (1 - alpha) * dD(x)  # noqa: E731
+    def drift(x):
+        return -D(x) * x + (1 - alpha) * dD(x)
+
     exact = df.stationary_density(lambda x: x**2 / 2, D, alpha, GRID, corrected=True)
     tv = [
         0.5

@@ -70,6 +70,7 @@ def test_curvature_of_the_gaussian_family_is_minus_one():
         (lambda: fisher.exact_cumulants(3, np.nan), "finite"),
         (lambda: fisher.curvature(np.eye(2), np.zeros((3, 3, 3))), "must be"),
         (lambda: fisher.fisher_curvature(3, "0.4"), "real number"),
+        (lambda: fisher.fisher_curvature(3, 10.0), "numerically singular"),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_error(call, message):

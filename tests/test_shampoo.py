@@ -39,6 +39,7 @@ def test_one_power_step_gives_shampoos_statistics():
         (lambda: shampoo.rearrange(np.eye(4), 0, 4), "m must be"),
         (lambda: shampoo.kron_power_iteration(np.eye(4), 2, 2, 0), "steps"),
         (lambda: shampoo.cosine(np.eye(2), np.eye(3)), "shapes differ"),
+        (lambda: shampoo.cosine(np.zeros((2, 2)), np.eye(2)), "nonzero"),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_error(call, message):

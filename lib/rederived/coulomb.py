@@ -21,6 +21,8 @@ from numbers import Integral, Real
 import numpy as np
 import sympy as sp
 
+from rederived._checks import count as _count
+
 __all__ = [
     "N",
     "dirichlet_variance",
@@ -34,12 +36,6 @@ __all__ = [
 #: The number of charges, the variable of the exact cumulants.
 N = sp.Symbol("N", positive=True, integer=True)
 _k, _G, _r = sp.symbols("k G r", positive=True)
-
-
-def _count(value: object, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def _coefficients(coeffs: object) -> list[sp.Rational]:

@@ -103,13 +103,25 @@ class Curvature:
 
 
 def curvature(g: object, T: object) -> Curvature:
-    """Scalar curvature of the Hessian metric g with third-derivative tensor T."""
+    """Scalar curvature of the Hessian metric g with third-derivative tensor T.
+
+    Raises
+    ------
+    ValueError
+        If g is numerically singular (condition number above 1e10).
+    """
     g, T = np.asarray(g, dtype=float), np.asarray(T, dtype=float)
     m = g.shape[0]
     if g.shape != (m, m) or T.shape != (m, m, m):
         raise ValueError(f"g must be (m, m) and T (m, m, m), got {g.shape} and {T.shape}")
     if not (np.all(np.isfinite(g)) and np.all(np.isfinite(T))):
         raise ValueError("g and T must be finite")
+    if np.linalg.cond(g) > 1e10:
+        raise ValueError(
+            "the Fisher metric is numerically singular here (condition number > 1e10): at very "
+            "strong coupling the bond observables barely fluctuate and the curvature is not "
+            "resolved in double precision"
+        )
     G = np.linalg.inv(g)
     # the four contractions of R = g^ik R^j_ijk, each as it comes out of the Riemann tensor
     # R^l_ijk = −½ g^la g^bm T_abj T_ikm + ½ g^la g^bm T_abk T_ijm

@@ -17,10 +17,12 @@ approximation* derives both and checks them against simulation (:func:`simulate_
 from __future__ import annotations
 
 from collections.abc import Callable
-from numbers import Integral, Real
 
 import mpmath
 import numpy as np
+
+from rederived._checks import count as _count
+from rederived._checks import positive as _positive
 
 __all__ = [
     "diffusion_correlation",
@@ -31,20 +33,6 @@ __all__ = [
     "persistence_probability",
     "simulate_stationary",
 ]
-
-
-def _positive(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value):
-        raise TypeError(f"{name} must be a finite real number, got {value!r}")
-    if value <= 0:
-        raise ValueError(f"{name} must be positive, got {value!r}")
-    return float(value)
-
-
-def _count(value: object, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def diffusion_correlation(d: object) -> Callable:

@@ -93,4 +93,7 @@ def cosine(A: object, B: object) -> float:
     A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
     if A.shape != B.shape:
         raise ValueError(f"shapes differ: {A.shape} and {B.shape}")
-    return float(np.sum(A * B) / (np.linalg.norm(A) * np.linalg.norm(B)))
+    norms = np.linalg.norm(A) * np.linalg.norm(B)
+    if not np.isfinite(norms) or norms == 0:
+        raise ValueError("cosine needs two finite, nonzero matrices")
+    return float(np.sum(A * B) / norms)

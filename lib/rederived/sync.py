@@ -19,25 +19,14 @@ apart); :func:`growth_exponent` fits β over a window.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 
+from rederived._checks import count as _count
+from rederived._checks import nonnegative as _nonnegative
+
 __all__ = ["RingRun", "growth_exponent", "simulate_ring"]
-
-
-def _nonnegative(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value):
-        raise TypeError(f"{name} must be a finite real number, got {value!r}")
-    if value < 0:
-        raise ValueError(f"{name} must be non-negative, got {value!r}")
-    return float(value)
-
-
-def _count(value: object, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
-    return int(value)
 
 
 @dataclass(frozen=True)
