@@ -50,6 +50,17 @@ def test_scan_finds_the_planted_error():
     assert scan.above_half == 1
 
 
+def test_scan_on_two_processes_is_the_same_scan():
+    def almost_exp(x):  # two inputs with the same planted error: the first in order wins
+        y = np.exp(x.astype(np.float64)).astype(np.float32)
+        moved = (x == np.float32(1.3)) | (x == np.float32(1.7))
+        return np.where(moved, np.nextafter(y, np.float32(10)), y)
+
+    serial = scan_float32(almost_exp, np.exp, (1.25, 1.75), chunk=1 << 12)
+    forked = scan_float32(almost_exp, np.exp, (1.25, 1.75), chunk=1 << 12, workers=2)
+    assert forked == serial and serial.above_half == 2
+
+
 def test_exp32_against_float64(core):
     rng = np.random.default_rng(0)
     x = rng.uniform(-87, 88, 200_000).astype(np.float32)
@@ -76,6 +87,7 @@ def test_scan_of_the_core_on_a_slice(core):
         (lambda: float32_range(1.0, 0.0), ValueError, "lo <= hi"),
         (lambda: scan_float32(np.exp, np.exp, (0, 1), chunk=0), ValueError, "chunk"),
         (lambda: scan_float32(np.exp, None, (0, 1)), TypeError, "callable"),
+        (lambda: scan_float32(np.exp, np.exp, (0, 1), workers=0), ValueError, "workers"),
     ],
 )
 def test_bad_input(call, error, match):

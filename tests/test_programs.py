@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from rederived.approx import remez
-from rederived.programs import Program, evolve, fit_constants, fma
+from rederived.programs import Program, evolve, evolve_runs, fit_constants, fma
 
 
 def exp2(x):
@@ -88,6 +88,15 @@ def test_evolve_is_seeded_and_finds_a_rational():
     assert min(a.front) >= 1 and max(a.front) <= 5
 
 
+def test_runs_on_two_processes_equal_the_runs_in_turn():
+    options = dict(generations=60, population=12, tournament=3)
+    forked = evolve_runs(mpmath.exp, EXP_I, 4, [1, 2, 3], workers=2, **options)
+    in_turn = [evolve(mpmath.exp, EXP_I, 4, seed=s, **options) for s in (1, 2, 3)]
+    assert [(str(r.best), r.history, r.evaluated) for r in forked] == [
+        (str(r.best), r.history, r.evaluated) for r in in_turn
+    ]
+
+
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
@@ -102,6 +111,9 @@ def test_evolve_is_seeded_and_finds_a_rational():
         (lambda: Program.trace(lambda x, c: 2.0), TypeError, "build"),
         (lambda: fit_constants("x", mpmath.exp, EXP_I), TypeError, "program"),
         (lambda: evolve(mpmath.exp, EXP_I, 0), ValueError, "max_operations"),
+        (lambda: evolve_runs(mpmath.exp, EXP_I, 3, []), ValueError, "seeds"),
+        (lambda: evolve_runs(mpmath.exp, EXP_I, 3, [1], seed=2), TypeError, "seeds="),
+        (lambda: evolve_runs(mpmath.exp, EXP_I, 3, [1], workers=0), ValueError, "workers"),
         (lambda: evolve(mpmath.exp, EXP_I, 3, ops=("add", "sqrt")), ValueError, "ops"),
         (lambda: evolve(mpmath.exp, EXP_I, 3, tournament=100), ValueError, "tournament"),
         (lambda: evolve(mpmath.exp, (1, 0), 3), ValueError, "a < b"),

@@ -14,6 +14,9 @@ from numbers import Integral
 
 import numpy as np
 
+from rederived._checks import count
+from rederived._parallel import fork_map
+
 __all__ = ["LN2_HI", "LN2_LO", "UlpScan", "exp32", "float32_range", "scan_float32", "ulp_error"]
 
 # ln 2 split so that k·LN2_HI is exact in float32 for |k| < 2**15 (LN2_HI has 9 significant
@@ -126,6 +129,7 @@ def scan_float32(
     reference: Callable,
     interval: tuple[float, float],
     chunk: int = 1 << 14,
+    workers: int | None = 1,
 ) -> UlpScan:
     """Error in ULP of a float32 function at *every* float32 number of ``interval``.
 
@@ -133,23 +137,43 @@ def scan_float32(
     float64 values of the exact function (the float64 rounding, about 1e-16 relative, is far
     below a float32 ULP, 6e-8 relative). Inputs are enumerated by bit pattern in chunks of
     ``chunk``, small enough that the temporaries stay in cache (larger chunks are slower).
+    ``workers`` processes share the bit patterns (``None``: every available processor); the
+    result is the same for any number of them, the worst input included (the first one met in
+    bit-pattern order wins ties).
     """
     if not (callable(func) and callable(reference)):
         raise TypeError("func and reference must be callable")
     if isinstance(chunk, bool) or not isinstance(chunk, Integral) or chunk < 1:
         raise ValueError(f"chunk must be a positive int, got {chunk!r}")
+    if workers is not None:
+        count(workers, "workers")
     rows, total = float32_range(*interval)
-    worst, worst_x, above = -1.0, np.nan, 0
-    for start, count in rows:
-        for offset in range(0, int(count), chunk):
-            n = min(chunk, int(count) - offset)
-            x = (np.arange(n, dtype=np.uint32) + np.uint32(start + offset)).view(np.float32)
-            y = func(x)
-            err = ulp_error(y, reference(x.astype(np.float64)))
+    # blocks of whole chunks, a few per worker, in bit-pattern order
+    blocks = []
+    per_block = chunk * max(1, -(-total // (chunk * 8)))
+    for start, n in rows:
+        blocks += [
+            (int(start) + o, min(per_block, int(n) - o)) for o in range(0, int(n), per_block)
+        ]
+
+    def scan_block(block):
+        start, n = block
+        worst, worst_x, above = -1.0, np.nan, 0
+        for offset in range(0, n, chunk):
+            k = min(chunk, n - offset)
+            x = (np.arange(k, dtype=np.uint32) + np.uint32(start + offset)).view(np.float32)
+            err = ulp_error(func(x), reference(x.astype(np.float64)))
             i = int(np.argmax(err))
             if not np.isfinite(err[i]):
                 raise ValueError(f"func is not finite at x = {x[i]!r}")
             if err[i] > worst:
                 worst, worst_x = float(err[i]), float(x[i])
             above += int(np.count_nonzero(err > 0.5))
+        return worst, worst_x, above
+
+    worst, worst_x, above = -1.0, np.nan, 0
+    for w, wx, a in fork_map(scan_block, blocks, workers):
+        if w > worst:
+            worst, worst_x = w, wx
+        above += a
     return UlpScan(worst, worst_x, total, above)

@@ -16,10 +16,11 @@ from numbers import Integral
 import mpmath
 import numpy as np
 
+from rederived._parallel import fork_map
 from rederived.approx import _DPS, Approximant, _cheb_points, _check_interval
 from rederived.so3 import _check_degree
 
-__all__ = ["Evolution", "Program", "evolve", "fit_constants", "fma"]
+__all__ = ["Evolution", "Program", "evolve", "evolve_runs", "fit_constants", "fma"]
 
 _ARITY = {"add": 2, "sub": 2, "mul": 2, "div": 2, "fma": 3}
 _SYMBOL = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
@@ -702,3 +703,30 @@ def evolve(
             best = scored
         history.append(best[1])
     return Evolution(best[0], best[1], dict(sorted(front.items())), tuple(history), evaluated)
+
+
+def evolve_runs(
+    f: Callable,
+    interval: tuple[float, float],
+    max_operations: int,
+    seeds: object,
+    *,
+    workers: int | None = None,
+    **options: object,
+) -> list[Evolution]:
+    """Independent runs of :func:`evolve`, one per seed, spread over ``workers`` processes.
+
+    Each run depends on its seed only, so the result equals
+    ``[evolve(f, interval, max_operations, seed=s, **options) for s in seeds]`` whatever the
+    number of workers (``None``: every available processor).
+    """
+    seeds = [int(s) for s in seeds]
+    if not seeds:
+        raise ValueError("seeds must not be empty")
+    if "seed" in options:
+        raise TypeError("give the seeds as seeds=..., not seed=")
+
+    def run(seed):
+        return evolve(f, interval, max_operations, seed=seed, **options)
+
+    return fork_map(run, seeds, workers)
