@@ -16,9 +16,12 @@ import numpy as np
 __all__ = [
     "cosine",
     "covariance",
+    "full_precondition",
     "kron_power_iteration",
+    "kron_precondition",
     "optimal_kronecker",
     "rearrange",
+    "relative_error",
     "shampoo_factors",
 ]
 
@@ -97,3 +100,55 @@ def cosine(A: object, B: object) -> float:
     if not np.isfinite(norms) or norms == 0:
         raise ValueError("cosine needs two finite, nonzero matrices")
     return float(np.sum(A * B) / norms)
+
+
+def relative_error(H: object, K: object, fit_scale: bool = False) -> float:
+    """‖H − cK‖_F / ‖H‖_F with c = 1, or with the best c = ⟨H, K⟩/‖K‖² if ``fit_scale``
+    (then the error is sin of the angle between H and K: √(1 − cos²))."""
+    H, K = np.asarray(H, dtype=float), np.asarray(K, dtype=float)
+    c = cosine(H, K)  # checks shapes, finiteness, nonzero norms
+    if fit_scale:
+        return float(np.sqrt(max(0.0, 1.0 - c * c)))
+    return float(np.linalg.norm(H - K) / np.linalg.norm(H))
+
+
+def _spd_power(A: object, power: float, name: str) -> np.ndarray:
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.all(np.isfinite(A)):
+        raise ValueError(f"{name} must be a finite square matrix, got shape {A.shape}")
+    if not np.allclose(A, A.T, rtol=1e-10, atol=1e-12 * np.abs(A).max(initial=0.0)):
+        raise ValueError(f"{name} must be symmetric")
+    w, V = np.linalg.eigh((A + A.T) / 2)
+    if w[0] <= 0:
+        raise ValueError(
+            f"{name} must be positive definite (smallest eigenvalue {w[0]:.3g}); "
+            "start the statistics at eps * I"
+        )
+    return (V * w**power) @ V.T
+
+
+def kron_precondition(G: object, L: object, R: object, power: float = 0.5) -> np.ndarray:
+    """(L ⊗ R)^(−power) vec(G) as an m×n matrix, that is L^(−power) G R^(−power).
+
+    Shampoo's update is ``kron_precondition(G, L**½, R**½)`` with exponent ½, i.e.
+    L^(−¼) G R^(−¼); L and R must be symmetric positive definite (m×m and n×n)."""
+    G = np.asarray(G, dtype=float)
+    if G.ndim != 2 or not np.all(np.isfinite(G)):
+        raise ValueError(f"G must be a finite m×n matrix, got shape {G.shape}")
+    power = float(power)
+    Lp, Rp = _spd_power(L, -power, "L"), _spd_power(R, -power, "R")
+    if Lp.shape[0] != G.shape[0] or Rp.shape[0] != G.shape[1]:
+        raise ValueError(f"L {Lp.shape} and R {Rp.shape} do not fit G {G.shape}")
+    return Lp @ G @ Rp
+
+
+def full_precondition(G: object, H: object, power: float = 0.5) -> np.ndarray:
+    """H^(−power) vec(G) as an m×n matrix (full-matrix Adagrad with power ½); H is mn×mn,
+    symmetric positive definite, in the row-major vec order of :func:`covariance`."""
+    G = np.asarray(G, dtype=float)
+    if G.ndim != 2 or not np.all(np.isfinite(G)):
+        raise ValueError(f"G must be a finite m×n matrix, got shape {G.shape}")
+    Hp = _spd_power(H, -float(power), "H")
+    if Hp.shape[0] != G.size:
+        raise ValueError(f"H {Hp.shape} does not fit G {G.shape}")
+    return (Hp @ G.ravel()).reshape(G.shape)
