@@ -1,0 +1,263 @@
+"""Low-precision arithmetic, emulated in float64: rounding to any binary format, L-Mul, Givens.
+
+``round_to`` rounds real numbers to a binary floating-point format given by its precision p
+(significand bits, the implicit one included) and exponent range [emin, emax], with the usual
+rounding modes, stochastic rounding, subnormals on or off, and overflow to infinity, to NaN
+(formats without infinities) or saturating at the largest finite number. The result is a float64
+array holding values of the format exactly. The method: write |x| = y · 2^q with q the exponent
+of the format's spacing at |x| (the subnormal spacing below 2^emin), so that the representable
+numbers near x are the integers times 2^q; round y to an integer in the requested direction;
+scale back. Every step is exact in float64 for p ≤ 53 and emin − p + 1 ≥ −1074.
+
+``lmul`` is the L-Mul approximate product of Luo and Sun (2024), ``givens_*`` three ways to
+generate a plane rotation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from numbers import Integral
+
+import numpy as np
+
+__all__ = [
+    "FORMATS",
+    "Format",
+    "givens_hypot",
+    "givens_lapack",
+    "givens_naive",
+    "lmul",
+    "make_format",
+    "round_to",
+]
+
+ROUNDINGS = ("nearest", "nearest_away", "up", "down", "zero", "stochastic")
+
+
+@dataclass(frozen=True)
+class Format:
+    """A binary floating-point format: ``precision`` significand bits (implicit bit included),
+    normal exponents ``emin`` … ``emax``, largest finite value ``xmax``, and whether it has
+    infinities (formats without them overflow to NaN, like float8_e4m3fn)."""
+
+    name: str
+    precision: int
+    emin: int
+    emax: int
+    xmax: float
+    has_inf: bool = True
+
+    @property
+    def unit_roundoff(self) -> float:
+        """u = 2^−p, half the spacing of the numbers in [1, 2)."""
+        return 2.0**-self.precision
+
+    @property
+    def smallest_normal(self) -> float:
+        return 2.0**self.emin
+
+    @property
+    def smallest_subnormal(self) -> float:
+        return 2.0 ** (self.emin - self.precision + 1)
+
+
+def make_format(
+    precision: int, emax: int, emin: int | None = None, *, has_inf: bool = True, name: str = ""
+) -> Format:
+    """An IEEE-style format with ``precision`` bits and exponents up to ``emax`` (emin defaults
+    to 1 − emax); the largest finite number is (2 − 2^(1−p)) · 2^emax."""
+    for value, label in ((precision, "precision"), (emax, "emax")):
+        if isinstance(value, bool) or not isinstance(value, Integral):
+            raise TypeError(f"{label} must be an int, got {value!r}")
+    emin = 1 - emax if emin is None else emin
+    if isinstance(emin, bool) or not isinstance(emin, Integral):
+        raise TypeError(f"emin must be an int, got {emin!r}")
+    if not 2 <= precision <= 53:
+        raise ValueError(f"precision must be in 2..53 (float64 holds the values), got {precision}")
+    if not (emin < emax <= 1023 and emin - precision + 1 >= -1074):
+        raise ValueError(f"need emin < emax <= 1023 and a spacing >= 2^-1074, got {emin}, {emax}")
+    xmax = (2.0 - 2.0 ** (1 - precision)) * 2.0**emax
+    return Format(
+        name or f"p{precision}e{emax}", int(precision), int(emin), int(emax), xmax, has_inf
+    )
+
+
+FORMATS = {
+    "fp32": make_format(24, 127, name="fp32"),
+    "tf32": make_format(11, 127, name="tf32"),
+    "bf16": make_format(8, 127, name="bf16"),
+    "fp16": make_format(11, 15, name="fp16"),
+    "fp8_e5m2": make_format(3, 15, name="fp8_e5m2"),
+    # e4m3fn: no infinities, and the top significand at emax is NaN, so xmax = 1.75 · 2^8
+    "fp8_e4m3": Format("fp8_e4m3", 4, -6, 8, 448.0, has_inf=False),
+}
+
+
+def _format(fmt: object) -> Format:
+    if isinstance(fmt, Format):
+        return fmt
+    if isinstance(fmt, str) and fmt in FORMATS:
+        return FORMATS[fmt]
+    raise ValueError(f"fmt must be a Format or one of {sorted(FORMATS)}, got {fmt!r}")
+
+
+def _real_array(x: object, name: str) -> np.ndarray:
+    a = np.asarray(x)
+    if a.dtype.kind not in "fiu":
+        raise TypeError(f"{name} must be a real numeric array (float or int), got dtype {a.dtype}")
+    return a.astype(np.float64)
+
+
+def round_to(
+    x: object,
+    fmt: object,
+    rounding: str = "nearest",
+    *,
+    subnormals: bool = True,
+    saturate: bool = False,
+    seed: int | None = None,
+) -> np.ndarray:
+    """Round ``x`` to the format ``fmt`` (a :class:`Format` or a name in ``FORMATS``).
+
+    Parameters
+    ----------
+    rounding : str
+        ``nearest`` (ties to even), ``nearest_away`` (ties away from zero), ``up`` (toward +∞),
+        ``down`` (toward −∞), ``zero`` (toward 0) or ``stochastic`` (up with probability equal
+        to the distance from the number below, in spacings; seeded by ``seed``).
+    subnormals : bool
+        If False, results below the smallest normal number are flushed to (signed) zero.
+    saturate : bool
+        If True, finite values beyond the range become ±xmax; otherwise they overflow as IEEE
+        rounding says: to ±∞ (±xmax when rounding toward zero or away from the overflow), or to
+        NaN in a format without infinities.
+
+    NaN stays NaN; ±∞ stays ±∞ (NaN in a format without infinities). Returns float64.
+    """
+    fmt = _format(fmt)
+    if rounding not in ROUNDINGS:
+        raise ValueError(f"rounding must be one of {ROUNDINGS}, got {rounding!r}")
+    values = _real_array(x, "x")
+    out = values.copy()
+    finite = np.isfinite(values)
+    v = values[finite]
+    _, k = np.frexp(np.abs(v))  # |v| = m · 2^k, m in [0.5, 1): exponent k − 1
+    exponent = k - 1
+    if subnormals:
+        exponent = np.maximum(exponent, fmt.emin)
+    q = exponent - (fmt.precision - 1)  # the spacing of the format at |v| is 2^q
+    y = np.ldexp(v, -q)  # exact: a power-of-two scaling
+    if rounding == "nearest":
+        r = np.rint(y)
+    elif rounding == "nearest_away":
+        r = np.trunc(y)
+        r += np.sign(y) * (np.abs(y - r) >= 0.5)
+    elif rounding == "up":
+        r = np.ceil(y)
+    elif rounding == "down":
+        r = np.floor(y)
+    elif rounding == "zero":
+        r = np.trunc(y)
+    else:
+        below = np.floor(y)
+        r = below + (np.random.default_rng(seed).random(y.shape) < y - below)
+    result = np.ldexp(r, q)
+    result = np.where(result == 0, np.copysign(0.0, v), result)  # keep the sign of zero
+    if not subnormals:
+        tiny = np.abs(result) < fmt.smallest_normal
+        result[tiny] = np.copysign(0.0, v[tiny])
+    over = np.abs(result) > fmt.xmax
+    if np.any(over):
+        sign = np.sign(v[over])
+        if saturate:
+            result[over] = sign * fmt.xmax
+        else:
+            stays_finite = {
+                "zero": np.ones_like(sign, dtype=bool),
+                "down": sign > 0,
+                "up": sign < 0,
+            }.get(rounding, np.zeros_like(sign, dtype=bool))
+            overflow = sign * np.inf if fmt.has_inf else np.full_like(sign, np.nan)
+            result[over] = np.where(stays_finite, sign * fmt.xmax, overflow)
+    out[finite] = result
+    if not fmt.has_inf:
+        out[np.isinf(values)] = np.nan
+    return out
+
+
+def _l_offset(mantissa_bits: int) -> int:
+    # the offset exponent l(m) as third-party descriptions of the paper give it
+    return mantissa_bits if mantissa_bits <= 3 else (3 if mantissa_bits == 4 else 4)
+
+
+def lmul(a: object, b: object, mantissa_bits: int) -> np.ndarray:
+    """L-Mul: (1 + x + y + 2^(−l(m))) · 2^(ea + eb) for a = ±(1 + x) 2^ea, b = ±(1 + y) 2^eb.
+
+    The operands are first rounded to ``mantissa_bits`` fraction bits (nearest, ties to even,
+    unbounded exponent); the product of the significands is replaced by the sum of their
+    fractions plus the offset 2^(−l(m)), l(m) = m for m ≤ 3, 3 for m = 4, 4 for m > 4. Zeros
+    give zero; non-finite operands are refused.
+    """
+    if isinstance(mantissa_bits, bool) or not isinstance(mantissa_bits, Integral):
+        raise TypeError(f"mantissa_bits must be an int, got {mantissa_bits!r}")
+    if not 1 <= mantissa_bits <= 23:
+        raise ValueError(f"mantissa_bits must be in 1..23, got {mantissa_bits}")
+    a, b = _real_array(a, "a"), _real_array(b, "b")
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        raise ValueError("a and b must be finite")
+    unbounded = make_format(mantissa_bits + 1, 1023, -1022, name="lmul operand")
+    a, b = round_to(a, unbounded), round_to(b, unbounded)
+    ma, ea = np.frexp(np.abs(a))  # |a| = ma 2^ea, ma in [0.5, 1) = (1 + x)/2
+    mb, eb = np.frexp(np.abs(b))
+    x, y = 2 * ma - 1, 2 * mb - 1
+    significand = 1 + x + y + 2.0 ** -_l_offset(mantissa_bits)
+    product = np.sign(a) * np.sign(b) * np.ldexp(significand, (ea - 1) + (eb - 1))
+    return np.where((a == 0) | (b == 0), 0.0, product)
+
+
+def _pair(f: object, g: object) -> tuple[np.ndarray, np.ndarray]:
+    f, g = np.asarray(f), np.asarray(g)
+    if f.dtype not in (np.float32, np.float64) or g.dtype != f.dtype:
+        raise TypeError("f and g must be float32 or float64 arrays of the same dtype")
+    if f.shape != g.shape:
+        raise ValueError(f"f and g must have the same shape, got {f.shape} and {g.shape}")
+    return f, g
+
+
+def givens_naive(f: object, g: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(c, s, r) with r = sign(f)·√(f² + g²), c = |f|/|r|, s = g/r, in the inputs' precision:
+    the textbook formula, which overflows or underflows for large or small |f|, |g|."""
+    f, g = _pair(f, g)
+    with np.errstate(all="ignore"):
+        d = np.sqrt(f * f + g * g)
+        return _complete(f, g, d)
+
+
+def givens_hypot(f: object, g: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The same convention with d = hypot(f, g) (scaled internally, no overflow)."""
+    f, g = _pair(f, g)
+    with np.errstate(all="ignore"):
+        return _complete(f, g, np.hypot(f, g))
+
+
+def _complete(f, g, d):
+    one = np.ones((), dtype=f.dtype)
+    sign = np.where(f < 0, -one, one)
+    r = sign * d
+    zero_g = g == 0
+    zero_f = (f == 0) & ~zero_g
+    c = np.where(zero_g, one, np.where(zero_f, 0 * one, np.abs(f) / d))
+    s = np.where(zero_g, 0 * one, np.where(zero_f, np.sign(g), g / r))
+    r = np.where(zero_g, f, np.where(zero_f, np.abs(g), r))
+    return c, s, r
+
+
+def givens_lapack(f: object, g: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """LAPACK's xLARTG (through SciPy), one call per pair: c ≥ 0, r = sign(f)·hypot(f, g)."""
+    from scipy.linalg import lapack
+
+    f, g = _pair(f, g)
+    routine = lapack.slartg if f.dtype == np.float32 else lapack.dlartg
+    out = np.array([routine(fi, gi) for fi, gi in zip(f.ravel(), g.ravel(), strict=True)])
+    c, s, r = (out[:, i].astype(f.dtype).reshape(f.shape) for i in range(3))
+    return c, s, r
