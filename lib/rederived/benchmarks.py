@@ -564,3 +564,80 @@ def kronecker_factors() -> Row:
         faster_than_baseline=2.0,
         note="The peers (optax-shampoo, heavyball) need JAX or PyTorch.",
     )
+
+
+@row
+def rounding_to_fp16() -> Row:
+    """Rounding float64 numbers to fp16 (round to nearest, ties to even, subnormals)."""
+    from rederived.lowprec import round_to
+
+    def make(n):
+        rng = np.random.default_rng(n)
+        return rng.normal(size=n) * 10.0 ** rng.uniform(-8, 4, n)
+
+    def pychop_fp16(x):
+        import pychop
+
+        pychop.backend("numpy")
+        return np.asarray(pychop.Chop(exp_bits=5, sig_bits=10, rmode=1)(x), dtype=np.float64)
+
+    def count_different(a, b):
+        a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+        return float(np.count_nonzero(~((a == b) | (np.isnan(a) & np.isnan(b)))))
+
+    return Row(
+        family="rounding to a format",
+        chapter="algorithms/low-precision",
+        kernel='rederived.lowprec.round_to(x, "fp16")',
+        baseline="NumPy's cast to float16 (compiled, one format only)",
+        peer="pychop.Chop(exp_bits=5, sig_bits=10, rmode=1), NumPy back end",
+        size_name="array length n",
+        sizes=(10_000, 100_000, 400_000),
+        make=make,
+        run_kernel=lambda x: round_to(x, "fp16"),
+        run_baseline=lambda x: x.astype(np.float16).astype(np.float64),
+        run_peer=pychop_fp16,
+        error=count_different,
+        error_name="values rounded differently",
+        tolerance=0.0,
+        fit_from=1,
+        note="The inputs span twelve decades, so many are subnormal or overflow in fp16, where "
+        "NumPy's compiled cast is slow too; on ordinary inputs it is much faster.",
+    )
+
+
+@row
+def sgd_expected_loss() -> Row:
+    """Expected loss of one-pass SGD on a PLRF model (d = 128), at T steps."""
+    from rederived import plrf
+
+    problem = plrf.plrf(1.0, 0.8, 128, 512, seed=0)
+    lr = 0.5 / problem.eigenvalues.sum()
+
+    def stepped(T):
+        lam = problem.eigenvalues
+        s = (problem.eigenvectors.T @ problem.theta_star) ** 2
+        noise = 2 * problem.limit_loss
+        for _ in range(T):
+            s = (1 - lr * lam) ** 2 * s + lr**2 * lam * (lam * s + lam @ s + noise)
+        return problem.limit_loss + 0.5 * lam @ s
+
+    return Row(
+        family="expected SGD loss",
+        chapter="scaling/four-plus-three-phases",
+        kernel="rederived.plrf.expected_loss (eigendecomposition once, any t)",
+        baseline="stepping the second-moment recursion t times",
+        peer="",
+        size_name="steps t",
+        sizes=(1000, 4000, 16_000),
+        make=lambda T: T,
+        run_kernel=lambda T: float(plrf.expected_loss(problem, [T], lr)[0]),
+        run_baseline=stepped,
+        error=lambda a, b: abs(a - b) / abs(b),
+        error_name="relative difference of the expected loss",
+        tolerance=1e-9,
+        fit_from=1,
+        faster_than_baseline=3.0,
+        note="No package computes this model's loss curve; the closed form's cost does not grow "
+        "with t (after its first call the eigendecomposition is cached).",
+    )
