@@ -1,0 +1,134 @@
+"""Weighted least squares from random samples: i.i.d. optimal sampling, projection DPPs, and
+volume-rescaled sampling.
+
+The measure μ is discrete here: N points ``grid`` with equal mass (a fine grid standing in for a
+continuous measure). The approximation space V_m is spanned by the columns of ``basis``
+(N × m), orthonormalised on the grid so that (1/N) ΦᵀΦ = I exactly; then the Christoffel
+function k(x) = Σ_j φ_j(x)² is the density (times m) of the optimal i.i.d. sampling, and
+K = ΦΦᵀ/N is the kernel of the projection determinantal point process (DPP) with m points,
+whose inclusion probability of grid point i is K_ii = k(x_i)/N. Every sampler is exact for
+this discrete measure.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rederived._checks import count
+
+__all__ = [
+    "best_error",
+    "l2_error",
+    "legendre_features",
+    "orthonormal_features",
+    "projection_dpp",
+    "sample_iid",
+    "volume_rescaled",
+    "weighted_fit",
+]
+
+
+def legendre_features(x: object, m: int) -> np.ndarray:
+    """Legendre polynomials P_0 … P_{m−1} at x ∈ [−1, 1], scaled √(2k+1) (orthonormal for the
+    uniform probability measure), shape (len(x), m)."""
+    x = np.asarray(x, dtype=float)
+    m = count(m, "m")
+    if x.ndim != 1 or not np.all(np.abs(x) <= 1):
+        raise ValueError("x must be a 1-d array in [-1, 1]")
+    return np.polynomial.legendre.legvander(x, m - 1) * np.sqrt(2 * np.arange(m) + 1)
+
+
+def orthonormal_features(Phi: object) -> np.ndarray:
+    """Φ made exactly orthonormal for the grid's uniform measure, (1/N) ΦᵀΦ = I, spanning the
+    same space (a QR factorisation; ValueError if the columns are dependent on the grid)."""
+    Phi = np.asarray(Phi, dtype=float)
+    if Phi.ndim != 2 or Phi.shape[0] < Phi.shape[1] or not np.all(np.isfinite(Phi)):
+        raise ValueError(f"Phi must be a finite (N, m) array with N >= m, got {Phi.shape}")
+    Q, R = np.linalg.qr(Phi)
+    if np.min(np.abs(np.diag(R))) < 1e-10 * np.max(np.abs(np.diag(R))):
+        raise ValueError("the features are linearly dependent on the grid")
+    return Q * np.sign(np.diag(R)) * np.sqrt(Phi.shape[0])
+
+
+def _check_features(Phi: object) -> np.ndarray:
+    Phi = np.asarray(Phi, dtype=float)
+    if Phi.ndim != 2 or Phi.shape[0] < Phi.shape[1]:
+        raise ValueError(f"Phi must be an (N, m) array with N >= m, got {Phi.shape}")
+    N, m = Phi.shape
+    if not np.allclose(Phi.T @ Phi / N, np.eye(m), atol=1e-8):
+        raise ValueError("Phi must be orthonormal on the grid: use orthonormal_features")
+    return Phi
+
+
+def sample_iid(Phi: object, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """n i.i.d. grid indices from the optimal density k(x)/m (with respect to μ), and their
+    weights m/k(x_i)."""
+    Phi = _check_features(Phi)
+    n = count(n, "n")
+    k = np.sum(Phi**2, axis=1)
+    idx = rng.choice(Phi.shape[0], size=n, p=k / k.sum())
+    return idx, Phi.shape[1] / k[idx]
+
+
+def projection_dpp(Phi: object, rng: np.random.Generator) -> np.ndarray:
+    """m grid indices from the projection DPP with kernel K = ΦΦᵀ/N (chain rule: each point is
+    drawn with probability proportional to what remains of its feature vector after projecting
+    out the points already drawn; O(N m²))."""
+    Phi = _check_features(Phi)
+    N, m = Phi.shape
+    V = Phi / np.sqrt(N)  # orthonormal columns: K = V Vᵀ, K_ii = ‖V_i‖²
+    remaining = np.sum(V**2, axis=1)
+    chosen = np.empty(m, dtype=int)
+    for step in range(m):
+        p = np.maximum(remaining, 0)
+        i = rng.choice(N, p=p / p.sum())
+        chosen[step] = i
+        direction = V[i] / np.sqrt(remaining[i])
+        V = V - np.outer(V @ direction, direction)
+        remaining = np.sum(V**2, axis=1)
+        remaining[chosen[: step + 1]] = 0  # already drawn (their remainder is rounding)
+    return chosen
+
+
+def volume_rescaled(Phi: object, n: int, rng: np.random.Generator) -> np.ndarray:
+    """n ≥ m grid indices from volume-rescaled sampling: a projection DPP sample together with
+    n − m i.i.d. points from the optimal density (the decomposition of Dereziński, Warmuth and
+    Hsu). Use with the weights m/k(x_i)."""
+    Phi = _check_features(Phi)
+    n = count(n, "n")
+    if n < Phi.shape[1]:
+        raise ValueError(f"volume-rescaled sampling needs n >= m = {Phi.shape[1]}, got n = {n}")
+    extra = sample_iid(Phi, n - Phi.shape[1], rng)[0] if n > Phi.shape[1] else np.empty(0, int)
+    return np.concatenate([projection_dpp(Phi, rng), extra])
+
+
+def weighted_fit(Phi: object, idx: object, y: object) -> np.ndarray:
+    """Coefficients c minimising Σ_i w_i (y_i − Φ(x_i) c)², w_i = m/k(x_i), for the grid
+    indices ``idx`` and values ``y`` there; ValueError if the weighted design is singular."""
+    Phi = _check_features(Phi)
+    idx = np.asarray(idx)
+    y = np.asarray(y, dtype=float)
+    if idx.ndim != 1 or idx.dtype.kind not in "iu" or y.shape != idx.shape:
+        raise ValueError("idx must be integer indices and y the values at them, same length")
+    A = Phi[idx]
+    w = Phi.shape[1] / np.sum(A**2, axis=1)
+    root = np.sqrt(w)
+    coef, _, rank, _ = np.linalg.lstsq(A * root[:, None], y * root, rcond=None)
+    if rank < Phi.shape[1]:
+        raise ValueError(f"the sample determines only {rank} of {Phi.shape[1]} coefficients")
+    return coef
+
+
+def l2_error(Phi: object, coef: object, f_grid: object) -> float:
+    """‖f − Φc‖² in L²(μ) (the grid's mean square)."""
+    Phi = np.asarray(Phi, dtype=float)
+    return float(np.mean((np.asarray(f_grid, dtype=float) - Phi @ np.asarray(coef)) ** 2))
+
+
+def best_error(Phi: object, f_grid: object) -> tuple[float, np.ndarray]:
+    """The best approximation error min_v ‖f − v‖² over V_m and its coefficients (the
+    orthogonal projection: c = (1/N) Φᵀ f)."""
+    Phi = _check_features(Phi)
+    f_grid = np.asarray(f_grid, dtype=float)
+    coef = Phi.T @ f_grid / Phi.shape[0]
+    return l2_error(Phi, coef, f_grid), coef
