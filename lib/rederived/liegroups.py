@@ -1,0 +1,106 @@
+"""Decompositions of GL⁺(n, ℝ) and SL(n, ℝ), the reach of the exponential map, Haar sampling.
+
+Every g with det g > 0 factors uniquely as g = P R with P symmetric positive definite and
+R ∈ SO(n) (the polar, or Cartan, decomposition): P = (g gᵀ)^½, R = P⁻¹ g. With P = exp(S),
+S symmetric (traceless for SL(n)), the pair (S, R) is a global chart of the group, which the
+exponential map of the whole group is not: in SL(2, ℝ) a matrix is an exponential exactly when
+its trace exceeds −2 (or it is −I). On SL(2, ℝ) the chart is (t, φ, θ) ↦
+R(φ) diag(e^t, e^−t) R(−φ) R(θ), and the Haar measure in these coordinates is ∝ sinh(2t).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rederived._checks import count, positive
+
+__all__ = [
+    "in_exp_image_sl2",
+    "polar",
+    "rotation",
+    "sample_sl2",
+    "sl2_coordinates",
+    "sl2_from_coordinates",
+]
+
+
+def _square_stack(g: object, name: str = "g") -> np.ndarray:
+    g = np.asarray(g, dtype=float)
+    if g.ndim < 2 or g.shape[-1] != g.shape[-2] or not np.all(np.isfinite(g)):
+        raise ValueError(f"{name} must be finite square matrices (..., n, n), got {g.shape}")
+    return g
+
+
+def polar(g: object) -> tuple[np.ndarray, np.ndarray]:
+    """(P, R) with g = P R, P symmetric positive definite, R ∈ SO(n), for a stack of matrices
+    with positive determinant (from the singular value decomposition, so that R is orthogonal
+    to rounding even when g is ill-conditioned)."""
+    g = _square_stack(g)
+    det = np.linalg.det(g)
+    scale = np.linalg.norm(g, axis=(-2, -1)) ** g.shape[-1]
+    if np.any(det <= 1e-13 * scale):
+        raise ValueError("g must have a positive determinant (GL⁺(n)); a factor is singular")
+    U, sigma, Vt = np.linalg.svd(g)  # g = U Σ Vᵀ: P = U Σ Uᵀ, R = U Vᵀ (backward stable)
+    P = (U * sigma[..., None, :]) @ np.swapaxes(U, -1, -2)
+    R = U @ Vt
+    return P, R
+
+
+def rotation(angle: object) -> np.ndarray:
+    """2×2 rotation matrices for an array of angles, shape (..., 2, 2)."""
+    a = np.asarray(angle, dtype=float)
+    c, s = np.cos(a), np.sin(a)
+    return np.stack([np.stack([c, -s], -1), np.stack([s, c], -1)], -2)
+
+
+def sl2_from_coordinates(t: object, phi: object, theta: object) -> np.ndarray:
+    """R(φ) diag(e^t, e^−t) R(−φ) R(θ): the polar chart of SL(2, ℝ) (t ≥ 0)."""
+    t, phi, theta = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (t, phi, theta)))
+    D = np.zeros((*t.shape, 2, 2))
+    D[..., 0, 0], D[..., 1, 1] = np.exp(t), np.exp(-t)
+    return rotation(phi) @ D @ rotation(-phi) @ rotation(theta)
+
+
+def sl2_coordinates(g: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(t, φ, θ) of g ∈ SL(2, ℝ) in the polar chart: t ≥ 0, φ ∈ [0, π), θ ∈ (−π, π]
+    (φ is arbitrary when t = 0; then 0 is returned)."""
+    g = _square_stack(g)
+    if g.shape[-1] != 2 or not np.allclose(np.linalg.det(g), 1, atol=1e-9):
+        raise ValueError("g must be 2×2 with determinant 1")
+    P, R = polar(g)
+    theta = np.arctan2(R[..., 1, 0], R[..., 0, 0])
+    w, V = np.linalg.eigh(P)  # ascending: e^−t, e^t
+    t = np.log(w[..., 1])
+    top = V[..., :, 1]
+    phi = np.mod(np.arctan2(top[..., 1], top[..., 0]), np.pi)
+    return t, np.where(t > 1e-12, phi, 0.0), theta
+
+
+def in_exp_image_sl2(g: object) -> np.ndarray:
+    """Whether g ∈ SL(2, ℝ) is exp(X) for some real traceless X: exactly when tr g > −2, or
+    g = −I (tr g = −2 otherwise is a parabolic element with no real logarithm)."""
+    g = _square_stack(g)
+    if g.shape[-1] != 2 or not np.allclose(np.linalg.det(g), 1, atol=1e-9):
+        raise ValueError("g must be 2×2 with determinant 1")
+    minus_identity = np.all(np.isclose(g, -np.eye(2), atol=1e-12), axis=(-2, -1))
+    return (np.trace(g, axis1=-2, axis2=-1) > -2) | minus_identity
+
+
+def sample_sl2(
+    size: int, t_max: float, rng: np.random.Generator, *, haar: bool = True
+) -> tuple[np.ndarray, float]:
+    """``size`` elements of SL(2, ℝ) with t ≤ ``t_max``, and the Haar volume of that piece.
+
+    With ``haar`` the coordinates are drawn from the Haar density ∝ sinh(2t) (by inverting
+    its distribution function, cosh 2t uniform), φ and θ uniformly, so that a sample mean times
+    the volume estimates a Haar integral over the piece. With ``haar=False`` t is uniform on
+    [0, t_max] instead (the density of the chart's flat coordinates), the wrong measure."""
+    size, t_max = count(size, "size"), positive(t_max, "t_max")
+    u = rng.random(size)
+    if haar:
+        t = np.arccosh(1 + u * (np.cosh(2 * t_max) - 1)) / 2
+    else:
+        t = u * t_max
+    phi, theta = rng.uniform(0, np.pi, size), rng.uniform(-np.pi, np.pi, size)
+    volume = (np.cosh(2 * t_max) - 1) / 2 * np.pi * 2 * np.pi  # ∫ sinh(2t) dt dφ dθ
+    return sl2_from_coordinates(t, phi, theta), float(volume)

@@ -1,0 +1,65 @@
+"""Unit tests of rederived.liegroups: polar decomposition, the SL(2) chart, exp's image, Haar."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.linalg
+
+from rederived import liegroups
+
+
+def test_polar_factors():
+    rng = np.random.default_rng(0)
+    g = rng.normal(size=(200, 4, 4))
+    g[np.linalg.det(g) < 0, 0] *= -1
+    P, R = liegroups.polar(g)
+    assert np.allclose(P @ R, g) and np.allclose(P, np.swapaxes(P, 1, 2))
+    assert np.all(np.linalg.eigvalsh(P) > 0) and np.allclose(np.linalg.det(R), 1)
+    R1, P1 = scipy.linalg.polar(g[0], side="left")  # g = P1 R1
+    assert np.allclose(P1, P[0]) and np.allclose(R1, R[0])
+
+
+def test_sl2_chart_round_trip_and_exp_image():
+    g = liegroups.sl2_from_coordinates([0.0, 0.7, 2.0], [0.0, 1.0, 3.0], [0.5, -2.0, 3.1])
+    assert np.allclose(np.linalg.det(g), 1)
+    t, phi, theta = liegroups.sl2_coordinates(g)
+    assert np.allclose(liegroups.sl2_from_coordinates(t, phi, theta), g)
+    assert np.allclose(t, [0.0, 0.7, 2.0])
+    deep = np.diag([-2.0, -0.5])
+    assert not liegroups.in_exp_image_sl2(deep)
+    assert liegroups.in_exp_image_sl2(-np.eye(2)) and liegroups.in_exp_image_sl2(np.eye(2))
+    assert not liegroups.in_exp_image_sl2(np.array([[-1.0, 1.0], [0.0, -1.0]]))  # parabolic
+    X = np.array([[0.3, 1.2], [-0.4, -0.3]])
+    assert liegroups.in_exp_image_sl2(scipy.linalg.expm(X))
+
+
+def test_haar_sampler_is_left_invariant_and_the_flat_one_is_not():
+    rng = np.random.default_rng(1)
+    h = liegroups.sl2_from_coordinates(0.3, 0.4, 1.0)
+
+    def bump(g):
+        return np.exp(-np.sum((g - np.eye(2)) ** 2, axis=(1, 2)) / 0.5)
+
+    g, _ = liegroups.sample_sl2(200_000, 2.5, rng)
+    f0, f1 = bump(g), bump(h @ g)
+    assert abs(f1.mean() - f0.mean()) < 4 * np.sqrt((f0.var() + f1.var()) / f0.size)
+    g, _ = liegroups.sample_sl2(200_000, 2.5, rng, haar=False)
+    f0, f1 = bump(g), bump(h @ g)
+    assert abs(f1.mean() - f0.mean()) > 8 * np.sqrt((f0.var() + f1.var()) / f0.size)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: liegroups.polar(np.diag([1.0, -1.0])), ValueError, "positive determinant"),
+        (lambda: liegroups.polar(np.zeros((2, 3))), ValueError, "square"),
+        (lambda: liegroups.sl2_coordinates(2 * np.eye(2)), ValueError, "determinant 1"),
+        (lambda: liegroups.in_exp_image_sl2(np.eye(3)), ValueError, "2×2"),
+        (lambda: liegroups.sample_sl2(10, -1.0, np.random.default_rng()), ValueError, "t_max"),
+        (lambda: liegroups.sample_sl2(0, 1.0, np.random.default_rng()), ValueError, "size"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_error(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
