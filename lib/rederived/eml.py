@@ -1,0 +1,317 @@
+"""Expressions over one binary operator, eml(x, y) = exp(x) − ln(y), and the constant 1.
+
+A tree is ``"1"``, a variable name (``"x"``, ``"y"``), or a pair ``(left, right)`` meaning
+eml(left, right). Trees are read from and written to two notations: nested calls,
+``eml(1,eml(x,1))``, and reverse Polish notation (RPN) with ``E`` for the operator,
+``1 x 1 E E``. The size K of a tree is its RPN length (leaves plus operators).
+
+Evaluation is over the complex numbers with the principal branch of ln (mpmath at any
+precision, or NumPy complex128); ln 0 = −∞ and exp(−∞) = 0, as the extended reals give.
+``enumerate_constants`` lists the distinct values of variable-free trees size by size, with the
+conventions of the author's exhaustive search (real arithmetic, non-finite steps skipped,
+values distinct by their float64 bits).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mpmath
+import numpy as np
+
+from rederived._checks import count
+
+__all__ = [
+    "TEMPLATES",
+    "Levels",
+    "compile_expression",
+    "depth",
+    "enumerate_constants",
+    "evaluate",
+    "from_rpn",
+    "parse",
+    "size",
+    "substitute",
+    "to_rpn",
+    "to_string",
+]
+
+Tree = str | tuple
+
+
+def parse(text: str) -> Tree:
+    """Read nested-call notation, e.g. ``eml(1,eml(x,1))`` (spaces ignored)."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    s = text.replace(" ", "")
+    pos = 0
+
+    def node():
+        nonlocal pos
+        if s.startswith("eml(", pos):
+            pos += 4
+            left = node()
+            if pos >= len(s) or s[pos] != ",":
+                raise ValueError(f"expected ',' at position {pos} of {text!r}")
+            pos += 1
+            right = node()
+            if pos >= len(s) or s[pos] != ")":
+                raise ValueError(f"expected ')' at position {pos} of {text!r}")
+            pos += 1
+            return (left, right)
+        end = pos
+        while end < len(s) and (s[end].isalnum() or s[end] == "_"):
+            end += 1
+        leaf = s[pos:end]
+        if leaf != "1" and not (leaf.isidentifier() and leaf != "eml"):
+            raise ValueError(f"expected 1, a variable or eml(…) at position {pos} of {text!r}")
+        pos = end
+        return leaf
+
+    tree = node()
+    if pos != len(s):
+        raise ValueError(f"unexpected text after position {pos} of {text!r}")
+    return tree
+
+
+def from_rpn(text: str) -> Tree:
+    """Read RPN with ``E`` for eml, e.g. ``1 1 E`` = eml(1, 1); each E takes two operands."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    stack: list[Tree] = []
+    for token in text.split():
+        if token == "E":
+            if len(stack) < 2:
+                raise ValueError(f"eml needs two operands: {text!r} has too few before an E")
+            right = stack.pop()
+            stack.append((stack.pop(), right))
+        elif token == "1" or token.isidentifier():
+            stack.append(token)
+        else:
+            raise ValueError(f"unknown token {token!r} in {text!r}")
+    if len(stack) != 1:
+        raise ValueError(f"{text!r} leaves {len(stack)} values, not one tree (wrong arity)")
+    return stack[0]
+
+
+def _check(tree: object) -> Tree:
+    if isinstance(tree, str):
+        if tree != "1" and not tree.isidentifier():
+            raise ValueError(f"a leaf must be 1 or a variable name, got {tree!r}")
+        return tree
+    if isinstance(tree, tuple) and len(tree) == 2:
+        return (_check(tree[0]), _check(tree[1]))
+    raise TypeError(f"a tree is a leaf str or a pair (left, right), got {tree!r}")
+
+
+def to_string(tree: Tree) -> str:
+    tree = _check(tree)
+    if isinstance(tree, str):
+        return tree
+    return f"eml({to_string(tree[0])},{to_string(tree[1])})"
+
+
+def to_rpn(tree: Tree) -> str:
+    tree = _check(tree)
+    if isinstance(tree, str):
+        return tree
+    return f"{to_rpn(tree[0])} {to_rpn(tree[1])} E"
+
+
+def size(tree: Tree) -> int:
+    """K: leaves plus eml nodes (the RPN length)."""
+    tree = _check(tree)
+    return 1 if isinstance(tree, str) else 1 + size(tree[0]) + size(tree[1])
+
+
+def depth(tree: Tree) -> int:
+    """Nesting depth of eml nodes (a leaf has depth 0)."""
+    tree = _check(tree)
+    return 0 if isinstance(tree, str) else 1 + max(depth(tree[0]), depth(tree[1]))
+
+
+def evaluate(tree: Tree, dps: int = 50, **values: object) -> mpmath.mpc:
+    """The value of the tree with mpmath at ``dps`` digits, variables given as keywords (any
+    complex numbers); principal-branch logarithm, ln 0 = −∞.
+
+    An argument of ln whose imaginary part is below 10^(5 − dps) of its real part is taken as
+    real: such values are real in exact arithmetic (exp(e − iπ) = −e^e), and rounding π would
+    otherwise put them on either side of the branch cut, choosing ln's sign of iπ at random."""
+    tree = _check(tree)
+    dps = count(dps, "dps", 5)
+    with mpmath.workdps(dps):
+        env = {k: mpmath.mpc(v) for k, v in values.items()}
+        tiny = mpmath.mpf(10) ** (5 - dps)
+
+        def ev(t):
+            if isinstance(t, str):
+                if t == "1":
+                    return mpmath.mpc(1)
+                if t not in env:
+                    raise ValueError(f"no value given for the variable {t!r}")
+                return env[t]
+            a, b = ev(t[0]), ev(t[1])
+            if abs(b.imag) <= tiny * abs(b.real):
+                b = mpmath.mpc(b.real, 0)  # exactly real in exact arithmetic (see docstring)
+            log_b = mpmath.mpf("-inf") if b == 0 else mpmath.log(b)
+            return mpmath.exp(a) - log_b
+
+        return +ev(tree)
+
+
+@dataclass(frozen=True)
+class Levels:
+    """Result of :func:`enumerate_constants`: for each size K, the distinct values of the trees
+    of size K built from the distinct values of the smaller sizes, and how each was built
+    (left size, left index, right index), from which :meth:`tree` rebuilds one tree."""
+
+    values: dict[int, np.ndarray]
+    parts: dict[int, np.ndarray]  # rows (left size, left index, right index)
+
+    def counts(self) -> dict[int, int]:
+        return {k: len(v) for k, v in self.values.items() if k > 1}
+
+    def tree(self, k: int, index: int) -> Tree:
+        if k == 1:
+            return "1"
+        left_size, left, right = (int(v) for v in self.parts[k][index])
+        return (self.tree(left_size, left), self.tree(k - 1 - left_size, right))
+
+    def hits(self, target: float, tol: float = 1e-10) -> list[tuple[int, Tree]]:
+        """Every (K, tree) whose float64 value is within ``tol`` (relative) of ``target``, by
+        increasing K: candidates, to be confirmed at high precision."""
+        found = []
+        for k in sorted(self.values):
+            near = np.abs(self.values[k] - target) <= tol * max(1.0, abs(target))
+            found += [(k, self.tree(k, int(i))) for i in np.flatnonzero(near)]
+        return found
+
+    def first(self, target: float, tol: float = 1e-10) -> tuple[int, Tree] | None:
+        """The smallest K at which ``target`` is a value (to ``tol``, relative), with a tree."""
+        for k in sorted(self.values):
+            hit = np.flatnonzero(np.abs(self.values[k] - target) <= tol * max(1.0, abs(target)))
+            if hit.size:
+                return k, self.tree(k, int(hit[0]))
+        return None
+
+
+def enumerate_constants(max_size: int) -> Levels:
+    """The distinct real values of variable-free trees of each odd size K ≤ ``max_size``.
+
+    The author's search engine's conventions: real float64 arithmetic; a combination is
+    skipped when exp(left) or ln(right) is not finite (so ln 0 and ln of a negative number are
+    excluded) or the result is not finite; the operands of size i are the distinct values of
+    size i; values are distinct when their float64 bits differ (no tolerance)."""
+    max_size = count(max_size, "max_size")
+    values: dict[int, np.ndarray] = {1: np.array([1.0])}
+    parts: dict[int, np.ndarray] = {1: np.zeros((1, 3), dtype=np.int64)}
+    for k in range(3, max_size + 1, 2):
+        found, built = [], []
+        for i in range(1, k - 1, 2):
+            j = k - 1 - i
+            with np.errstate(all="ignore"):
+                exp_left, log_right = np.exp(values[i]), np.log(values[j])
+            left = np.flatnonzero(np.isfinite(exp_left))
+            right = np.flatnonzero(np.isfinite(log_right))
+            out = exp_left[left][:, None] - log_right[right][None, :]
+            li, ri = np.nonzero(np.isfinite(out))
+            found.append(out[li, ri])
+            built.append(np.column_stack([np.full(li.size, i), left[li], right[ri]]))
+        candidates = np.concatenate(found)
+        unique, first = np.unique(candidates, return_index=True)
+        values[k] = unique
+        parts[k] = np.concatenate(built)[first]
+    return Levels(values, parts)
+
+
+def substitute(tree: Tree, **subtrees: Tree) -> Tree:
+    """The tree with each named variable leaf replaced by the given subtree."""
+    tree = _check(tree)
+    if isinstance(tree, str):
+        return subtrees.get(tree, tree)
+    return (substitute(tree[0], **subtrees), substitute(tree[1], **subtrees))
+
+
+# The building blocks of the paper's Fig. 2 (x, y are the operands), and constants from the
+# author's compiler.
+TEMPLATES = {
+    "exp": "eml(x,1)",
+    "log": "eml(1,eml(eml(1,x),1))",
+    "neg": "eml(eml(1,eml(1,eml(1,eml(eml(1,1),1)))),eml(x,1))",
+    "inv": "eml(eml(eml(1,eml(1,eml(1,eml(eml(1,1),1)))),x),1)",
+    "mul": "eml(eml(1,eml(eml(eml(1,eml(eml(1,eml(1,x)),1)),eml(1,eml(eml(1,eml(y,1)),1))),1)),1)",
+    "add": "eml(eml(1,eml(eml(1,x),1)),"
+    "eml(eml(eml(1,eml(eml(1,eml(1,eml(eml(1,1),1))),1)),eml(y,1)),1))",
+    "zero": "eml(1,eml(eml(1,1),1))",
+}
+
+
+def compile_expression(expr: object) -> Tree:
+    """A pure eml tree for a SymPy expression built from symbols, integers, rationals, +, ×,
+    powers with rational exponents, exp, log, sin, cos and I, by composing the templates
+    (unoptimised: sizes grow fast). Powers a^b become exp(b ln a); sin and cos go through
+    exp(±i x) with i = exp(ln(−1)/2)."""
+    import sympy as sp
+
+    blocks = {name: parse(text) for name, text in TEMPLATES.items()}
+
+    def op(name, a, b=None):
+        return substitute(blocks[name], x=a) if b is None else substitute(blocks[name], x=a, y=b)
+
+    def integer(n):
+        if n == 0:
+            return blocks["zero"]
+        if n < 0:
+            return op("neg", integer(-n))
+        tree = "1"
+        for _ in range(n - 1):  # 1 + 1 + … (unoptimised)
+            tree = op("add", tree, "1")
+        return tree
+
+    def build(e):
+        if e.is_Symbol:
+            return e.name
+        if e.is_Integer:
+            return integer(int(e))
+        if e.is_Rational:
+            return op("mul", integer(int(e.p)), op("inv", integer(int(e.q))))
+        if e == sp.I:
+            # the ln template maps −1 to −iπ (its inner exp(e − iπ) = −e^e lies on the cut,
+            # where the principal ln adds +iπ), so exp(ln(−1)/2) is −i: negate it
+            half_log = op("mul", op("inv", integer(2)), op("log", integer(-1)))
+            return op("neg", op("exp", half_log))
+        if e == sp.E:
+            return ("1", "1")
+        if isinstance(e, sp.Add):
+            terms = [build(t) for t in e.args]
+        elif isinstance(e, sp.Mul):
+            factors = [build(t) for t in e.args]
+            tree = factors[0]
+            for f in factors[1:]:
+                tree = op("mul", tree, f)
+            return tree
+        elif isinstance(e, sp.Pow):
+            base, power = e.args
+            if power == -1:
+                return op("inv", build(base))
+            return op("exp", op("mul", build(power), op("log", build(base))))
+        elif isinstance(e, sp.exp):
+            return op("exp", build(e.args[0]))
+        elif isinstance(e, sp.log):
+            return op("log", build(e.args[0]))
+        elif isinstance(e, sp.sin):
+            x = e.args[0]
+            return build((sp.exp(sp.I * x) - sp.exp(-sp.I * x)) / (2 * sp.I))
+        elif isinstance(e, sp.cos):
+            x = e.args[0]
+            return build((sp.exp(sp.I * x) + sp.exp(-sp.I * x)) / 2)
+        else:
+            raise ValueError(f"cannot compile {e!r} (type {type(e).__name__})")
+        tree = terms[0]
+        for t in terms[1:]:
+            tree = op("add", tree, t)
+        return tree
+
+    if not isinstance(expr, sp.Basic):
+        raise TypeError(f"expr must be a SymPy expression, got {type(expr).__name__}")
+    return build(expr)
