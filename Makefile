@@ -33,9 +33,11 @@ book: $(STAMP)
 	$(VENV)/bin/jupyter-book build . $(JB_FLAGS)
 
 # One pytest run, so the closing line counts every test: unit tests, pair and ledger checks,
-# every notebook under nbval, and the browser check of the book built just before.
+# every notebook under nbval, and the browser check of the book built just before. The
+# notebooks already share the cores between pytest workers, so a chapter does not fork more
+# processes (REDERIVED_WORKERS=1): oversubscribed cores would distort the timing chapters.
 test: $(STAMP) lint book
-	$(PY) -m pytest tests chapters $(NBVAL) -n $(JOBS) --dist loadscope --durations 10
+	REDERIVED_WORKERS=1 $(PY) -m pytest tests chapters $(NBVAL) -n $(JOBS) --dist loadscope --durations 10
 
 unit: $(STAMP)
 	$(PY) -m pytest tests -m "not browser" -n $(JOBS)

@@ -131,3 +131,15 @@ def test_fit_constants_keeps_fixed_constants():
     assert fitted.max_error(mpmath.exp, EXP_I) < 3e-3
     with pytest.raises(ValueError, match="fixed"):
         fit_constants(shape, mpmath.exp, EXP_I, fixed=(3,))
+
+
+def test_worker_count_follows_the_environment(monkeypatch):
+    from rederived._parallel import default_workers
+
+    monkeypatch.setenv("REDERIVED_WORKERS", "1")
+    assert default_workers() == 1
+    monkeypatch.setenv("REDERIVED_WORKERS", "zero")
+    with pytest.raises(ValueError, match="REDERIVED_WORKERS"):
+        default_workers()
+    monkeypatch.delenv("REDERIVED_WORKERS")
+    assert default_workers() >= 1
