@@ -1,0 +1,59 @@
+"""Unit tests of rederived.eim: the greedy EIM, its skeleton form, residual norms."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rederived import eim
+
+
+def test_eim_interpolates_and_equals_the_skeleton():
+    x, y = np.linspace(0, 1, 60), np.linspace(1, 2, 50)
+    F = np.exp(-np.outer(x, y))
+    run = eim.greedy(F, 6)
+    I = run.interpolant(F)
+    assert np.allclose(I[run.xs], F[run.xs]) and np.allclose(I[:, run.ys], F[:, run.ys])
+    assert np.allclose(I, eim.skeleton(F, run.xs, run.ys), atol=1e-12)
+    assert np.all(np.diff(run.errors) <= 1e-12)  # the residual never grows
+    assert eim.lebesgue_constant(run.Q, run.xs) >= 1
+
+
+def test_low_rank_samples_stop_early():
+    F = np.outer(np.arange(1, 11.0), np.arange(1, 8.0)) + np.outer(np.ones(10), np.arange(7.0))
+    run = eim.greedy(F, 5)
+    assert len(run.xs) == 2 and np.allclose(run.interpolant(F), F)
+
+
+def test_residual_norms_agree_when_the_residual_is_large():
+    rng = np.random.default_rng(0)
+    n = 40
+    B = rng.normal(size=(n, n))
+    A0, A1 = B @ B.T + n * np.eye(n), np.diag(rng.uniform(1, 2, n))
+    V = np.linalg.qr(rng.normal(size=(n, 3)))[0]
+    direct, expanded, orthogonal = eim.residual_norms(
+        [A0, A1], [[1.0, 0.5], [1.0, 3.0]], np.ones(n), V, A0
+    )
+    assert np.allclose(direct, expanded, rtol=1e-8) and np.allclose(direct, orthogonal, rtol=1e-10)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: eim.greedy(np.ones((3, 3)), 0), ValueError, "d must"),
+        (lambda: eim.greedy(np.ones((3, 3)), 4), ValueError, "at most 3"),
+        (lambda: eim.greedy(np.ones((3, 3)), 2, "l1"), ValueError, "norm"),
+        (lambda: eim.greedy(np.array([[np.nan]]), 1), ValueError, "finite"),
+        (lambda: eim.skeleton(np.ones((3, 3)), [0], [0, 1]), ValueError, "same length"),
+        (
+            lambda: eim.residual_norms(
+                [np.eye(2)], [[1.0, 2.0]], np.ones(2), np.eye(2)[:, :1], np.eye(2)
+            ),
+            ValueError,
+            "one column per operator",
+        ),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_error(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
