@@ -38,3 +38,15 @@ def test_best_time_rejects_bad_input():
         best_time(3)
     with pytest.raises(ValueError, match="repeat must be a positive int"):
         best_time(lambda: None, repeat=0)
+
+
+def test_best_time_on_the_cpu_clock():
+    import time as _time
+
+    from rederived.book.benchmark import best_time as _best_time
+
+    busy = _best_time(lambda: sum(range(200_000)), repeat=3, clock="cpu")
+    asleep = _best_time(lambda: _time.sleep(0.02), repeat=2, clock="cpu")
+    assert busy > 0 and asleep < 0.01  # sleeping takes wall time, not processor time
+    with pytest.raises(ValueError, match="clock"):
+        _best_time(lambda: None, clock="gpu")
