@@ -20,6 +20,16 @@ def test_polar_factors():
     assert np.allclose(P1, P[0]) and np.allclose(R1, R[0])
 
 
+def test_iwasawa_factors():
+    g = np.random.default_rng(3).normal(size=(100, 3, 3))
+    g[np.linalg.det(g) < 0, 0] *= -1
+    K, A, N = liegroups.iwasawa(g)
+    assert np.allclose(K @ A @ N, g) and np.allclose(np.swapaxes(K, 1, 2) @ K, np.eye(3))
+    assert np.all(np.diagonal(A, axis1=1, axis2=2) > 0) and np.allclose(np.triu(N), N)
+    with pytest.raises(ValueError, match="positive determinant"):
+        liegroups.iwasawa(np.diag([1.0, -1.0]))
+
+
 def test_sl2_chart_round_trip_and_exp_image():
     g = liegroups.sl2_from_coordinates([0.0, 0.7, 2.0], [0.0, 1.0, 3.0], [0.5, -2.0, 3.1])
     assert np.allclose(np.linalg.det(g), 1)

@@ -16,6 +16,7 @@ from rederived._checks import count, positive
 
 __all__ = [
     "in_exp_image_sl2",
+    "iwasawa",
     "polar",
     "rotation",
     "sample_sl2",
@@ -44,6 +45,26 @@ def polar(g: object) -> tuple[np.ndarray, np.ndarray]:
     P = (U * sigma[..., None, :]) @ np.swapaxes(U, -1, -2)
     R = U @ Vt
     return P, R
+
+
+def iwasawa(g: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(K, A, N) with g = K A N: K ∈ SO(n), A diagonal with positive entries, N upper
+    triangular with unit diagonal (the Iwasawa decomposition of GL⁺(n), from a QR
+    factorisation with the signs fixed so that the triangular factor has a positive diagonal)."""
+    g = _square_stack(g)
+    det = np.linalg.det(g)
+    scale = np.linalg.norm(g, axis=(-2, -1)) ** g.shape[-1]
+    if np.any(det <= 1e-13 * scale):
+        raise ValueError("g must have a positive determinant (GL⁺(n)); a factor is singular")
+    Q, T = np.linalg.qr(g)
+    signs = np.sign(np.diagonal(T, axis1=-2, axis2=-1))
+    Q = Q * signs[..., None, :]
+    T = T * signs[..., :, None]
+    diagonal = np.diagonal(T, axis1=-2, axis2=-1)
+    A = np.zeros_like(T)
+    idx = np.arange(g.shape[-1])
+    A[..., idx, idx] = diagonal
+    return Q, A, T / diagonal[..., :, None]
 
 
 def rotation(angle: object) -> np.ndarray:
