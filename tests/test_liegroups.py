@@ -68,6 +68,11 @@ def test_haar_sampler_is_left_invariant_and_the_flat_one_is_not():
         (lambda: liegroups.in_exp_image_sl2(np.eye(3)), ValueError, "2×2"),
         (lambda: liegroups.sample_sl2(10, -1.0, np.random.default_rng()), ValueError, "t_max"),
         (lambda: liegroups.sample_sl2(0, 1.0, np.random.default_rng()), ValueError, "size"),
+        (
+            lambda: liegroups.sample_sl2(5, 400.0, np.random.default_rng()),
+            ValueError,
+            "at most 300",
+        ),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_error(call, error, match):

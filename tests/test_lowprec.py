@@ -133,3 +133,11 @@ def test_givens_algorithms_agree_and_rotate():
 def test_bad_input_is_refused_with_a_clear_error(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_count_different_sees_signed_zeros_and_equal_nans():
+    a = np.array([0.0, -0.0, np.nan, 1.0, 2.0])
+    b = np.array([0.0, 0.0, -np.nan, 1.0, 3.0])
+    assert lowprec.count_different(a, b) == 2  # −0 against +0, and 2 against 3
+    with pytest.raises(ValueError, match="shapes differ"):
+        lowprec.count_different(a, b[:2])

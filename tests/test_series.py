@@ -51,3 +51,15 @@ def test_relation_found_and_spurious_one_rejected():
 def test_bad_input_is_refused_with_a_clear_error(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_alternating_sum_error_falls_with_the_terms():
+    with mpmath.workdps(80):
+        errors = [
+            abs(
+                series.alternating_sum(lambda j: mpmath.mpf(1) / (j + 1), 60, terms=n)
+                - mpmath.log(2)
+            )
+            for n in (10, 20, 40)
+        ]
+    assert errors[0] > errors[1] > errors[2] and errors[2] < mpmath.mpf(10) ** -28

@@ -78,3 +78,15 @@ def test_relative_error_with_and_without_the_scale():
 def test_bad_input_is_refused_with_a_clear_error(call, message):
     with pytest.raises((ValueError, TypeError), match=message):
         call()
+
+
+def test_spd_power():
+    A = np.array([[4.0, 1.0], [1.0, 3.0]])
+    root = shampoo.spd_power(A, 0.5)
+    assert np.allclose(root @ root, A) and np.allclose(shampoo.spd_power(A, -1), np.linalg.inv(A))
+    with pytest.raises(ValueError, match="positive definite"):
+        shampoo.spd_power(-A, 0.5)
+    P = np.array([[1.0, 1.0], [1.0, 1.0]])  # rank one
+    assert np.allclose(shampoo.spd_power(P, 0.5, semidefinite=True), P / np.sqrt(2))
+    with pytest.raises(ValueError, match="semidefinite"):
+        shampoo.spd_power(-A, 0.5, semidefinite=True)

@@ -569,7 +569,7 @@ def kronecker_factors() -> Row:
 @row
 def rounding_to_fp16() -> Row:
     """Rounding float64 numbers to fp16 (round to nearest, ties to even, subnormals)."""
-    from rederived.lowprec import round_to
+    from rederived.lowprec import count_different, round_to
 
     def make(n):
         rng = np.random.default_rng(n)
@@ -580,10 +580,6 @@ def rounding_to_fp16() -> Row:
 
         pychop.backend("numpy")
         return np.asarray(pychop.Chop(exp_bits=5, sig_bits=10, rmode=1)(x), dtype=np.float64)
-
-    def count_different(a, b):
-        a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-        return float(np.count_nonzero(~((a == b) | (np.isnan(a) & np.isnan(b)))))
 
     return Row(
         family="rounding to a format",
@@ -597,7 +593,7 @@ def rounding_to_fp16() -> Row:
         run_kernel=lambda x: round_to(x, "fp16"),
         run_baseline=lambda x: x.astype(np.float16).astype(np.float64),
         run_peer=pychop_fp16,
-        error=count_different,
+        error=lambda a, b: float(count_different(a, b)),
         error_name="values rounded differently",
         tolerance=0.0,
         fit_from=1,

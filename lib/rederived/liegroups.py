@@ -117,6 +117,8 @@ def sample_sl2(
     the volume estimates a Haar integral over the piece. With ``haar=False`` t is uniform on
     [0, t_max] instead (the density of the chart's flat coordinates), the wrong measure."""
     size, t_max = count(size, "size"), positive(t_max, "t_max")
+    if t_max > 300:  # cosh(2t) and the matrix entries e^t would overflow float64 beyond ~355
+        raise ValueError(f"t_max must be at most 300 (float64 range), got {t_max}")
     u = rng.random(size)
     if haar:
         t = np.arccosh(1 + u * (np.cosh(2 * t_max) - 1)) / 2

@@ -23,6 +23,7 @@ import numpy as np
 __all__ = [
     "FORMATS",
     "Format",
+    "count_different",
     "givens_hypot",
     "givens_lapack",
     "givens_naive",
@@ -183,6 +184,16 @@ def round_to(
     if not fmt.has_inf:
         out[np.isinf(values)] = np.nan
     return out
+
+
+def count_different(a: object, b: object) -> int:
+    """How many entries of two float arrays differ as floating-point data: a different value,
+    or a different sign of zero; NaN equals NaN (whatever its sign)."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"shapes differ: {a.shape} and {b.shape}")
+    same = (a == b) & (np.signbit(a) == np.signbit(b))
+    return int(np.count_nonzero(~(same | (np.isnan(a) & np.isnan(b)))))
 
 
 def _l_offset(mantissa_bits: int) -> int:

@@ -23,6 +23,7 @@ __all__ = [
     "rearrange",
     "relative_error",
     "shampoo_factors",
+    "spd_power",
 ]
 
 
@@ -125,6 +126,26 @@ def _spd_power(A: object, power: float, name: str) -> np.ndarray:
             "start the statistics at eps * I"
         )
     return (V * w**power) @ V.T
+
+
+def spd_power(A: object, power: float, *, semidefinite: bool = False) -> np.ndarray:
+    """A^power for a symmetric positive definite matrix A (eigendecomposition); ValueError if
+    A is not. With ``semidefinite`` a positive power of a positive semidefinite A is allowed
+    (eigenvalues that rounding made slightly negative count as 0)."""
+    power = float(power)
+    if not semidefinite:
+        return _spd_power(A, power, "A")
+    if power <= 0:
+        raise ValueError("a semidefinite matrix has only positive powers")
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.all(np.isfinite(A)):
+        raise ValueError(f"A must be a finite square matrix, got shape {A.shape}")
+    if not np.allclose(A, A.T, rtol=1e-10, atol=1e-12 * np.abs(A).max(initial=0.0)):
+        raise ValueError("A must be symmetric")
+    w, V = np.linalg.eigh((A + A.T) / 2)
+    if w[0] < -1e-10 * max(w[-1], 0.0):
+        raise ValueError(f"A must be positive semidefinite (smallest eigenvalue {w[0]:.3g})")
+    return (V * np.maximum(w, 0.0) ** power) @ V.T
 
 
 def kron_precondition(G: object, L: object, R: object, power: float = 0.5) -> np.ndarray:
