@@ -37,6 +37,44 @@ def test_residual_norms_agree_when_the_residual_is_large():
     assert np.allclose(direct, expanded, rtol=1e-8) and np.allclose(direct, orthogonal, rtol=1e-10)
 
 
+def test_rectangular_skeleton_is_the_minimum_norm_fit_and_exact_on_its_rows():
+    x, y = np.linspace(0, 1, 60), np.linspace(1, 2, 50)
+    F = np.exp(-np.outer(x, y))
+    run = eim.greedy(F, 6)
+    rows = run.xs[1:]  # the first sensor is lost, its field kept
+    I = eim.skeleton(F, rows, run.ys)
+    beta = np.linalg.pinv(F[np.ix_(rows, run.ys)]) @ F[rows]
+    assert np.allclose(I, F[:, run.ys] @ beta, atol=1e-12)
+    assert np.allclose(I[rows], F[rows], atol=1e-12)
+
+
+def test_snapshot_coefficients_separate_an_affine_matrix_exactly():
+    # A(μ) = A0 + μ A1: two snapshots and two entries represent every A(μ)
+    rng = np.random.default_rng(1)
+    A0, A1 = rng.normal(size=(2, 5, 5))
+    train = np.linspace(0, 1, 7)
+    F = np.column_stack([(A0 + m * A1).ravel() for m in train])
+    run = eim.greedy(F, 3)
+    assert len(run.xs) == 2
+    beta = eim.snapshot_coefficients(F[np.ix_(run.xs, run.ys)], (A0 + 3.7 * A1).ravel()[run.xs])
+    assert np.allclose(F[:, run.ys] @ beta, (A0 + 3.7 * A1).ravel(), atol=1e-12)
+
+
+def test_residual_eim_follows_the_direct_norm():
+    rng = np.random.default_rng(0)
+    n = 40
+    B = rng.normal(size=(n, n))
+    A0, A1 = B @ B.T + n * np.eye(n), np.diag(rng.uniform(1, 2, n))
+    V = np.linalg.qr(rng.normal(size=(n, 3)))[0]
+    train = np.column_stack([np.ones(30), np.linspace(0, 4, 30)])
+    offline = eim.residual_eim([A0, A1], train, np.ones(n), V, A0, 40)
+    test = [[1.0, 0.5], [1.0, 3.0]]
+    direct = eim.residual_norms([A0, A1], test, np.ones(n), V, A0)[0]
+    assert np.allclose(offline.norms(test), direct, rtol=1e-8)
+    with pytest.raises(ValueError, match="one column per operator"):
+        offline.norms([1.0])
+
+
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
@@ -44,7 +82,19 @@ def test_residual_norms_agree_when_the_residual_is_large():
         (lambda: eim.greedy(np.ones((3, 3)), 4), ValueError, "at most 3"),
         (lambda: eim.greedy(np.ones((3, 3)), 2, "l1"), ValueError, "norm"),
         (lambda: eim.greedy(np.array([[np.nan]]), 1), ValueError, "finite"),
-        (lambda: eim.skeleton(np.ones((3, 3)), [0], [0, 1]), ValueError, "same length"),
+        (lambda: eim.skeleton(np.eye(3), [0, 1], [0]), ValueError, "more rows"),
+        (lambda: eim.skeleton(np.eye(3), [0, 0], [0, 1]), ValueError, "distinct"),
+        (lambda: eim.skeleton(np.eye(3), [0, 3], [0, 1]), ValueError, "xs must"),
+        (lambda: eim.skeleton(np.eye(3), [0.5], [0]), ValueError, "integer"),
+        (lambda: eim.snapshot_coefficients(np.eye(2), np.ones(3)), ValueError, "2 rows"),
+        (lambda: eim.snapshot_coefficients(np.eye(2), [1.0, np.nan]), ValueError, "finite"),
+        (
+            lambda: eim.residual_eim(
+                [np.eye(2)], [[1.0, 2.0]], np.ones(2), np.eye(2)[:, :1], np.eye(2), 2
+            ),
+            ValueError,
+            "one column per operator",
+        ),
         (
             lambda: eim.residual_norms(
                 [np.eye(2)], [[1.0, 2.0]], np.ones(2), np.eye(2)[:, :1], np.eye(2)

@@ -6,12 +6,19 @@ y_{k} where the residual F − I F is largest (in the chosen norm) and the row x
 column's residual is largest, and the interpolant is I_d f(x, y) = Σ_j λ_j(y) q_j(x), the q_j
 being the normalised residual columns and the λ_j(y) solving a triangular system. ``skeleton``
 is the symmetric form of the same interpolant, f(x, Y) f(X, Y)⁻¹ f(X, y), in which x and y play
-the same role.
+the same role; with fewer rows than columns (a broken sensor whose field is kept) the inverse
+becomes the minimum-norm least-squares solution, a rectangular interpolant.
+``snapshot_coefficients`` gives the β of f(·, y) ≈ Σ_m β_m f(·, y_m) from the values of f(·, y)
+at the selected rows alone: applied to the nonzero entries of a parametrised matrix, it is the
+nonintrusive separated form A(μ) ≈ Σ_m β_m(μ) A(μ_m).
 
 ``residual_norms`` evaluates the dual norm of the residual r(μ) = f − A(μ) V c(μ) of a reduced
 basis V for an affine A(μ) = Σ_q θ_q(μ) A_q: the usual offline–online expansion of ‖r‖²
 (a sum of terms whose cancellation loses half the digits), and an orthogonalised form that never
 squares (the Riesz representers' coordinates in an orthonormal basis of their span).
+``ResidualEIM`` evaluates the same norm by empirical interpolation of the squared whitened
+residual over its components: online it needs the residual at d components only, each a short
+sum without the squared cancellation, and ‖r‖² = Σ_k λ_k(μ) Σ_i q_k(i).
 """
 
 from __future__ import annotations
@@ -23,7 +30,16 @@ import scipy.linalg
 
 from rederived._checks import count
 
-__all__ = ["EIM", "greedy", "lebesgue_constant", "residual_norms", "skeleton"]
+__all__ = [
+    "EIM",
+    "ResidualEIM",
+    "greedy",
+    "lebesgue_constant",
+    "residual_eim",
+    "residual_norms",
+    "skeleton",
+    "snapshot_coefficients",
+]
 
 
 @dataclass(frozen=True)
@@ -80,14 +96,45 @@ def greedy(F: object, d: int, norm: str = "max") -> EIM:
     return EIM(np.array(xs), np.array(ys), Q, np.array(errors))
 
 
+def _indices(xs: object, ys: object, shape: tuple) -> tuple[np.ndarray, np.ndarray]:
+    xs, ys = np.asarray(xs), np.asarray(ys)
+    for name, idx, size in (("xs", xs, shape[0]), ("ys", ys, shape[1])):
+        if idx.ndim != 1 or len(idx) == 0 or not np.issubdtype(idx.dtype, np.integer):
+            raise ValueError(f"{name} must be a non-empty 1-d array of integer indices")
+        if idx.min() < 0 or idx.max() >= size or len(np.unique(idx)) != len(idx):
+            raise ValueError(f"{name} must hold distinct indices in [0, {size})")
+    return xs, ys
+
+
+def snapshot_coefficients(core: object, values: object) -> np.ndarray:
+    """β solving f(X, Y) β = f(X, y): ``core`` is f(X, Y) (rows: selected x, columns: selected
+    y), ``values`` the new function's values at the selected x (a vector, or one column per
+    new y). A square core is solved; with fewer rows than columns β is the minimum-norm
+    least-squares solution. More rows than columns is refused (the interpolation conditions
+    could not all hold)."""
+    core = _samples(core)
+    values = np.asarray(values, dtype=float)
+    if values.shape[0] != core.shape[0] or not np.all(np.isfinite(values)):
+        raise ValueError(
+            f"values must be finite with {core.shape[0]} rows (one per selected x), "
+            f"got shape {values.shape}"
+        )
+    if core.shape[0] > core.shape[1]:
+        raise ValueError(
+            f"core has more rows ({core.shape[0]}) than columns ({core.shape[1]}): "
+            "select at least as many y as x"
+        )
+    if core.shape[0] == core.shape[1]:
+        return np.linalg.solve(core, values)
+    return np.linalg.lstsq(core, values, rcond=None)[0]
+
+
 def skeleton(F: object, xs: object, ys: object) -> np.ndarray:
-    """The symmetric form f(x, Y) f(X, Y)⁻¹ f(X, y) on the grid, for rows ``xs``, columns ``ys``."""
+    """The symmetric form f(x, Y) f(X, Y)⁻¹ f(X, y) on the grid, for rows ``xs``, columns
+    ``ys``; rectangular (f(X, Y)⁺, minimum norm) when there are fewer rows than columns."""
     F = _samples(F)
-    xs, ys = np.asarray(xs, dtype=int), np.asarray(ys, dtype=int)
-    if xs.shape != ys.shape or xs.ndim != 1:
-        raise ValueError("xs and ys must be 1-d index arrays of the same length")
-    core = F[np.ix_(xs, ys)]
-    return F[:, ys] @ np.linalg.solve(core, F[xs, :])
+    xs, ys = _indices(xs, ys, F.shape)
+    return F[:, ys] @ snapshot_coefficients(F[np.ix_(xs, ys)], F[xs, :])
 
 
 def lebesgue_constant(Q: object, xs: object) -> float:
@@ -140,3 +187,63 @@ def residual_norms(
         coefficients = np.concatenate([[1.0], *(-t * c for t in th)])
         orthogonal.append(np.linalg.norm(Rr @ coefficients))
     return np.array(direct), np.array(expanded), np.array(orthogonal)
+
+
+@dataclass(frozen=True)
+class ResidualEIM:
+    """Offline data of :func:`residual_eim`; ``norms(theta)`` is the online evaluation."""
+
+    reduced: np.ndarray  # (Q, N, N): Vᵀ A_q V
+    reduced_f: np.ndarray  # (N,): Vᵀ f
+    rows: np.ndarray  # the d interpolated components of the whitened residual
+    representers: np.ndarray  # (d, 1 + Q N): those components of [L⁻¹f, L⁻¹A_q V]
+    weights: np.ndarray  # (d,): Σ_i q_k(i) solved against the basis at ``rows``
+
+    def norms(self, theta: object) -> np.ndarray:
+        """‖r(μ)‖_{X'} for each parameter row θ(μ) of ``theta``."""
+        theta = np.atleast_2d(np.asarray(theta, dtype=float))
+        if theta.shape[1] != len(self.reduced) or not np.all(np.isfinite(theta)):
+            raise ValueError(
+                f"theta must be finite with one column per operator ({len(self.reduced)})"
+            )
+        out = []
+        for th in theta:
+            c = np.linalg.solve(np.tensordot(th, self.reduced, 1), self.reduced_f)
+            w = self.representers @ _residual_coefficients(th, c)
+            out.append(np.sqrt(abs(self.weights @ w**2)))
+        return np.array(out)
+
+
+def _residual_coefficients(th: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """r = f − Σ_q θ_q A_q V c as coefficients of [f, A_1 V, …, A_Q V]."""
+    return np.concatenate([[1.0], *(-t * c for t in th)])
+
+
+def residual_eim(
+    operators: list, theta_train: object, f: object, V: object, X: object, d: int
+) -> ResidualEIM:
+    """Offline stage of an EIM evaluation of the residual's dual norm: the whitened residual
+    w(μ) = L⁻¹ r(μ) (X = L Lᵀ) is computed at the training parameters ``theta_train``, and the
+    greedy EIM of (i, μ) ↦ w_i(μ)² with at most ``d`` terms picks the components to evaluate
+    online. ‖r‖² = Σ_i w_i² ≈ Σ_k λ_k(μ) Σ_i q_k(i), with λ interpolating w² at those
+    components; each w_i(μ) is a short sum whose rounding error is ε‖f‖, not ε‖f‖², so the
+    evaluation is not limited to √ε‖f‖ as the expanded formula is."""
+    A = [np.asarray(a, dtype=float) for a in operators]
+    theta_train = np.atleast_2d(np.asarray(theta_train, dtype=float))
+    f, V, X = (np.asarray(v, dtype=float) for v in (f, V, X))
+    if theta_train.shape[1] != len(A):
+        raise ValueError(f"theta_train must have one column per operator ({len(A)})")
+    d = count(d, "d")
+    L = scipy.linalg.cholesky(X, lower=True)
+    R = scipy.linalg.solve_triangular(L, np.column_stack([f, *(a @ V for a in A)]), lower=True)
+    reduced = np.array([V.T @ a @ V for a in A])
+    reduced_f = V.T @ f
+    W = np.column_stack(
+        [
+            R @ _residual_coefficients(th, np.linalg.solve(np.tensordot(th, reduced, 1), reduced_f))
+            for th in theta_train
+        ]
+    )
+    run = greedy(W**2, min(d, *W.shape))
+    weights = np.linalg.solve(run.Q[run.xs].T, run.Q.sum(axis=0))
+    return ResidualEIM(reduced, reduced_f, run.xs, R[run.xs], weights)
