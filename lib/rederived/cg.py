@@ -18,7 +18,13 @@ import numpy as np
 from rederived.gaunt import _as_coefficients
 from rederived.so3 import _check_degree
 
-__all__ = ["clebsch_gordan_complex", "clebsch_gordan_real", "paths", "tensor_product"]
+__all__ = [
+    "clebsch_gordan_complex",
+    "clebsch_gordan_real",
+    "paths",
+    "product_tensor",
+    "tensor_product",
+]
 
 
 def _cg_value(j1: int, m1: int, j2: int, m2: int, j3: int, m3: int) -> float:
@@ -84,7 +90,7 @@ def _cg_real(l1: int, l2: int, l3: int) -> np.ndarray:
     C = _cg_complex(l1, l2, l3)
     U1, U2, U3 = (_real_from_complex(v) for v in (l1, l2, l3))
     # transform the coupling to the real basis in every slot
-    R = np.einsum("ai,bj,ck,ijk->abc", U1, U2, U3.conj(), C)
+    R = np.einsum("ai,bj,ck,ijk->abc", U1, U2, U3.conj(), C, optimize=True)
     # the result is real for l1+l2+l3 even and imaginary for odd: rotate it onto the real axis
     R = R if (l1 + l2 + l3) % 2 == 0 else -1j * R
     if np.max(np.abs(R.imag), initial=0.0) > 1e-12:  # would mean a wrong change of basis
@@ -159,3 +165,50 @@ def tensor_product(x1: object, x2: object, lmax_out: int) -> np.ndarray:
             _cg_real(a, b, c),
         )
     return out.reshape(*batch, (lmax_out + 1) ** 2)
+
+
+def product_tensor(
+    L: int, *, weights: object = None, normalization: str = "wigner3j"
+) -> np.ndarray:
+    """The full tensor product over degrees 0..L as one dense bilinear map.
+
+    Parameters
+    ----------
+    L : int
+        Largest degree of both inputs and of the output; every path (l1, l2, l3) of
+        :func:`paths` (L, L, L) is included.
+    weights : array_like, optional
+        One weight per path, in the order of :func:`paths`; all ones by default. Any choice
+        gives an equivariant bilinear map, and every equivariant bilinear map between these
+        spaces is of this form.
+    normalization : {"wigner3j", "isometry"}
+        ``"wigner3j"`` scales each path's block to unit Frobenius norm (the Wigner 3j symbols,
+        as in e3nn's ``wigner_3j``); ``"isometry"`` keeps the blocks of
+        :func:`clebsch_gordan_real` (Frobenius norm √(2 l3 + 1)).
+
+    Returns
+    -------
+    ndarray, shape (d, d, d), d = (L + 1)²
+        ``M[k, i, j]``: output component k of the product of inputs i and j, so that
+        ``einsum("kij,i,j->k", M, x, y)`` is the product of the coefficient vectors x, y.
+    """
+    L = _check_degree(L, "L")
+    if normalization not in ("wigner3j", "isometry"):
+        raise ValueError(f"normalization must be 'wigner3j' or 'isometry', got {normalization!r}")
+    triples = paths(L, L, L)
+    if weights is None:
+        weights = np.ones(len(triples))
+    weights = np.asarray(weights, dtype=float)
+    if weights.shape != (len(triples),) or not np.all(np.isfinite(weights)):
+        raise ValueError(
+            f"weights must be {len(triples)} finite numbers (one per path), got shape "
+            f"{weights.shape}"
+        )
+    d = (L + 1) ** 2
+    M = np.zeros((d, d, d))
+    for w, (a, b, c) in zip(weights, triples, strict=True):
+        block = _cg_real(a, b, c).transpose(2, 0, 1)
+        if normalization == "wigner3j":
+            block = block / sqrt(2 * c + 1)
+        M[c * c : (c + 1) ** 2, a * a : (a + 1) ** 2, b * b : (b + 1) ** 2] += w * block
+    return M

@@ -1,0 +1,155 @@
+"""Canonical polyadic (CP) decompositions of a three-way tensor, and the bilinear maps they give.
+
+A tensor M[k, i, j] (output k, inputs i and j) of CP rank R is Σ_r A[k, r] B[i, r] C[j, r]; as a
+bilinear map, M(x, y) = A ((Bᵀx) ∘ (Cᵀy)) costs R (d_k + d_i + d_j) multiplications instead of
+the d_k d_i d_j of a dense contraction. ``als`` fits the factors by alternating least squares
+(each factor in turn is the exact least-squares solution with the other two fixed); ``adam``
+fits them by Adam steps on the relative squared error ‖M − [A, B, C]‖²_F / ‖M‖²_F, which is the
+expected squared error of the bilinear map on inputs with identity second moments. Both return
+the best factors they met; neither is guaranteed to find the best rank-R approximation (which
+may not exist), so their errors are upper bounds on the best error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from rederived._checks import count, positive
+
+__all__ = ["CP", "adam", "als", "apply", "reconstruct", "relative_error"]
+
+
+@dataclass(frozen=True)
+class CP:
+    """Factors ``A`` (d_k, R), ``B`` (d_i, R), ``C`` (d_j, R), and ``errors``: the relative
+    Frobenius error after each sweep or step (``errors[-1]`` is that of these factors)."""
+
+    A: np.ndarray
+    B: np.ndarray
+    C: np.ndarray
+    errors: np.ndarray
+
+    @property
+    def rank(self) -> int:
+        return self.A.shape[1]
+
+
+def _tensor(T: object) -> np.ndarray:
+    T = np.asarray(T, dtype=float)
+    if T.ndim != 3 or min(T.shape) < 1 or not np.all(np.isfinite(T)):
+        raise ValueError(f"T must be a finite 3-way array, got shape {T.shape}")
+    if not np.any(T):
+        raise ValueError("T must not be zero (its relative error is undefined)")
+    return T
+
+
+def reconstruct(cp: CP) -> np.ndarray:
+    """The tensor Σ_r A[:, r] ⊗ B[:, r] ⊗ C[:, r]."""
+    return np.einsum("kr,ir,jr->kij", cp.A, cp.B, cp.C)
+
+
+def relative_error(T: object, cp: CP) -> float:
+    """‖T − [A, B, C]‖_F / ‖T‖_F, from the reconstruction (no cancellation)."""
+    T = _tensor(T)
+    if T.shape != (len(cp.A), len(cp.B), len(cp.C)):
+        raise ValueError(f"T has shape {T.shape}, the factors {(len(cp.A), len(cp.B), len(cp.C))}")
+    return float(np.linalg.norm(T - reconstruct(cp)) / np.linalg.norm(T))
+
+
+def apply(cp: CP, x: object, y: object) -> np.ndarray:
+    """The bilinear map of the factors on a batch: A((Bᵀx) ∘ (Cᵀy)) for each row of x, y."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.shape[-1] != len(cp.B) or y.shape[-1] != len(cp.C):
+        raise ValueError(
+            f"x and y must end in {len(cp.B)} and {len(cp.C)} components, got {x.shape}, {y.shape}"
+        )
+    return ((x @ cp.B) * (y @ cp.C)) @ cp.A.T
+
+
+def _start(T: np.ndarray, rank: int, seed: int) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    scale = np.linalg.norm(T) ** (1 / 3) / rank ** (1 / 3)
+    return [rng.normal(size=(n, rank)) * scale / np.sqrt(n) for n in T.shape]
+
+
+def als(T: object, rank: int, *, sweeps: int = 300, seed: int = 0, tol: float = 1e-13) -> CP:
+    """CP factors of rank ``rank`` by alternating least squares from a seeded random start.
+
+    Stops after ``sweeps`` sweeps, or earlier once the relative error is below ``tol``. Each
+    step solves its least-squares problem on the Khatri–Rao product of the other two factors
+    (minimum-norm when they are collinear) rather than on the normal equations, whose squared
+    condition number would put a floor far above rounding under the error of a fit with more
+    terms than it needs."""
+    T = _tensor(T)
+    rank, sweeps = count(rank, "rank"), count(sweeps, "sweeps")
+    tol = positive(tol, "tol")
+    A, B, C = _start(T, rank, seed)
+    norm = np.linalg.norm(T)
+    dk, di, dj = T.shape
+    unfold = {
+        "A": T.reshape(dk, di * dj).T,  # rows (i, j)
+        "B": T.transpose(1, 0, 2).reshape(di, dk * dj).T,  # rows (k, j)
+        "C": T.transpose(2, 0, 1).reshape(dj, dk * di).T,  # rows (k, i)
+    }
+
+    def solve(P, Q, rhs):  # least squares on the Khatri–Rao product, not its normal equations
+        kr = (P[:, None, :] * Q[None, :, :]).reshape(-1, rank)
+        return np.linalg.lstsq(kr, rhs, rcond=None)[0].T
+
+    errors, best = [], None
+    for _ in range(sweeps):
+        A = solve(B, C, unfold["A"])
+        B = solve(A, C, unfold["B"])
+        C = solve(A, B, unfold["C"])
+        err = float(np.linalg.norm(T - np.einsum("kr,ir,jr->kij", A, B, C)) / norm)
+        errors.append(err)
+        if best is None or err < best[0]:
+            best = (err, A, B, C)
+        if err < tol:
+            break
+    return CP(best[1], best[2], best[3], np.array(errors))
+
+
+def adam(
+    T: object,
+    rank: int,
+    *,
+    steps: int = 2000,
+    lr: float = 1e-2,
+    weight_decay: float = 0.0,
+    seed: int = 0,
+) -> CP:
+    """CP factors of rank ``rank`` by Adam (decoupled weight decay, as AdamW) on the relative
+    squared Frobenius error, from a seeded random start. The gradient is exact (the expected
+    loss over inputs with identity second moment, not a mini-batch estimate)."""
+    T = _tensor(T)
+    rank, steps = count(rank, "rank"), count(steps, "steps")
+    lr = positive(lr, "lr")
+    if not np.isfinite(weight_decay) or weight_decay < 0:
+        raise ValueError(f"weight_decay must be a finite number >= 0, got {weight_decay!r}")
+    factors = _start(T, rank, seed)
+    norm2 = float(np.sum(T**2))
+    m = [np.zeros_like(f) for f in factors]
+    v = [np.zeros_like(f) for f in factors]
+    b1, b2, eps = 0.9, 0.999, 1e-12
+    errors, best = [], None
+    for t in range(1, steps + 1):
+        A, B, C = factors
+        E = np.einsum("kr,ir,jr->kij", A, B, C) - T
+        err = float(np.sqrt(np.sum(E**2) / norm2))
+        errors.append(err)
+        if best is None or err < best[0]:
+            best = (err, A.copy(), B.copy(), C.copy())
+        grads = [
+            2 * np.einsum("kij,ir,jr->kr", E, B, C) / norm2,
+            2 * np.einsum("kij,kr,jr->ir", E, A, C) / norm2,
+            2 * np.einsum("kij,kr,ir->jr", E, A, B) / norm2,
+        ]
+        for f, g, mi, vi in zip(factors, grads, m, v, strict=True):
+            mi[:] = b1 * mi + (1 - b1) * g
+            vi[:] = b2 * vi + (1 - b2) * g**2
+            step = (mi / (1 - b1**t)) / (np.sqrt(vi / (1 - b2**t)) + eps)
+            f -= lr * (step + weight_decay * f)
+    return CP(best[1], best[2], best[3], np.array(errors))
