@@ -39,10 +39,56 @@ def test_weyl_denominator_size():
         (lambda: characters.expand_sp({(1,): 1}, 2), ValueError, "tuples of 2"),
         (lambda: characters.expand_sp([1], 1), TypeError, "dict"),
         (lambda: characters.sp_character((1, 2), np.ones((1, 2))), ValueError, "partition"),
-        (lambda: characters.sp_character((1, 1, 1), np.ones((1, 2))), ValueError, "partition"),
+        (lambda: characters.sp_character((1, 1, 1), np.ones((1, 2))), ValueError, "more than n"),
+        (lambda: characters.character("A", (1,), np.ones(1)), ValueError, "group"),
+        (lambda: characters.character("C", (0.5,), np.ones(1)), ValueError, "spin"),
+        (lambda: characters.character("B", (1.5, 1), np.ones(2)), ValueError, "partition"),
+        (lambda: characters.character("B", (1,), np.zeros(1)), ValueError, "nonzero"),
+        (lambda: characters.expand_product({1: 1}, 2), ValueError, "g\\(1/x\\)"),
+        (lambda: characters.expand_product({0: 1.0}, 2), TypeError, "int"),
+        (lambda: characters.expand_product({0: 1}, 2, "C", spin=True), ValueError, "'B'"),
+        (lambda: characters.expand_product({0: 1}, 0), ValueError, "n must"),
         (lambda: characters.laurent_product(), ValueError, "at least one"),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_error(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def _torus_points(n, rng, size=20):
+    return np.exp(1j * rng.uniform(0, 2 * np.pi, (size, n))) * rng.uniform(0.8, 1.25, (size, n))
+
+
+@pytest.mark.parametrize("group", ["B", "C", "D"])
+def test_expand_product_sums_back_to_the_product(group):
+    rng = np.random.default_rng(5)
+    g = {0: 1, 2: 1, -2: 1, 1: -3, -1: -3}
+    for n in (1, 2, 3, 4):
+        expansion = characters.expand_product(g, n, group)
+        x = _torus_points(n, rng)
+        lhs = np.prod(1 + x**2 + x**-2 - 3 * (x + 1 / x), axis=-1)
+        rhs = sum(c * characters.character(group, lam, x) for lam, c in expansion.items())
+        assert np.allclose(lhs, rhs, rtol=1e-9)
+
+
+def test_expand_product_agrees_with_the_expanded_denominator():
+    for n in (1, 2, 3):
+        factors = [
+            {tuple(p if j == i else 0 for j in range(n)): 1 for p in (0, 2, -2)} for i in range(n)
+        ]
+        product = characters.laurent_product(*factors)
+        fast = characters.expand_product({0: 1, 2: 1, -2: 1}, n, "C")
+        assert characters.expand_sp(product, n) == fast
+
+
+def test_spin_expansion_sums_back_and_low_characters_are_known():
+    rng = np.random.default_rng(6)
+    x = _torus_points(2, rng)
+    delta = np.prod(np.sqrt(x) + 1 / np.sqrt(x), axis=-1)
+    assert np.allclose(characters.character("B", (0.5, 0.5), x), delta)
+    assert np.allclose(characters.character("B", (1,), x), 1 + np.sum(x + 1 / x, axis=-1))
+    expansion = characters.expand_product({0: 1, 1: 1, -1: 1}, 2, "B", spin=True)
+    lhs = delta * np.prod(1 + x + 1 / x, axis=-1)
+    rhs = sum(c * characters.character("B", lam, x) for lam, c in expansion.items())
+    assert np.allclose(lhs, rhs)

@@ -1,4 +1,4 @@
-"""Characters of the symplectic group Sp(2n) and expansions of products into them, exactly.
+"""Characters of the classical groups and expansions of products into them, exactly.
 
 A Laurent polynomial in x_1 … x_n is a dict {exponent tuple: integer coefficient}. Weyl's
 character formula for Sp(2n) reads sp_λ = A_{λ+ρ} / A_ρ with ρ = (n, n−1, …, 1) and
@@ -6,18 +6,38 @@ A_μ = det[x_j^{μ_i} − x_j^{−μ_i}]. A function f invariant under the Weyl 
 and inversions of the x_j) is a sum Σ c_λ sp_λ exactly when f·A_ρ = Σ c_λ A_{λ+ρ}; since
 A_{λ+ρ} contains the strictly decreasing positive monomial x^{λ+ρ} once and no other such
 monomial, c_λ is the coefficient of x^{λ+ρ} in f·A_ρ.
+
+For a product f = ∏_j g(x_j) of one function of each variable, f·A_ρ = det[g(x_j)(x_j^{ρ_i} −
+x_j^{−ρ_i})], and the coefficient of x^μ in a determinant of one-variable Laurent polynomials
+h_i(x_j) is det[coefficient of x^{μ_j} in h_i]: each c_λ is an n×n integer determinant, so
+``expand_product`` reaches n well beyond the expanded denominator's 2^n n! terms. The same holds
+for the orthogonal groups: SO(2n+1) (type B, ρ = (n − ½, …, ½), the same alternant with
+half-integer exponents, and its spin characters with λ ∈ (½ + ℤ)^n), and O(2n) (type D,
+ρ = (n − 1, …, 0), numerators det[(x^{μ_i} + x^{−μ_i})/(1 + δ_{μ_i,0})], which give the
+characters of O(2n) on the maximal torus).
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from fractions import Fraction
 
 import numpy as np
 
 from rederived._checks import count
 
-__all__ = ["expand_sp", "laurent_product", "sp_character", "weyl_denominator"]
+__all__ = [
+    "GROUPS",
+    "character",
+    "expand_product",
+    "expand_sp",
+    "laurent_product",
+    "sp_character",
+    "weyl_denominator",
+]
+
+GROUPS = ("B", "C", "D")  # SO(2n+1), Sp(2n), O(2n)
 
 
 def _check_laurent(f: object, n: int) -> dict[tuple[int, ...], int]:
@@ -93,18 +113,141 @@ def expand_sp(f: object, n: int) -> dict[tuple[int, ...], int]:
 
 def sp_character(lam: object, x: object) -> np.ndarray:
     """sp_λ at points x (shape (..., n), nonzero complex, no x_j = ±x_k^{±1} collisions) by
-    Weyl's formula as a ratio of determinants."""
-    lam = tuple(int(v) for v in lam)
-    x = np.asarray(x, dtype=complex)
-    n = x.shape[-1]
-    if len(lam) > n or any(a < b for a, b in itertools.pairwise(lam)) or (lam and lam[-1] < 0):
-        raise ValueError(f"λ must be a partition with at most {n} parts, got {lam}")
-    lam = lam + (0,) * (n - len(lam))
-    rho = np.arange(n, 0, -1)
-    mu = np.array(lam) + rho
+    Weyl's formula as a ratio of determinants (``character("C", lam, x)``)."""
+    return character("C", lam, x)
 
-    def alternant(m):
-        powers = x[..., None, :] ** m[:, None]  # [..., i, j] = x_j^{m_i}
+
+def _doubled_rho(group: str, n: int) -> list[int]:
+    """2ρ: integers, so that half-integer weights (type B) stay exact."""
+    if group == "C":
+        return [2 * (n - i) for i in range(n)]
+    if group == "B":
+        return [2 * (n - i) - 1 for i in range(n)]
+    return [2 * (n - 1 - i) for i in range(n)]
+
+
+def _check_group(group: object) -> str:
+    if group not in GROUPS:
+        raise ValueError(f"group must be one of {GROUPS} (SO(2n+1), Sp(2n), O(2n)), got {group!r}")
+    return group
+
+
+def _weight(lam: object, n: int, group: str) -> list[Fraction]:
+    """λ as exact numbers, checked dominant: a partition, or for type B all half-integers
+    (spin) with λ − ½ a partition."""
+    try:
+        values = [Fraction(v) for v in lam]
+    except (TypeError, ValueError):
+        raise TypeError(f"λ must be a sequence of numbers, got {lam!r}") from None
+    if len(values) > n:
+        raise ValueError(f"λ has {len(values)} parts, more than n = {n}")
+    spin = bool(values) and values[0].denominator == 2
+    values += [Fraction(1, 2) if spin else Fraction(0)] * (n - len(values))
+    shift = Fraction(1, 2) if spin else Fraction(0)
+    parts = [v - shift for v in values]
+    if spin and group != "B":
+        raise ValueError("half-integer (spin) weights exist only for group 'B'")
+    if any(p.denominator != 1 or p < 0 for p in parts) or any(
+        a < b for a, b in itertools.pairwise(parts)
+    ):
+        kind = "λ − (½, …, ½)" if spin else "λ"
+        raise ValueError(f"{kind} must be a partition, got {tuple(values)}")
+    return values
+
+
+def character(group: str, lam: object, x: object) -> np.ndarray:
+    """The character of highest weight λ of SO(2n+1) ("B", spin weights allowed), Sp(2n)
+    ("C") or O(2n) ("D") at torus points x (shape (..., n), nonzero complex, generic), by
+    Weyl's formula as a ratio of determinants in complex floating point. Half-integer powers
+    use one square root of each x_j throughout, so the ratio does not depend on its branch."""
+    group = _check_group(group)
+    x = np.asarray(x, dtype=complex)
+    if x.ndim < 1 or x.shape[-1] < 1 or not np.all(np.isfinite(x)) or np.any(x == 0):
+        raise ValueError("x must hold finite nonzero points, shape (..., n)")
+    n = x.shape[-1]
+    lam = _weight(lam, n, group)
+    rho2 = np.array(_doubled_rho(group, n))
+    mu2 = np.array([int(2 * v) for v in lam]) + rho2
+    y = np.sqrt(x)  # x_j^{e/2} = y_j^e
+
+    def alternant(m2):
+        powers = y[..., None, :] ** m2[:, None]  # [..., i, j] = x_j^{m_i/2}
+        if group == "D":
+            return np.linalg.det((powers + 1 / powers) / np.where(m2 == 0, 2, 1)[:, None])
         return np.linalg.det(powers - 1 / powers)
 
-    return alternant(mu) / alternant(rho)
+    return alternant(mu2) / alternant(rho2)
+
+
+def _integer_det(M: list[list[int]]) -> int:
+    """Exact determinant of an integer matrix by fraction-free (Bareiss) elimination."""
+    M = [row[:] for row in M]
+    n, sign, previous = len(M), 1, 1
+    for k in range(n - 1):
+        if M[k][k] == 0:
+            swap = next((r for r in range(k + 1, n) if M[r][k] != 0), None)
+            if swap is None:
+                return 0
+            M[k], M[swap] = M[swap], M[k]
+            sign = -sign
+        for i in range(k + 1, n):
+            for j in range(k + 1, n):
+                M[i][j] = (M[i][j] * M[k][k] - M[i][k] * M[k][j]) // previous
+        previous = M[k][k]
+    return sign * M[-1][-1]
+
+
+def expand_product(g: object, n: int, group: str = "C", *, spin: bool = False) -> dict[tuple, int]:
+    """{λ: c_λ} with ∏_{j=1}^n g(x_j) = Σ c_λ χ_λ(x), χ the characters of ``group``.
+
+    Parameters
+    ----------
+    g : dict {int exponent: int coefficient}
+        A Laurent polynomial in one variable with g(x) = g(1/x), so that the product is
+        invariant under the Weyl group.
+    n : int
+        The rank (number of variables).
+    group : {"B", "C", "D"}
+        SO(2n+1), Sp(2n) or O(2n).
+    spin : bool
+        Type B only: expand Δ·∏ g(x_j), Δ = ∏ (x_j^½ + x_j^−½) the spin character, into the
+        spin characters (λ half-integers, returned as Fractions).
+    """
+    n = count(n, "n")
+    group = _check_group(group)
+    if not isinstance(g, dict) or not g:
+        raise TypeError("g must be a non-empty dict {int exponent: int coefficient}")
+    for e, c in g.items():
+        if not isinstance(e, int) or not isinstance(c, int):
+            raise TypeError(f"g must map int exponents to int coefficients, got {e!r}: {c!r}")
+        if g.get(-e, 0) != c:
+            raise ValueError(f"g must satisfy g(x) = g(1/x): the coefficients of x^{e} differ")
+    if spin and group != "B":
+        raise ValueError("spin=True needs group 'B'")
+    g2: dict[int, int] = defaultdict(int)  # doubled exponents
+    for e, c in g.items():
+        if spin:
+            g2[2 * e + 1] += c
+            g2[2 * e - 1] += c
+        else:
+            g2[2 * e] += c
+    rho2 = _doubled_rho(group, n)
+    rows = []
+    for r in rho2:
+        h: dict[int, int] = defaultdict(int)
+        for e, c in g2.items():
+            h[e + r] += c
+            if not (group == "D" and r == 0):  # (x^0 + x^-0)/2 = 1
+                h[e - r] += c if group == "D" else -c
+        rows.append(h)
+    parity = (rho2[-1] + (1 if spin else 0)) % 2
+    top = max(max(h) for h in rows)
+    lowest = 0 if group == "D" else 1
+    exponents = [m for m in range(top, lowest - 1, -1) if m % 2 == parity]
+    out = {}
+    for mu in itertools.combinations(exponents, n):  # strictly decreasing
+        c = _integer_det([[rows[i].get(m, 0) for m in mu] for i in range(n)])
+        if c:
+            lam = tuple(Fraction(m - r, 2) for m, r in zip(mu, rho2, strict=True))
+            out[lam if spin else tuple(int(v) for v in lam)] = c
+    return out
