@@ -75,6 +75,24 @@ def test_residual_eim_follows_the_direct_norm():
         offline.norms([1.0])
 
 
+def test_power_eim_of_an_affine_family_is_exact_with_k_plus_one_terms():
+    rng = np.random.default_rng(3)
+    n = 12
+    B0, B1 = rng.normal(size=(2, n, n)) * 0.1
+    mus = np.linspace(-1, 1, 30)
+    for K in (1, 3, 5):
+        pe = eim.power_eim([B0 + m * B1 for m in mus], K, 20)
+        assert len(pe.magic) == K + 1
+        B = B0 + 0.37 * B1
+        assert np.allclose(pe.magic_values(B), pe.family(B)[pe.magic], atol=1e-15)
+        beta = pe.coefficients(B)
+        approx = sum(
+            b * np.linalg.matrix_power(B0 + mus[j] * B1, K)
+            for b, j in zip(beta, pe.params, strict=True)
+        )
+        assert np.allclose(approx, np.linalg.matrix_power(B, K), atol=1e-13)
+
+
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
@@ -87,6 +105,11 @@ def test_residual_eim_follows_the_direct_norm():
         (lambda: eim.skeleton(np.eye(3), [0, 3], [0, 1]), ValueError, "xs must"),
         (lambda: eim.skeleton(np.eye(3), [0.5], [0]), ValueError, "integer"),
         (lambda: eim.snapshot_coefficients(np.eye(2), np.ones(3)), ValueError, "2 rows"),
+        (lambda: eim.power_eim([], 2, 2), ValueError, "at least one"),
+        (lambda: eim.power_eim([np.ones((2, 3))], 2, 2), ValueError, "square"),
+        (lambda: eim.power_eim([np.eye(2)], 0, 2), ValueError, "K must"),
+        (lambda: eim.power_eim([np.eye(2)], 2, 2, entries=[4]), ValueError, "entries"),
+        (lambda: eim.power_eim([np.eye(2)], 2, 1).coefficients(np.eye(3)), ValueError, "2×2"),
         (lambda: eim.snapshot_coefficients(np.eye(2), [1.0, np.nan]), ValueError, "finite"),
         (
             lambda: eim.residual_eim(

@@ -16,6 +16,12 @@ nonintrusive separated form A(μ) ≈ Σ_m β_m(μ) A(μ_m).
 basis V for an affine A(μ) = Σ_q θ_q(μ) A_q: the usual offline–online expansion of ‖r‖²
 (a sum of terms whose cancellation loses half the digits), and an orthogonalised form that never
 squares (the Riesz representers' coordinates in an orthonormal basis of their span).
+``PowerEIM`` interpolates the powers B(μ)^k, k = 1 … K, of a parametrised matrix jointly
+(rows: power and matrix entry; columns: parameters): B(μ)^k ≈ Σ_m β_m(μ) B(μ_m)^k for every k
+with the same β, computed online from a few entries of powers of B(μ) (matrix–vector products
+only). Any limit of a power series, F(μ) = Σ_k c_k B(μ)^k (the inverse of I − B, the
+log-determinant), then inherits F(μ) ≈ Σ_m β_m(μ) F(μ_m), which needs F only at the selected
+parameters: a nonintrusive approximation.
 ``ResidualEIM`` evaluates the same norm by empirical interpolation of the squared whitened
 residual over its components: online it needs the residual at d components only, each a short
 sum without the squared cancellation, and ‖r‖² = Σ_k λ_k(μ) Σ_i q_k(i).
@@ -32,9 +38,11 @@ from rederived._checks import count
 
 __all__ = [
     "EIM",
+    "PowerEIM",
     "ResidualEIM",
     "greedy",
     "lebesgue_constant",
+    "power_eim",
     "residual_eim",
     "residual_norms",
     "skeleton",
@@ -247,3 +255,82 @@ def residual_eim(
     run = greedy(W**2, min(d, *W.shape))
     weights = np.linalg.solve(run.Q[run.xs].T, run.Q.sum(axis=0))
     return ResidualEIM(reduced, reduced_f, run.xs, R[run.xs], weights)
+
+
+@dataclass(frozen=True)
+class PowerEIM:
+    """Result of :func:`power_eim`. ``entries`` are the flat indices (i·n + j) sampled from
+    each power; row r of the family is power ``r // len(entries) + 1`` at entry
+    ``entries[r % len(entries)]``. ``magic`` are the selected rows, ``params`` the selected
+    training columns, ``core`` the family at (magic, params)."""
+
+    K: int
+    n: int
+    entries: np.ndarray
+    magic: np.ndarray
+    params: np.ndarray
+    core: np.ndarray
+
+    def family(self, B: object) -> np.ndarray:
+        """The sampled entries of B, B², …, B^K (the offline snapshot of one parameter)."""
+        B = self._matrix(B)
+        P, rows = np.eye(self.n), []
+        for _ in range(self.K):
+            P = P @ B
+            rows.append(P.ravel()[self.entries])
+        return np.concatenate(rows)
+
+    def magic_values(self, B: object) -> np.ndarray:
+        """The family at the magic rows only, by matrix–vector products: entry (i, j) of B^k
+        is the i-th component of B^k e_j (at most K products per distinct column j)."""
+        B = self._matrix(B)
+        m = len(self.entries)
+        powers, flat = self.magic // m + 1, self.entries[self.magic % m]
+        rows_i, cols_j = flat // self.n, flat % self.n
+        out = np.empty(len(self.magic))
+        for j in np.unique(cols_j):
+            pick = cols_j == j
+            v = np.zeros(self.n)
+            v[j] = 1.0
+            columns = []
+            for _ in range(int(powers[pick].max())):
+                v = B @ v
+                columns.append(v)
+            out[pick] = [columns[k - 1][i] for k, i in zip(powers[pick], rows_i[pick], strict=True)]
+        return out
+
+    def coefficients(self, B: object, terms: int | None = None) -> np.ndarray:
+        """β(μ) for the matrix B = B(μ), with the first ``terms`` selections (all if None)."""
+        terms = len(self.magic) if terms is None else count(terms, "terms")
+        if terms > len(self.magic):
+            raise ValueError(f"terms must be at most {len(self.magic)}")
+        values = self.magic_values(B)[:terms]
+        return snapshot_coefficients(self.core[:terms, :terms], values)
+
+    def _matrix(self, B: object) -> np.ndarray:
+        B = np.asarray(B, dtype=float)
+        if B.shape != (self.n, self.n) or not np.all(np.isfinite(B)):
+            raise ValueError(f"B must be a finite {self.n}×{self.n} matrix, got shape {B.shape}")
+        return B
+
+
+def power_eim(matrices: list, K: int, d: int, *, entries: object = None) -> PowerEIM:
+    """Greedy EIM (max norm) of the powers B(μ)^k, k = 1 … ``K``, over the training matrices
+    B(μ_1), B(μ_2), … (``matrices``), with at most ``d`` terms. ``entries`` (flat indices)
+    samples each power; all n² entries by default."""
+    if len(matrices) < 1:
+        raise ValueError("matrices must hold at least one training matrix")
+    first = np.asarray(matrices[0], dtype=float)
+    n = first.shape[0]
+    if first.ndim != 2 or first.shape != (n, n):
+        raise ValueError(f"matrices must be square, got shape {first.shape}")
+    K, d = count(K, "K"), count(d, "d")
+    entries = np.arange(n * n) if entries is None else np.asarray(entries)
+    if entries.ndim != 1 or not np.issubdtype(entries.dtype, np.integer) or len(entries) == 0:
+        raise ValueError("entries must be a non-empty 1-d array of flat indices")
+    if entries.min() < 0 or entries.max() >= n * n:
+        raise ValueError(f"entries must lie in [0, {n * n})")
+    probe = PowerEIM(K, n, entries, np.zeros(0, int), np.zeros(0, int), np.zeros((0, 0)))
+    F = np.column_stack([probe.family(B) for B in matrices])
+    run = greedy(F, min(d, *F.shape))
+    return PowerEIM(K, n, entries, run.xs, run.ys, F[np.ix_(run.xs, run.ys)])
