@@ -92,3 +92,44 @@ def test_spin_expansion_sums_back_and_low_characters_are_known():
     lhs = delta * np.prod(1 + x + 1 / x, axis=-1)
     rhs = sum(c * characters.character("B", lam, x) for lam, c in expansion.items())
     assert np.allclose(lhs, rhs)
+
+
+def test_littlewood_richardson_known_values_and_schur_products():
+    assert characters.littlewood_richardson((2, 1), (2, 1))[(3, 2, 1)] == 2
+    assert characters.littlewood_richardson((1,), (1,)) == {(2,): 1, (1, 1): 1}
+    assert characters.littlewood_richardson((), (2, 1)) == {(2, 1): 1}
+    rng = np.random.default_rng(8)
+    for lam, mu in [((2, 1), (1, 1)), ((3,), (2, 1)), ((2, 2), (1,))]:
+        assert characters.littlewood_richardson(lam, mu) == characters.littlewood_richardson(
+            mu, lam
+        )
+        n = len(lam) + len(mu)
+        x = _torus_points(n, rng)
+        lhs = characters.schur(lam, x) * characters.schur(mu, x)
+        terms = characters.littlewood_richardson(lam, mu).items()
+        assert np.allclose(lhs, sum(c * characters.schur(nu, x) for nu, c in terms))
+
+
+@pytest.mark.parametrize("group", ["B", "C", "D"])
+def test_newell_littlewood_products_in_the_stable_range(group):
+    rng = np.random.default_rng(9)
+    for lam, mu in [((1,), (1,)), ((2,), (1, 1)), ((2, 1), (1,))]:
+        n = len(lam) + len(mu)
+        x = _torus_points(n, rng)
+        lhs = characters.character(group, lam, x) * characters.character(group, mu, x)
+        terms = characters.newell_littlewood(lam, mu).items()
+        assert np.allclose(lhs, sum(c * characters.character(group, nu, x) for nu, c in terms))
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: characters.littlewood_richardson((1, 2), (1,)), "partition"),
+        (lambda: characters.littlewood_richardson((1,), (-1,)), "partition"),
+        (lambda: characters.littlewood_richardson((1.5,), (1,)), "integers"),
+        (lambda: characters.schur((2, 3), np.ones((1, 2))), "partition"),
+    ],
+)
+def test_partitions_are_checked(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()

@@ -33,6 +33,9 @@ __all__ = [
     "expand_product",
     "expand_sp",
     "laurent_product",
+    "littlewood_richardson",
+    "newell_littlewood",
+    "schur",
     "sp_character",
     "weyl_denominator",
 ]
@@ -251,3 +254,127 @@ def expand_product(g: object, n: int, group: str = "C", *, spin: bool = False) -
             lam = tuple(Fraction(m - r, 2) for m, r in zip(mu, rho2, strict=True))
             out[lam if spin else tuple(int(v) for v in lam)] = c
     return out
+
+
+def _partition(lam: object, name: str) -> tuple[int, ...]:
+    try:
+        parts = tuple(int(v) for v in lam)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a sequence of integers, got {lam!r}") from None
+    if any(v < 0 for v in parts) or any(a < b for a, b in itertools.pairwise(parts)):
+        raise ValueError(f"{name} must be a partition (weakly decreasing, non-negative), got {lam}")
+    if any(float(v) != w for v, w in zip(parts, lam, strict=True)):
+        raise ValueError(f"{name} must hold integers, got {lam}")
+    return tuple(v for v in parts if v)
+
+
+def _horizontal_strips(shape: tuple[int, ...], k: int):
+    """Every partition ν ⊇ shape with |ν| = |shape| + k and ν/shape a horizontal strip
+    (ν_1 ≥ shape_1 ≥ ν_2 ≥ shape_2 ≥ …)."""
+    old = [*shape, 0]
+
+    def grow(r, left, prefix):
+        if r == len(old):
+            if left == 0:
+                yield tuple(v for v in prefix if v)
+            return
+        room = left if r == 0 else min(left, old[r - 1] - old[r])
+        for add in range(room, -1, -1):
+            yield from grow(r + 1, left - add, [*prefix, old[r] + add])
+
+    yield from grow(0, k, [])
+
+
+def littlewood_richardson(lam: object, mu: object) -> dict[tuple[int, ...], int]:
+    """{ν: c^ν_{λμ}} with s_λ s_μ = Σ c^ν_{λμ} s_ν, by the Littlewood–Richardson rule: c^ν_{λμ}
+    counts the semistandard fillings of ν/λ with content μ whose reverse reading word (rows top
+    to bottom, each right to left) is a lattice word. The fillings are built one label at a
+    time, each label's boxes a horizontal strip."""
+    lam, mu = _partition(lam, "lam"), _partition(mu, "mu")
+    # states: (shape, rows of labels) — row r lists the labels added to row r, left to right
+    states = [(lam, tuple(() for _ in range(len(lam) + len(mu))))]
+    for label, k in enumerate(mu, start=1):
+        nxt = []
+        for shape, rows in states:
+            for nu in _horizontal_strips(shape, k):
+                padded = list(shape) + [0] * (len(nu) - len(shape))
+                new_rows = list(rows)
+                for r, (a, b) in enumerate(zip(nu, padded, strict=True)):
+                    new_rows[r] = new_rows[r] + (label,) * (a - b)
+                nxt.append((nu, tuple(new_rows)))
+        states = nxt
+    out: dict[tuple[int, ...], int] = defaultdict(int)
+    for shape, rows in states:
+        counts = defaultdict(int)
+        lattice = True
+        for row in rows:
+            for label in reversed(row):
+                counts[label] += 1
+                if label > 1 and counts[label] > counts[label - 1]:
+                    lattice = False
+                    break
+            if not lattice:
+                break
+        if lattice:
+            out[shape] += 1
+    return dict(out)
+
+
+def schur(lam: object, x: object) -> np.ndarray:
+    """The Schur polynomial s_λ at points x (shape (..., n), distinct coordinates) by the
+    bialternant formula det[x_j^{λ_i + n − i}] / det[x_j^{n − i}]; zero if λ has more than n
+    parts."""
+    lam = _partition(lam, "lam")
+    x = np.asarray(x, dtype=complex)
+    n = x.shape[-1]
+    if len(lam) > n:
+        return np.zeros(x.shape[:-1], dtype=complex)
+    exps = np.array(list(lam) + [0] * (n - len(lam))) + np.arange(n - 1, -1, -1)
+    base = np.arange(n - 1, -1, -1)
+    num = np.linalg.det(x[..., None, :] ** exps[:, None])
+    den = np.linalg.det(x[..., None, :] ** base[:, None])
+    return num / den
+
+
+def newell_littlewood(lam: object, mu: object) -> dict[tuple[int, ...], int]:
+    """{ν: c} with χ_λ χ_μ = Σ c χ_ν for the characters of Sp(2n) (and of O(N)), by the
+    Newell–Littlewood rule c = Σ_{ζ,σ,τ} c^λ_{ζσ} c^μ_{ζτ} c^ν_{στ}; valid in the stable range
+    n ≥ ℓ(λ) + ℓ(μ), where no modification rules are needed."""
+    lam, mu = _partition(lam, "lam"), _partition(mu, "mu")
+    out: dict[tuple[int, ...], int] = defaultdict(int)
+    for size in range(min(sum(lam), sum(mu)) + 1):
+        for zeta in _partitions_of(size, max_part=min(lam[:1] + mu[:1], default=0)):
+            if not (_contains(lam, zeta) and _contains(mu, zeta)):
+                continue
+            for sigma, a in _skew(lam, zeta).items():
+                for tau, b in _skew(mu, zeta).items():
+                    for nu, c in littlewood_richardson(sigma, tau).items():
+                        out[nu] += a * b * c
+    return {nu: c for nu, c in out.items() if c}
+
+
+def _contains(lam: tuple[int, ...], zeta: tuple[int, ...]) -> bool:
+    return len(zeta) <= len(lam) and all(z <= v for z, v in zip(zeta, lam, strict=False))
+
+
+def _skew(lam: tuple[int, ...], zeta: tuple[int, ...]) -> dict[tuple[int, ...], int]:
+    """{σ: c^λ_{ζσ}}: the σ with s_ζ s_σ ∋ s_λ, from the LR rule on every σ of the right size."""
+    size = sum(lam) - sum(zeta)
+    if size < 0:
+        return {}
+    out = {}
+    for sigma in _partitions_of(size, max_part=lam[0] if lam else 0):
+        c = littlewood_richardson(zeta, sigma).get(lam, 0)
+        if c:
+            out[sigma] = c
+    return out
+
+
+def _partitions_of(n: int, max_part: int) -> list[tuple[int, ...]]:
+    if n == 0:
+        return [()]
+    return [
+        (first, *rest)
+        for first in range(min(n, max_part), 0, -1)
+        for rest in _partitions_of(n - first, first)
+    ]
