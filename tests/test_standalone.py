@@ -45,3 +45,41 @@ def test_a_chapter_notebook_runs_alone(tmp_path):
     stored = {r["id"]: r["verdict"] for r in stored_results(chapter.ipynb)}
     assert ran == stored and ran, "the lone notebook reaches the chapter's verdicts"
     assert sorted(p.name for p in tmp_path.iterdir()) == [alone.name], "it wrote no files"
+
+
+def test_every_library_a_chapter_imports_is_installed_by_its_setup_cell():
+    """Opened alone (Colab), a chapter gets rederived[notebook]: whatever its code cells import
+    must come with the package's dependencies, that extra, or the standard library."""
+    import ast
+    import re
+    import sys
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = project["dependencies"] + project["optional-dependencies"]["notebook"]
+    allowed = {re.split(r"[<>=!\[ ]", d)[0].lower().replace("_", "-") for d in declared}
+    allowed |= {"rederived", "ipython"}  # the package itself; IPython runs every notebook
+    distributions = packages_distributions()
+    missing = set()
+    for chapter in CHAPTERS:
+        cells = json.loads(chapter.ipynb.read_text(encoding="utf-8"))["cells"]
+        for cell in cells[1:]:
+            if cell["cell_type"] != "code":
+                continue
+            tree = ast.parse("".join(cell["source"]))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                    names = [node.module]
+                else:
+                    continue
+                for name in names:
+                    top = name.split(".")[0]
+                    if top in sys.stdlib_module_names:
+                        continue
+                    dists = {d.lower().replace("_", "-") for d in distributions.get(top, [top])}
+                    if not dists & allowed:
+                        missing.add((chapter.md.stem, top))
+    assert not missing, f"imports not installed by rederived[notebook]: {sorted(missing)}"
