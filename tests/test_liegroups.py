@@ -78,3 +78,34 @@ def test_haar_sampler_is_left_invariant_and_the_flat_one_is_not():
 def test_bad_input_is_refused_with_a_clear_error(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_iwasawa_chart_of_sl2_round_trips_through_the_decomposition():
+    theta, s, u = np.array([0.3, -2.0, 3.0]), np.array([0.0, 1.2, -0.7]), np.array([0.5, -3.0, 2.0])
+    g = liegroups.sl2_from_iwasawa(theta, s, u)
+    assert np.allclose(np.linalg.det(g), 1.0)
+    K, A, N = liegroups.iwasawa(g)
+    assert np.allclose(np.arctan2(K[:, 1, 0], K[:, 0, 0]), theta)
+    assert np.allclose(np.log(A[:, 0, 0]), s) and np.allclose(N[:, 0, 1], u)
+    with pytest.raises(ValueError, match="finite"):
+        liegroups.sl2_from_iwasawa(0.0, np.inf, 0.0)
+
+
+def test_the_two_charts_carry_the_same_haar_normalisation():
+    # ∫ f dg for a bump at the identity, by the polar sampler and in Iwasawa coordinates
+    rng = np.random.default_rng(11)
+
+    def bump(g):
+        return np.exp(-np.sum((g - np.eye(2)) ** 2, axis=(1, 2)) / 0.5)
+
+    samples, volume = liegroups.sample_sl2(100_000, 2.5, rng)
+    f = bump(samples)
+    polar = (volume * f.mean(), volume * f.std() / np.sqrt(f.size))
+    theta, s, u = (
+        rng.uniform(0, 2 * np.pi, 100_000),
+        rng.uniform(-2.5, 2.5, 100_000),
+        rng.uniform(-6, 6, 100_000),
+    )
+    w = bump(liegroups.sl2_from_iwasawa(theta, s, u)) * np.exp(2 * s) * (2 * np.pi * 5 * 12)
+    kan = (w.mean(), w.std() / np.sqrt(w.size))
+    assert abs(polar[0] - kan[0]) < 4 * np.hypot(polar[1], kan[1])

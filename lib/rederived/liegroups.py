@@ -22,6 +22,7 @@ __all__ = [
     "sample_sl2",
     "sl2_coordinates",
     "sl2_from_coordinates",
+    "sl2_from_iwasawa",
 ]
 
 
@@ -82,6 +83,20 @@ def sl2_from_coordinates(t: object, phi: object, theta: object) -> np.ndarray:
     return rotation(phi) @ D @ rotation(-phi) @ rotation(theta)
 
 
+def sl2_from_iwasawa(theta: object, s: object, u: object) -> np.ndarray:
+    """R(θ) diag(e^s, e^−s) [[1, u], [0, 1]]: the Iwasawa chart K A N of SL(2, ℝ), whose Haar
+    measure is e^{2s} dθ ds du."""
+    theta, s, u = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (theta, s, u)))
+    if not all(np.all(np.isfinite(v)) for v in (theta, s, u)):
+        raise ValueError("theta, s and u must be finite")
+    D = np.zeros((*s.shape, 2, 2))
+    D[..., 0, 0], D[..., 1, 1] = np.exp(s), np.exp(-s)
+    N = np.zeros((*u.shape, 2, 2))
+    N[..., 0, 0] = N[..., 1, 1] = 1.0
+    N[..., 0, 1] = u
+    return rotation(theta) @ D @ N
+
+
 def sl2_coordinates(g: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(t, φ, θ) of g ∈ SL(2, ℝ) in the polar chart: t ≥ 0, φ ∈ [0, π), θ ∈ (−π, π]
     (φ is arbitrary when t = 0; then 0 is returned)."""
@@ -110,7 +125,10 @@ def in_exp_image_sl2(g: object) -> np.ndarray:
 def sample_sl2(
     size: int, t_max: float, rng: np.random.Generator, *, haar: bool = True
 ) -> tuple[np.ndarray, float]:
-    """``size`` elements of SL(2, ℝ) with t ≤ ``t_max``, and the Haar volume of that piece.
+    """``size`` elements of SL(2, ℝ) with t ≤ ``t_max``, and the Haar volume of that piece,
+    in the normalisation 2 sinh(2t) dt dφ dθ: the left-invariant form g⁻¹dg in the coordinates
+    (a₁₁, a₁₂, a₂₁) of the algebra, the same normalisation as e^{2s} dθ ds du in the Iwasawa
+    chart (:func:`sl2_from_iwasawa`).
 
     With ``haar`` the coordinates are drawn from the Haar density ∝ sinh(2t) (by inverting
     its distribution function, cosh 2t uniform), φ and θ uniformly, so that a sample mean times
@@ -125,5 +143,5 @@ def sample_sl2(
     else:
         t = u * t_max
     phi, theta = rng.uniform(0, np.pi, size), rng.uniform(-np.pi, np.pi, size)
-    volume = (np.cosh(2 * t_max) - 1) / 2 * np.pi * 2 * np.pi  # ∫ sinh(2t) dt dφ dθ
+    volume = (np.cosh(2 * t_max) - 1) * np.pi * 2 * np.pi  # ∫ 2 sinh(2t) dt dφ dθ
     return sl2_from_coordinates(t, phi, theta), float(volume)
