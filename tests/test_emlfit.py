@@ -58,6 +58,17 @@ def test_depth_two_target_is_recovered_and_runs_are_reproducible():
     assert any(r.success and eml.to_string(r.tree) == "eml(1,eml(y,x))" for r in a)
 
 
+def test_logits_from_tree_rebuild_the_tree():
+    for text, depth in (("eml(1,eml(y,x))", 2), ("eml(eml(1,eml(y,x)),1)", 3)):
+        tree = eml.parse(text)
+        leaf, gate = emlfit.logits_from_tree(tree, depth)
+        assert emlfit.snap(leaf, gate) == tree
+        soft, _ = emlfit.forward(leaf[None], gate[None], X, Y, 1.0)
+        assert np.allclose(soft[0], emlfit.evaluate(tree, X, Y))
+    with pytest.raises(ValueError, match="depth 3"):
+        emlfit.logits_from_tree(eml.parse("eml(x,eml(y,x))"), 3)
+
+
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
@@ -78,6 +89,11 @@ def test_depth_two_target_is_recovered_and_runs_are_reproducible():
             "lr",
         ),
         (lambda: emlfit.evaluate("z", X, Y), ValueError, "leaf"),
+        (
+            lambda: emlfit.fit(TARGET, X, Y, 2, runs=1, strategy="all", seed=0, start=(1, 2)),
+            ValueError,
+            "start",
+        ),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_error(call, error, match):

@@ -38,6 +38,7 @@ __all__ = [
     "forward",
     "gradients",
     "initial_logits",
+    "logits_from_tree",
     "snap",
 ]
 
@@ -71,6 +72,37 @@ def initial_logits(depth: int, runs: int, strategy: str, rng) -> tuple[np.ndarra
         )
         gate -= 1.0
         gate[rng.random(size=gate.shape) < 0.25] -= 6.0
+    return leaf, gate
+
+
+def logits_from_tree(tree: Tree, depth: int, k: float = 32.0) -> tuple[np.ndarray, np.ndarray]:
+    """Leaf (2^d, 3) and gate (2^d − 1, 2) logits of magnitude ``k`` that make the soft tree of
+    ``depth`` the hard tree ``tree``, as the author's manual initialisation does: a child "1"
+    above the bottom level is a closed gate, and x and y may only sit at the bottom level."""
+    depth = count(depth, "depth")
+    leaf = np.full((2**depth, 3), -k)
+    leaf[:, 0] = k
+    gate = np.full((2**depth - 1, 2), k)
+
+    def place(node, level, pos):
+        if isinstance(node, str):
+            if level != depth:
+                raise ValueError(
+                    f"leaf {node!r} at depth {level}: x and y must be at depth {depth}"
+                )
+            leaf[pos] = -k
+            leaf[pos, _CANDIDATES.index(node)] = k
+            return
+        if level >= depth:
+            raise ValueError(f"the tree is deeper than {depth}")
+        index = 2**depth - 2 ** (level + 1) + pos
+        for side, child in enumerate(node):
+            closed = child == "1"
+            gate[index, side] = k if closed else -k
+            if not closed:
+                place(child, level + 1, 2 * pos + side)
+
+    place(tree, 0, 0)
     return leaf, gate
 
 
@@ -203,13 +235,16 @@ def evaluate(tree: Tree, x: object, y: object) -> np.ndarray:
 @dataclass(frozen=True)
 class FitResult:
     """One run: the snapped tree, its mean squared error on the data, whether that is below
-    ``success_mse``, the soft loss at the end, and the restarts after non-finite losses."""
+    ``success_mse``, the soft loss at the end, the restarts after non-finite losses, and the
+    number of weights that did not harden (a leaf whose largest softmax weight is below 0.99,
+    or a gate with sigmoid between 0.01 and 0.99, at τ = 1, the author's snap threshold)."""
 
     tree: Tree
     snapped_mse: float
     success: bool
     soft_mse: float
     restarts: int
+    uncertain: int
 
 
 def fit(
@@ -230,9 +265,13 @@ def fit(
     lam_bin: float = 2e-2,
     success_mse: float = 1e-20,
     max_restarts: int = 20,
+    start: tuple | None = None,
+    noise: float = 0.0,
 ) -> list[FitResult]:
     """Train ``runs`` soft trees of ``depth`` on complex ``target`` values at real points
-    (x, y), from seeded initialisations of the given strategy; return each run's outcome."""
+    (x, y), from seeded initialisations of the given strategy, or, when ``start`` gives
+    (leaf, gate) logits (see :func:`logits_from_tree`), from those plus normal noise of scale
+    ``noise``; return each run's outcome."""
     depth, runs = count(depth, "depth"), count(runs, "runs")
     search_iters, hardening_iters = (
         count(search_iters, "search_iters"),
@@ -248,7 +287,22 @@ def fit(
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y)) and np.all(np.isfinite(target))):
         raise ValueError("x, y and target must be finite")
     rng = np.random.default_rng(seed)
-    leaf, gate = initial_logits(depth, runs, strategy, rng)
+    if start is not None:
+        start_leaf, start_gate = (np.asarray(v, dtype=float) for v in start)
+        if start_leaf.shape != (2**depth, 3) or start_gate.shape != (2**depth - 1, 2):
+            raise ValueError(f"start must hold logits of a depth-{depth} tree")
+        if not np.isfinite(noise) or noise < 0:
+            raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+
+    def draw():
+        if start is None:
+            return initial_logits(depth, runs, strategy, rng)
+        return (
+            start_leaf + noise * rng.normal(size=(runs, *start_leaf.shape)),
+            start_gate + noise * rng.normal(size=(runs, *start_gate.shape)),
+        )
+
+    leaf, gate = draw()
     params = [leaf, gate]
     moments = [np.zeros_like(p) for p in params] + [np.zeros_like(p) for p in params]
     steps = np.zeros(runs)
@@ -279,7 +333,7 @@ def fit(
         )
         bad &= alive
         if np.any(bad):  # restart those runs from a new draw
-            fresh_leaf, fresh_gate = initial_logits(depth, runs, strategy, rng)
+            fresh_leaf, fresh_gate = draw()
             leaf[bad], gate[bad] = fresh_leaf[bad], fresh_gate[bad]
             for m in moments:
                 m[bad] = 0.0
@@ -309,6 +363,9 @@ def fit(
             snapped = float(np.mean(np.abs(evaluate(tree, x, y) - target) ** 2))
         if not np.isfinite(snapped):
             snapped = float("inf")
+        leaf_hard = _softmax(leaf[r]).max(axis=-1) >= 0.99
+        gate_s = _sigmoid(gate[r])
+        uncertain = int(np.sum(~leaf_hard) + np.sum((gate_s > 0.01) & (gate_s < 0.99)))
         results.append(
             FitResult(
                 tree,
@@ -316,6 +373,7 @@ def fit(
                 bool(alive[r] and snapped < success_mse),
                 float(mse[r]),
                 int(restarts[r]),
+                uncertain,
             )
         )
     return results
