@@ -35,6 +35,7 @@ __all__ = [
     "laurent_product",
     "littlewood_richardson",
     "newell_littlewood",
+    "product_of",
     "schur",
     "sp_character",
     "weyl_denominator",
@@ -68,6 +69,18 @@ def laurent_product(*factors: dict) -> dict[tuple[int, ...], int]:
                 out[tuple(a + b for a, b in zip(e1, e2, strict=True))] += c1 * c2
         result = {e: c for e, c in out.items() if c}
     return result
+
+
+def product_of(g: object, n: int) -> dict[tuple[int, ...], int]:
+    """∏_{i=1}^n g(x_i) as a Laurent polynomial in n variables, for g a dict
+    {int exponent: int coefficient} in one variable."""
+    n = count(n, "n")
+    if not isinstance(g, dict) or not g:
+        raise TypeError("g must be a non-empty dict {int exponent: int coefficient}")
+    factors = [
+        {tuple(e if j == i else 0 for j in range(n)): c for e, c in g.items()} for i in range(n)
+    ]
+    return laurent_product(*factors)
 
 
 def _permutation_sign(p: tuple[int, ...]) -> int:
