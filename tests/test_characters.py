@@ -131,3 +131,26 @@ def test_newell_littlewood_products_in_the_stable_range(group):
 def test_partitions_are_checked(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: characters.character("C", (1,), np.array([[1.5, 1.5]])),
+        lambda: characters.character("B", (1,), np.array([[1.0, 0.5]])),
+        lambda: characters.character("D", (1,), np.array([[2.0, 0.5]])),
+        lambda: characters.schur((1,), np.array([[2.0, 2.0]])),
+    ],
+)
+def test_singular_points_of_weyls_formula_are_refused(call):
+    with pytest.raises(ValueError, match="generic"):
+        call()
+
+
+def test_partitions_and_conjugates():
+    assert characters.partitions(4) == [(4,), (3, 1), (2, 2), (2, 1, 1), (1, 1, 1, 1)]
+    assert characters.partitions(0) == [()]
+    assert [len(characters.partitions(n)) for n in range(1, 9)] == [1, 2, 3, 5, 7, 11, 15, 22]
+    assert characters.conjugate((3, 1)) == (2, 1, 1) and characters.conjugate(()) == ()
+    with pytest.raises(ValueError, match="n must"):
+        characters.partitions(-1)

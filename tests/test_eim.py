@@ -25,12 +25,17 @@ def test_low_rank_samples_stop_early():
     assert len(run.xs) == 2 and np.allclose(run.interpolant(F), F)
 
 
-def test_residual_norms_agree_when_the_residual_is_large():
+def _rb_problem():
+    """An affine SPD operator A0 + θ A1 on 40 unknowns and a 3-vector reduced basis."""
     rng = np.random.default_rng(0)
     n = 40
     B = rng.normal(size=(n, n))
     A0, A1 = B @ B.T + n * np.eye(n), np.diag(rng.uniform(1, 2, n))
-    V = np.linalg.qr(rng.normal(size=(n, 3)))[0]
+    return A0, A1, np.linalg.qr(rng.normal(size=(n, 3)))[0], n
+
+
+def test_residual_norms_agree_when_the_residual_is_large():
+    A0, A1, V, n = _rb_problem()
     direct, expanded, orthogonal = eim.residual_norms(
         [A0, A1], [[1.0, 0.5], [1.0, 3.0]], np.ones(n), V, A0
     )
@@ -61,11 +66,7 @@ def test_snapshot_coefficients_separate_an_affine_matrix_exactly():
 
 
 def test_residual_eim_follows_the_direct_norm():
-    rng = np.random.default_rng(0)
-    n = 40
-    B = rng.normal(size=(n, n))
-    A0, A1 = B @ B.T + n * np.eye(n), np.diag(rng.uniform(1, 2, n))
-    V = np.linalg.qr(rng.normal(size=(n, 3)))[0]
+    A0, A1, V, n = _rb_problem()
     train = np.column_stack([np.ones(30), np.linspace(0, 4, 30)])
     offline = eim.residual_eim([A0, A1], train, np.ones(n), V, A0, 40)
     test = [[1.0, 0.5], [1.0, 3.0]]
@@ -100,6 +101,7 @@ def test_power_eim_of_an_affine_family_is_exact_with_k_plus_one_terms():
         (lambda: eim.greedy(np.ones((3, 3)), 4), ValueError, "at most 3"),
         (lambda: eim.greedy(np.ones((3, 3)), 2, "l1"), ValueError, "norm"),
         (lambda: eim.greedy(np.array([[np.nan]]), 1), ValueError, "finite"),
+        (lambda: eim.greedy(np.zeros((3, 3)), 2), ValueError, "identically zero"),
         (lambda: eim.skeleton(np.eye(3), [0, 1], [0]), ValueError, "more rows"),
         (lambda: eim.skeleton(np.eye(3), [0, 0], [0, 1]), ValueError, "distinct"),
         (lambda: eim.skeleton(np.eye(3), [0, 3], [0, 1]), ValueError, "xs must"),

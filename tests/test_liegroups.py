@@ -109,3 +109,12 @@ def test_the_two_charts_carry_the_same_haar_normalisation():
     w = bump(liegroups.sl2_from_iwasawa(theta, s, u)) * np.exp(2 * s) * (2 * np.pi * 5 * 12)
     kan = (w.mean(), w.std() / np.sqrt(w.size))
     assert abs(polar[0] - kan[0]) < 4 * np.hypot(polar[1], kan[1])
+
+
+def test_charts_refuse_coordinates_beyond_float64_range():
+    with pytest.raises(ValueError, match="300"):
+        liegroups.sl2_from_iwasawa(0.0, -800.0, 0.0)
+    with pytest.raises(ValueError, match="300"):
+        liegroups.sl2_from_coordinates(400.0, 0.0, 0.0)
+    with pytest.raises(ValueError, match="finite"):
+        liegroups.sl2_from_coordinates(0.0, np.nan, 0.0)

@@ -30,11 +30,13 @@ from rederived._checks import count
 __all__ = [
     "GROUPS",
     "character",
+    "conjugate",
     "expand_product",
     "expand_sp",
     "laurent_product",
     "littlewood_richardson",
     "newell_littlewood",
+    "partitions",
     "product_of",
     "schur",
     "sp_character",
@@ -192,7 +194,25 @@ def character(group: str, lam: object, x: object) -> np.ndarray:
             return np.linalg.det((powers + 1 / powers) / np.where(m2 == 0, 2, 1)[:, None])
         return np.linalg.det(powers - 1 / powers)
 
-    return alternant(mu2) / alternant(rho2)
+    return alternant(mu2) / _checked_denominator(alternant, rho2, y, group)
+
+
+def _refuse_singular(den: np.ndarray, matrix: np.ndarray, need: str) -> None:
+    """Weyl's ratio is 0/0 where the denominator vanishes (the character itself is a Laurent
+    polynomial, finite there, but this formula cannot give it): refuse such points, judged
+    against Hadamard's bound (the product of the rows' norms)."""
+    scale = np.prod(np.linalg.norm(matrix, axis=-1), axis=-1)
+    if np.any(~np.isfinite(den)) or np.any(np.abs(den) <= 1e-12 * scale):
+        raise ValueError(f"x must be generic ({need}): the determinant formula is 0/0 there")
+
+
+def _checked_denominator(alternant, rho2: np.ndarray, y: np.ndarray, group: str) -> np.ndarray:
+    powers = y[..., None, :] ** rho2[:, None]
+    matrix = powers + 1 / powers if group == "D" else powers - 1 / powers
+    den = alternant(rho2)
+    need = "no x_j = x_k^{±1}" if group == "D" else "no x_j = ±1 and no x_j = x_k^{±1}"
+    _refuse_singular(den, matrix, need)
+    return den
 
 
 def _integer_det(M: list[list[int]]) -> int:
@@ -345,7 +365,9 @@ def schur(lam: object, x: object) -> np.ndarray:
     exps = np.array(list(lam) + [0] * (n - len(lam))) + np.arange(n - 1, -1, -1)
     base = np.arange(n - 1, -1, -1)
     num = np.linalg.det(x[..., None, :] ** exps[:, None])
-    den = np.linalg.det(x[..., None, :] ** base[:, None])
+    powers = x[..., None, :] ** base[:, None]
+    den = np.linalg.det(powers)
+    _refuse_singular(den, powers, "distinct coordinates")
     return num / den
 
 
@@ -381,6 +403,19 @@ def _skew(lam: tuple[int, ...], zeta: tuple[int, ...]) -> dict[tuple[int, ...], 
         if c:
             out[sigma] = c
     return out
+
+
+def partitions(n: int, max_part: int | None = None) -> list[tuple[int, ...]]:
+    """The partitions of n (parts at most ``max_part``, default n), largest first."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise ValueError(f"n must be an int >= 0, got {n!r}")
+    return _partitions_of(n, n if max_part is None else max_part)
+
+
+def conjugate(lam: object) -> tuple[int, ...]:
+    """The conjugate partition λ′ (the transposed Young diagram)."""
+    lam = _partition(lam, "lam")
+    return tuple(sum(1 for v in lam if v > i) for i in range(lam[0] if lam else 0))
 
 
 def _partitions_of(n: int, max_part: int) -> list[tuple[int, ...]]:

@@ -123,7 +123,8 @@ def adam(
 ) -> CP:
     """CP factors of rank ``rank`` by Adam (decoupled weight decay, as AdamW) on the relative
     squared Frobenius error, from a seeded random start. The gradient is exact (the expected
-    loss over inputs with identity second moment, not a mini-batch estimate)."""
+    loss over inputs with identity second moment, not a mini-batch estimate). A run whose error
+    overflows stops there, keeping the best factors it met."""
     T = _tensor(T)
     rank, steps = count(rank, "rank"), count(steps, "steps")
     lr = positive(lr, "lr")
@@ -139,6 +140,8 @@ def adam(
         A, B, C = factors
         E = np.einsum("kr,ir,jr->kij", A, B, C) - T
         err = float(np.sqrt(np.sum(E**2) / norm2))
+        if not np.isfinite(err):  # diverged (lr far too large): keep the best factors met
+            break
         errors.append(err)
         if best is None or err < best[0]:
             best = (err, A.copy(), B.copy(), C.copy())

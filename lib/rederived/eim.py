@@ -88,6 +88,8 @@ def greedy(F: object, d: int, norm: str = "max") -> EIM:
     R = F.copy()
     errors = [float(np.abs(F).max())]
     scale = errors[0]
+    if scale == 0:
+        raise ValueError("F is identically zero: there is nothing to interpolate")
     for _ in range(d):
         col_norm = np.abs(R).max(axis=0) if norm == "max" else np.linalg.norm(R, axis=0)
         y = int(np.argmax(col_norm))

@@ -68,6 +68,14 @@ def iwasawa(g: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return Q, A, T / diagonal[..., :, None]
 
 
+def _check_chart(size: np.ndarray, name: str, others: tuple) -> None:
+    if not all(np.all(np.isfinite(v)) for v in (size, *others)):
+        raise ValueError("the coordinates must be finite")
+    if np.any(size < 0) or np.any(size > 300):
+        bound = "|s|" if name == "s" else "t"
+        raise ValueError(f"{name} must satisfy 0 <= {bound} <= 300 (float64 range of e^{name})")
+
+
 def rotation(angle: object) -> np.ndarray:
     """2×2 rotation matrices for an array of angles, shape (..., 2, 2)."""
     a = np.asarray(angle, dtype=float)
@@ -76,8 +84,10 @@ def rotation(angle: object) -> np.ndarray:
 
 
 def sl2_from_coordinates(t: object, phi: object, theta: object) -> np.ndarray:
-    """R(φ) diag(e^t, e^−t) R(−φ) R(θ): the polar chart of SL(2, ℝ) (t ≥ 0)."""
+    """R(φ) diag(e^t, e^−t) R(−φ) R(θ): the polar chart of SL(2, ℝ) (0 ≤ t ≤ 300, beyond which
+    e^t overflows float64 in products of such matrices)."""
     t, phi, theta = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (t, phi, theta)))
+    _check_chart(t, "t", (phi, theta))
     D = np.zeros((*t.shape, 2, 2))
     D[..., 0, 0], D[..., 1, 1] = np.exp(t), np.exp(-t)
     return rotation(phi) @ D @ rotation(-phi) @ rotation(theta)
@@ -85,10 +95,9 @@ def sl2_from_coordinates(t: object, phi: object, theta: object) -> np.ndarray:
 
 def sl2_from_iwasawa(theta: object, s: object, u: object) -> np.ndarray:
     """R(θ) diag(e^s, e^−s) [[1, u], [0, 1]]: the Iwasawa chart K A N of SL(2, ℝ), whose Haar
-    measure is e^{2s} dθ ds du."""
+    measure is e^{2s} dθ ds du (|s| ≤ 300, as for t in :func:`sl2_from_coordinates`)."""
     theta, s, u = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (theta, s, u)))
-    if not all(np.all(np.isfinite(v)) for v in (theta, s, u)):
-        raise ValueError("theta, s and u must be finite")
+    _check_chart(np.abs(s), "s", (theta, u))
     D = np.zeros((*s.shape, 2, 2))
     D[..., 0, 0], D[..., 1, 1] = np.exp(s), np.exp(-s)
     N = np.zeros((*u.shape, 2, 2))
