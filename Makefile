@@ -46,7 +46,7 @@ nbval: $(STAMP)
 	$(PY) -m pytest chapters $(NBVAL) -n $(JOBS) --dist loadscope
 
 browser: $(STAMP) book
-	$(PY) -m pytest tests/test_browser.py
+	$(PY) -m pytest tests/book/test_browser.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check lib tests

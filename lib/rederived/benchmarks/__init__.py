@@ -1,0 +1,190 @@
+"""The book's benchmark rows: every kernel family against its baseline and, where one exists, an
+independent peer library, measured in one run.
+
+A row is a :class:`Row`: what is compared, a size sweep, and three callables (the package's
+kernel, the textbook baseline, the peer) that take the inputs built for one size. Adding a kernel
+family to the Benchmarks chapter is adding one function decorated with :func:`row` here; the
+chapter measures every registered row the same way (:func:`measure`).
+
+Peers are imported lazily, so that ``rederived`` itself needs none of them: ``ramanujantools``
+(polynomial continued fractions), ``sphericart`` (real spherical harmonics) and SymPy's
+``real_gaunt`` (exact Gaunt coefficients); mpmath is the accuracy peer of the log-Bessel kernels.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from rederived.book.benchmark import best_time, loglog_slope
+
+__all__ = ["ROWS", "Measurement", "Row", "measure", "row"]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One kernel family of the benchmarks table.
+
+    Parameters
+    ----------
+    family, chapter : str
+        Name of the family and the chapter (docname below ``chapters/``) that derives it.
+    kernel, baseline, peer : str
+        What runs: the package's function, the textbook method, the peer library (or ``""``
+        when no light peer exists, with the reason in ``note``).
+    size_name : str
+        What the sweep varies, e.g. ``"depth n"``.
+    sizes : tuple of int
+        The sweep; the cost exponent is fitted over ``sizes[fit_from:]``.
+    make : callable(size) -> inputs
+        Builds the (seeded) inputs for one size.
+    run_kernel, run_baseline : callable(inputs) -> result
+    run_peer : callable(inputs) -> result, optional
+    peer_sizes : int, optional
+        The peer runs on the first ``peer_sizes`` sizes only (a slow exact peer).
+    error : callable(result, reference) -> float
+        Disagreement of the kernel's result with another's (0 means identical).
+    error_name : str
+        What ``error`` measures.
+    tolerance : float
+        Largest disagreement accepted with the baseline and the peer.
+    baseline_exact : bool
+        Whether the baseline computes the same thing exactly (False: an approximation, whose
+        disagreement is its own error, e.g. Monte Carlo).
+    faster_than_baseline : float, optional
+        A generous lower bound on time(baseline) / time(kernel) at the largest size, checked by
+        :meth:`Measurement.check_speed`; None where the kernel is not meant to be faster.
+    note : str
+        What the reader should know about the comparison (a missing peer, a partial sweep).
+    """
+
+    family: str
+    chapter: str
+    kernel: str
+    baseline: str
+    peer: str
+    size_name: str
+    sizes: tuple[int, ...]
+    make: Callable[[int], Any]
+    run_kernel: Callable[[Any], Any]
+    run_baseline: Callable[[Any], Any]
+    error: Callable[[Any, Any], float]
+    error_name: str
+    tolerance: float
+    run_peer: Callable[[Any], Any] | None = None
+    peer_sizes: int | None = None
+    fit_from: int = 1
+    baseline_exact: bool = True
+    faster_than_baseline: float | None = None
+    note: str = ""
+
+
+ROWS: dict[str, Callable[[], Row]] = {}
+
+
+def row(fn: Callable[[], Row]) -> Callable[[], Row]:
+    """Register a row factory under its function name (rows are built when measured, so that
+    importing this module imports no peer)."""
+    ROWS[fn.__name__] = fn
+    return fn
+
+
+@dataclass
+class Measurement:
+    """Times (s per call, best of ``repeat``) and disagreements of one row over its sweep."""
+
+    row: Row
+    times: dict[str, list[float]] = field(default_factory=dict)
+    errors: dict[str, list[float]] = field(default_factory=dict)
+
+    def sizes(self, who: str) -> list[int]:
+        return list(self.row.sizes[: len(self.times[who])])
+
+    def exponent(self, who: str) -> float | None:
+        """Fitted cost exponent (log–log slope) over the fit range the ``who`` timings reach
+        (None when they cover fewer than two sizes)."""
+        sizes, times = self.sizes(who), self.times[who]
+        if len(sizes) < 2:
+            return None
+        start = min(self.row.fit_from, len(sizes) - 2)
+        return loglog_slope(sizes[start:], times[start:])
+
+    def ratio(self, who: str) -> float:
+        """time(who) / time(kernel) at the largest size both reached: > 1 means the kernel is
+        faster."""
+        k = len(self.times[who]) - 1
+        return self.times[who][k] / self.times["kernel"][k]
+
+    def check_speed(self) -> None:
+        """Raise if the kernel is not faster than its baseline by the row's (generous) bound."""
+        bound = self.row.faster_than_baseline
+        if bound is not None and not self.ratio("baseline") > bound:
+            raise AssertionError(
+                f"{self.row.family}: the kernel is only {self.ratio('baseline'):.2f}x faster than "
+                f"the baseline, expected > {bound}"
+            )
+
+    def worst_error(self, who: str) -> float:
+        """Largest disagreement of ``who`` (baseline or peer) with the kernel over the sweep."""
+        return max(self.errors[who])
+
+
+def measure(factory: Callable[[], Row], *, repeat: int = 3) -> Measurement:
+    """Time the kernel, the baseline and the peer of a row at every size (one run, best of
+    ``repeat``), and measure how far each result is from the kernel's.
+
+    Raises
+    ------
+    AssertionError
+        If an exact baseline or the peer disagrees with the kernel beyond the row's tolerance.
+    """
+    r = factory()
+    m = Measurement(r)
+    runners = {"kernel": r.run_kernel, "baseline": r.run_baseline}
+    if r.run_peer is not None:
+        runners["peer"] = r.run_peer
+    for who in runners:
+        m.times[who] = []
+        if who != "kernel":
+            m.errors[who] = []
+    for i, size in enumerate(r.sizes):
+        inputs = r.make(size)
+        result = r.run_kernel(inputs)
+        for who, fn in runners.items():
+            if who == "peer" and r.peer_sizes is not None and i >= r.peer_sizes:
+                continue
+            m.times[who].append(best_time(lambda fn=fn, x=inputs: fn(x), repeat=repeat))
+            if who != "kernel":
+                m.errors[who].append(float(r.error(result, fn(inputs))))
+    for who in m.errors:
+        if who == "baseline" and not r.baseline_exact:
+            continue
+        worst = m.worst_error(who)
+        if not worst <= r.tolerance:
+            raise AssertionError(f"{r.family}: {who} disagrees with the kernel: {worst:.3g}")
+    return m
+
+
+# --------------------------------------------------------------------------- the rows
+
+
+def _max_relative(a: np.ndarray, b: np.ndarray) -> float:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), np.finfo(float).tiny))
+
+
+def _unit_vectors(n: int, seed: int) -> np.ndarray:
+    xyz = np.random.default_rng(seed).normal(size=(n, 3))
+    return xyz / np.linalg.norm(xyz, axis=1, keepdims=True)
+
+
+# The rows, registered part by part in the book's order when the package is imported: the
+# Benchmarks chapter shows them in this order. Importing them imports no peer (rows are built
+# when measured).
+PARTS = ("symmetry", "experimental", "approximation", "scaling", "stochastic", "algorithms")
+for _part in PARTS:
+    importlib.import_module(f"rederived.benchmarks.{_part}")

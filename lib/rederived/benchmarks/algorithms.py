@@ -1,0 +1,142 @@
+"""Benchmark rows of Part VI (algorithms, floating point)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rederived.benchmarks import Row, row
+
+
+@row
+def hamming_distances() -> Row:
+    """Text-to-pattern Hamming distances, text of 50 000 symbols over an alphabet of 1024."""
+    from rederived.algorithms import hamming
+
+    def make(m):
+        rng = np.random.default_rng(m)
+        return rng.integers(0, 1024, 50_000), rng.integers(0, 1024, m)
+
+    return Row(
+        family="text-to-pattern Hamming",
+        chapter="algorithms/hamming-distances",
+        kernel="rederived.algorithms.hamming.text_to_pattern (Abrahamson's split)",
+        baseline='naive count of mismatches (method="naive", vectorised)',
+        peer="",
+        size_name="pattern length m",
+        sizes=(128, 512, 2048, 8192),
+        make=make,
+        run_kernel=lambda x: hamming.text_to_pattern(*x, "split"),
+        run_baseline=lambda x: hamming.text_to_pattern(*x, "naive"),
+        error=lambda a, b: float(np.count_nonzero(np.asarray(a) != np.asarray(b))),
+        error_name="alignments where the distances differ",
+        tolerance=0.0,
+        fit_from=1,
+        faster_than_baseline=1.5,
+        note="No PyPI package implements these algorithms.",
+    )
+
+
+@row
+def newton_recurrence() -> Row:
+    """A diagonal GRU (64 units, 32 inputs) over T steps: Newton with a parallel scan."""
+    from rederived.algorithms import pararnn
+
+    cell = pararnn.DiagonalGRU.random(64, 32, seed=0)
+    h0 = np.zeros(64)
+
+    def make(T):
+        return np.random.default_rng(T).normal(size=(T, 32))
+
+    return Row(
+        family="nonlinear recurrence",
+        chapter="algorithms/pararnn",
+        kernel="rederived.algorithms.pararnn.newton (6 iterations, Hillis–Steele scan)",
+        baseline="sequential loop over the steps (pararnn.sequential)",
+        peer="",
+        size_name="sequence length T",
+        sizes=(512, 1024, 2048, 4096),
+        make=make,
+        run_kernel=lambda x: pararnn.newton(cell, x, h0, 6)[0],
+        run_baseline=lambda x: pararnn.sequential(cell, x, h0),
+        error=lambda a, b: float(np.max(np.abs(np.asarray(a) - np.asarray(b)))),
+        error_name="largest absolute difference of the hidden states",
+        tolerance=1e-12,
+        fit_from=1,
+        note="The paper's CUDA kernels need a GPU; on one CPU core the parallel form does more "
+        "work than the loop.",
+    )
+
+
+@row
+def kronecker_factors() -> Row:
+    """Kronecker approximation of a gradient covariance (m = n), from 4000 gradient samples."""
+    from rederived.algorithms import shampoo
+
+    def make(k):
+        rng = np.random.default_rng(k)
+        G = rng.normal(size=(4000, k, k)) * np.geomspace(0.3, 3, k)
+        return k, shampoo.covariance(G)
+
+    def one_step(inputs):
+        k, H = inputs
+        return np.kron(*shampoo.kron_power_iteration(H, k, k, 1))
+
+    def optimal(inputs):
+        k, H = inputs
+        return np.kron(*shampoo.optimal_kronecker(H, k, k))
+
+    return Row(
+        family="Kronecker factors",
+        chapter="algorithms/shampoo-preconditioner",
+        kernel="rederived.algorithms.shampoo.kron_power_iteration (one step: Shampoo's statistics)",
+        baseline="top singular pair of the rearranged covariance (optimal_kronecker, SVD)",
+        peer="",
+        size_name="factor size m = n",
+        sizes=(6, 9, 12, 18),
+        make=make,
+        run_kernel=one_step,
+        run_baseline=optimal,
+        error=lambda a, b: 1 - shampoo.cosine(a, b),
+        error_name="1 − cosine between the two approximations",
+        tolerance=0.01,
+        fit_from=1,
+        baseline_exact=False,
+        faster_than_baseline=2.0,
+        note="The peers (optax-shampoo, heavyball) need JAX or PyTorch.",
+    )
+
+
+@row
+def rounding_to_fp16() -> Row:
+    """Rounding float64 numbers to fp16 (round to nearest, ties to even, subnormals)."""
+    from rederived.algorithms.lowprec import count_different, round_to
+
+    def make(n):
+        rng = np.random.default_rng(n)
+        return rng.normal(size=n) * 10.0 ** rng.uniform(-8, 4, n)
+
+    def pychop_fp16(x):
+        import pychop
+
+        pychop.backend("numpy")
+        return np.asarray(pychop.Chop(exp_bits=5, sig_bits=10, rmode=1)(x), dtype=np.float64)
+
+    return Row(
+        family="rounding to a format",
+        chapter="algorithms/low-precision",
+        kernel='rederived.algorithms.lowprec.round_to(x, "fp16")',
+        baseline="NumPy's cast to float16 (compiled, one format only)",
+        peer="pychop.Chop(exp_bits=5, sig_bits=10, rmode=1), NumPy back end",
+        size_name="array length n",
+        sizes=(10_000, 100_000, 400_000),
+        make=make,
+        run_kernel=lambda x: round_to(x, "fp16"),
+        run_baseline=lambda x: x.astype(np.float16).astype(np.float64),
+        run_peer=pychop_fp16,
+        error=lambda a, b: float(count_different(a, b)),
+        error_name="values rounded differently",
+        tolerance=0.0,
+        fit_from=1,
+        note="The inputs span twelve decades, so many are subnormal or overflow in fp16, where "
+        "NumPy's compiled cast is slow too; on ordinary inputs it is much faster.",
+    )

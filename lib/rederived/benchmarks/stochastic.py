@@ -1,0 +1,48 @@
+"""Benchmark rows of Part V (stochastic processes)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rederived.benchmarks import Row, row
+
+
+@row
+def gaussian_paths() -> Row:
+    """2000 paths of the stationary process of 2-D diffusion (persistence chapter)."""
+    from rederived.stochastic import persistence
+
+    f = persistence.diffusion_correlation(2)
+    dt = 0.1
+
+    def cholesky_paths(n):
+        lags = np.abs(np.subtract.outer(np.arange(n), np.arange(n))) * dt
+        L = np.linalg.cholesky(f(lags) + 1e-12 * np.eye(n))
+        return np.random.default_rng(n).standard_normal((2000, n)) @ L.T
+
+    def correlation_gap(x, y):
+        lags = range(0, min(x.shape[1], 40), 5)
+        cx = [np.mean(x[:, : x.shape[1] - k] * x[:, k:]) for k in lags]
+        cy = [np.mean(y[:, : y.shape[1] - k] * y[:, k:]) for k in lags]
+        return float(np.max(np.abs(np.subtract(cx, cy))))
+
+    return Row(
+        family="stationary Gaussian paths",
+        chapter="stochastic/persistence-iia",
+        kernel="rederived.stochastic.persistence.simulate_stationary (circulant embedding, FFT)",
+        baseline="Cholesky factor of the covariance matrix, O(n³) once, then O(n²) per path",
+        peer="",
+        size_name="points per path n",
+        sizes=(128, 256, 512, 1024, 2048),
+        make=lambda n: n,
+        run_kernel=lambda n: persistence.simulate_stationary(f, dt, n, 2000, seed=n),
+        run_baseline=cholesky_paths,
+        error=correlation_gap,
+        error_name="largest gap between the two samples' lag correlations (Monte Carlo)",
+        tolerance=0.1,
+        fit_from=2,
+        baseline_exact=False,
+        faster_than_baseline=2.0,
+        note="Random samples: they agree in distribution, so the gap measured is sampling noise. "
+        "No light peer samples Gaussian processes (GPyTorch needs PyTorch).",
+    )

@@ -1,0 +1,65 @@
+"""Unit tests of rederived.approximation.evolution: seeded search, parallel runs, bad input."""
+
+from __future__ import annotations
+
+import itertools
+
+import mpmath
+import pytest
+
+from rederived.approximation.evolution import evolve, evolve_runs
+
+EXP_I = (-0.34657359027997264, 0.34657359027997264)  # ±ln(2)/2
+
+
+def test_evolve_is_seeded_and_finds_a_rational():
+    a = evolve(mpmath.exp, EXP_I, 5, generations=300, population=30, tournament=5, seed=3)
+    b = evolve(mpmath.exp, EXP_I, 5, generations=300, population=30, tournament=5, seed=3)
+    assert str(a.best) == str(b.best) and a.history == b.history
+    assert a.best.operations <= 5 and a.evaluated == 330
+    assert all(h1 >= h2 for h1, h2 in itertools.pairwise(a.history))  # best never worsens
+    # beats the best constant and the best line (~3e-2) by an order of magnitude
+    assert a.error < 3e-3
+    # fitness is measured on 64 training points; the dense 2001-point maximum can only be
+    # larger, and for a fitted rational not by much
+    dense = a.best.max_error(mpmath.exp, EXP_I)
+    assert a.error <= dense * (1 + 1e-12) and dense < 1.5 * a.error
+    assert min(a.front) >= 1 and max(a.front) <= 5
+
+
+def test_runs_on_two_processes_equal_the_runs_in_turn():
+    options = dict(generations=60, population=12, tournament=3)
+    forked = evolve_runs(mpmath.exp, EXP_I, 4, [1, 2, 3], workers=2, **options)
+    in_turn = [evolve(mpmath.exp, EXP_I, 4, seed=s, **options) for s in (1, 2, 3)]
+    assert [(str(r.best), r.history, r.evaluated) for r in forked] == [
+        (str(r.best), r.history, r.evaluated) for r in in_turn
+    ]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: evolve(mpmath.exp, EXP_I, 0), ValueError, "max_operations"),
+        (lambda: evolve_runs(mpmath.exp, EXP_I, 3, []), ValueError, "seeds"),
+        (lambda: evolve_runs(mpmath.exp, EXP_I, 3, [1], seed=2), TypeError, "seeds="),
+        (lambda: evolve_runs(mpmath.exp, EXP_I, 3, [1], workers=0), ValueError, "workers"),
+        (lambda: evolve(mpmath.exp, EXP_I, 3, ops=("add", "sqrt")), ValueError, "ops"),
+        (lambda: evolve(mpmath.exp, EXP_I, 3, tournament=100), ValueError, "tournament"),
+        (lambda: evolve(mpmath.exp, (1, 0), 3), ValueError, "a < b"),
+    ],
+)
+def test_evolution_bad_input(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_worker_count_follows_the_environment(monkeypatch):
+    from rederived._parallel import default_workers
+
+    monkeypatch.setenv("REDERIVED_WORKERS", "1")
+    assert default_workers() == 1
+    monkeypatch.setenv("REDERIVED_WORKERS", "zero")
+    with pytest.raises(ValueError, match="REDERIVED_WORKERS"):
+        default_workers()
+    monkeypatch.delenv("REDERIVED_WORKERS")
+    assert default_workers() >= 1

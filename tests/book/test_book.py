@@ -1,0 +1,127 @@
+"""Consistency of the book itself: pairs in sync, ledger complete, every chapter reachable."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from rederived.book.chapters import find_chapters, is_paired, pair_differences
+
+ROOT = Path(__file__).resolve().parents[2]
+CHAPTERS = find_chapters(ROOT)
+IDS = [c.docname for c in CHAPTERS]
+
+
+def test_the_book_has_chapters():
+    assert "chapters/front/how-claims-are-checked" in IDS
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
+def test_md_and_ipynb_are_in_sync(chapter):
+    assert pair_differences(chapter) == [], (
+        f"{chapter.md.name} and {chapter.ipynb.name} differ: edit the .md, then `make execute`"
+    )
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
+def test_stored_claims_match_the_declaration(chapter):
+    assert chapter.ledger_problems() == []
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
+def test_stored_notebook_is_fully_executed_without_errors(chapter):
+    nb = nbformat.read(chapter.ipynb, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count is not None for c in code), "a code cell was never executed"
+    errors = [o for c in code for o in c.outputs if o.output_type == "error"]
+    assert not errors, f"stored error output: {errors[0].ename}: {errors[0].evalue}"
+    assert "rederived" in nb.metadata, "executed outside `make execute`: no execution record"
+
+
+def _toc_files(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from [value] if key in ("file", "root") else _toc_files(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _toc_files(item)
+
+
+def test_every_chapter_is_in_the_table_of_contents():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = set(_toc_files(toc))
+    missing = [c.docname for c in CHAPTERS if c.docname not in files]
+    assert not missing, f"chapters missing from _toc.yml: {missing}"
+
+
+def test_claims_cite_keys_of_the_bibliography():
+    bib = (ROOT / "chapters" / "references.bib").read_text(encoding="utf-8")
+    keys = set(re.findall(r"@\w+\{([^,\s]+),", bib))
+    for chapter in CHAPTERS:
+        ledger = chapter.ledger()
+        for claim in ledger.claims.values() if ledger else ():
+            assert claim.paper in keys, f"{chapter.docname}: {claim.id} cites unknown {claim.paper}"
+
+
+def test_every_claims_file_belongs_to_a_chapter():
+    declared = {p.resolve() for p in (ROOT / "lib" / "rederived" / "book" / "ledger").iterdir()}
+    assert not list((ROOT / "chapters").rglob("*.claims.toml")), "declarations live in the package"
+    owned = {c.claims_file.resolve() for c in CHAPTERS if c.claims_file}
+    assert declared == owned, f"claims files with no paired chapter: {declared - owned}"
+
+
+def test_front_matter_pages_are_not_notebooks():
+    for page in ("intro", "ledger", "status", "bibliography"):
+        assert not is_paired(ROOT / "chapters" / f"{page}.md")
+
+
+def test_reading_order_and_ledger_rows():
+    from rederived.book.chapters import book_order, ledger_rows
+
+    order = book_order(ROOT)
+    numbered = [(doc, n) for doc, n, _ in order if n is not None]
+    assert [n for _, n in numbered] == list(range(1, len(numbered) + 1))
+    assert {doc for doc, _ in numbered} <= {c.docname for c in CHAPTERS}
+    rows = ledger_rows(ROOT)
+    assert len(rows) == sum(len(c.ledger().claims) for c in CHAPTERS if c.ledger())
+    first_paper = next(r for r in rows if r.group == "papers")
+    assert first_paper.number == 1, "the papers' claims start with chapter 1"
+    record = rows[0].as_dict()
+    assert {"claim", "measured", "unit", "locator", "verdict", "rule"} <= set(record)
+    assert all(r.record is not None for r in rows), "every declared claim has a stored check"
+
+
+def test_bibliography_labels_are_author_year():
+    from pybtex.database import parse_file
+
+    from rederived.book.sphinxext import _author_year
+
+    bib = parse_file(str(ROOT / "chapters" / "references.bib"))
+    labels = {key: _author_year(entry) for key, entry in bib.entries.items()}
+    assert labels["hardy-wright-2008"] == "Hardy and Wright 2008"
+    assert labels["hoffmann-2022"] == "Hoffmann et al. 2022"
+    assert labels["apery-1979"] == "Apéry 1979"
+    assert labels["dlmf"] == "DLMF 2024"
+    for key, entry in bib.entries.items():
+        authors = entry.fields.get("author", "") + str(entry.persons.get("author", ""))
+        assert "others" not in authors, f"{key}: list every author"
+        assert "$" not in entry.fields.get("title", ""), f"{key}: raw TeX math in the title"
+
+
+def test_every_reproduced_paper_has_a_link():
+    from pybtex.database import parse_file
+
+    bib = parse_file(str(ROOT / "chapters" / "references.bib"))
+    cited = {
+        c.paper
+        for ch in CHAPTERS
+        if ch.ledger() and "/front/" not in ch.docname
+        for c in ch.ledger().claims.values()
+    }
+    for key in cited:
+        fields = bib.entries[key].fields
+        assert {"doi", "url", "eprint"} & set(fields), f"{key}: no DOI, arXiv id or URL"

@@ -1,0 +1,422 @@
+"""Open every page of the built book in headless Chromium and check what a reader would see.
+
+Needs the HTML book (`make book`) and Debian's `chromium` and `chromium-driver`. Outside CI, a
+missing browser or book skips these tests with a message; with CI=true they must run.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+import urllib.error
+import urllib.request
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HTML = ROOT / "_build" / "html"
+SCREENSHOT = ROOT / "_build" / "ledger.png"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+pytestmark = pytest.mark.browser
+
+
+def _unavailable(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: the browser check must run)")
+    pytest.skip(reason)
+
+
+def _pages() -> list[str]:
+    return sorted(
+        p.relative_to(HTML).as_posix()
+        for p in HTML.rglob("*.html")
+        if not p.relative_to(HTML).parts[0].startswith("_")
+    )
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # a browser that drops a connection it no longer needs is not a failure
+
+
+@pytest.fixture(scope="module")
+def site():
+    """The built book served on a free loopback port."""
+    if not (HTML / "index.html").is_file():
+        _unavailable(f"no built book at {HTML}: run `make book` first")
+    handler = functools.partial(_QuietHandler, directory=str(HTML))
+    server = _Server(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver_path = shutil.which("chromedriver")
+    if not chromium or not driver_path:
+        _unavailable("headless Chromium not found: apt-get install chromium chromium-driver")
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        _unavailable("selenium is not installed: run the check through `make test`")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1400,1000",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    driver.set_script_timeout(60)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+# Waits for MathJax (when the page loads it) to finish typesetting, then reports what a reader
+# would notice: untypeset TeX, MathJax errors, broken images, error outputs.
+_INSPECT = """
+const done = arguments[arguments.length - 1];
+function report(mathjaxError) {
+  const visible = document.body.cloneNode(true);
+  visible.querySelectorAll('pre, code, script, style, textarea, .highlight')
+    .forEach(e => e.remove());
+  const text = visible.textContent;
+  return {
+    mathjaxError: mathjaxError || null,
+    mathjax: !!(window.MathJax && window.MathJax.version),
+    mathNodes: document.querySelectorAll('.math').length,
+    typeset: document.querySelectorAll('mjx-container').length,
+    mathErrors: document.querySelectorAll('mjx-merror, [data-mjx-error]').length,
+    rawTex: ['$$', '\\\\(', '\\\\[', '\\\\begin{'].filter(s => text.includes(s)),
+    brokenImages: Array.from(document.images)
+      .filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src),
+    images: document.images.length,
+    errorOutputs: Array.from(
+        document.querySelectorAll('.cell_output .traceback, .cell_output .error'))
+      .map(e => e.textContent.slice(0, 200)),
+    tracebacks: Array.from(document.querySelectorAll('.cell_output'))
+      .filter(e => e.textContent.includes('Traceback (most recent call last)')).length,
+    downloads: Array.from(document.querySelectorAll('.dropdown-download-buttons a[href]'))
+      .map(a => a.href),
+    launches: Array.from(document.querySelectorAll('.dropdown-launch-buttons a[href]'))
+      .map(a => a.href),
+  };
+}
+if (window.MathJax && window.MathJax.startup && window.MathJax.startup.promise) {
+  window.MathJax.startup.promise.then(() => done(report())).catch(e => done(report(String(e))));
+} else {
+  done(report());
+}
+"""
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def test_every_page_renders(site, browser):
+    pages = _pages()
+    assert "index.html" in pages and "chapters/ledger.html" in pages
+    problems, typeset_pages = [], 0
+    for page in pages:
+        browser.get(site + page)
+        r = browser.execute_async_script(_INSPECT)
+        where = f"{page}:"
+        if r["mathjaxError"]:
+            problems.append(f"{where} MathJax failed: {r['mathjaxError']}")
+        if r["mathNodes"] and not (r["mathjax"] and r["typeset"]):
+            problems.append(f"{where} {r['mathNodes']} math nodes but MathJax did not typeset")
+        if r["mathErrors"]:
+            problems.append(f"{where} {r['mathErrors']} MathJax error(s)")
+        if r["rawTex"]:
+            problems.append(f"{where} raw TeX left in the text: {r['rawTex']}")
+        if r["brokenImages"]:
+            problems.append(f"{where} images that did not load: {r['brokenImages']}")
+        if r["errorOutputs"] or r["tracebacks"]:
+            problems.append(f"{where} error output in a cell: {r['errorOutputs'][:2]}")
+        for link in r["downloads"]:
+            if link.startswith(site) and _status(link) != 200:
+                problems.append(f"{where} download link {link} is broken")
+        for link in r["launches"]:
+            if ".ipynb" not in link or ".md" in link:
+                problems.append(f"{where} launch link {link} does not open an .ipynb")
+        typeset_pages += bool(r["typeset"])
+    assert not problems, "\n".join(problems)
+    assert typeset_pages >= 1, "no page typeset any mathematics: is MathJax loading at all?"
+
+
+def test_chapter_offers_notebook_and_markdown(site, browser):
+    browser.get(site + "chapters/front/how-claims-are-checked.html")
+    r = browser.execute_async_script(_INSPECT)
+    suffixes = {Path(link).suffix for link in r["downloads"]}
+    assert {".ipynb", ".md"} <= suffixes, r["downloads"]
+    assert r["launches"], "an executed chapter should have launch buttons"
+    issues = browser.find_elements("css selector", 'a[href*="/issues/new"]')
+    assert issues, "every page offers to open an issue about it"
+    assert r["images"] >= 2 and not r["brokenImages"]
+
+
+def _open(browser, url: str, width: int = 1400, dark: bool = False) -> dict:
+    """Load a page at a window width (light or dark theme) and wait for MathJax and the
+    equation fitting; returns the inspection report."""
+    browser.set_window_size(width, 1000)
+    browser.get(url)
+    if dark:
+        browser.execute_script(
+            "document.documentElement.dataset.theme = 'dark';"
+            "document.documentElement.dataset.mode = 'dark';"
+        )
+    report = browser.execute_async_script(_INSPECT)
+    browser.execute_script("window.rederivedFitEquations && window.rederivedFitEquations()")
+    return report
+
+
+def _chapter_pages() -> list[str]:
+    return [p for p in _pages() if p.startswith("chapters/") and p.count("/") == 2]
+
+
+def test_ledger_page_screenshot(site, browser):
+    _open(browser, site + "chapters/ledger.html")
+    rows = browser.find_elements("css selector", "table.rederived-table-claims tbody tr")
+    assert rows, "the ledger has no claim rows"
+    rules = browser.find_elements("css selector", "table.rederived-table-claims .rederived-rule")
+    assert len(rules) == len(rows), "every ledger row shows the rule its verdict came from"
+    assert all(r.text.startswith("reproduced if") for r in rules)
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(1400, min(max(height, 1000), 6000))
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(SCREENSHOT))
+    assert SCREENSHOT.stat().st_size > 10_000
+
+
+_LEDGER = """
+const claims = Array.from(document.querySelectorAll('table.rederived-table-claims tbody tr'));
+const summary = document.querySelector('table.rederived-table-summary');
+return {
+  claimRows: claims.length,
+  firstCells: claims.map(r => r.cells[0].textContent.trim()),
+  measured: claims.map(r => r.cells[2].textContent.trim()),
+  sources: claims.map(r => r.cells[4].textContent.trim()),
+  summaryRows: summary ? Array.from(summary.tBodies[0].rows).map(r => ({
+    chapter: r.cells[0].textContent.trim(),
+    counts: Array.from(r.cells).slice(2).map(c => c.textContent.trim()),
+    links: Array.from(r.cells).slice(2).map(c => !!c.querySelector('a[href]')),
+  })) : null,
+  exports: Array.from(document.querySelectorAll('a[download]')).map(a => a.href),
+};
+"""
+
+
+def test_ledger_front_page(site, browser):
+    """Summary in reading order with linked counts, verdict first, units and locators, exports."""
+    import csv
+    import io
+    import json
+
+    _open(browser, site + "chapters/ledger.html")
+    r = browser.execute_script(_LEDGER)
+    verdicts = ("reproduced", "partly", "not reproduced", "not tested at the paper")
+    assert all(any(v in c for v in verdicts) for c in r["firstCells"]), r["firstCells"][:3]
+    # every measured value carries a unit or meaning after the number (and the rule below it)
+    for text in r["measured"]:
+        value_and_unit = text.split("reproduced if")[0].strip()
+        assert len(value_and_unit.split()) >= 2, f"measured value without a unit: {text!r}"
+    # every source names the paper and a locator in it
+    assert all("," in s for s in r["sources"]), [s for s in r["sources"] if "," not in s]
+    rows = r["summaryRows"]
+    assert rows, "no summary table on the ledger page"
+    numbers = [int(row["chapter"].split(".")[0]) for row in rows if row["chapter"][0].isdigit()]
+    assert numbers == sorted(numbers) and numbers[0] == 1, f"chapters out of order: {numbers}"
+    for row in rows:
+        for count, linked in zip(row["counts"], row["links"], strict=True):
+            assert linked == (count != "0"), f"{row['chapter']}: count {count} link {linked}"
+    totals = sum(int(c) for row in rows for c in row["counts"])
+    assert totals == r["claimRows"], "the summary's counts add up to the claims listed"
+    by_name = {Path(u).name: u for u in r["exports"]}
+    assert set(by_name) == {"ledger.csv", "ledger.json"}, r["exports"]
+    with urllib.request.urlopen(by_name["ledger.csv"], timeout=10) as response:
+        records = list(csv.DictReader(io.StringIO(response.read().decode("utf-8"))))
+    with urllib.request.urlopen(by_name["ledger.json"], timeout=10) as response:
+        claims = json.loads(response.read().decode("utf-8"))["claims"]
+    assert len(records) == len(claims) == r["claimRows"]
+    assert [c["claim"] for c in claims] == [row["claim"] for row in records]
+
+
+_VISIBLE_VERDICTS = """
+const w = window.innerWidth;
+return Array.from(document.querySelectorAll('table.rederived-table-claims .rederived-verdict'))
+  .map(e => { const b = e.getBoundingClientRect(); return [b.left, b.right, w]; })
+  .filter(([l, r, w]) => l < 0 || r > w + 1);
+"""
+
+
+def test_ledger_verdicts_visible_on_a_phone(site, browser):
+    _open(browser, site + "chapters/ledger.html", width=400)
+    hidden = browser.execute_script(_VISIBLE_VERDICTS)
+    assert not hidden, f"{len(hidden)} verdicts outside a 400 px screen: {hidden[:3]}"
+
+
+_CONTRAST = r"""
+function rgb(c) { const m = c.match(/[\d.]+/g).map(Number); return m; }
+function lum([r, g, b]) {
+  const f = v => {
+    v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+  };
+  return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+}
+function background(e) {
+  for (; e; e = e.parentElement) {
+    const c = rgb(getComputedStyle(e).backgroundColor);
+    if (c.length < 4 || c[3] > 0.5) return c.slice(0, 3);
+  }
+  return [255, 255, 255];
+}
+return Array.from(document.querySelectorAll(arguments[0])).map(e => {
+  const a = lum(rgb(getComputedStyle(e).color)), b = lum(background(e));
+  return [e.textContent.trim().slice(0, 30), (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)];
+});
+"""
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_verdicts_and_claim_ids_readable(site, browser, dark):
+    """WCAG AA contrast (4.5) for verdicts and claim ids, in light and dark mode."""
+    for page in ("chapters/ledger.html", "chapters/scaling/chinchilla-refit.html"):
+        _open(browser, site + page, dark=dark)
+        for selector in (".rederived-verdict", ".rederived-claim code", "td code"):
+            poor = [
+                (text, round(ratio, 2))
+                for text, ratio in browser.execute_script(_CONTRAST, selector)
+                if ratio < 4.5
+            ]
+            assert not poor, f"{page} ({'dark' if dark else 'light'}) {selector}: {poor[:4]}"
+
+
+_EQUATIONS = """
+return Array.from(document.querySelectorAll('mjx-container[display="true"]')).map(box => {
+  const inner = box.firstElementChild.getBoundingClientRect().width;
+  return [inner / box.parentElement.clientWidth, Number(box.dataset.rederivedScale || 1),
+          box.textContent.slice(0, 40)];
+});
+"""
+
+REPORT = ROOT / "_build" / "browser-report.json"
+
+
+def test_display_equations_fit_their_column(site, browser):
+    """At 1400 px and at 400 px no display equation is wider than its column; an equation is
+    scaled down to fit only down to 60 % (below that it must be split by hand)."""
+    import json
+
+    stats, problems = {}, []
+    for width in (1400, 400):
+        widest, count, scaled = 0.0, 0, 0
+        for page in _pages():
+            _open(browser, site + page, width=width)
+            for ratio, scale, text in browser.execute_script(_EQUATIONS):
+                count += 1
+                widest = max(widest, ratio)
+                scaled += scale < 1
+                if ratio > 1.005:
+                    problems.append(f"{page} at {width} px: {ratio:.2f} × its column: {text!r}")
+        stats[width] = {"equations": count, "widest": round(widest, 3), "scaled": scaled}
+    report = json.loads(REPORT.read_text()) if REPORT.exists() else {}
+    report["equations"] = stats
+    REPORT.write_text(json.dumps(report, indent=1))
+    assert not problems, "\n".join(problems)
+
+
+_FIGURES = """
+return Array.from(document.querySelectorAll('figure img, .figure img')).map(img => ({
+  alt: img.alt, src: img.src, natural: img.naturalWidth, shown: img.getBoundingClientRect().width,
+  declared: parseFloat(img.style.width) || Number(img.getAttribute('width')) || img.naturalWidth,
+}));
+"""
+
+
+def test_figures_sharp_legible_and_described(site, browser):
+    """Every chapter figure: its caption as alt text, PNG at 2 pixels per CSS pixel (200 dpi for
+    matplotlib's 100), and shown at ≥ 90 % of its size, so 10-point text stays ≥ 9 points."""
+    import json
+
+    problems, figures = [], []
+    for page in _chapter_pages():
+        _open(browser, site + page)
+        for fig in browser.execute_script(_FIGURES):
+            figures.append(fig)
+            name = f"{page}: {Path(fig['src']).name[:12]}"
+            if len(fig["alt"]) < 20 or "_images/" in fig["alt"] or fig["alt"].endswith(".png"):
+                problems.append(f"{name} alt text is not a description: {fig['alt'][:40]!r}")
+            if fig["natural"] < 1.99 * fig["declared"]:
+                problems.append(f"{name} is {fig['natural']} px for {fig['declared']} px shown")
+            if fig["shown"] < 0.9 * fig["declared"]:
+                problems.append(f"{name} shown at {fig['shown'] / fig['declared']:.0%} of its size")
+    assert figures, "no figures found"
+    report = json.loads(REPORT.read_text()) if REPORT.exists() else {}
+    report["figures"] = {
+        "count": len(figures),
+        "pixels_per_css_pixel": round(min(f["natural"] / f["declared"] for f in figures), 2),
+        "smallest_shown_fraction": round(min(f["shown"] / f["declared"] for f in figures), 3),
+    }
+    REPORT.write_text(json.dumps(report, indent=1))
+    assert not problems, "\n".join(problems)
+
+
+_TEXT = """
+const visible = document.querySelector('main').cloneNode(true);
+visible.querySelectorAll('script, style, .tag_remove-cell').forEach(e => e.remove());
+return visible.innerText;
+"""
+
+
+def test_no_test_harness_language_in_chapters(site, browser):
+    for page in _chapter_pages():
+        if "/front/" in page:
+            continue  # the front matter explains verification, once
+        _open(browser, site + page)
+        text = browser.execute_script(_TEXT)
+        for phrase in ("NBVAL", "nbval", "strict mode", "budget 60 s", "on 2 cores"):
+            assert phrase not in text, f"{page} shows {phrase!r} to readers"
+
+
+def test_output_lines_scroll_rather_than_clip(site, browser):
+    script = """
+    return Array.from(document.querySelectorAll('.cell_output pre, .cell_output .output'))
+      .filter(e => e.scrollWidth > e.clientWidth + 1)
+      .filter(e => !['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
+      .map(e => e.textContent.slice(0, 60));
+    """
+    for page in _chapter_pages():
+        _open(browser, site + page)
+        clipped = browser.execute_script(script)
+        assert not clipped, f"{page}: output cut at the right edge: {clipped[:2]}"

@@ -1,0 +1,85 @@
+"""A chapter's notebook runs on its own, as in Colab: copied alone into an empty folder, with
+only the installed package to draw on (its claims and data travel with ``rederived``)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from rederived.book.chapters import REPOSITORY, SETUP_CELL, find_chapters
+from rederived.book.claims import stored_results
+
+ROOT = Path(__file__).resolve().parents[2]
+CHAPTERS = find_chapters(ROOT)
+
+
+def test_repository_constant_matches_the_book_configuration():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    assert config["repository"]["url"] == REPOSITORY
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.md.stem)
+def test_first_cell_installs_the_package_and_is_hidden(chapter):
+    cells = json.loads(chapter.ipynb.read_text(encoding="utf-8"))["cells"]
+    first = next(c for c in cells if c["cell_type"] == "code")
+    assert "".join(first["source"]).strip() == SETUP_CELL.strip()
+    assert "remove-cell" in first["metadata"].get("tags", [])
+    assert not first.get("outputs"), "the setup cell is a no-op where rederived is installed"
+
+
+def test_a_chapter_notebook_runs_alone(tmp_path):
+    """The Chinchilla chapter reads both a claims declaration and a data set."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    chapter = next(c for c in CHAPTERS if c.md.stem == "chinchilla-refit")
+    alone = tmp_path / chapter.ipynb.name
+    shutil.copyfile(chapter.ipynb, alone)
+    nb = nbformat.read(alone, as_version=4)
+    NotebookClient(nb, timeout=600, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    ran = {r["id"]: r["verdict"] for r in stored_results(json.loads(nbformat.writes(nb)))}
+    stored = {r["id"]: r["verdict"] for r in stored_results(chapter.ipynb)}
+    assert ran == stored and ran, "the lone notebook reaches the chapter's verdicts"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [alone.name], "it wrote no files"
+
+
+def test_every_library_a_chapter_imports_is_installed_by_its_setup_cell():
+    """Opened alone (Colab), a chapter gets rederived[notebook]: whatever its code cells import
+    must come with the package's dependencies, that extra, or the standard library."""
+    import ast
+    import re
+    import sys
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = project["dependencies"] + project["optional-dependencies"]["notebook"]
+    allowed = {re.split(r"[<>=!\[ ]", d)[0].lower().replace("_", "-") for d in declared}
+    allowed |= {"rederived", "ipython"}  # the package itself; IPython runs every notebook
+    distributions = packages_distributions()
+    missing = set()
+    for chapter in CHAPTERS:
+        cells = json.loads(chapter.ipynb.read_text(encoding="utf-8"))["cells"]
+        for cell in cells[1:]:
+            if cell["cell_type"] != "code":
+                continue
+            tree = ast.parse("".join(cell["source"]))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                    names = [node.module]
+                else:
+                    continue
+                for name in names:
+                    top = name.split(".")[0]
+                    if top in sys.stdlib_module_names:
+                        continue
+                    dists = {d.lower().replace("_", "-") for d in distributions.get(top, [top])}
+                    if not dists & allowed:
+                        missing.add((chapter.md.stem, top))
+    assert not missing, f"imports not installed by rederived[notebook]: {sorted(missing)}"

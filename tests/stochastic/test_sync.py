@@ -1,0 +1,59 @@
+"""Unit tests of rederived.stochastic.sync: ring integration, widths and growth exponents."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rederived.stochastic import sync
+
+
+def test_uncoupled_noise_is_random_deposition():
+    # K = 0: each phase is √(2D) W(t), so W² = 2D t (up to the replica sampling)
+    run = sync.simulate_ring(64, 32, K=0, c=0, D=0.5, disorder="noise", dt=0.1, t_max=50, seed=1)
+    assert np.allclose(run.width**2 / run.times, 1.0, rtol=0.1)
+    assert sync.growth_exponent(run, 1, 50) == pytest.approx(0.5, abs=0.03)
+
+
+def test_uncoupled_columnar_grows_linearly_and_exactly():
+    run = sync.simulate_ring(64, 4, K=0, c=0, D=0.5, disorder="columnar", dt=0.1, t_max=20, seed=2)
+    assert sync.growth_exponent(run, 1, 20) == pytest.approx(1.0, abs=1e-9)
+
+
+def test_synchronized_ring_does_not_slip_and_errors_come_from_groups():
+    run = sync.simulate_ring(256, 8, K=1, c=0, D=0.05, disorder="noise", dt=0.1, t_max=100, seed=3)
+    assert run.slipped_bonds == 0.0
+    beta, error = sync.growth_exponent(run, 5, 100, groups=4)
+    assert 0.15 < beta < 0.35 and 0 < error < 0.1
+    assert run.width2.shape == (run.times.size, 8)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: sync.simulate_ring(2, 1, K=1, c=0, D=0.1, disorder="noise", dt=0.1, t_max=1), "L"),
+        (
+            lambda: sync.simulate_ring(8, 1, K=-1, c=0, D=0.1, disorder="noise", dt=0.1, t_max=1),
+            "K must be non-negative",
+        ),
+        (
+            lambda: sync.simulate_ring(8, 1, K=1, c=0, D=0.1, disorder="both", dt=0.1, t_max=1),
+            "disorder",
+        ),
+        (
+            lambda: sync.simulate_ring(8, 1, K=1, c=0, D=0.1, disorder="noise", dt=1.0, t_max=0.5),
+            "dt <= t_max",
+        ),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_error(call, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        call()
+
+
+def test_growth_exponent_needs_three_points_and_valid_groups():
+    run = sync.simulate_ring(16, 2, K=1, c=0, D=0.1, disorder="noise", dt=0.1, t_max=10, seed=4)
+    with pytest.raises(ValueError, match="fewer than 3"):
+        sync.growth_exponent(run, 9.9, 10)
+    with pytest.raises(ValueError, match="groups"):
+        sync.growth_exponent(run, 1, 10, groups=5)

@@ -1,0 +1,103 @@
+"""Unit tests of rederived.symmetry.so3: harmonics, rotations, quadrature."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.special as sps
+from scipy.spatial.transform import Rotation
+
+from rederived.symmetry.so3 import real_sph_harm, sh_index, sphere_quadrature, wigner_D_real
+
+RNG_SEED = 20261123
+
+
+def random_points(n: int, seed: int = RNG_SEED) -> np.ndarray:
+    return np.random.default_rng(seed).normal(size=(n, 3))
+
+
+def test_degree_one_is_the_direction_in_y_z_x_order():
+    xyz = random_points(10)
+    u = xyz / np.linalg.norm(xyz, axis=1, keepdims=True)
+    Y = real_sph_harm(1, 3.7 * xyz)  # scaling does not matter
+    np.testing.assert_allclose(Y[:, 0], 1 / np.sqrt(4 * np.pi))
+    np.testing.assert_allclose(Y[:, 1:], np.sqrt(3 / (4 * np.pi)) * u[:, [1, 2, 0]], atol=1e-15)
+
+
+def test_matches_scipy_complex_harmonics_through_the_stated_convention():
+    L = 10
+    xyz = random_points(40)
+    r = np.linalg.norm(xyz, axis=1)
+    theta, phi = np.arccos(xyz[:, 2] / r), np.arctan2(xyz[:, 1], xyz[:, 0])
+    Y = real_sph_harm(L, xyz)
+    for l in range(L + 1):
+        for m in range(-l, l + 1):
+            c = sps.sph_harm_y(l, abs(m), theta, phi)  # Condon–Shortley phase included
+            expected = c.real if m == 0 else np.sqrt(2) * (-1) ** m * (c.real if m > 0 else c.imag)
+            np.testing.assert_allclose(Y[:, l * l + l + m], expected, atol=1e-13)
+
+
+def test_orthonormal_under_the_quadrature_and_defined_at_the_poles():
+    L = 12
+    pts, w = sphere_quadrature(2 * L)
+    Y = real_sph_harm(L, pts)
+    np.testing.assert_allclose((Y * w[:, None]).T @ Y, np.eye((L + 1) ** 2), atol=1e-13)
+    poles = real_sph_harm(L, np.array([[0, 0, 1.0], [0, 0, -2.0]]))
+    _, m = sh_index(L)
+    assert np.all(poles[:, m != 0] == 0)
+    np.testing.assert_allclose(poles[0, m == 0], np.sqrt((2 * np.arange(L + 1) + 1) / (4 * np.pi)))
+
+
+@pytest.mark.parametrize("degree", [0, 1, 2, 5, 9, 16])
+def test_quadrature_is_exact_for_monomials(degree):
+    pts, w = sphere_quadrature(degree)
+    assert np.all(w > 0) and np.isclose(w.sum(), 4 * np.pi)
+    np.testing.assert_allclose(np.linalg.norm(pts, axis=1), 1.0)
+    from math import gamma
+
+    for a in range(degree + 1):
+        for b in range(degree + 1 - a):
+            for c in range(degree + 1 - a - b):
+                if a % 2 or b % 2 or c % 2:
+                    exact = 0.0
+                else:  # ∫ x^a y^b z^c dΩ = 2 Γ(α)Γ(β)Γ(γ)/Γ(α+β+γ), α = (a+1)/2, ...
+                    al, be, ga = (a + 1) / 2, (b + 1) / 2, (c + 1) / 2
+                    exact = 2 * gamma(al) * gamma(be) * gamma(ga) / gamma(al + be + ga)
+                value = np.sum(w * pts[:, 0] ** a * pts[:, 1] ** b * pts[:, 2] ** c)
+                assert abs(value - exact) < 1e-13, (a, b, c)
+
+
+def test_wigner_D_is_equivariant_orthogonal_and_a_representation():
+    L = 8
+    R1, R2 = Rotation.random(2, random_state=5).as_matrix()
+    xyz = random_points(30)
+    D1, D2 = wigner_D_real(L, R1), wigner_D_real(L, R2)
+    np.testing.assert_allclose(
+        real_sph_harm(L, xyz @ R1.T), real_sph_harm(L, xyz) @ D1.T, atol=1e-13
+    )
+    np.testing.assert_allclose(D1 @ D1.T, np.eye((L + 1) ** 2), atol=1e-13)
+    np.testing.assert_allclose(wigner_D_real(L, R1 @ R2), D1 @ D2, atol=1e-13)
+    np.testing.assert_allclose(wigner_D_real(L, np.eye(3)), np.eye((L + 1) ** 2), atol=1e-14)
+    l, _ = sh_index(L)
+    assert np.all(D1[l[:, None] != l[None, :]] == 0)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: real_sph_harm(-1, random_points(2)), ValueError, "lmax must be >= 0"),
+        (lambda: real_sph_harm(2.0, random_points(2)), TypeError, "lmax must be an int"),
+        (lambda: real_sph_harm(2, np.zeros((2, 3))), ValueError, "zero vector"),
+        (lambda: real_sph_harm(2, np.ones((4, 2))), ValueError, r"shape \(N, 3\)"),
+        (lambda: real_sph_harm(2, [[np.nan, 0, 1]]), ValueError, "finite"),
+        (lambda: real_sph_harm(2, [["a", "b", "c"]]), TypeError, "real numeric"),
+        (lambda: sphere_quadrature(-2), ValueError, "degree must be >= 0"),
+        (lambda: wigner_D_real(2, np.diag([1.0, 1.0, -1.0])), ValueError, "reflection"),
+        (lambda: wigner_D_real(2, 2 * np.eye(3)), ValueError, "not orthogonal"),
+        (lambda: wigner_D_real(2, np.eye(2)), ValueError, r"shape \(3, 3\)"),
+        (lambda: wigner_D_real(-1, np.eye(3)), ValueError, "lmax must be >= 0"),
+    ],
+)
+def test_bad_input_is_refused(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
