@@ -11,9 +11,11 @@ from rederived.book.claims import (
     MIME_TYPE,
     ClaimError,
     Condition,
+    ControlError,
     Ledger,
     VerdictMismatch,
     audit,
+    evidence_problems,
     stored_results,
 )
 
@@ -199,6 +201,8 @@ def test_record_is_in_the_mime_bundle_only_when_recorded():
         "verdict": "reproduced",
         "expect": "reproduced",
         "note": "",
+        "fragile": "false",
+        "margin": "50 % from a threshold",
     }
     assert 'id="claim-bound"' in bundle["text/html"]
     scratch = make_ledger(recorded=False).evaluate("bound", 0.5)._repr_mimebundle_()
@@ -344,3 +348,182 @@ def test_packaged_declarations_and_data(tmp_path, monkeypatch):
     for bad in ("../ledger/x", "/etc/passwd", ""):
         with pytest.raises(ValueError, match="name must be a relative path"):
             data_file(bad)
+
+
+# ----------------------------------------------------------------------------- evidence
+
+EVIDENCE = """
+[[claim]]
+id = "rate"
+paper = "key-2024"
+statement = "The rate is one half."
+paper_value = "0.5"
+locator = "Section 3"
+measure = "fitted exponent"
+unit = "(exponent)"
+reproduced = "~ 0.5 +- 0.05"
+expect = "reproduced"
+control = "the same fit on shuffled data"
+spread = "draws"
+
+[[claim]]
+id = "speed"
+paper = "key-2024"
+statement = "Ten times faster."
+paper_value = "10x"
+locator = "Table 2"
+measure = "time ratio"
+unit = "x"
+reproduced = "> 5"
+expect = "not-reproduced"
+control = "the paper's own ratio through the same measure"
+set_after_probe = "the ratio was seen before the bound was written"
+
+[[claim]]
+id = "identity"
+paper = "key-2024"
+statement = "An identity holds."
+paper_value = "exact"
+locator = "Eq. (4)"
+measure = "residual"
+unit = "(absolute)"
+reproduced = "< 1e-12"
+expect = "reproduced"
+no_control = "the identity has no wrong version that the same residual could measure"
+
+[[claim]]
+id = "windows"
+paper = "key-2024"
+statement = "The slope is two."
+paper_value = "2"
+locator = "Fig. 1"
+measure = "slope"
+unit = "(slope)"
+reproduced = "in [1.8, 2.2]"
+expect = "reproduced"
+control = "a slope-one decoy"
+spread = "draws and windows"
+"""
+
+
+def evidence_ledger() -> Ledger:
+    return Ledger.from_toml(EVIDENCE, "evidence.claims.toml", recorded=True)
+
+
+def test_a_declared_control_must_be_measured_and_an_undeclared_one_is_refused():
+    ledger = evidence_ledger()
+    with pytest.raises(ClaimError, match="pass its measured value as control="):
+        ledger.check("speed", 1.2)
+    with pytest.raises(ClaimError, match="declares no control"):
+        ledger.check("identity", 1e-15, control=1.0)
+    with pytest.raises(ClaimError, match="not both"):
+        make_ledger(
+            DECLARATION.replace(
+                'expect = "partly"', 'expect = "partly"\ncontrol = "a"\nno_control = "b"'
+            )
+        )
+
+
+def test_a_control_with_the_same_verdict_fails_the_check_after_displaying(capsys):
+    ledger = evidence_ledger()
+    # expected not reproduced: the paper's own value (12x) passes the rule, so it is a control
+    ledger.check("speed", 1.2, control=12.0)
+    out = capsys.readouterr().out
+    assert "control (the paper's own ratio through the same measure): 12 x → reproduced" in out
+    assert "threshold set after a probe: the ratio was seen" in out
+    with pytest.raises(ControlError, match="cannot tell them apart"):
+        ledger.check("speed", 1.2, control=1.3)  # a "control" the rule judges alike
+    assert "speed" in capsys.readouterr().out  # shown before raising
+    # a control given as a sequence is judged on its mean
+    assert evidence_ledger().evaluate("speed", 1.2, control=[10, 14]).evidence.control_text == "12"
+
+
+def test_a_spread_over_draws_is_judged_on_its_mean_with_agreement_and_margin():
+    ledger = evidence_ledger()
+    draws = [0.50, 0.51, 0.49, 0.50, 0.52, 0.48]
+    result = ledger.evaluate("rate", draws, control=[0.0, 0.01, -0.02, 0.01, 0.0], fmt=".3f")
+    e = result.evidence
+    assert result.verdict == "reproduced" and result.measured_text == "0.500"
+    assert e.n == 6 and e.agree == 6
+    sd = float(np.std(draws, ddof=1))
+    assert e.se == pytest.approx(sd / np.sqrt(6))
+    assert e.margin == pytest.approx(0.05 / e.se) and e.margin_unit == "SE" and not e.fragile
+    assert "mean ± SE of 6 draws, 6/6 agree" in str(result)
+    record = result.payload()
+    assert record["agree"] == "6/6" and record["n"] == "6" and record["spread"] == "draws"
+    assert record["control"] == "0.000" and record["control_verdict"] == "not-reproduced"
+    with pytest.raises(ValueError, match="at least 5 draws"):
+        ledger.evaluate("rate", draws[:4], control=0.0)
+    with pytest.raises(TypeError, match="as a sequence"):
+        ledger.evaluate("rate", 0.5, control=0.0)
+    with pytest.raises(ValueError, match="NaN"):
+        ledger.evaluate("rate", [*draws[:4], float("nan")], control=0.0)
+
+
+def test_fragile_verdicts_low_agreement_or_small_margin():
+    ledger = evidence_ledger()
+    # the mean passes but two of six draws fail on their own: 4/6 < 80 % agree
+    split = ledger.evaluate("rate", [0.5, 0.5, 0.5, 0.5, 0.6, 0.4], control=0.0)
+    assert split.verdict == "reproduced" and split.evidence.agree == 4
+    assert split.evidence.fragile and "fragile" in split.label
+    # every draw agrees, but the mean is within 2 standard errors of the threshold 0.55
+    close = ledger.evaluate("rate", [0.53, 0.549, 0.54, 0.549, 0.549], control=0.0)
+    assert close.evidence.agree == 5 and close.evidence.margin < 2 and close.evidence.fragile
+    # without a spread the margin is relative to the threshold: 1.04 sits 4 % above 1
+    scalar = make_ledger().evaluate("bound", 0.96)
+    assert scalar.evidence.margin == pytest.approx(0.04) and scalar.evidence.fragile
+    assert not make_ledger().evaluate("bound", 0.5).evidence.fragile
+    # an interval's relative margin is measured in its half-width: 1 + 1e-9 sits deep inside
+    # 1 ± 1e-6, although only 1e-6 of the threshold's own size away from it
+    tight = Ledger.from_toml(
+        DECLARATION.replace('reproduced = "< 1"', 'reproduced = "~ 1 +- 1e-6"'), "t.toml"
+    )
+    deep = tight.evaluate("bound", 1 + 1e-9).evidence
+    assert deep.margin == pytest.approx(0.999) and not deep.fragile
+    # a scalar with a standard error is judged in standard errors
+    with_se = make_ledger().evaluate("bound", 0.96, se=0.01)
+    assert with_se.evidence.margin == pytest.approx(4.0) and not with_se.evidence.fragile
+    with pytest.raises(ValueError, match="se must be"):
+        make_ledger().evaluate("bound", 0.5, se=-1.0)
+
+
+def test_draws_by_windows_and_windows_alone():
+    ledger = evidence_ledger()
+    rng = np.random.default_rng(1)
+    grid = 2.0 + 0.01 * rng.standard_normal((5, 3))
+    result = ledger.evaluate("windows", grid, control=1.0)
+    assert result.evidence.n == 15 and result.evidence.agree == 15
+    assert result.evidence.se == pytest.approx(np.std(grid.mean(axis=1), ddof=1) / np.sqrt(5))
+    with pytest.raises(ValueError, match="5 draws x 3 windows"):
+        ledger.evaluate("windows", grid[:, :2], control=1.0)
+    with pytest.raises(ValueError, match="draws x windows array"):
+        ledger.evaluate("windows", grid[0], control=1.0)
+    windows = Ledger.from_toml(EVIDENCE.replace('"draws and windows"', '"windows"'), "w.toml")
+    result = windows.evaluate("windows", [1.9, 2.0, 2.1], control=1.0)
+    assert result.evidence.margin_unit == "sd"
+    assert result.evidence.se == pytest.approx(0.1)
+    with pytest.raises(ValueError, match="at least 3 windows"):
+        windows.evaluate("windows", [1.9, 2.0], control=1.0)
+
+
+def test_audit_and_evidence_problems_report_missing_evidence():
+    ledger = evidence_ledger()
+    assert evidence_problems(ledger) == []
+    # a planted claim without a control, nor a reason for none, is reported
+    planted = make_ledger()
+    assert len(evidence_problems(planted)) == 2
+    assert "names no control" in evidence_problems(planted)[0]
+    good = ledger.evaluate("speed", 1.2, control=12.0).payload()
+    assert audit(ledger, [good]) == [
+        f"claim {cid!r} is declared in evidence.claims.toml but never checked"
+        for cid in ("rate", "identity", "windows")
+    ]
+    stale = {k: v for k, v in good.items() if k not in ("control", "control_verdict")}
+    assert "declares a control but its stored check has none" in audit(ledger, [stale])[0]
+    same = {**good, "control_verdict": "not-reproduced"}
+    assert "gets the measurement's verdict" in audit(ledger, [same])[0]
+
+
+def test_spread_values_are_validated_in_the_declaration():
+    with pytest.raises(ClaimError, match="spread must be one of"):
+        Ledger.from_toml(EVIDENCE.replace('spread = "draws"', 'spread = "seeds"'), "x.toml")

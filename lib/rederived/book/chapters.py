@@ -200,8 +200,32 @@ class LedgerRow:
             "rule": c.rule,
             "verdict": self.verdict,
             "not_at_paper_scale": c.not_at_paper_scale or "",
-            "note": self.record.get("note", "") if self.record else "",
+            "note": self.stored("note"),
+            "control": c.control or "",
+            "no_control": c.no_control or "",
+            "control_measured": self.stored("control"),
+            "control_verdict": self.stored("control_verdict"),
+            "spread": c.spread or "",
+            "n": self.stored("n"),
+            "se": self.stored("se"),
+            "agree": self.stored("agree"),
+            "margin": self.stored("margin"),
+            "fragile": self.stored("fragile"),
+            "set_after_probe": c.set_after_probe or "",
         }
+
+    def stored(self, key: str) -> str:
+        """A field of the stored check, or ``''``."""
+        return self.record.get(key, "") if self.record else ""
+
+    @property
+    def fragile(self) -> bool:
+        return self.stored("fragile") == "true"
+
+    @property
+    def control_differs(self) -> bool:
+        """Whether the stored control got a verdict other than the measurement's."""
+        return bool(self.stored("control")) and self.stored("control_verdict") != self.verdict
 
 
 def chapter_title(chapter: Chapter) -> str:

@@ -14,17 +14,39 @@ A chapter declares the claims it tests in a TOML file beside it (``<chapter>.cla
     partly = "< 2"                       # optional condition for 'partly'
     expect = "reproduced"                # the verdict the chapter expects
 
-The notebook loads the declaration and checks each claim against a value it computes::
+The evidence keys say why the verdict could have gone the other way::
+
+    control = "the same bound for 22/7's digits"   # a named alternative the chapter also measures
+    spread = "draws"                     # optional: "draws" (>= 5), "windows" (>= 3) or
+                                         # "draws and windows" (a draws x windows array)
+    set_after_probe = "why"              # optional: the threshold was chosen after looking
+
+For a claim expected ``reproduced`` or ``partly`` the control is something known to be wrong (a
+decoy constant, the wrong density, a deliberately broken kernel, a perturbed paper value); for
+one expected ``not-reproduced`` it is something known to be right (the paper's own value through
+the same measure, the exact answer). A claim for which no control can exist says why instead:
+``no_control = "reason"``. The notebook loads the declaration and checks each claim against a
+value it computes, with its control measured in the same run::
 
     ledger = Ledger.load("pi.claims.toml")
-    ledger.check("pi-dirichlet", worst, fmt=".4f")
+    ledger.check("pi-dirichlet", worst, control=worst_of_decoy, fmt=".4f")
+
+A claim with ``spread`` receives every draw (or window) and is judged on their mean; the record
+keeps the mean, its standard error (the standard deviation over windows, which are not
+independent samples), and how many draws or windows give the same verdict on their own. The
+*margin* is the distance from the mean to the nearest threshold of the rules, in standard errors
+where there is a spread (or an ``se=`` given with a scalar), relative to the threshold otherwise.
+A verdict with under 80 % agreement, or a margin under 2 standard errors (5 % relative), is
+**fragile**: shown as such, never changed.
 
 :meth:`Ledger.check` derives the verdict from the conditions (``reproduced`` first, then
 ``partly``, otherwise ``not-reproduced``), displays a compact result and raises
-:class:`VerdictMismatch` when the verdict is not the declared one, so that a regression makes the
-notebook, and hence nbval, fail. Each displayed result carries a machine-readable copy under the
-MIME type :data:`MIME_TYPE` (a JSON object serialised as text); the ledger page and the tests
-read those from the stored notebook outputs, which nbval has verified against a fresh execution
+:class:`VerdictMismatch` when the verdict is not the declared one, and :class:`ControlError` when
+the control gets the same verdict as the measurement (a rule that cannot tell them apart), so
+that a regression makes the notebook, and hence nbval, fail. Each displayed result carries a
+machine-readable copy under the MIME type :data:`MIME_TYPE` (a JSON object serialised as text);
+the ledger page and the tests read those from the stored notebook outputs, which nbval has
+verified against a fresh execution
 (:func:`stored_results`, :func:`audit`).
 
 Text fields may hold inline mathematics between ``$`` signs (``"$\\lambda_i \\propto i^{-2}$"``);
@@ -56,10 +78,12 @@ __all__ = [
     "ClaimError",
     "ClaimResult",
     "Condition",
+    "ControlError",
     "Ledger",
     "VerdictMismatch",
     "audit",
     "data_file",
+    "evidence_problems",
     "math_html",
     "packaged_claims",
     "stored_results",
@@ -81,7 +105,21 @@ _REQUIRED_KEYS = (
     "reproduced",
     "expect",
 )
-_OPTIONAL_KEYS = ("partly", "not_at_paper_scale")
+_OPTIONAL_KEYS = (
+    "partly",
+    "not_at_paper_scale",
+    "control",
+    "no_control",
+    "spread",
+    "set_after_probe",
+)
+#: what a claim's measurement may be spread over, and the fewest values each needs
+SPREADS = {"draws": (5,), "windows": (3,), "draws and windows": (5, 3)}
+#: below these a verdict is fragile: share of draws/windows agreeing, margin in standard errors,
+#: relative margin when there is no spread
+FRAGILE_AGREEMENT = 0.8
+FRAGILE_SE = 2.0
+FRAGILE_RELATIVE = 0.05
 # shown instead of the rule's verdict when a claim declares that the paper's scale or setting
 # (its hardware, its data, its size) could not be tested here; counted apart in the ledger
 NOT_AT_SCALE = "not tested at the paper's scale"
@@ -97,6 +135,11 @@ class ClaimError(ValueError):
 
 class VerdictMismatch(ClaimError):
     """A check whose verdict differs from the declared (expected) verdict."""
+
+
+class ControlError(ClaimError):
+    """A check whose control gets the same verdict as the measurement: the rule cannot tell
+    them apart, so the verdict is no evidence."""
 
 
 # --------------------------------------------------------------------------- conditions
@@ -200,6 +243,23 @@ class Condition:
             tol = abs(centre) * tol / 100.0
         return abs(measured - centre) <= tol
 
+    def boundaries(self) -> tuple[tuple[float, float], ...]:
+        """Where the condition switches between holding and not, each with the scale its
+        relative margin is measured in: ``|x|`` for a one-sided ``< x``, the half-width for
+        ``in [a, b]`` and ``~ v +- t``. None for ``==``."""
+        if self.op in ("<", "<=", ">", ">="):
+            bound = float(self.operands[0])
+            return ((bound, abs(bound)),)
+        if self.op == "in":
+            low, high = (float(v) for v in self.operands)
+            return ((low, (high - low) / 2), (high, (high - low) / 2))
+        if self.op in ("~abs", "~rel"):
+            centre, tol = (float(v) for v in self.operands)
+            if self.op == "~rel":
+                tol = abs(centre) * tol / 100.0
+            return ((centre - tol, tol), (centre + tol, tol))
+        return ()
+
     def __str__(self) -> str:
         if self.op == "in":
             low, high = self.operands
@@ -234,6 +294,10 @@ class Claim:
     not_at_paper_scale: str | None = None
     locator: str = ""
     unit: str = ""
+    control: str | None = None
+    no_control: str | None = None
+    spread: str | None = None
+    set_after_probe: str | None = None
 
     @classmethod
     def from_mapping(cls, entry: Mapping[str, Any], where: str = "claim") -> Claim:
@@ -253,8 +317,8 @@ class Claim:
                 raise ClaimError(f"{where}: key {key!r} must not be empty")
         claim_id = entry["id"]
         where = f"{where} {claim_id!r}"
-        for key in ("statement", "paper_value", "measure", "unit", "locator"):
-            if len(_MATH.findall(entry[key])) % 2:
+        for key in ("statement", "paper_value", "measure", "unit", "locator", "control"):
+            if key in entry and len(_MATH.findall(entry[key])) % 2:
                 raise ClaimError(f"{where}: key {key!r} has an unmatched '$' (inline math)")
         if not _ID_PATTERN.match(claim_id):
             raise ClaimError(f"{where}: id must be lower-case words joined by '-'")
@@ -263,6 +327,15 @@ class Claim:
         partly = entry.get("partly")
         if entry["expect"] == "partly" and partly is None:
             raise ClaimError(f"{where}: expect = 'partly' needs a 'partly' condition")
+        if "control" in entry and "no_control" in entry:
+            raise ClaimError(f"{where}: give a control or a reason for none (no_control), not both")
+        spread = entry.get("spread")
+        if spread is not None and spread not in SPREADS:
+            raise ClaimError(f"{where}: spread must be one of {', '.join(map(repr, SPREADS))}")
+
+        def text(key: str) -> str | None:
+            return (entry.get(key) or "").strip() or None
+
         return cls(
             id=claim_id,
             paper=entry["paper"],
@@ -275,7 +348,19 @@ class Claim:
             not_at_paper_scale=(entry.get("not_at_paper_scale") or "").strip() or None,
             locator=entry["locator"].strip(),
             unit=entry["unit"].strip(),
+            control=text("control"),
+            no_control=text("no_control"),
+            spread=spread,
+            set_after_probe=text("set_after_probe"),
         )
+
+    def boundaries(self) -> tuple[tuple[float, float], ...]:
+        """Every number at which the verdict can change, with its relative scale (see
+        :meth:`Condition.boundaries`)."""
+        found = list(self.reproduced.boundaries())
+        if self.partly is not None:
+            found += self.partly.boundaries()
+        return tuple(found)
 
     def verdict(self, measured: Scalar) -> str:
         """The verdict the declared conditions give for ``measured``."""
@@ -337,9 +422,129 @@ def _as_scalar(measured: object) -> Scalar:
     )
 
 
+def _as_values(measured: object, spread: str) -> list[list[float]]:
+    """A spread measurement as rows of floats: one row per draw (``draws``, and ``draws and
+    windows`` with one column per window), or one row of windows (``windows``)."""
+    if hasattr(measured, "tolist") and not isinstance(measured, str):
+        measured = measured.tolist()
+    if not isinstance(measured, list | tuple):
+        raise TypeError(
+            f"a claim with spread = {spread!r} takes every value as a sequence, got "
+            f"{type(measured).__name__}"
+        )
+    two_d = spread == "draws and windows"
+    rows = [list(r) if isinstance(r, list | tuple) else r for r in measured]
+    if two_d and not all(isinstance(r, list) for r in rows):
+        raise ValueError("spread = 'draws and windows' takes a draws x windows array")
+    if not two_d:
+        if any(isinstance(r, list) for r in rows):
+            raise ValueError(f"spread = {spread!r} takes a 1-d sequence of values")
+        rows = [rows] if spread == "windows" else [[r] for r in rows]
+    out = []
+    for row in rows:
+        values = []
+        for v in row:
+            value = _as_scalar(v)
+            if not _is_number(value):
+                raise TypeError(f"a spread measurement must hold numbers, got {v!r}")
+            values.append(float(value))
+        out.append(values)
+    if two_d and len({len(r) for r in out}) != 1:
+        raise ValueError("spread = 'draws and windows' needs the same windows for every draw")
+    need = SPREADS[spread]
+    have = (len(out), len(out[0]) if out else 0)
+    if spread == "draws" and have[0] < need[0]:
+        raise ValueError(f"spread = 'draws' needs at least {need[0]} draws, got {have[0]}")
+    if spread == "windows" and have[1] < need[0]:
+        raise ValueError(f"spread = 'windows' needs at least {need[0]} windows, got {have[1]}")
+    if two_d and (have[0] < need[0] or have[1] < need[1]):
+        raise ValueError(
+            f"spread = 'draws and windows' needs at least {need[0]} draws x {need[1]} windows, "
+            f"got {have[0]} x {have[1]}"
+        )
+    return out
+
+
+def _mean(values: list[float]) -> float:
+    return math.fsum(values) / len(values)
+
+
+def _sd(values: list[float]) -> float:
+    if len(values) < 2:
+        return 0.0
+    m = _mean(values)
+    return math.sqrt(math.fsum((v - m) ** 2 for v in values) / (len(values) - 1))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a check knows beyond the value: the spread, the margin and the control.
+
+    Attributes
+    ----------
+    n : int
+        Number of values the verdict rests on (1 without a spread).
+    se : float or None
+        Standard error of the mean over draws; the standard deviation over windows
+        (``spread = "windows"``); the ``se`` given with a scalar; None when unknown.
+    agree : int or None
+        How many draws/windows give the mean's verdict on their own (None without a spread).
+    margin : float or None
+        Distance from the value to the nearest threshold, in ``margin_unit``; None when the rule
+        has no numeric threshold (``== true``).
+    margin_unit : str
+        ``'SE'``, ``'sd'`` (windows) or ``'relative'``.
+    control_text, control_verdict : str or None
+        The control's measured value and the verdict the same rule gives it.
+    """
+
+    n: int = 1
+    se: float | None = None
+    agree: int | None = None
+    margin: float | None = None
+    margin_unit: str = "relative"
+    control_text: str | None = None
+    control_verdict: str | None = None
+
+    @property
+    def fragile(self) -> bool:
+        """Whether the verdict could flip with another draw or window, or a small change."""
+        if self.agree is not None and self.agree < FRAGILE_AGREEMENT * self.n:
+            return True
+        if self.margin is None:
+            return False
+        if self.margin_unit == "relative":
+            return self.margin < FRAGILE_RELATIVE
+        return self.margin < FRAGILE_SE
+
+    def margin_text(self) -> str:
+        if self.margin is None:
+            return ""
+        if self.margin_unit == "relative":
+            return f"{100 * self.margin:.3g} % from a threshold"
+        return f"{self.margin:.3g} {self.margin_unit} from a threshold"
+
+
+def _margin(
+    claim: Claim, value: Scalar, scale: float | None, unit: str
+) -> tuple[float | None, str]:
+    """Distance from ``value`` to the claim's nearest threshold: in units of ``scale`` (a
+    standard error) when it is positive, else relative to each threshold's own scale (the bound
+    of a one-sided rule, the half-width of an interval)."""
+    boundaries = claim.boundaries()
+    if not boundaries or not _is_number(value):
+        return None, "relative"
+    if scale is not None and scale > 0:
+        return min(abs(value - b) for b, _ in boundaries) / scale, unit
+    relative = [
+        abs(value - b) / s if s > 0 else (math.inf if value != b else 0.0) for b, s in boundaries
+    ]
+    return min(relative), "relative"
+
+
 @dataclass(frozen=True)
 class ClaimResult:
-    """The outcome of one check: the claim, the measured value and the verdict."""
+    """The outcome of one check: the claim, the measured value, the verdict and its evidence."""
 
     claim: Claim
     measured: Scalar
@@ -347,35 +552,91 @@ class ClaimResult:
     verdict: str
     note: str = ""
     recorded: bool = True
+    evidence: Evidence = Evidence()
 
     def payload(self) -> dict[str, str]:
         """The machine-readable record stored in the notebook (strings only, so it is stable)."""
-        return {
+        e = self.evidence
+        record = {
             "id": self.claim.id,
             "measured": self.measured_text,
             "verdict": self.verdict,
             "expect": self.claim.expect,
             "note": self.note,
+            "fragile": "true" if e.fragile else "false",
+            "margin": e.margin_text(),
         }
+        if e.control_text is not None:
+            record["control"] = e.control_text
+            record["control_verdict"] = e.control_verdict or ""
+        if self.claim.spread:
+            record["spread"] = self.claim.spread
+        if e.n > 1 or e.se is not None:
+            record["n"] = str(e.n)
+            record["se"] = "" if e.se is None else f"{e.se:.3g}"
+        if e.agree is not None:
+            record["agree"] = f"{e.agree}/{e.n}"
+        return record
 
     @property
     def label(self) -> str:
-        """The verdict as a reader sees it: the rule's verdict, or, for a claim whose paper's
-        scale could not be tested here, that fact with the rule's verdict on what was run."""
+        """The verdict as a reader sees it: the rule's verdict (marked fragile when it is), or,
+        for a claim whose paper's scale could not be tested here, that fact with the rule's
+        verdict on what was run."""
+        verdict = self.verdict.replace("-", " ")
+        if self.evidence.fragile:
+            verdict += ", fragile"
         if self.claim.not_at_paper_scale:
-            return f"{NOT_AT_SCALE} (here: {self.verdict.replace('-', ' ')})"
-        return self.verdict.replace("-", " ")
+            return f"{NOT_AT_SCALE} (here: {verdict})"
+        return verdict
 
     @property
     def mark(self) -> str:
         return "◌" if self.claim.not_at_paper_scale else _VERDICT_MARK[self.verdict]
 
+    def spread_text(self) -> str:
+        """E.g. ``'± 0.004 (mean ± SE of 6 draws, 6/6 agree)'``, or ``''`` without a spread."""
+        e, spread = self.evidence, self.claim.spread
+        if spread is None:
+            return f"± {e.se:.2g} (standard error)" if e.se is not None else ""
+        what = {"draws": "SE of", "windows": "sd over", "draws and windows": "SE of"}[spread]
+        counted = {"draws": "draws", "windows": "windows", "draws and windows": "draws × windows"}
+        return (
+            f"± {e.se:.2g} (mean ± {what} {e.n} {counted[spread]}, {e.agree}/{e.n} agree)"
+            if e.se is not None
+            else ""
+        )
+
+    def evidence_lines(self) -> list[str]:
+        """The evidence in words: control and its verdict, margin, threshold provenance."""
+        c, e = self.claim, self.evidence
+        lines = []
+        if e.control_text is not None:
+            lines.append(
+                f"control ({c.control}): {with_unit(e.control_text, c.unit)} → "
+                f"{(e.control_verdict or '').replace('-', ' ')}"
+            )
+        elif c.no_control:
+            lines.append(f"no control: {c.no_control}")
+        if e.margin is not None:
+            lines.append(f"margin: {e.margin_text()}" + (" (fragile)" if e.fragile else ""))
+        elif e.fragile:
+            lines.append("fragile: under 80 % of draws/windows agree")
+        if c.set_after_probe:
+            lines.append(f"threshold set after a probe: {c.set_after_probe}")
+        return lines
+
     def __str__(self) -> str:
+        measured = with_unit(self.measured_text, self.claim.unit)
+        if spread := self.spread_text():
+            measured += f" {spread}"
         line = (
             f"{self.mark} [{self.label}] {self.claim.id}: "
-            f"measured {with_unit(self.measured_text, self.claim.unit)} ({self.claim.rule}); "
+            f"measured {measured} ({self.claim.rule}); "
             f"paper ({self.claim.locator}): {self.claim.paper_value}"
         )
+        for extra in self.evidence_lines():
+            line += f"\n  {extra}"
         if self.claim.not_at_paper_scale:
             line += f"\n  not at the paper's scale: {self.claim.not_at_paper_scale}"
         return line + (f"\n  note: {self.note}" if self.note else "")
@@ -383,17 +644,20 @@ class ClaimResult:
     def _repr_html_(self) -> str:
         c = self.claim
         esc = html.escape
+        extra = "".join(f"<br>{math_html(line)}" for line in self.evidence_lines())
         note = f"<br><em>{esc(self.note)}</em>" if self.note else ""
         if c.not_at_paper_scale:
             note = f"<br><b>not at the paper's scale:</b> {esc(c.not_at_paper_scale)}" + note
         kind = "not-at-scale" if c.not_at_paper_scale else self.verdict
+        fragile = " rederived-fragile" if self.evidence.fragile else ""
+        spread = f" {esc(self.spread_text())}" if self.spread_text() else ""
         return (
-            f'<div class="rederived-claim rederived-{kind}" id="claim-{c.id}">'
+            f'<div class="rederived-claim rederived-{kind}{fragile}" id="claim-{c.id}">'
             f'<span class="rederived-verdict">{self.mark} {esc(self.label)}</span> '
             f"<code>{esc(c.id)}</code>: {math_html(c.statement)}<br>"
             f"<b>paper ({math_html(c.locator)}):</b> {math_html(c.paper_value)} &nbsp; "
-            f"<b>measured:</b> {math_html(with_unit(self.measured_text, c.unit))}"
-            f" <small>({math_html(c.measure)}; {esc(c.rule)})</small>{note}</div>"
+            f"<b>measured:</b> {math_html(with_unit(self.measured_text, c.unit))}{spread}"
+            f" <small>({math_html(c.measure)}; {esc(c.rule)})</small>{extra}{note}</div>"
         )
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
@@ -419,6 +683,27 @@ def _display(obj: Any) -> None:
         print(obj)
     else:
         display(obj)
+
+
+_MISSING: Any = object()
+
+
+def _as_number(value: object) -> float:
+    scalar = _as_scalar(value)
+    if not _is_number(scalar):
+        raise TypeError(f"a control given as a sequence must hold numbers, got {value!r}")
+    return float(scalar)
+
+
+def _format_measured(value: Scalar, fmt: str | None) -> str:
+    if fmt is None:
+        fmt = ".6g" if isinstance(value, float) else ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    try:
+        return format(value, fmt)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"fmt {fmt!r} cannot format measured {value!r}: {exc}") from None
 
 
 class Ledger:
@@ -498,7 +783,14 @@ class Ledger:
         return cls.from_toml(path.read_text(encoding="utf-8"), path.name, recorded=True)
 
     def evaluate(
-        self, claim_id: str, measured: object, *, fmt: str | None = None, note: str = ""
+        self,
+        claim_id: str,
+        measured: object,
+        *,
+        control: object = _MISSING,
+        se: float | None = None,
+        fmt: str | None = None,
+        note: str = "",
     ) -> ClaimResult:
         """Turn a measurement into a :class:`ClaimResult` without displaying or raising.
 
@@ -506,8 +798,16 @@ class Ledger:
         ----------
         claim_id : str
             A declared claim id.
-        measured : real scalar, bool or str
-            The value this run measured; NumPy scalars are accepted, NaN is an error.
+        measured : real scalar, bool or str; or a sequence of reals
+            The value this run measured; NumPy scalars are accepted, NaN is an error. A claim
+            declaring ``spread`` takes every draw (``"draws"``: a 1-d sequence of at least 5),
+            every window (``"windows"``: at least 3) or a draws × windows array, and is judged
+            on their mean.
+        control : same kinds as ``measured``, required when the claim declares a control
+            The control's value, measured in the same run (a sequence is judged on its mean).
+        se : float, optional
+            The standard error of a scalar measurement (a Monte Carlo estimate's, say), so that
+            its margin is counted in standard errors.
         fmt : str, optional
             Format spec for the displayed value (default ``'.6g'`` for floats).
         note : str, optional
@@ -519,27 +819,74 @@ class Ledger:
                 f"(declared: {', '.join(self.claims)})"
             )
         claim = self.claims[claim_id]
-        value = _as_scalar(measured)
-        if fmt is None:
-            fmt = ".6g" if isinstance(value, float) else ""
-        if isinstance(value, bool):
-            text = "true" if value else "false"
+        n, agree, scale, unit = 1, None, None, "SE"
+        if claim.spread is not None:
+            if se is not None:
+                raise ClaimError(f"claim {claim_id!r}: se= is for a scalar; a spread gives its own")
+            rows = _as_values(measured, claim.spread)
+            flat = [v for row in rows for v in row]
+            value: Scalar = _mean(flat)
+            if claim.spread == "windows":
+                scale, unit = _sd(flat), "sd"
+            else:  # over draws: the standard error of the draws' means
+                scale = _sd([_mean(row) for row in rows]) / math.sqrt(len(rows))
+            verdict = claim.verdict(value)
+            n, agree = len(flat), sum(claim.verdict(v) == verdict for v in flat)
         else:
-            try:
-                text = format(value, fmt)
-            except (ValueError, TypeError) as exc:
-                raise ValueError(f"fmt {fmt!r} cannot format measured {value!r}: {exc}") from None
-        return ClaimResult(claim, value, text, claim.verdict(value), note, self.recorded)
+            value = _as_scalar(measured)
+            if se is not None:
+                if not _is_number(se) or not math.isfinite(se) or se < 0:
+                    raise ValueError(f"se must be a finite number >= 0, got {se!r}")
+                scale = float(se)
+            verdict = claim.verdict(value)
+        margin, margin_unit = _margin(claim, value, scale, unit)
+        text = _format_measured(value, fmt)
+        control_text = control_verdict = None
+        if control is _MISSING:
+            if claim.control:
+                raise ClaimError(
+                    f"claim {claim_id!r} declares the control {claim.control!r}: pass its "
+                    "measured value as control="
+                )
+        else:
+            if not claim.control:
+                raise ClaimError(f"claim {claim_id!r} declares no control, but control= was given")
+            if hasattr(control, "tolist") and getattr(control, "size", 1) != 1:
+                control = control.tolist()
+            if isinstance(control, list | tuple):
+                control_value: Scalar = _mean([float(_as_number(v)) for v in control])
+            else:
+                control_value = _as_scalar(control)
+            control_verdict = claim.verdict(control_value)
+            control_text = _format_measured(control_value, fmt)
+        evidence = Evidence(
+            n=n,
+            se=scale,
+            agree=agree,
+            margin=margin,
+            margin_unit=margin_unit,
+            control_text=control_text,
+            control_verdict=control_verdict,
+        )
+        return ClaimResult(claim, value, text, verdict, note, self.recorded, evidence)
 
     def check(
-        self, claim_id: str, measured: object, *, fmt: str | None = None, note: str = ""
+        self,
+        claim_id: str,
+        measured: object,
+        *,
+        control: object = _MISSING,
+        se: float | None = None,
+        fmt: str | None = None,
+        note: str = "",
     ) -> None:
-        """Check a claim: evaluate, record, display, and raise if the verdict is unexpected.
+        """Check a claim: evaluate, record, display, and raise if the evidence fails.
 
-        Same parameters as :meth:`evaluate`. Raises :class:`VerdictMismatch` after displaying the
-        result when the verdict differs from the declared ``expect``.
+        Same parameters as :meth:`evaluate`. After displaying the result, raises
+        :class:`VerdictMismatch` when the verdict differs from the declared ``expect``, and
+        :class:`ControlError` when the control gets the same verdict as the measurement.
         """
-        result = self.evaluate(claim_id, measured, fmt=fmt, note=note)
+        result = self.evaluate(claim_id, measured, control=control, se=se, fmt=fmt, note=note)
         self.results[claim_id] = result
         _display(result)
         if result.verdict != result.claim.expect:
@@ -547,6 +894,12 @@ class Ledger:
                 f"claim {claim_id!r}: measured {result.measured_text} gives verdict "
                 f"{result.verdict!r}, but the chapter declares {result.claim.expect!r} "
                 f"({result.claim.rule})"
+            )
+        if result.evidence.control_verdict == result.verdict:
+            raise ControlError(
+                f"claim {claim_id!r}: the control ({result.claim.control}) measures "
+                f"{result.evidence.control_text} and gets the same verdict, "
+                f"{result.verdict!r}, as the measurement: the rule cannot tell them apart"
             )
 
     def declaration(self) -> _DeclarationTable:
@@ -614,6 +967,9 @@ class _DeclarationTable:
             f"{i}. [{c.id}] {c.statement} (paper, {c.locator}: {c.paper_value}; "
             f"measured: {c.measure}; "
             f"{c.rule}; expected: {c.expect.replace('-', ' ')}"
+            + (f"; control: {c.control}" if c.control else "")
+            + (f"; no control: {c.no_control}" if c.no_control else "")
+            + (f"; threshold set after a probe: {c.set_after_probe}" if c.set_after_probe else "")
             + (f"; {NOT_AT_SCALE}: {c.not_at_paper_scale}" if c.not_at_paper_scale else "")
             + ")"
             for i, c in enumerate(self.claims, 1)
@@ -627,6 +983,13 @@ class _DeclarationTable:
             f"{math_html(c.measure)} "
             f"&nbsp; <b>rule:</b> {esc(c.rule)} &nbsp; <b>expected:</b> "
             f"{esc(c.expect.replace('-', ' '))}"
+            + (f"<br><b>control:</b> {math_html(c.control)}" if c.control else "")
+            + (f"<br><b>no control:</b> {esc(c.no_control)}" if c.no_control else "")
+            + (
+                f"<br><b>threshold set after a probe:</b> {esc(c.set_after_probe)}"
+                if c.set_after_probe
+                else ""
+            )
             + (
                 f"<br><b>{esc(NOT_AT_SCALE)}:</b> {esc(c.not_at_paper_scale)}"
                 if c.not_at_paper_scale
@@ -710,12 +1073,21 @@ def audit(ledger: Ledger, records: Iterable[Mapping[str, str]]) -> list[str]:
         if cid not in ledger.claims:
             problems.append(f"claim {cid!r} is checked but not declared in {ledger.source}")
             continue
-        expect = ledger.claims[cid].expect
-        if record.get("verdict") != expect:
+        claim = ledger.claims[cid]
+        if record.get("verdict") != claim.expect:
             problems.append(
                 f"claim {cid!r}: stored verdict {record.get('verdict')!r} differs from the "
-                f"declared {expect!r}"
+                f"declared {claim.expect!r}"
             )
+        if claim.control and "control" not in record:
+            problems.append(f"claim {cid!r} declares a control but its stored check has none")
+        if "control" in record and record.get("control_verdict") == record.get("verdict"):
+            problems.append(
+                f"claim {cid!r}: the stored control gets the measurement's verdict "
+                f"{record.get('verdict')!r}"
+            )
+        if claim.spread and "agree" not in record:
+            problems.append(f"claim {cid!r} declares a spread but its stored check has none")
     problems += [f"claim {cid!r} is checked {n} times" for cid, n in seen.items() if n > 1]
     problems += [
         f"claim {cid!r} is declared in {ledger.source} but never checked"
@@ -723,3 +1095,13 @@ def audit(ledger: Ledger, records: Iterable[Mapping[str, str]]) -> list[str]:
         if cid not in seen
     ]
     return problems
+
+
+def evidence_problems(ledger: Ledger) -> list[str]:
+    """Claims that do not carry the evidence the ledger demands: a control, or a written reason
+    why none can exist (``no_control``). Empty when every claim has one."""
+    return [
+        f"claim {cid!r} names no control (nor, as no_control, a reason why none can exist)"
+        for cid, claim in ledger.claims.items()
+        if not claim.control and not claim.no_control
+    ]

@@ -135,7 +135,8 @@ def _tally(rows: list[LedgerRow]) -> dict[str, int]:
 
 
 def headline(rows: list[LedgerRow]) -> list[str]:
-    """The ledger's headline counts as MyST lines: the papers' claims, then the front matter's."""
+    """The ledger's headline counts as MyST lines: the papers' claims, then the front matter's,
+    then the evidence behind the verdicts."""
     papers = [r for r in rows if r.group == "papers"]
     front = [r for r in rows if r.group == "front"]
     n_chapters = len({r.chapter.docname for r in papers})
@@ -145,7 +146,33 @@ def headline(rows: list[LedgerRow]) -> list[str]:
         "",
         f"**{_plural(len(front), 'teaching example')} in the front matter**, counted apart: "
         f"{_counts(_tally(front))}",
+        "",
+        f"**Evidence**, over all {_plural(len(rows), 'claim')}: {evidence_counts(rows)}",
     ]
+
+
+def evidence_counts(rows: list[LedgerRow]) -> str:
+    """The evidence tally in words: controls whose verdict differs, claims without a control
+    (with a stated reason, or none yet), spread, fragile verdicts, thresholds set after a probe."""
+    controlled = sum(r.control_differs for r in rows)
+    reasoned = sum(bool(r.claim.no_control) for r in rows)
+    missing = sum(not r.claim.control and not r.claim.no_control for r in rows)
+    spread = sum(bool(r.claim.spread) for r in rows)
+    fragile = sum(r.fragile for r in rows)
+    probed = sum(bool(r.claim.set_after_probe) for r in rows)
+    parts = [
+        f"{controlled} with a control that the rule judges otherwise",
+        f"{reasoned} where no control can exist (the reason is given)",
+    ]
+    if missing:
+        parts.append(f"{missing} without a control yet")
+    parts += [
+        f"{spread} measured over independent draws or fit windows",
+        f"{fragile} fragile (under 80 % agreement, or within 2 standard errors or 5 % of a "
+        "threshold)",
+        f"{probed} with a threshold set after a probe",
+    ]
+    return "; ".join(parts) + "."
 
 
 class ClaimsLedger(_GeneratedTable):
@@ -222,7 +249,36 @@ class ClaimsLedger(_GeneratedTable):
             )
             if kind == "not-at-scale":
                 verdict += f" (here: {here})"
+            if row.fragile:
+                verdict += ' <span class="rederived-fragile-mark">fragile</span>'
+            if record.get("agree"):
+                what = "sd" if claim.spread == "windows" else "SE"
+                measured += (
+                    f" ± {_escape(record.get('se', ''))} ({what}; {_escape(claim.spread or '')}: "
+                    f"{_escape(record['agree'])} agree)"
+                )
+            if record.get("margin"):
+                measured += f'<br><span class="rederived-rule">{_escape(record["margin"])}</span>'
         measured += f'<br><span class="rederived-rule">{_escape(claim.rule)}</span>'
+        if claim.set_after_probe:
+            measured += (
+                '<br><span class="rederived-rule">threshold set after a probe: '
+                f"{_text(claim.set_after_probe)}</span>"
+            )
+        if claim.control:
+            got = ""
+            if record is not None and record.get("control"):
+                got = (
+                    f": {_escape(record['control'])} → "
+                    f"{_escape(record.get('control_verdict', '').replace('-', ' '))}"
+                )
+            measured += (
+                f'<br><span class="rederived-control">control, {_text(claim.control)}{got}</span>'
+            )
+        elif claim.no_control:
+            measured += (
+                f'<br><span class="rederived-control">no control: {_text(claim.no_control)}</span>'
+            )
         return (
             f"| {verdict} | `{claim.id}`: {_text(claim.statement)} | {measured} "
             f"| {_text(claim.paper_value)} "
