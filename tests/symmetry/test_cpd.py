@@ -75,3 +75,17 @@ def test_apply_checks_the_input_sizes():
     fit = cpd.als(cg.product_tensor(1), 3, sweeps=2)
     with pytest.raises(ValueError, match="end in 4"):
         cpd.apply(fit, np.ones(3), np.ones(4))
+
+
+def test_product_tensor_in_the_complex_basis_holds_the_clebsch_gordan_coefficients():
+    L = 2
+    M = cg.product_tensor(L, normalization="isometry", basis="complex")
+    for a, b, c in cg.paths(L, L, L):
+        block = M[c * c : (c + 1) ** 2, a * a : (a + 1) ** 2, b * b : (b + 1) ** 2]
+        np.testing.assert_array_equal(block, cg.clebsch_gordan_complex(a, b, c).transpose(2, 0, 1))
+    # same norm as the real-basis tensor: each block is a unitary transform of the other's
+    assert np.linalg.norm(M) == pytest.approx(
+        np.linalg.norm(cg.product_tensor(L, normalization="isometry"))
+    )
+    with pytest.raises(ValueError, match="basis"):
+        cg.product_tensor(1, basis="spherical")

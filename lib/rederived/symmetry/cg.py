@@ -168,7 +168,7 @@ def tensor_product(x1: object, x2: object, lmax_out: int) -> np.ndarray:
 
 
 def product_tensor(
-    L: int, *, weights: object = None, normalization: str = "wigner3j"
+    L: int, *, weights: object = None, normalization: str = "wigner3j", basis: str = "real"
 ) -> np.ndarray:
     """The full tensor product over degrees 0..L as one dense bilinear map.
 
@@ -185,6 +185,12 @@ def product_tensor(
         ``"wigner3j"`` scales each path's block to unit Frobenius norm (the Wigner 3j symbols,
         as in e3nn's ``wigner_3j``); ``"isometry"`` keeps the blocks of
         :func:`clebsch_gordan_real` (Frobenius norm √(2 l3 + 1)).
+    basis : {"real", "complex"}
+        ``"real"``: the real spherical-harmonic basis of the rest of the package (and of e3nn).
+        ``"complex"``: the complex basis ``|l m⟩``, where the blocks are the Clebsch–Gordan
+        coefficients themselves, real and nonzero only for m3 = m1 + m2. The two tensors are
+        related by a unitary (complex) change of basis in every slot, so they have the same
+        rank over ℂ, but not necessarily over ℝ.
 
     Returns
     -------
@@ -195,6 +201,9 @@ def product_tensor(
     L = _check_degree(L, "L")
     if normalization not in ("wigner3j", "isometry"):
         raise ValueError(f"normalization must be 'wigner3j' or 'isometry', got {normalization!r}")
+    if basis not in ("real", "complex"):
+        raise ValueError(f"basis must be 'real' or 'complex', got {basis!r}")
+    coupling = _cg_real if basis == "real" else _cg_complex
     triples = paths(L, L, L)
     if weights is None:
         weights = np.ones(len(triples))
@@ -207,7 +216,7 @@ def product_tensor(
     d = (L + 1) ** 2
     M = np.zeros((d, d, d))
     for w, (a, b, c) in zip(weights, triples, strict=True):
-        block = _cg_real(a, b, c).transpose(2, 0, 1)
+        block = coupling(a, b, c).transpose(2, 0, 1)
         if normalization == "wigner3j":
             block = block / sqrt(2 * c + 1)
         M[c * c : (c + 1) ** 2, a * a : (a + 1) ** 2, b * b : (b + 1) ** 2] += w * block
