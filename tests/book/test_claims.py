@@ -480,6 +480,11 @@ def test_fragile_verdicts_low_agreement_or_small_margin():
     )
     deep = tight.evaluate("bound", 1 + 1e-9).evidence
     assert deep.margin == pytest.approx(0.999) and not deep.fragile
+    # a count is as far from a threshold as the nearest integer judged otherwise: 1 under
+    # "<= 1" is one step from 2, not on the edge
+    counts = Ledger.from_toml(DECLARATION.replace('reproduced = "< 1"', 'reproduced = "<= 1"'), "c")
+    assert counts.evaluate("bound", 1).evidence.margin == pytest.approx(1.0)
+    assert counts.evaluate("bound", 5).evidence.margin == pytest.approx(4.0)
     # a scalar with a standard error is judged in standard errors
     with_se = make_ledger().evaluate("bound", 0.96, se=0.01)
     assert with_se.evidence.margin == pytest.approx(4.0) and not with_se.evidence.fragile

@@ -530,12 +530,21 @@ def _margin(
 ) -> tuple[float | None, str]:
     """Distance from ``value`` to the claim's nearest threshold: in units of ``scale`` (a
     standard error) when it is positive, else relative to each threshold's own scale (the bound
-    of a one-sided rule, the half-width of an interval)."""
+    of a one-sided rule, the half-width of an interval). An integer measurement (a count) is as
+    far from a threshold as the nearest integer that the rules judge otherwise."""
     boundaries = claim.boundaries()
     if not boundaries or not _is_number(value):
         return None, "relative"
     if scale is not None and scale > 0:
         return min(abs(value - b) for b, _ in boundaries) / scale, unit
+    if isinstance(value, int):
+        verdict = claim.verdict(value)
+        relative = []
+        for b, s in boundaries:
+            for c in (math.floor(b) - 1, math.floor(b), math.ceil(b), math.ceil(b) + 1):
+                if claim.verdict(c) != verdict:
+                    relative.append(abs(c - value) / max(s, 1.0))
+        return (min(relative) if relative else None), "relative"
     relative = [
         abs(value - b) / s if s > 0 else (math.inf if value != b else 0.0) for b, s in boundaries
     ]
