@@ -100,3 +100,18 @@ def test_logits_from_tree_rebuild_the_tree():
 def test_bad_input_is_refused_with_a_clear_error(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_both_evaluators_put_real_negative_arguments_on_the_same_side_of_the_cut():
+    # ln(−1) by the paper's trees passes through exp(e − iπ) = −e^e, real in exact arithmetic;
+    # rounding π used to put it on either side of the cut, so the tree for i gave −i here
+    blocks = {name: eml.parse(text) for name, text in eml.TEMPLATES.items()}
+
+    def op(name, *args):
+        return eml.substitute(blocks[name], **dict(zip("xy", args, strict=False)))
+
+    half = op("inv", op("add", "1", "1"))
+    i_tree = op("neg", op("exp", op("mul", half, op("log", op("neg", "1")))))
+    fast = complex(emlfit.evaluate(i_tree, np.array([0.5]), np.array([0.5]))[0])
+    exact = complex(eml.evaluate(i_tree, 30))
+    assert abs(fast - 1j) < 1e-12 and abs(exact - 1j) < 1e-12

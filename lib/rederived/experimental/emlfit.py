@@ -217,9 +217,15 @@ def snap(leaf: np.ndarray, gate: np.ndarray) -> Tree:
 
 
 def evaluate(tree: Tree, x: object, y: object) -> np.ndarray:
-    """A hard tree in NumPy complex128 at the points (x, y): principal-branch ln, ln 0 = −∞."""
+    """A hard tree in NumPy complex128 at the points (x, y): principal-branch ln, ln 0 = −∞.
+
+    As in :func:`rederived.experimental.eml.evaluate`, an argument of ln whose imaginary part is
+    below 8 units of rounding of its real part is taken as real (+0 imaginary part): such values
+    are real in exact arithmetic (exp(e − iπ) = −e^e), and rounding would otherwise put them on
+    either side of the branch cut, so that the two evaluators gave i and −i for the same tree."""
     x, y = np.asarray(x, dtype=complex), np.asarray(y, dtype=complex)
     leaves = {"1": np.ones_like(x), "x": x, "y": y}
+    tiny = 8 * np.finfo(float).eps
 
     def ev(t):
         if isinstance(t, str):
@@ -227,7 +233,9 @@ def evaluate(tree: Tree, x: object, y: object) -> np.ndarray:
                 raise ValueError(f"unknown leaf {t!r}: a fitted tree has leaves 1, x and y")
             return leaves[t]
         with np.errstate(all="ignore"):
-            return np.exp(ev(t[0])) - np.log(ev(t[1]))
+            b = ev(t[1])
+            b = np.where(np.abs(b.imag) <= tiny * np.abs(b.real), b.real + 0j, b)
+            return np.exp(ev(t[0])) - np.log(b)
 
     return ev(tree)
 
