@@ -37,13 +37,13 @@ book: $(STAMP)
 # notebooks already share the cores between pytest workers, so a chapter does not fork more
 # processes (REDERIVED_WORKERS=1): oversubscribed cores would distort the timing chapters.
 test: $(STAMP) lint book
-	REDERIVED_WORKERS=1 $(PY) -m pytest tests chapters $(NBVAL) -n $(JOBS) --dist loadscope --durations 10
+	REDERIVED_WORKERS=1 REDERIVED_PROGRESS=0 $(PY) -m pytest tests chapters $(NBVAL) -n $(JOBS) --dist loadscope --durations 10
 
 unit: $(STAMP)
 	$(PY) -m pytest tests -m "not browser" -n $(JOBS)
 
 nbval: $(STAMP)
-	$(PY) -m pytest chapters $(NBVAL) -n $(JOBS) --dist loadscope
+	REDERIVED_PROGRESS=0 $(PY) -m pytest chapters $(NBVAL) -n $(JOBS) --dist loadscope
 
 browser: $(STAMP) book
 	$(PY) -m pytest tests/book/test_browser.py
@@ -74,7 +74,7 @@ lab: $(STAMP)
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' \
 	  > $(VENV)/share/jupyter/lab/settings/overrides.json
-	$(VENV)/bin/jupyter lab
+	REDERIVED_PROGRESS=1 $(VENV)/bin/jupyter lab
 
 # Re-resolve requirements.in into exact pins in a scratch environment.
 lock:

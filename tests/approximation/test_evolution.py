@@ -51,15 +51,3 @@ def test_runs_on_two_processes_equal_the_runs_in_turn():
 def test_evolution_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
-
-
-def test_worker_count_follows_the_environment(monkeypatch):
-    from rederived._parallel import default_workers
-
-    monkeypatch.setenv("REDERIVED_WORKERS", "1")
-    assert default_workers() == 1
-    monkeypatch.setenv("REDERIVED_WORKERS", "zero")
-    with pytest.raises(ValueError, match="REDERIVED_WORKERS"):
-        default_workers()
-    monkeypatch.delenv("REDERIVED_WORKERS")
-    assert default_workers() >= 1

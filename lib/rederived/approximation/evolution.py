@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rederived._parallel import fork_map
+from rederived import sweep
 from rederived.approximation.programs import (
     _ARITY,
     Program,
@@ -278,4 +278,4 @@ def evolve_runs(
     def run(seed):
         return evolve(f, interval, max_operations, seed=seed, **options)
 
-    return fork_map(run, seeds, workers)
+    return sweep.map(run, seeds, workers=workers)

@@ -14,8 +14,8 @@ from numbers import Integral
 
 import numpy as np
 
+from rederived import sweep
 from rederived._checks import count
-from rederived._parallel import fork_map
 
 __all__ = ["LN2_HI", "LN2_LO", "UlpScan", "exp32", "float32_range", "scan_float32", "ulp_error"]
 
@@ -172,7 +172,7 @@ def scan_float32(
         return worst, worst_x, above
 
     worst, worst_x, above = -1.0, np.nan, 0
-    for w, wx, a in fork_map(scan_block, blocks, workers):
+    for w, wx, a in sweep.map(scan_block, blocks, workers=workers):
         if w > worst:
             worst, worst_x = w, wx
         above += a

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import os
 import platform
 import time
 from dataclasses import dataclass
@@ -322,7 +323,15 @@ def execute(chapter: Chapter, *, timeout: int = 600, kernel_name: str = "python3
         record_timing=False,
     )
     start = time.perf_counter()
-    client.execute()
+    quiet = os.environ.get("REDERIVED_PROGRESS")
+    os.environ["REDERIVED_PROGRESS"] = "0"  # the kernel inherits it: no progress bars stored
+    try:
+        client.execute()
+    finally:
+        if quiet is None:
+            del os.environ["REDERIVED_PROGRESS"]
+        else:
+            os.environ["REDERIVED_PROGRESS"] = quiet
     seconds = time.perf_counter() - start
     nb.metadata["rederived"] = {
         "executed": _dt.date.today().isoformat(),

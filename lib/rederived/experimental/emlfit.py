@@ -385,3 +385,102 @@ def fit(
             )
         )
     return results
+
+
+# --------------------------------------------------------------------------- the recovery sweep
+
+#: the author's targets as trees: depth 2 and 3 from random starts, depth 5 from its exact tree
+#: with noise (EML_toolkit, PyTorch_v16_final)
+AUTHOR_TARGETS = {
+    2: "eml(1,eml(y,x))",  # e − ln(e^y − ln x)
+    3: "eml(eml(1,eml(y,x)),1)",  # e^e / (e^y − ln x)
+    5: "eml(1,eml(eml(1,eml(1,eml(x,y))),1))",  # ln(e − ln(e^x − ln y))
+}
+
+
+def author_grid(step: float) -> tuple[np.ndarray, np.ndarray]:
+    """The points x, y ∈ [1, 3] in steps of ``step`` (the author's 0.1 gives 441 points)."""
+    grid = np.round(np.arange(1.0, 3.0 + step / 2, step), 10)
+    X, Y = np.meshgrid(grid, grid, indexing="ij")
+    return X.ravel(), Y.ravel()
+
+
+def recovery_run(item: dict) -> dict:
+    """One training run of the recovery sweep: ``item`` gives the target's depth, the
+    initialisation ``strategy`` (or ``"known"``: the exact tree plus noise 12, 3000 + 1200
+    steps, on the points where the target is real), the grid ``step`` and the run's ``seed``.
+    Returns the snapped tree, whether it is exactly the target, its mean squared error and how
+    many weights did not harden."""
+    from rederived.experimental import eml
+
+    depth, strategy = int(item["depth"]), str(item["strategy"])
+    tree = eml.parse(AUTHOR_TARGETS[depth])
+    X, Y = author_grid(float(item["step"]))
+    target = evaluate(tree, X, Y)
+    options: dict = {}
+    if strategy == "known":
+        real = np.abs(target.imag) < 1e-12  # the author keeps the points where it is real
+        X, Y, target = X[real], Y[real], target[real]
+        options = dict(
+            search_iters=3000,
+            hardening_iters=1200,
+            start=logits_from_tree(tree, depth),
+            noise=12.0,
+        )
+    result = fit(
+        target,
+        X,
+        Y,
+        depth,
+        runs=1,
+        strategy="all" if strategy == "known" else strategy,
+        seed=int(item["seed"]),
+        **options,
+    )[0]
+    return {
+        "tree": eml.to_string(result.tree),
+        "target": result.success and eml.to_string(result.tree) == eml.to_string(tree),
+        "snapped_mse": float(result.snapped_mse),
+        "uncertain": int(result.uncertain),
+        "restarts": int(result.restarts),
+    }
+
+
+def _recovery_items(params) -> list[dict]:
+    seeds = np.random.SeedSequence(int(params["seed"])).spawn(10_000)
+    items, i = [], 0
+    for depth, runs in params["runs"].items():
+        strategies = ("known",) if int(depth) == 5 else STRATEGIES
+        for r in range(int(runs)):
+            items.append(
+                {
+                    "depth": int(depth),
+                    "strategy": strategies[r % len(strategies)],
+                    "step": params["step"],
+                    "seed": int(seeds[i].generate_state(1)[0]),
+                }
+            )
+            i += 1
+    return items
+
+
+def _make_recovery_sweep():
+    from rederived.sweep import Sweep
+
+    return Sweep(
+        name="eml-regression",
+        chapter="experimental/eml-regression",
+        description="one run of the author's trainer on one of his targets, snapped.",
+        scales={
+            # the author's grid and run counts (depth 2: 32, depth 3: 64, depth 5 known: 4)
+            "paper": {"step": 0.1, "runs": {"2": 32, "3": 64, "5": 4}, "seed": 20260320},
+            # a few minutes on two cores: the old chapter's coarse grid
+            "book": {"step": 0.2, "runs": {"2": 8, "3": 24, "5": 4}, "seed": 20260320},
+        },
+        items=_recovery_items,
+        run_item=recovery_run,
+        rtol=1e-6,
+    )
+
+
+RECOVERY_SWEEP = _make_recovery_sweep()
