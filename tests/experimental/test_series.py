@@ -64,3 +64,30 @@ def test_alternating_sum_error_falls_with_the_terms():
             for n in (10, 20, 40)
         ]
     assert errors[0] > errors[1] > errors[2] and errors[2] < mpmath.mpf(10) ** -28
+
+
+def test_find_relation_refuses_a_fit_that_does_not_improve_with_precision():
+    # at 20 digits PSLQ fits √3 with π, e, γ, G and ln 2 (coefficients up to 520); the fit's
+    # residual at 45 digits is about 1e-16, which a fixed 30-digit slack accepted
+    basis = {
+        "π": lambda: mpmath.pi,
+        "e": lambda: mpmath.e,
+        "γ": lambda: mpmath.euler,
+        "G": lambda: mpmath.catalan,
+        "ln 2": lambda: mpmath.log(2),
+    }
+    with mpmath.workdps(20):
+        values = [mpmath.sqrt(3), *(f() for f in basis.values())]
+        assert mpmath.pslq(values, maxcoeff=10**6, maxsteps=10**6) is not None
+    assert series.find_relation(lambda: mpmath.sqrt(3), basis, dps=20, confirm_dps=45) is None
+    # a true relation still confirms: ln 4 = 2 ln 2
+    found = series.find_relation(
+        lambda: mpmath.log(4), {"ln 2": lambda: mpmath.log(2)}, dps=20, confirm_dps=60
+    )
+    assert found == {"value": 1, "ln 2": -2} or found == {"value": -1, "ln 2": 2}
+    with pytest.raises(ValueError, match="at least 20"):
+        series.find_relation(
+            lambda: mpmath.log(4), {"ln 2": lambda: mpmath.log(2)}, dps=40, confirm_dps=50
+        )
+    with pytest.raises(TypeError, match="callables"):
+        series.find_relation(lambda: 1, {"ln 2": mpmath.log(2)})
