@@ -95,9 +95,9 @@ def find_relation(
     precision, that is shrink with the precision as an exact relation's does (a relation that
     merely fits the first ``dps`` digits keeps a residual near 10^(−dps)), and its coefficients
     together (Σ log10 |cᵢ|) must carry at most half of the ``dps`` digits PSLQ saw (the data
-    must say more than the relation does). A fixed slack of 30 digits, as this function first had, let PSLQ's fits at
-    low precision through: at 20 digits it returned a relation among π, e, γ, G and ln 2 whose
-    residual is 1e-16.
+    must say more than the relation does). A fixed slack of 30 digits, as this function first
+    had, let PSLQ's fits at low precision through: at 20 digits it returned a relation among
+    √3, π, e, γ, G and ln 2 whose residual at 45 digits is 1e-16.
     """
     dps, confirm_dps = count(dps, "dps", 15), count(confirm_dps, "confirm_dps", 30)
     if confirm_dps < dps + 20:
