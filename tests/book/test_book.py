@@ -37,7 +37,6 @@ def test_stored_claims_match_the_declaration(chapter):
 # part by part; the list only shrinks.
 CONTROLS_PENDING = {
     "chapters/approximation/autonumerics-zero",
-    "chapters/approximation/metric-space-magnitude",
     "chapters/scaling/chinchilla-refit",
     "chapters/scaling/four-plus-three-phases",
     "chapters/scaling/four-regimes",
