@@ -63,6 +63,7 @@ _DATA = Path(__file__).resolve().parent / "book" / "data"
 
 #: every sweep of the book: name -> "module:attribute" of its :class:`Sweep` (imported on use)
 REGISTRY: dict[str, str] = {
+    "autonumerics-search": "rederived.approximation.evolution:SEARCH_SWEEP",
     "eml-regression": "rederived.experimental.emlfit:RECOVERY_SWEEP",
 }
 
@@ -209,6 +210,14 @@ class Sweep:
     rtol : float
         Relative tolerance of a spot check on floating-point results (0: identical), for sums
         whose last bits depend on the machine's vectorised kernels.
+    env : mapping of str to str
+        Environment the results depend on, set before NumPy loads: a search whose path follows
+        every rounding pins OpenBLAS's kernels (``OPENBLAS_CORETYPE``). :func:`run` refuses to
+        run elsewhere, and :func:`spot_check` recomputes in a process with this environment.
+    spot_item : callable(item) -> item, optional
+        A cheaper item whose result is a prefix of the stored one (a search stopped earlier,
+        with the same seed), for items too long to recompute whole in a test; with it,
+        ``spot_compare(fresh, stored)`` says whether the prefix agrees.
     """
 
     name: str
@@ -218,6 +227,13 @@ class Sweep:
     items: Callable[[Mapping[str, Any]], list]
     run_item: Callable[[Any], dict]
     rtol: float = 0.0
+    env: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    spot_item: Callable[[Any], Any] | None = None
+    spot_compare: Callable[[Any, Any], bool] | None = None
+
+    def missing_env(self) -> dict[str, str]:
+        """The declared environment variables this process does not have as declared."""
+        return {k: v for k, v in self.env.items() if os.environ.get(k) != v}
 
     def params(self, scale: str) -> Mapping[str, Any]:
         if scale not in self.scales:
@@ -272,6 +288,11 @@ def run(
     path."""
     sweep = get(name)
     params = sweep.params(scale)
+    if sweep.missing_env():
+        raise RuntimeError(
+            f"sweep {name!r} must run with {sweep.missing_env()} set before NumPy loads (the "
+            "command line sets it; from Python, start the process with that environment)"
+        )
     items = sweep.items(params)
     started = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     start = time.perf_counter()
@@ -294,6 +315,7 @@ def run(
         "machine": f"{platform.machine()}, {platform.system()} {platform.release()}",
         "processors": os.cpu_count(),
         "versions": _versions(),
+        "env": dict(sweep.env),
         "started": started,
         "wall_seconds": round(seconds, 1),
         "sha256": _digest(text),
@@ -368,14 +390,47 @@ def spot_check(stored: StoredRun, k: int = 1, seed: int = 0) -> list[int]:
 
     k = min(count(k, "k"), len(stored.items))
     chosen = sorted(np.random.default_rng(seed).choice(len(stored.items), k, replace=False))
+    sweep = stored.sweep
     for index in chosen:
-        fresh = json.loads(_results_text([stored.sweep.run_item(stored.items[index])]))[0]
-        if not _same(fresh, stored.results[index], stored.sweep.rtol):
+        item = stored.items[index]
+        if sweep.spot_item is not None:  # recompute a prefix of a long item
+            fresh = json.loads(_results_text([_recompute(sweep, sweep.spot_item(item))]))[0]
+            agrees = sweep.spot_compare(fresh, stored.results[index])
+        else:
+            fresh = json.loads(_results_text([_recompute(sweep, item)]))[0]
+            agrees = _same(fresh, stored.results[index], sweep.rtol)
+        if not agrees:
             raise AssertionError(
                 f"{stored.sweep.name} ({stored.scale}) item {index} {stored.items[index]}: "
                 f"recomputed {fresh}, stored {stored.results[index]}"
             )
     return [int(i) for i in chosen]
+
+
+def _recompute(sweep: Sweep, item: Any) -> Any:
+    """One item's result, computed here, or in a fresh process when the sweep needs an
+    environment this one lacks."""
+    if not sweep.missing_env():
+        return sweep.run_item(item)
+    import subprocess
+
+    code = (
+        "import json, sys\n"
+        "from rederived import sweep\n"
+        "item = json.loads(sys.stdin.read())\n"
+        f"print(json.dumps(sweep.get({sweep.name!r}).run_item(item)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        input=json.dumps(item),
+        capture_output=True,
+        text=True,
+        env={**os.environ, **sweep.env},
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"recomputing {sweep.name} item {item} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 # --------------------------------------------------------------------------- command line
@@ -411,6 +466,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         indices = spot_check(load(args.name, args.scale), args.k, args.seed)
         print(f"{args.name} ({args.scale}): items {indices} recomputed identically")
         return 0
+    needed = get(args.name).missing_env()
+    if needed:  # set before NumPy loads: start again with the sweep's environment
+        os.execve(
+            sys.executable,
+            [sys.executable, "-m", "rederived.sweep", *(argv or sys.argv[1:])],
+            {**os.environ, **needed},
+        )
     executor, client = None, None
     if args.scheduler:
         from distributed import Client

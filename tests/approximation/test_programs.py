@@ -98,3 +98,25 @@ def test_fit_constants_keeps_fixed_constants():
     assert fitted.max_error(mpmath.exp, EXP_I) < 3e-3
     with pytest.raises(ValueError, match="fixed"):
         fit_constants(shape, mpmath.exp, EXP_I, fixed=(3,))
+
+
+def test_least_squares_never_accepts_non_finite_constants(monkeypatch):
+    # a long evolution met a Levenberg–Marquardt step to infinity whose residual was finite;
+    # the constants came back infinite and the Program constructor refused them
+    from rederived.approximation import programs
+
+    shape = Program.trace(lambda x, c: c[0] + x * c[1], [1.0, 1.0])
+    x = np.linspace(-0.3, 0.3, 9)
+    fx = np.exp(x)
+    real_solve = np.linalg.solve
+    calls = {"n": 0}
+
+    def exploding_solve(a, b):
+        calls["n"] += 1
+        return np.full_like(b, np.inf) if calls["n"] == 1 else real_solve(a, b)
+
+    monkeypatch.setattr(programs.np.linalg, "solve", exploding_solve)
+    c, r = programs._least_squares(
+        shape, x, fx, np.abs(fx), np.full(9, 1 / 9), np.array([1.0, 1.0]), 20
+    )
+    assert np.all(np.isfinite(c)) and np.max(np.abs(r)) < 0.1

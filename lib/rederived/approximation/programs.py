@@ -395,6 +395,11 @@ def _least_squares(program, x, fx, scale, weights, c, iterations, free=None):
             continue
         trial = c.copy()
         trial[free] += step
+        if not np.all(np.isfinite(trial)):  # a step to infinity: damp harder, never accept it
+            lam *= 4
+            if lam > 1e12:
+                break
+            continue
         r2, J2 = residual(trial)
         cost2 = np.sum(weights * r2 * r2) if np.all(np.isfinite(r2)) else np.inf
         if cost2 < cost:
