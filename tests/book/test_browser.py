@@ -127,11 +127,19 @@ function report(mathjaxError) {
       .map(a => a.href),
   };
 }
-if (window.MathJax && window.MathJax.startup && window.MathJax.startup.promise) {
-  window.MathJax.startup.promise.then(() => done(report())).catch(e => done(report(String(e))));
-} else {
-  done(report());
+// MathJax loads deferred: on a page with math, wait (up to 30 s) until its startup promise
+// exists, instead of reporting a page whose script has not run yet as untypeset
+const started = Date.now();
+function whenReady() {
+  if (window.MathJax && window.MathJax.startup && window.MathJax.startup.promise) {
+    window.MathJax.startup.promise.then(() => done(report())).catch(e => done(report(String(e))));
+  } else if (document.querySelectorAll('.math').length && Date.now() - started < 30000) {
+    setTimeout(whenReady, 100);
+  } else {
+    done(report());
+  }
 }
+whenReady();
 """
 
 

@@ -258,11 +258,11 @@ class ClaimsLedger(_GeneratedTable):
                     f"{_escape(record['agree'])} agree)"
                 )
             if record.get("margin"):
-                measured += f'<br><span class="rederived-rule">{_escape(record["margin"])}</span>'
+                measured += f'<br><span class="rederived-margin">{_escape(record["margin"])}</span>'
         measured += f'<br><span class="rederived-rule">{_escape(claim.rule)}</span>'
         if claim.set_after_probe:
             measured += (
-                '<br><span class="rederived-rule">threshold set after a probe: '
+                '<br><span class="rederived-probe">threshold set after a probe: '
                 f"{_text(claim.set_after_probe)}</span>"
             )
         if claim.control:
