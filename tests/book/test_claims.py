@@ -526,7 +526,32 @@ def test_audit_and_evidence_problems_report_missing_evidence():
     stale = {k: v for k, v in good.items() if k not in ("control", "control_verdict")}
     assert "declares a control but its stored check has none" in audit(ledger, [stale])[0]
     same = {**good, "control_verdict": "not-reproduced"}
-    assert "gets the measurement's verdict" in audit(ledger, [same])[0]
+    assert "the rule cannot tell them apart" in audit(ledger, [same])[0]
+
+
+def test_a_control_must_point_the_right_way():
+    """Known wrong for a claim expected reproduced or partly (a worse verdict), known right for
+    one expected not reproduced (a better one): a difference in the wrong direction is no
+    evidence either."""
+    ledger = evidence_ledger()
+    # expected not reproduced, measured 1.2 (not reproduced): a 'known right' control must pass
+    ledger.check("speed", 1.2, control=12.0)
+    partly = Ledger.from_toml(
+        DECLARATION.replace(
+            'partly = "in [10, 40]"\nexpect = "partly"',
+            'partly = "in [10, 40]"\nexpect = "partly"\ncontrol = "a decoy"',
+        ),
+        "p.toml",
+    )
+    partly.check("constant", 30.0, control=5.0)  # control not reproduced: worse, accepted
+    with pytest.raises(ControlError, match="must be known wrong"):
+        partly.check("constant", 30.0, control=20.0)  # control reproduced: better than partly
+    with pytest.raises(ValueError, match="control is an empty sequence"):
+        partly.evaluate("constant", 30.0, control=[])
+    with pytest.raises(ValueError, match="control is NaN"):
+        partly.evaluate("constant", 30.0, control=float("nan"))
+    stored = partly.evaluate("constant", 30.0, control=20.0).payload()
+    assert "must be known wrong" in audit(partly, [stored])[0]
 
 
 def test_spread_values_are_validated_in_the_declaration():

@@ -402,7 +402,7 @@ def with_unit(measured_text: str, unit: str) -> str:
     return f"{measured_text} {unit}" if unit else measured_text
 
 
-def _as_scalar(measured: object) -> Scalar:
+def _as_scalar(measured: object, name: str = "measured") -> Scalar:
     """Accept Python and NumPy scalars (and 0-d / size-1 arrays); reject everything else."""
     if hasattr(measured, "item") and getattr(measured, "size", 1) == 1:
         measured = measured.item()  # NumPy scalar or size-1 array
@@ -413,12 +413,12 @@ def _as_scalar(measured: object) -> Scalar:
     if isinstance(measured, numbers.Real):
         value = float(measured)
         if math.isnan(value):
-            raise ValueError("measured is NaN: the computation behind this claim failed")
+            raise ValueError(f"{name} is NaN: the computation behind this claim failed")
         if math.isinf(value):  # 'inf > x' would pass a rule that a failed computation should fail
-            raise ValueError(f"measured is {value}: a claim needs a finite measurement")
+            raise ValueError(f"{name} is {value}: a claim needs a finite measurement")
         return value
     raise TypeError(
-        f"measured must be a real scalar, a bool or a string, got {type(measured).__name__}"
+        f"{name} must be a real scalar, a bool or a string, got {type(measured).__name__}"
     )
 
 
@@ -520,6 +520,8 @@ class Evidence:
     def margin_text(self) -> str:
         if self.margin is None:
             return ""
+        if math.isinf(self.margin):
+            return "no finite threshold nearby (the bound is 0)"
         if self.margin_unit == "relative":
             return f"{100 * self.margin:.3g} % from a threshold"
         return f"{self.margin:.3g} {self.margin_unit} from a threshold"
@@ -695,10 +697,27 @@ def _display(obj: Any) -> None:
 
 
 _MISSING: Any = object()
+_RANK = {"not-reproduced": 0, "partly": 1, "reproduced": 2}
 
 
-def _as_number(value: object) -> float:
-    scalar = _as_scalar(value)
+def _control_problem(expect: str, verdict: str, control: str | None, text: str | None) -> str:
+    """Why a control is no evidence ('' when it is): a control known to be wrong must get a
+    worse verdict than a claim expected reproduced or partly, and one known to be right a better
+    verdict than a claim expected not reproduced."""
+    if control is None:
+        return ""
+    got = f"measures {text} and gets {control!r}"
+    if control == verdict:
+        return f"{got}, the measurement's verdict: the rule cannot tell them apart"
+    if expect == "not-reproduced" and _RANK[control] < _RANK[verdict]:
+        return f"{got}; a control for a claim expected not reproduced must be known right"
+    if expect != "not-reproduced" and _RANK[control] > _RANK[verdict]:
+        return f"{got}; a control for a claim expected {expect} must be known wrong"
+    return ""
+
+
+def _as_number(value: object, name: str = "measured") -> float:
+    scalar = _as_scalar(value, name)
     if not _is_number(scalar):
         raise TypeError(f"a control given as a sequence must hold numbers, got {value!r}")
     return float(scalar)
@@ -863,9 +882,11 @@ class Ledger:
             if hasattr(control, "tolist") and getattr(control, "size", 1) != 1:
                 control = control.tolist()
             if isinstance(control, list | tuple):
-                control_value: Scalar = _mean([float(_as_number(v)) for v in control])
+                if not control:
+                    raise ValueError(f"claim {claim_id!r}: control is an empty sequence")
+                control_value: Scalar = _mean([float(_as_number(v, "control")) for v in control])
             else:
-                control_value = _as_scalar(control)
+                control_value = _as_scalar(control, "control")
             control_verdict = claim.verdict(control_value)
             control_text = _format_measured(control_value, fmt)
         evidence = Evidence(
@@ -904,11 +925,13 @@ class Ledger:
                 f"{result.verdict!r}, but the chapter declares {result.claim.expect!r} "
                 f"({result.claim.rule})"
             )
-        if result.evidence.control_verdict == result.verdict:
+        e = result.evidence
+        problem = _control_problem(
+            result.claim.expect, result.verdict, e.control_verdict, e.control_text
+        )
+        if problem:
             raise ControlError(
-                f"claim {claim_id!r}: the control ({result.claim.control}) measures "
-                f"{result.evidence.control_text} and gets the same verdict, "
-                f"{result.verdict!r}, as the measurement: the rule cannot tell them apart"
+                f"claim {claim_id!r}: the control ({result.claim.control}) {problem}"
             )
 
     def declaration(self) -> _DeclarationTable:
@@ -1090,13 +1113,26 @@ def audit(ledger: Ledger, records: Iterable[Mapping[str, str]]) -> list[str]:
             )
         if claim.control and "control" not in record:
             problems.append(f"claim {cid!r} declares a control but its stored check has none")
-        if "control" in record and record.get("control_verdict") == record.get("verdict"):
-            problems.append(
-                f"claim {cid!r}: the stored control gets the measurement's verdict "
-                f"{record.get('verdict')!r}"
+        if "control" in record:
+            problem = _control_problem(
+                claim.expect,
+                str(record.get("verdict")),
+                record.get("control_verdict") or None,
+                record.get("control"),
             )
+            if problem:
+                problems.append(f"claim {cid!r}: the stored control {problem}")
         if claim.spread and "agree" not in record:
             problems.append(f"claim {cid!r} declares a spread but its stored check has none")
+        elif claim.spread:
+            fewest = 1
+            for minimum in SPREADS[claim.spread]:
+                fewest *= minimum
+            if int(record.get("n", "0") or 0) < fewest:
+                problems.append(
+                    f"claim {cid!r}: its stored spread holds {record.get('n')} values, fewer "
+                    f"than {claim.spread!r} needs"
+                )
     problems += [f"claim {cid!r} is checked {n} times" for cid, n in seen.items() if n > 1]
     problems += [
         f"claim {cid!r} is declared in {ledger.source} but never checked"
