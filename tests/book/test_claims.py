@@ -548,6 +548,10 @@ def test_a_control_must_point_the_right_way():
         partly.check("constant", 30.0, control=20.0)  # control reproduced: better than partly
     with pytest.raises(ValueError, match="control is an empty sequence"):
         partly.evaluate("constant", 30.0, control=[])
+    # a draws x windows control is judged on its mean, like a measurement
+    assert partly.evaluate("constant", 30.0, control=[[4.0, 6.0], [5.0, 5.0]]).evidence.control_text == "5"
+    with pytest.raises(ValueError, match="control is an empty sequence"):
+        partly.evaluate("constant", 30.0, control=[[], []])
     with pytest.raises(ValueError, match="control is NaN"):
         partly.evaluate("constant", 30.0, control=float("nan"))
     stored = partly.evaluate("constant", 30.0, control=20.0).payload()

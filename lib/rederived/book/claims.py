@@ -832,7 +832,8 @@ class Ledger:
             every window (``"windows"``: at least 3) or a draws × windows array, and is judged
             on their mean.
         control : same kinds as ``measured``, required when the claim declares a control
-            The control's value, measured in the same run (a sequence is judged on its mean).
+            The control's value, measured in the same run (a sequence, or a draws × windows
+            array, is judged on its mean).
         se : float, optional
             The standard error of a scalar measurement (a Monte Carlo estimate's, say), so that
             its margin is counted in standard errors.
@@ -882,9 +883,11 @@ class Ledger:
             if hasattr(control, "tolist") and getattr(control, "size", 1) != 1:
                 control = control.tolist()
             if isinstance(control, list | tuple):
-                if not control:
+                # a draws x windows control, like the measurement, is judged on its mean too
+                flat = [v for row in control for v in (row if isinstance(row, list | tuple) else [row])]
+                if not flat:
                     raise ValueError(f"claim {claim_id!r}: control is an empty sequence")
-                control_value: Scalar = _mean([float(_as_number(v, "control")) for v in control])
+                control_value: Scalar = _mean([float(_as_number(v, "control")) for v in flat])
             else:
                 control_value = _as_scalar(control, "control")
             control_verdict = claim.verdict(control_value)
