@@ -65,6 +65,8 @@ _DATA = Path(__file__).resolve().parent / "book" / "data"
 REGISTRY: dict[str, str] = {
     "autonumerics-search": "rederived.approximation.evolution:SEARCH_SWEEP",
     "eml-regression": "rederived.experimental.emlfit:RECOVERY_SWEEP",
+    "plrf-phases": "rederived.scaling.plrf:PHASE_SWEEP",
+    "sync-growth": "rederived.stochastic.sync:GROWTH_SWEEP",
 }
 
 

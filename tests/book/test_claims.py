@@ -509,6 +509,18 @@ def test_draws_by_windows_and_windows_alone():
     assert result.evidence.se == pytest.approx(0.1)
     with pytest.raises(ValueError, match="at least 3 windows"):
         windows.evaluate("windows", [1.9, 2.0], control=1.0)
+    # a statistic of data pooled over draws brings its draws' standard error: the margin counts
+    # in the windows' spread and that error together (0.1 and 0.3: sqrt(0.1) = 0.316)
+    pooled = windows.evaluate("windows", [1.9, 2.0, 2.1], control=1.0, se=0.3)
+    assert pooled.evidence.se == pytest.approx(np.hypot(0.1, 0.3))
+    assert pooled.evidence.margin_unit == "SE"
+    assert pooled.evidence.margin == pytest.approx(0.2 / np.hypot(0.1, 0.3))
+    assert pooled.evidence.fragile  # 0.63 SE from the edge: the draws make it fragile
+    assert "the draws' SE and the windows' sd combined, 3/3 agree" in pooled.spread_text()
+    with pytest.raises(ClaimError, match="a spread over draws gives its own"):
+        ledger.evaluate("windows", grid, control=1.0, se=0.1)
+    with pytest.raises(ValueError, match="se must be"):
+        windows.evaluate("windows", [1.9, 2.0, 2.1], control=1.0, se=float("nan"))
 
 
 def test_audit_and_evidence_problems_report_missing_evidence():

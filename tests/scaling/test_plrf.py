@@ -105,3 +105,30 @@ def test_frontier_finds_a_planted_minimum():
 def test_bad_input_is_refused_with_a_clear_error(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_the_phase_sweeps_spot_check_compares_a_prefix_and_can_fail():
+    """The stored phase grid is checked on its first parameter counts (a cheap prefix of one
+    item); a changed value anywhere in that prefix is caught, one outside it is not looked at."""
+    item = {"alpha": 1.3, "seeds": [7]}
+    small = {**item, "max_d": 16}
+    fresh = plrf.phase_item(small)
+    ds, flops = plrf.phase_grid_arrays()
+    k = len(fresh["limit"][0])
+    assert k == int(np.sum(ds <= 16)) and len(fresh["losses"][0]) == len(flops) * k
+    # a stored result built from the prefix, padded with other columns, agrees ...
+    padded = {"betas": fresh["betas"], "losses": [], "limit": []}
+    for losses, limit in zip(fresh["losses"], fresh["limit"], strict=True):
+        full = np.ones((len(flops), len(ds)))
+        full[:, :k] = np.reshape(losses, (len(flops), k))
+        padded["losses"].append(full.ravel().tolist())
+        padded["limit"].append(list(limit) + [1.0] * (len(ds) - k))
+    assert plrf.PHASE_SWEEP.spot_compare(fresh, padded)
+    # ... and a perturbed loss or limit inside the prefix does not
+    bad = {**padded, "losses": [list(x) for x in padded["losses"]]}
+    bad["losses"][0][1] *= 1 + 1e-4
+    assert not plrf.PHASE_SWEEP.spot_compare(fresh, bad)
+    bad = {**padded, "limit": [list(x) for x in padded["limit"]]}
+    bad["limit"][-1][0] *= 1 + 1e-4
+    assert not plrf.PHASE_SWEEP.spot_compare(fresh, bad)
+    assert plrf.PHASE_SWEEP.spot_item(item)["max_d"] < ds[-1]

@@ -486,7 +486,8 @@ class Evidence:
         Number of values the verdict rests on (1 without a spread).
     se : float or None
         Standard error of the mean over draws; the standard deviation over windows
-        (``spread = "windows"``); the ``se`` given with a scalar; None when unknown.
+        (``spread = "windows"``), combined with the draws' standard error when one was given;
+        the ``se`` given with a scalar; None when unknown.
     agree : int or None
         How many draws/windows give the mean's verdict on their own (None without a spread).
     margin : float or None
@@ -610,6 +611,11 @@ class ClaimResult:
         e, spread = self.evidence, self.claim.spread
         if spread is None:
             return f"± {e.se:.2g} (standard error)" if e.se is not None else ""
+        if spread == "windows" and e.margin_unit == "SE" and e.se is not None:
+            return (
+                f"± {e.se:.2g} (mean of {e.n} windows ± the draws' SE and the windows' sd "
+                f"combined, {e.agree}/{e.n} agree)"
+            )
         what = {"draws": "SE of", "windows": "sd over", "draws and windows": "SE of"}[spread]
         counted = {"draws": "draws", "windows": "windows", "draws and windows": "draws × windows"}
         return (
@@ -836,7 +842,10 @@ class Ledger:
             array, is judged on its mean).
         se : float, optional
             The standard error of a scalar measurement (a Monte Carlo estimate's, say), so that
-            its margin is counted in standard errors.
+            its margin is counted in standard errors. With ``spread = "windows"``, the standard
+            error over draws of a statistic computed from data pooled over the draws (from
+            groups of draws or a jackknife); the margin then counts in √(sd² + se²), the
+            windows' spread and the draws' together.
         fmt : str, optional
             Format spec for the displayed value (default ``'.6g'`` for floats).
         note : str, optional
@@ -850,12 +859,21 @@ class Ledger:
         claim = self.claims[claim_id]
         n, agree, scale, unit = 1, None, None, "SE"
         if claim.spread is not None:
-            if se is not None:
-                raise ClaimError(f"claim {claim_id!r}: se= is for a scalar; a spread gives its own")
+            if se is not None and claim.spread != "windows":
+                raise ClaimError(
+                    f"claim {claim_id!r}: se= is for a scalar or a spread over windows; a spread "
+                    "over draws gives its own"
+                )
             rows = _as_values(measured, claim.spread)
             flat = [v for row in rows for v in row]
             value: Scalar = _mean(flat)
-            if claim.spread == "windows":
+            if claim.spread == "windows" and se is not None:
+                # a statistic of data pooled over draws: its standard error over the draws (given)
+                # and the spread over windows together
+                if not _is_number(se) or not math.isfinite(se) or se < 0:
+                    raise ValueError(f"se must be a finite number >= 0, got {se!r}")
+                scale = math.hypot(_sd(flat), float(se))
+            elif claim.spread == "windows":
                 scale, unit = _sd(flat), "sd"
             else:  # over draws: the standard error of the draws' means
                 scale = _sd([_mean(row) for row in rows]) / math.sqrt(len(rows))

@@ -235,3 +235,110 @@ def compute_optimal_frontier(
             xm = -c1 / (2 * c2)
             d_star[i], p_star[i] = np.exp(xm), np.exp(c0 + c1 * xm + c2 * xm * xm)
     return d_star, p_star, interior
+
+
+# --------------------------------------------------------------------------- the phase sweep
+
+#: the 4+3 phases chapter's grid: data and target exponents, parameter counts, compute budgets
+PHASE_GRID = {
+    "alphas": [0.3, 0.4, 0.6, 0.8, 1.0, 1.3],
+    "betas": [0.2, 0.35, 0.5, 0.7, 0.9, 1.2, 1.6],
+    "log2_d": [3.0, 10.0, 0.5],  # d = round(2^k), k from 3 to 10 in steps of ½
+    "log10_flops": [2.0, 8.0, 41],  # 41 budgets from 10² to 10⁸
+    "v": 4096,
+}
+
+
+def phase_grid_arrays(grid: dict = PHASE_GRID) -> tuple[np.ndarray, np.ndarray]:
+    """The parameter counts and compute budgets of :data:`PHASE_GRID`."""
+    lo, hi, step = grid["log2_d"]
+    ds = np.unique(np.round(2 ** np.arange(lo, hi + step / 2, step)).astype(int))
+    flops = np.geomspace(
+        10 ** grid["log10_flops"][0], 10 ** grid["log10_flops"][1], int(grid["log10_flops"][2])
+    )
+    return ds, flops
+
+
+def phase_item(item: dict) -> dict:
+    """One group of embedding draws at one α over the whole grid: for every β with
+    2(α + β) > 1, the exact expected loss at every (budget, d) (batch 1, step 0.5/tr K) and the
+    limit loss F₀(d), each averaged over the group's draws (``item["seeds"]``), to 8
+    significant digits. The models of one draw are nested (the same W columns). With
+    ``item["max_d"]`` only the parameter counts up to it are computed (the columns of the full
+    result that a spot check compares)."""
+    ds, flops = phase_grid_arrays()
+    ds = ds[ds <= int(item.get("max_d", ds[-1]))]  # a prefix of the d grid (the spot check's)
+    alpha, seeds = float(item["alpha"]), [int(s) for s in item["seeds"]]
+    betas = [b for b in PHASE_GRID["betas"] if 2 * (alpha + b) > 1]
+    losses = {b: np.zeros((len(flops), len(ds))) for b in betas}
+    limit = {b: np.zeros(len(ds)) for b in betas}
+    for seed in seeds:
+        for k, d in enumerate(ds):
+            base = plrf(alpha, 1.0, int(d), int(PHASE_GRID["v"]), seed=seed)
+            lr = 0.5 / base.eigenvalues.sum()
+            for b in betas:
+                problem = base.with_target(b)
+                losses[b][:, k] += expected_loss(problem, flops / d, lr) / len(seeds)
+                limit[b][k] += problem.limit_loss / len(seeds)
+
+    def digits(a):
+        return [float(f"{x:.8g}") for x in np.ravel(a)]
+
+    return {
+        "betas": betas,
+        "losses": [digits(losses[b]) for b in betas],
+        "limit": [digits(limit[b]) for b in betas],
+    }
+
+
+def _phase_items(params) -> list[dict]:
+    groups, size = int(params["groups"]), int(params["draws_per_group"])
+    children = np.random.SeedSequence(int(params["seed"])).spawn(groups * size)
+    seeds = [int(c.generate_state(1)[0]) for c in children]
+    return [
+        {"alpha": a, "seeds": seeds[g * size : (g + 1) * size]}
+        for a in PHASE_GRID["alphas"]
+        for g in range(groups)
+    ]
+
+
+def _phase_spot(item: dict) -> dict:
+    return {**item, "max_d": 128}  # the first 9 of 15 parameter counts, a few per cent of the cost
+
+
+def _phase_prefix_agrees(fresh: dict, stored: dict) -> bool:
+    """Whether a spot check's first columns match the stored result's (to the sweep's rtol)."""
+    ds, flops = phase_grid_arrays()
+    k = len(fresh["limit"][0])
+    if fresh["betas"] != stored["betas"] or k > len(ds):
+        return False
+    for b in range(len(stored["betas"])):
+        full = np.reshape(stored["losses"][b], (len(flops), len(ds)))[:, :k]
+        pairs = [(np.ravel(full), fresh["losses"][b]), (stored["limit"][b][:k], fresh["limit"][b])]
+        if not all(np.allclose(a, f, rtol=1e-6, atol=0) for a, f in pairs):
+            return False
+    return True
+
+
+def _make_phase_sweep():
+    from rederived.sweep import Sweep
+
+    return Sweep(
+        name="plrf-phases",
+        chapter="scaling/four-plus-three-phases",
+        description="the exact expected SGD loss on the whole grid, averaged over a group of "
+        "embedding draws.",
+        scales={
+            "book": {"groups": 6, "draws_per_group": 1, "seed": 2024},
+            # six independent groups of four draws: 24 embeddings at every α
+            "paper": {"groups": 6, "draws_per_group": 4, "seed": 2024},
+        },
+        items=_phase_items,
+        run_item=phase_item,
+        rtol=1e-6,  # eigendecompositions round differently with the BLAS kernels
+        spot_item=_phase_spot,
+        spot_compare=_phase_prefix_agrees,
+    )
+
+
+PHASE_SWEEP = _make_phase_sweep()
