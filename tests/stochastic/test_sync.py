@@ -57,3 +57,23 @@ def test_growth_exponent_needs_three_points_and_valid_groups():
         sync.growth_exponent(run, 9.9, 10)
     with pytest.raises(ValueError, match="groups"):
         sync.growth_exponent(run, 1, 10, groups=5)
+
+
+def test_group_exponents_are_the_groups_own_fits_and_give_growth_exponents_error():
+    run = sync.simulate_ring(L=64, replicas=6, K=1, c=0, D=0.1, disorder="noise", dt=0.1,
+                             t_max=100, seed=3)
+    slopes = sync.group_exponents(run, 5, 100, 3)
+    alone = sync.RingRun(run.times, run.width2[:, 2:4], run.slipped_bonds)
+    assert slopes[1] == pytest.approx(sync.growth_exponent(alone, 5, 100), rel=1e-12)
+    _, error = sync.growth_exponent(run, 5, 100, groups=3)
+    assert error == pytest.approx(np.std(slopes, ddof=1) / np.sqrt(3))
+    with pytest.raises(ValueError, match="groups must be an int"):
+        sync.group_exponents(run, 5, 100, 7)
+
+
+def test_a_growth_item_is_one_seeded_group_of_rings():
+    item = {"regime": "EW, noise", "replicas": 2, "seed": 11}
+    result = sync.growth_item(item)
+    again = sync.simulate_ring(replicas=2, seed=11, **sync.REGIMES["EW, noise"])
+    assert np.allclose(result["width2"], again.width2, rtol=1e-7, atol=0)
+    assert result["times"] == [float(t) for t in again.times]
