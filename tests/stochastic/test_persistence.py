@@ -80,3 +80,23 @@ def test_a_correlation_that_is_not_positive_definite_is_refused():
     # a correlation that stays at 1 then drops to 0 is not positive definite
     with pytest.raises(ValueError, match="positive semi-definite"):
         ps.simulate_stationary(lambda T: np.where(np.asarray(T) < 1.0, 1.0, 0.0), 0.1, 40, 4)
+
+
+def test_iia_excess_vanishes_at_the_high_precision_root_of_a_gaussian_correlation():
+    """For f = exp(−T²/2) the integral converges for every θ; the double-precision left side
+    vanishes at the root the mpmath solver finds (bracketed below θ = 3)."""
+    root = ps.iia_exponent(lambda T: mpmath.exp(-T * T / 2), 1.0, 3.0)
+    gauss = lambda T: np.exp(-T * T / 2)  # noqa: E731
+    assert abs(ps.iia_excess(gauss, 1.0, root)) < 1e-9
+    assert ps.iia_excess(gauss, 1.0, 0.0) == -1.0
+    assert ps.iia_excess(gauss, 1.0, root * 0.9) < 0 < ps.iia_excess(gauss, 1.0, root * 1.1)
+    with pytest.raises(ValueError, match="theta must be at most 20"):
+        ps.iia_excess(gauss, 1.0, 21.0)
+    with pytest.raises(ValueError, match="theta"):
+        ps.iia_excess(gauss, 1.0, -0.1)
+    with pytest.raises(ValueError, match="curvature"):
+        ps.iia_excess(gauss, 0.0, 0.5)
+    with pytest.raises(ValueError, match="not in"):
+        ps.iia_excess(lambda T: 1.5, 1.0, 0.5)
+    with pytest.raises(TypeError, match="callable"):
+        ps.iia_excess(0.5, 1.0, 0.5)

@@ -20,12 +20,15 @@ from collections.abc import Callable
 
 import mpmath
 import numpy as np
+from scipy import integrate
 
 from rederived._checks import count as _count
+from rederived._checks import nonnegative as _nonnegative
 from rederived._checks import positive as _positive
 
 __all__ = [
     "diffusion_correlation",
+    "iia_excess",
     "iia_exponent",
     "iia_exponent_diffusion",
     "iia_interval_density",
@@ -100,6 +103,42 @@ def iia_exponent(
             raise ValueError("no IIA root below the decay rate: is `decay` too small?")
         root = mpmath.findroot(excess, (mpmath.mpf(decay) * 1e-6, hi), solver="anderson")
         return float(root)
+
+
+def iia_excess(correlation: Callable, curvature: object, theta: object) -> float:
+    """The IIA equation's left side minus one, θ⟨T⟩/2 · (1 + θ ∫₀^∞ A(T) e^(θT) dT) − 1, with
+    A = (2/π) asin f and ⟨T⟩ = π/√curvature, in double precision (SciPy quadrature).
+
+    Its zeros in θ > 0 are the IIA's candidate exponents; :func:`iia_exponent` finds the one of
+    an exponentially decaying correlation at high precision. This function is for scanning
+    correlations that decay faster than any exponential (the integral converges for every θ),
+    where roots can appear, merge and leave the real axis as a parameter moves.
+
+    Parameters
+    ----------
+    correlation : callable
+        f(T) for T ≥ 0 on floats, f(0) = 1, with |f| ≤ 1; it must decay so fast that
+        A(T) e^(θT) is negligible beyond T = 40 + 2θ (a Gaussian-type decay).
+    curvature : float
+        −f''(0) > 0.
+    theta : float
+        In [0, 20] (beyond, e^(θT) overflows the quadrature's accuracy).
+    """
+    curvature = _positive(curvature, "curvature")
+    theta = float(_nonnegative(theta, "theta"))
+    if theta > 20:
+        raise ValueError(f"theta must be at most 20, got {theta}")
+    if not callable(correlation):
+        raise TypeError("correlation must be callable")
+
+    def integrand(T):
+        value = float(correlation(T))
+        if not -1 <= value <= 1:
+            raise ValueError(f"correlation({T}) = {value} is not in [-1, 1]")
+        return 2 / np.pi * np.arcsin(value) * np.exp(theta * T)
+
+    integral = integrate.quad(integrand, 0, 40 + 2 * theta, limit=500, epsabs=1e-12, epsrel=1e-9)[0]
+    return theta * np.pi / np.sqrt(curvature) / 2 * (1 + theta * integral) - 1
 
 
 def iia_exponent_diffusion(d: object, *, dps: int = 25) -> float:
