@@ -97,6 +97,11 @@ def test_lmul_formula():
     assert lowprec.lmul([-3.0], [0.5], 4)[0] == -(1 + 0.5 + 2.0**-3)
     assert lowprec.lmul([0.0, 2.0], [5.0, 0.0], 3).tolist() == [0.0, 0.0]
     assert lowprec.lmul([2.0], [4.0], 5)[0] == 8 * (1 + 2.0**-4)
+    # without the offset: Mitchell's approximation, exact when a fraction is zero
+    assert lowprec.lmul([1.5], [1.25], 3, offset=False)[0] == 1 + 0.5 + 0.25
+    assert lowprec.lmul([3.0], [4.0], 3, offset=False)[0] == 12.0
+    with pytest.raises(TypeError, match="offset must be a bool"):
+        lowprec.lmul([1.0], [1.0], 3, offset=1)
 
 
 def test_givens_algorithms_agree_and_rotate():

@@ -201,16 +201,19 @@ def _l_offset(mantissa_bits: int) -> int:
     return mantissa_bits if mantissa_bits <= 3 else (3 if mantissa_bits == 4 else 4)
 
 
-def lmul(a: object, b: object, mantissa_bits: int) -> np.ndarray:
+def lmul(a: object, b: object, mantissa_bits: int, *, offset: bool = True) -> np.ndarray:
     """L-Mul: (1 + x + y + 2^(−l(m))) · 2^(ea + eb) for a = ±(1 + x) 2^ea, b = ±(1 + y) 2^eb.
 
     The operands are first rounded to ``mantissa_bits`` fraction bits (nearest, ties to even,
     unbounded exponent); the product of the significands is replaced by the sum of their
-    fractions plus the offset 2^(−l(m)), l(m) = m for m ≤ 3, 3 for m = 4, 4 for m > 4. Zeros
-    give zero; non-finite operands are refused.
+    fractions plus the offset 2^(−l(m)), l(m) = m for m ≤ 3, 3 for m = 4, 4 for m > 4. With
+    ``offset=False`` the offset is left out (Mitchell's logarithmic multiplication,
+    1 + x + y). Zeros give zero; non-finite operands are refused.
     """
     if isinstance(mantissa_bits, bool) or not isinstance(mantissa_bits, Integral):
         raise TypeError(f"mantissa_bits must be an int, got {mantissa_bits!r}")
+    if not isinstance(offset, bool):
+        raise TypeError(f"offset must be a bool, got {offset!r}")
     if not 1 <= mantissa_bits <= 23:
         raise ValueError(f"mantissa_bits must be in 1..23, got {mantissa_bits}")
     a, b = _real_array(a, "a"), _real_array(b, "b")
@@ -221,7 +224,7 @@ def lmul(a: object, b: object, mantissa_bits: int) -> np.ndarray:
     ma, ea = np.frexp(np.abs(a))  # |a| = ma 2^ea, ma in [0.5, 1) = (1 + x)/2
     mb, eb = np.frexp(np.abs(b))
     x, y = 2 * ma - 1, 2 * mb - 1
-    significand = 1 + x + y + 2.0 ** -_l_offset(mantissa_bits)
+    significand = 1 + x + y + (2.0 ** -_l_offset(mantissa_bits) if offset else 0.0)
     product = np.sign(a) * np.sign(b) * np.ldexp(significand, (ea - 1) + (eb - 1))
     return np.where((a == 0) | (b == 0), 0.0, product)
 
