@@ -63,6 +63,31 @@ class DiagonalGRU:
             rng.normal(0, 0.1, (3, hidden)),
         )
 
+    @classmethod
+    def authors_init(cls, hidden: int, inputs: int, *, heads: int = 2, seed: object = 0):
+        """A cell drawn as ParaRNN's GRU defaults draw it (``GRUDiagMHConfig`` in
+        ``pararnn/rnn_cell/gru_diag_mh.py`` with ``pararnn/utils/init.py``, apple/ml-pararnn as
+        read at the fork xaviergonzalez/ml-pararnn@dc2647ba): recurrent diagonals
+        N(0, (2/√(5N))²) ("xlstm"); input weights block-diagonal over ``heads`` heads, uniform
+        in ±√(6/(D/heads + N)) ("xavier_uniform"); biases zero but for the update gate's,
+        −linspace(0, 1, N) ("bias_minus_linspace"). Seeded with NumPy, not their generator."""
+        for v, n in ((hidden, "hidden"), (inputs, "inputs"), (heads, "heads")):
+            if isinstance(v, bool) or not isinstance(v, Integral) or v < 1:
+                raise ValueError(f"{n} must be a positive int, got {v!r}")
+        if hidden % heads or inputs % heads:
+            raise ValueError(f"heads ({heads}) must divide hidden ({hidden}) and inputs ({inputs})")
+        rng = np.random.default_rng(seed)
+        a = rng.normal(0, 2 / np.sqrt(5 * hidden), (3, hidden))
+        head_in, head_out = inputs // heads, hidden // heads
+        bound = np.sqrt(6 / (head_in + hidden))
+        B = np.zeros((3, hidden, inputs))
+        for k in range(heads):
+            rows, cols = slice(k * head_out, (k + 1) * head_out), slice(k * head_in, (k + 1) * head_in)
+            B[:, rows, cols] = rng.uniform(-bound, bound, (3, head_out, head_in))
+        b = np.zeros((3, hidden))
+        b[0] = -np.linspace(0, 1, hidden)
+        return cls(a, B, b)
+
     @property
     def hidden(self) -> int:
         return self.a.shape[1]
