@@ -72,3 +72,16 @@ def test_divergence_is_an_error_not_nan():
 def test_bad_input_is_refused_with_a_clear_error(call, message):
     with pytest.raises((ValueError, TypeError), match=message):
         call()
+
+
+def test_authors_initialisation_has_their_scales_and_block_structure():
+    cell = pararnn.DiagonalGRU.authors_init(64, 32, heads=2, seed=3)
+    assert cell.a.shape == (3, 64) and cell.B.shape == (3, 64, 32)
+    assert abs(cell.a.std() - 2 / np.sqrt(5 * 64)) < 0.03  # N(0, (2/sqrt(5N))^2)
+    assert np.all(cell.B[:, :32, 16:] == 0) and np.all(cell.B[:, 32:, :16] == 0)
+    assert np.abs(cell.B).max() <= np.sqrt(6 / (16 + 64))
+    assert np.allclose(cell.b[0], -np.linspace(0, 1, 64)) and np.all(cell.b[1:] == 0)
+    with pytest.raises(ValueError, match="heads"):
+        pararnn.DiagonalGRU.authors_init(64, 30, heads=4)
+    with pytest.raises(ValueError, match="hidden"):
+        pararnn.DiagonalGRU.authors_init(0, 32)
