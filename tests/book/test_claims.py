@@ -561,7 +561,10 @@ def test_a_control_must_point_the_right_way():
     with pytest.raises(ValueError, match="control is an empty sequence"):
         partly.evaluate("constant", 30.0, control=[])
     # a draws x windows control is judged on its mean, like a measurement
-    assert partly.evaluate("constant", 30.0, control=[[4.0, 6.0], [5.0, 5.0]]).evidence.control_text == "5"
+    assert (
+        partly.evaluate("constant", 30.0, control=[[4.0, 6.0], [5.0, 5.0]]).evidence.control_text
+        == "5"
+    )
     with pytest.raises(ValueError, match="control is an empty sequence"):
         partly.evaluate("constant", 30.0, control=[[], []])
     with pytest.raises(ValueError, match="control is NaN"):

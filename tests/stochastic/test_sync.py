@@ -60,8 +60,9 @@ def test_growth_exponent_needs_three_points_and_valid_groups():
 
 
 def test_group_exponents_are_the_groups_own_fits_and_give_growth_exponents_error():
-    run = sync.simulate_ring(L=64, replicas=6, K=1, c=0, D=0.1, disorder="noise", dt=0.1,
-                             t_max=100, seed=3)
+    run = sync.simulate_ring(
+        L=64, replicas=6, K=1, c=0, D=0.1, disorder="noise", dt=0.1, t_max=100, seed=3
+    )
     slopes = sync.group_exponents(run, 5, 100, 3)
     alone = sync.RingRun(run.times, run.width2[:, 2:4], run.slipped_bonds)
     assert slopes[1] == pytest.approx(sync.growth_exponent(alone, 5, 100), rel=1e-12)

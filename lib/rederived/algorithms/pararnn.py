@@ -82,7 +82,10 @@ class DiagonalGRU:
         bound = np.sqrt(6 / (head_in + hidden))
         B = np.zeros((3, hidden, inputs))
         for k in range(heads):
-            rows, cols = slice(k * head_out, (k + 1) * head_out), slice(k * head_in, (k + 1) * head_in)
+            rows, cols = (
+                slice(k * head_out, (k + 1) * head_out),
+                slice(k * head_in, (k + 1) * head_in),
+            )
             B[:, rows, cols] = rng.uniform(-bound, bound, (3, head_out, head_in))
         b = np.zeros((3, hidden))
         b[0] = -np.linspace(0, 1, hidden)

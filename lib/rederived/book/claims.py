@@ -902,7 +902,9 @@ class Ledger:
                 control = control.tolist()
             if isinstance(control, list | tuple):
                 # a draws x windows control, like the measurement, is judged on its mean too
-                flat = [v for row in control for v in (row if isinstance(row, list | tuple) else [row])]
+                flat = [
+                    v for row in control for v in (row if isinstance(row, list | tuple) else [row])
+                ]
                 if not flat:
                     raise ValueError(f"claim {claim_id!r}: control is an empty sequence")
                 control_value: Scalar = _mean([float(_as_number(v, "control")) for v in flat])

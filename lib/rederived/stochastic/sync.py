@@ -26,7 +26,14 @@ import numpy as np
 from rederived._checks import count as _count
 from rederived._checks import nonnegative as _nonnegative
 
-__all__ = ["GROWTH_SWEEP", "REGIMES", "RingRun", "group_exponents", "growth_exponent", "simulate_ring"]
+__all__ = [
+    "GROWTH_SWEEP",
+    "REGIMES",
+    "RingRun",
+    "group_exponents",
+    "growth_exponent",
+    "simulate_ring",
+]
 
 
 @dataclass(frozen=True)
@@ -158,7 +165,9 @@ def group_exponents(run: RingRun, t_min: object, t_max: object, groups: int) -> 
 #: the chapter's regimes: ring parameters, and how many independent groups of replicas each has
 REGIMES = {
     "uncoupled, noise": dict(L=512, K=0, c=0, D=0.1, disorder="noise", dt=0.1, t_max=400),
-    "weak coupling, columnar": dict(L=512, K=0.1, c=0, D=0.5, disorder="columnar", dt=0.1, t_max=400),
+    "weak coupling, columnar": dict(
+        L=512, K=0.1, c=0, D=0.5, disorder="columnar", dt=0.1, t_max=400
+    ),
     "EW, noise": dict(L=512, K=1, c=0, D=0.1, disorder="noise", dt=0.1, t_max=400),
     "EW, columnar": dict(L=512, K=1, c=0, D=0.01, disorder="columnar", dt=0.1, t_max=400),
     "KPZ, c = 3": dict(L=1024, K=1, c=3, D=0.05, disorder="noise", dt=0.05, t_max=800),
@@ -187,7 +196,9 @@ def _growth_items(params) -> list[dict]:
         for g in range(int(groups[regime]))
     ]
     children = np.random.SeedSequence(int(params["seed"])).spawn(len(items))
-    return [{**i, "seed": int(c.generate_state(1)[0])} for i, c in zip(items, children, strict=True)]
+    return [
+        {**i, "seed": int(c.generate_state(1)[0])} for i, c in zip(items, children, strict=True)
+    ]
 
 
 def _make_growth_sweep():
