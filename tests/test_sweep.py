@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 from concurrent.futures import ProcessPoolExecutor
@@ -109,6 +110,25 @@ def test_a_run_writes_results_and_a_manifest_that_load_verifies(tmp_path, monkey
             sweep.spot_check(tampered, k=2, seed=seed)
     with pytest.raises(ValueError, match="no scale"):
         TOY.params("paper")
+    # items too costly for a test are left to the checksum: only eligible ones are recomputed
+    odd_only = sweep.StoredRun(
+        dataclasses.replace(TOY, spot_eligible=lambda item: item["seed"] % 2 == 1),
+        "book",
+        stored.items,
+        stored.results,
+        manifest,
+    )
+    picked = {i for seed in range(20) for i in odd_only.spot_check(k=2, seed=seed)}
+    assert picked == {i for i, item in enumerate(stored.items) if item["seed"] % 2 == 1}
+    nothing = sweep.StoredRun(
+        dataclasses.replace(TOY, spot_eligible=lambda item: False),
+        "book",
+        stored.items,
+        stored.results,
+        manifest,
+    )
+    with pytest.raises(ValueError, match="no stored item is eligible"):
+        nothing.spot_check()
 
 
 def _commit_seed() -> int:

@@ -66,6 +66,7 @@ REGISTRY: dict[str, str] = {
     "autonumerics-search": "rederived.approximation.evolution:SEARCH_SWEEP",
     "eml-regression": "rederived.experimental.emlfit:RECOVERY_SWEEP",
     "plrf-phases": "rederived.scaling.plrf:PHASE_SWEEP",
+    "fisher-transfer": "rederived.stochastic.fisher:TRANSFER_SWEEP",
     "sync-growth": "rederived.stochastic.sync:GROWTH_SWEEP",
 }
 
@@ -220,6 +221,10 @@ class Sweep:
         A cheaper item whose result is a prefix of the stored one (a search stopped earlier,
         with the same seed), for items too long to recompute whole in a test; with it,
         ``spot_compare(fresh, stored)`` says whether the prefix agrees.
+    spot_eligible : callable(item) -> bool, optional
+        The items a spot check may recompute (those a test can afford), where no cheaper
+        prefix exists; the others are verified by the manifest's checksum alone, and the
+        chapter says so.
     """
 
     name: str
@@ -232,6 +237,7 @@ class Sweep:
     env: Mapping[str, str] = dataclasses.field(default_factory=dict)
     spot_item: Callable[[Any], Any] | None = None
     spot_compare: Callable[[Any, Any], bool] | None = None
+    spot_eligible: Callable[[Any], bool] | None = None
 
     def missing_env(self) -> dict[str, str]:
         """The declared environment variables this process does not have as declared."""
@@ -390,9 +396,17 @@ def spot_check(stored: StoredRun, k: int = 1, seed: int = 0) -> list[int]:
     Returns the indices checked."""
     import numpy as np
 
-    k = min(count(k, "k"), len(stored.items))
-    chosen = sorted(np.random.default_rng(seed).choice(len(stored.items), k, replace=False))
     sweep = stored.sweep
+    eligible = [
+        i
+        for i, item in enumerate(stored.items)
+        if sweep.spot_eligible is None or sweep.spot_eligible(item)
+    ]
+    if not eligible:
+        raise ValueError(f"{sweep.name}: no stored item is eligible for a spot check")
+    k = min(count(k, "k"), len(eligible))
+    rng = np.random.default_rng(seed)
+    chosen = sorted(int(eligible[i]) for i in rng.choice(len(eligible), k, replace=False))
     for index in chosen:
         item = stored.items[index]
         if sweep.spot_item is not None:  # recompute a prefix of a long item
