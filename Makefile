@@ -12,11 +12,12 @@ JB_FLAGS := --warningiserror --nitpick --keep-going
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
          --nbval-cell-timeout 300
 
-.PHONY: help venv book test unit nbval browser lint format execute check ledger serve lab lock clean
+.PHONY: help venv book test unit nbval browser contracts lint format execute check ledger serve lab lock clean
 
 help:
 	@echo "make book     build the HTML book into _build/html (warnings are errors)"
 	@echo "make test     the whole suite: lint, unit tests, pair/ledger checks, nbval, browser check"
+	@echo "make contracts  the kernels' property-based contract tests, large random profile"
 	@echo "make execute  re-execute chapters whose .md changed (ALL=1: every chapter; CHAPTERS=...)"
 	@echo "make serve    preview the built book on http://127.0.0.1:$(PORT)"
 	@echo "make lab      JupyterLab with jupytext: the .md chapters open as notebooks"
@@ -44,6 +45,11 @@ unit: $(STAMP)
 
 nbval: $(STAMP)
 	REDERIVED_PROGRESS=0 $(PY) -m pytest chapters $(NBVAL) -n $(JOBS) --dist loadscope
+
+# The kernels' contract tests with Hypothesis's large random profile (make test runs them with
+# the small derandomized one).
+contracts: $(STAMP)
+	HYPOTHESIS_PROFILE=large $(PY) -m pytest tests -k contract -n $(JOBS)
 
 browser: $(STAMP) book
 	$(PY) -m pytest tests/book/test_browser.py

@@ -35,3 +35,33 @@ def count(value: object, name: str, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
         raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
     return int(value)
+
+
+#: the default largest allocation a kernel makes before refusing a request (bytes); override per
+#: call where a kernel takes ``max_bytes``, or for the process with REDERIVED_MAX_BYTES
+DEFAULT_MAX_BYTES = 2 * 2**30
+
+
+def memory(nbytes: float, what: str, max_bytes: object = None) -> None:
+    """Refuse, with a ValueError naming ``what``, a request estimated to need more than
+    ``max_bytes`` (default :data:`DEFAULT_MAX_BYTES`, or the environment's REDERIVED_MAX_BYTES)."""
+    import os
+
+    if max_bytes is None:
+        max_bytes = float(os.environ.get("REDERIVED_MAX_BYTES", DEFAULT_MAX_BYTES))
+    limit = positive(max_bytes, "max_bytes")
+    if nbytes > limit:
+        raise ValueError(
+            f"{what} would need about {nbytes / 2**30:.3g} GiB, more than the "
+            f"{limit / 2**30:.3g} GiB allowed (pass max_bytes= or set REDERIVED_MAX_BYTES)"
+        )
+
+
+def real_array(value: object, name: str) -> np.ndarray:
+    """A float64 copy of a real array (bool and integer dtypes converted); complex, str, object
+    and other dtypes refused with a TypeError naming the argument (NumPy would drop an imaginary
+    part with only a warning)."""
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be a real array, got dtype {arr.dtype}")
+    return arr.astype(float)

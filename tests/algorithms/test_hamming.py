@@ -27,6 +27,17 @@ def test_methods_agree_on_random_inputs(sigma):
         )
 
 
+@pytest.mark.parametrize("block", [1, 7, 1000])
+def test_pair_listing_in_small_blocks_gives_the_same_counts(monkeypatch, block):
+    # the pair listing works in blocks of at most _PAIR_BLOCK pairs (bounded memory); blocks
+    # smaller than one symbol's pairs, or than one pattern occurrence list, must not change counts
+    rng = np.random.default_rng(block)
+    t, p = rng.integers(0, 5, 2000), rng.integers(0, 5, 150)
+    reference = hamming.text_to_pattern(t, p, "naive")
+    monkeypatch.setattr(hamming, "_PAIR_BLOCK", block)
+    assert np.array_equal(hamming.text_to_pattern(t, p, "split", threshold=np.inf), reference)
+
+
 def test_approximation_is_unbiased_and_converges():
     rng = np.random.default_rng(0)
     t, p = rng.integers(0, 3, 4000), rng.integers(0, 3, 300)
@@ -51,6 +62,8 @@ def test_operation_counts_order_the_methods():
         (lambda: hamming.text_to_pattern("ab", "abc"), "longer than the text"),
         (lambda: hamming.text_to_pattern([0.5, 1.0], [1.0]), "integers"),
         (lambda: hamming.text_to_pattern([], [1]), "non-empty"),
+        (lambda: hamming.text_to_pattern("abc", ""), "pattern must be non-empty"),
+        (lambda: hamming.text_to_pattern("", ""), "text must be non-empty"),
         (lambda: hamming.text_to_pattern("abc", "a", "quantum"), "method"),
         (lambda: hamming.text_to_pattern("abc", "a", "split", threshold=0), "threshold"),
         (lambda: hamming.approximate("abc", "a", 0), "samples"),
@@ -60,3 +73,13 @@ def test_operation_counts_order_the_methods():
 def test_bad_input_is_refused_with_a_clear_error(call, message):
     with pytest.raises((ValueError, TypeError), match=message):
         call()
+
+
+@pytest.mark.parametrize("method", ["naive", "fft", "split"])
+def test_uint64_symbols_beyond_int64_are_not_aliased(method):
+    # 2⁶³ + 1 as uint64 once became −2⁶³ + 1 as int64, equal to that negative symbol
+    big = np.array([2**63 + 1, 7, 2**64 - 1, 7], dtype=np.uint64)
+    negative = np.array([-(2**63) + 1], dtype=np.int64)
+    assert list(hamming.text_to_pattern(big, negative, method)) == [1, 1, 1, 1]
+    assert list(hamming.text_to_pattern(big, np.array([-1, 7]), method)) == [1, 2, 1]
+    assert list(hamming.text_to_pattern(big, big[2:], method)) == [1, 2, 0]

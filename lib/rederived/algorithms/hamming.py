@@ -26,22 +26,36 @@ _METHODS = ("naive", "fft", "split")
 
 
 def _codes(text: object, pattern: object) -> tuple[np.ndarray, np.ndarray]:
-    """Both sequences as int64 codes of a shared alphabet."""
+    """Both sequences as int64 codes of a shared alphabet (symbols compared exactly, whatever
+    their integer dtypes: uint64 beyond 2⁶³ is not aliased onto negative int64)."""
 
     def as_array(seq, name):
         if isinstance(seq, str):
+            if not seq:
+                raise ValueError(f"{name} must be non-empty")
             return np.frombuffer(seq.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
         arr = np.asarray(seq)
         if arr.ndim != 1 or arr.size == 0:
             raise ValueError(f"{name} must be a non-empty str or 1-D integer array")
         if arr.dtype.kind not in "iub":
             raise TypeError(f"{name} must hold integers (or be a str), got dtype {arr.dtype}")
-        return arr.astype(np.int64)
+        return arr.astype(np.int64) if arr.dtype.kind == "b" else arr
 
     t, p = as_array(text, "text"), as_array(pattern, "pattern")
     if p.size > t.size:
         raise ValueError(f"the pattern ({p.size}) is longer than the text ({t.size})")
-    _, inverse = np.unique(np.concatenate([t, p]), return_inverse=True)
+    both = [t, p]
+    if t.dtype != p.dtype:
+        big = [a.dtype == np.uint64 and a.max() > np.iinfo(np.int64).max for a in both]
+        negative = [a.dtype.kind == "i" and a.min() < 0 for a in both]
+        if not any(big):
+            both = [a.astype(np.int64) for a in both]
+        elif not any(negative):
+            both = [a.astype(np.uint64) for a in both]
+        else:  # uint64 beyond int64 against negative numbers: compare as Python integers
+            both = [a.astype(object) for a in both]
+    _, inverse = np.unique(np.concatenate(both), return_inverse=True)
+    inverse = inverse.astype(np.int64)
     return inverse[: t.size], inverse[t.size :]
 
 
@@ -79,22 +93,37 @@ def _occurrences(seq: np.ndarray, symbols: np.ndarray) -> list[np.ndarray]:
     return [order[a:b] for a, b in zip(starts, ends, strict=True)]
 
 
+_PAIR_BLOCK = 1 << 22  # pairs listed at once (32 MiB of shifts), whatever n and m
+
+
 def _pair_matches(t: np.ndarray, p: np.ndarray, symbols: np.ndarray) -> np.ndarray:
-    """Matches contributed by ``symbols``, by listing pairs of occurrences."""
+    """Matches contributed by ``symbols``, by listing pairs of occurrences, in blocks of at most
+    :data:`_PAIR_BLOCK` pairs, so memory stays bounded when n·threshold is large."""
     n, m = t.size, p.size
     matches = np.zeros(n - m + 1, dtype=np.int64)
     if symbols.size == 0:
         return matches
     symbols = np.sort(symbols)
-    shifts = [
-        np.subtract.outer(in_text, in_pattern).ravel()
-        for in_text, in_pattern in zip(
-            _occurrences(t, symbols), _occurrences(p, symbols), strict=True
-        )
-    ]
-    shifts = np.concatenate(shifts)
-    shifts = shifts[(shifts >= 0) & (shifts <= n - m)]
-    return matches + np.bincount(shifts, minlength=n - m + 1)
+    pending, size = [], 0
+
+    def flush():
+        shifts = np.concatenate(pending)
+        shifts = shifts[(shifts >= 0) & (shifts <= n - m)]
+        matches[:] += np.bincount(shifts, minlength=n - m + 1)
+        pending.clear()
+
+    for in_text, in_pattern in zip(_occurrences(t, symbols), _occurrences(p, symbols), strict=True):
+        rows = max(1, _PAIR_BLOCK // max(1, in_pattern.size))
+        for start in range(0, in_text.size, rows):
+            block = np.subtract.outer(in_text[start : start + rows], in_pattern).ravel()
+            pending.append(block)
+            size += block.size
+            if size >= _PAIR_BLOCK:
+                flush()
+                size = 0
+    if pending:
+        flush()
+    return matches
 
 
 def text_to_pattern(
@@ -136,17 +165,28 @@ def text_to_pattern(
 def approximate(text: object, pattern: object, samples: object, *, seed: object = 0) -> np.ndarray:
     """Estimate every distance from ``samples`` pattern positions drawn uniformly (with
     replacement): the mismatch rate at the sampled positions times m, unbiased, with relative
-    standard error about √((1 − d/m)/(samples·d/m))."""
+    standard error about √((1 − d/m)/(samples·d/m)).
+
+    ``samples`` is any positive int (the draws are counted per position, so memory and time do
+    not grow with it beyond m positions: at most one pass per distinct pattern position);
+    ``seed`` anything :func:`numpy.random.default_rng` accepts. Returns floats in [0, m].
+    """
     if isinstance(samples, bool) or not isinstance(samples, Integral) or samples < 1:
         raise ValueError(f"samples must be a positive int, got {samples!r}")
+    if samples > np.iinfo(np.int64).max:
+        raise ValueError(f"samples must be below 2**63, got {samples!r}")
+    try:
+        rng = np.random.default_rng(seed)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"seed must be a valid NumPy seed, got {seed!r}: {err}") from None
     t, p = _codes(text, pattern)
     n, m = t.size, p.size
-    js = np.random.default_rng(seed).integers(0, m, size=int(samples))
+    per_position = rng.multinomial(int(samples), np.full(m, 1 / m))
     starts = np.arange(n - m + 1)
     mismatches = np.zeros(n - m + 1)
-    for j in js:  # one vectorised comparison per sampled position
-        mismatches += t[starts + j] != p[j]
-    return mismatches * (m / samples)
+    for j in np.flatnonzero(per_position):  # one vectorised comparison per sampled position
+        mismatches += per_position[j] * (t[starts + j] != p[j])
+    return np.minimum(mismatches * (m / samples), m)
 
 
 def operation_count(n: object, m: object, sigma: object, method: str) -> float:

@@ -106,7 +106,8 @@ def _real_array(x: object, name: str) -> np.ndarray:
     a = np.asarray(x)
     if a.dtype.kind not in "fiu":
         raise TypeError(f"{name} must be a real numeric array (float or int), got dtype {a.dtype}")
-    return a.astype(np.float64)
+    with np.errstate(over="ignore", under="ignore"):  # long doubles beyond float64: see round_to
+        return a.astype(np.float64)
 
 
 def round_to(
@@ -138,7 +139,82 @@ def round_to(
     fmt = _format(fmt)
     if rounding not in ROUNDINGS:
         raise ValueError(f"rounding must be one of {ROUNDINGS}, got {rounding!r}")
-    values = _real_array(x, "x")
+    raw = np.asarray(x)
+    values = _real_array(raw, "x")
+    rng = np.random.default_rng(seed) if rounding == "stochastic" else None
+    out = _round_float64(values, fmt, rounding, subnormals, saturate, rng)
+    # inputs that float64 does not hold exactly (integers beyond 2^53, long doubles with more
+    # bits or range) would be rounded twice through the cast: round those from their exact value
+    inexact = _not_exact_in_float64(raw, values)
+    if np.any(inexact):
+        for index in zip(*np.nonzero(inexact), strict=True):
+            out[index] = _round_exact(raw[index], fmt, rounding, subnormals, saturate, rng)
+    return out
+
+
+def _not_exact_in_float64(raw: np.ndarray, values: np.ndarray) -> np.ndarray:
+    if raw.dtype.kind in "iu" and raw.dtype.itemsize > 4:
+        limit = 2**53
+        if raw.dtype.kind == "u":
+            return raw > limit
+        return (raw > limit) | (raw < -limit)
+    if raw.dtype.kind == "f" and raw.dtype.itemsize > 8:
+        with np.errstate(all="ignore"):
+            return np.isfinite(raw) & (values.astype(raw.dtype) != raw)
+    return np.zeros(raw.shape, dtype=bool)
+
+
+def _round_exact(value, fmt: Format, rounding: str, subnormals: bool, saturate: bool, rng) -> float:
+    """One value rounded from its exact binary fraction (Python integers: no double rounding)."""
+    num, den = (int(value), 1) if isinstance(value, np.integer) else value.as_integer_ratio()
+    negative, num = num < 0, abs(num)
+    k = den.bit_length() - 1  # den = 2^k
+    exponent = num.bit_length() - 1 - k
+    if subnormals:
+        exponent = max(exponent, fmt.emin)
+    q = exponent - (fmt.precision - 1)
+    shift = -k - q  # y = num · 2^shift
+    if shift >= 0:
+        below, remainder, unit = num << shift, 0, 1
+    else:
+        below, unit = num >> -shift, 1 << -shift
+        remainder = num - (below << -shift)
+    if remainder == 0:
+        r = below
+    else:
+        twice = 2 * remainder
+        magnitude_up = {
+            "nearest": twice > unit or (twice == unit and below % 2 == 1),
+            "nearest_away": twice >= unit,
+            "up": not negative,
+            "down": negative,
+            "zero": False,
+            "stochastic": rng is not None and rng.random() < remainder / unit,
+        }[rounding]
+        r = below + int(magnitude_up)
+    result = float(r) * 2.0**q if -1074 <= q <= 971 else _scale(r, q)
+    if not subnormals and 0 < result < fmt.smallest_normal:
+        result = 0.0
+    if result > fmt.xmax:
+        if saturate or {"zero": True, "down": not negative, "up": negative}.get(rounding, False):
+            result = fmt.xmax
+        else:
+            result = np.inf if fmt.has_inf else np.nan
+    return -result if negative else result
+
+
+def _scale(r: int, q: int) -> float:
+    """r · 2^q as a float64 (exact when representable; inf beyond, 0 below the subnormals)."""
+    if r == 0:
+        return 0.0
+    if q > 0:
+        return float("inf") if r.bit_length() + q > 1024 else float(r << q)
+    return float(np.ldexp(float(r), q)) if r.bit_length() <= 53 else float(r) * 2.0**q
+
+
+def _round_float64(
+    values: np.ndarray, fmt: Format, rounding: str, subnormals: bool, saturate: bool, rng
+) -> np.ndarray:
     out = values.copy()
     finite = np.isfinite(values)
     v = values[finite]
@@ -161,7 +237,7 @@ def round_to(
         r = np.trunc(y)
     else:
         below = np.floor(y)
-        r = below + (np.random.default_rng(seed).random(y.shape) < y - below)
+        r = below + (rng.random(y.shape) < y - below)
     result = np.ldexp(r, q)
     result = np.where(result == 0, np.copysign(0.0, v), result)  # keep the sign of zero
     if not subnormals:
@@ -189,7 +265,7 @@ def round_to(
 def count_different(a: object, b: object) -> int:
     """How many entries of two float arrays differ as floating-point data: a different value,
     or a different sign of zero; NaN equals NaN (whatever its sign)."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    a, b = _real_array(a, "a"), _real_array(b, "b")
     if a.shape != b.shape:
         raise ValueError(f"shapes differ: {a.shape} and {b.shape}")
     same = (a == b) & (np.signbit(a) == np.signbit(b))
@@ -208,7 +284,8 @@ def lmul(a: object, b: object, mantissa_bits: int, *, offset: bool = True) -> np
     unbounded exponent); the product of the significands is replaced by the sum of their
     fractions plus the offset 2^(−l(m)), l(m) = m for m ≤ 3, 3 for m = 4, 4 for m > 4. With
     ``offset=False`` the offset is left out (Mitchell's logarithmic multiplication,
-    1 + x + y). Zeros give zero; non-finite operands are refused.
+    1 + x + y). Zeros give zero with the product's sign; non-finite operands, and products
+    beyond float64's range, are refused (ValueError).
     """
     if isinstance(mantissa_bits, bool) or not isinstance(mantissa_bits, Integral):
         raise TypeError(f"mantissa_bits must be an int, got {mantissa_bits!r}")
@@ -219,14 +296,20 @@ def lmul(a: object, b: object, mantissa_bits: int, *, offset: bool = True) -> np
     a, b = _real_array(a, "a"), _real_array(b, "b")
     if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
         raise ValueError("a and b must be finite")
-    unbounded = make_format(mantissa_bits + 1, 1023, -1022, name="lmul operand")
+    # float64's exponent range, with subnormals down to float64's own (2^-1074): an operand as
+    # tiny as 5e-324 is not flushed to zero
+    unbounded = make_format(mantissa_bits + 1, 1023, mantissa_bits - 1074, name="lmul operand")
     a, b = round_to(a, unbounded), round_to(b, unbounded)
     ma, ea = np.frexp(np.abs(a))  # |a| = ma 2^ea, ma in [0.5, 1) = (1 + x)/2
     mb, eb = np.frexp(np.abs(b))
     x, y = 2 * ma - 1, 2 * mb - 1
     significand = 1 + x + y + (2.0 ** -_l_offset(mantissa_bits) if offset else 0.0)
-    product = np.sign(a) * np.sign(b) * np.ldexp(significand, (ea - 1) + (eb - 1))
-    return np.where((a == 0) | (b == 0), 0.0, product)
+    with np.errstate(over="ignore"):
+        product = np.sign(a) * np.sign(b) * np.ldexp(significand, (ea - 1) + (eb - 1))
+    if not np.all(np.isfinite(product)):
+        raise ValueError("the L-Mul product overflows float64 (|a·b| near or above 1.8e308)")
+    zero = np.where(np.signbit(a) != np.signbit(b), -0.0, 0.0)  # the sign of an exact product
+    return np.where((a == 0) | (b == 0), zero, product)
 
 
 def _pair(f: object, g: object) -> tuple[np.ndarray, np.ndarray]:
@@ -235,6 +318,8 @@ def _pair(f: object, g: object) -> tuple[np.ndarray, np.ndarray]:
         raise TypeError("f and g must be float32 or float64 arrays of the same dtype")
     if f.shape != g.shape:
         raise ValueError(f"f and g must have the same shape, got {f.shape} and {g.shape}")
+    if not (np.all(np.isfinite(f)) and np.all(np.isfinite(g))):
+        raise ValueError("f and g must be finite")
     return f, g
 
 
@@ -248,21 +333,32 @@ def givens_naive(f: object, g: object) -> tuple[np.ndarray, np.ndarray, np.ndarr
 
 
 def givens_hypot(f: object, g: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The same convention with d = hypot(f, g) (scaled internally, no overflow)."""
+    """The same convention with d = hypot(f, g), computed on f and g scaled by a power of two to
+    the binade of the larger one, so that neither overflow nor subnormal inputs (where hypot
+    rounds to one of them and gave c = s = 1) spoil c and s; r is scaled back (it overflows only
+    where sign(f)·hypot(f, g) itself exceeds the largest float)."""
     f, g = _pair(f, g)
+    _, e = np.frexp(np.maximum(np.abs(f), np.abs(g)))
+    e = np.where(np.isfinite(f) & np.isfinite(g), e, 0)
+    fs, gs = np.ldexp(f, -e), np.ldexp(g, -e)
     with np.errstate(all="ignore"):
-        return _complete(f, g, np.hypot(f, g))
+        c, s, r = _complete(f, g, np.hypot(fs, gs), scaled=(fs, gs))
+        return c, s, np.ldexp(r, e).astype(f.dtype)
 
 
-def _complete(f, g, d):
+def _complete(f, g, d, scaled=None):
+    """(c, s, r) from d = hypot; ``scaled`` = (f', g') when d was computed from f and g scaled by
+    a power of two (then c and s come from the scaled pair, whose smaller entry may have
+    underflowed, while the signs and the zero cases follow the original f and g)."""
+    fs, gs = (f, g) if scaled is None else scaled
     one = np.ones((), dtype=f.dtype)
-    sign = np.where(f < 0, -one, one)
+    sign = np.where(np.signbit(f) & (f != 0), -one, one)
     r = sign * d
     zero_g = g == 0
     zero_f = (f == 0) & ~zero_g
-    c = np.where(zero_g, one, np.where(zero_f, 0 * one, np.abs(f) / d))
-    s = np.where(zero_g, 0 * one, np.where(zero_f, np.sign(g), g / r))
-    r = np.where(zero_g, f, np.where(zero_f, np.abs(g), r))
+    c = np.where(zero_g, one, np.where(zero_f, 0 * one, np.abs(fs) / d))
+    s = np.where(zero_g, 0 * one, np.where(zero_f, np.sign(g), gs / r))
+    r = np.where(zero_g, fs, np.where(zero_f, np.abs(gs), r))
     return c, s, r
 
 

@@ -19,6 +19,9 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from rederived._checks import memory as _memory
+from rederived._checks import real_array as _real
+
 __all__ = ["DiagonalGRU", "linear_recurrence", "newton", "sequential"]
 
 
@@ -36,7 +39,7 @@ class DiagonalGRU:
     b: np.ndarray
 
     def __post_init__(self) -> None:
-        a, B, b = (np.asarray(v, dtype=float) for v in (self.a, self.B, self.b))
+        a, B, b = (_real(v, n) for v, n in ((self.a, "a"), (self.B, "B"), (self.b, "b")))
         if a.ndim != 2 or a.shape[0] != 3 or B.ndim != 3 or B.shape[:2] != a.shape:
             raise ValueError("need a of shape (3, N), B of shape (3, N, D) and b of shape (3, N)")
         if b.shape != a.shape:
@@ -56,6 +59,7 @@ class DiagonalGRU:
                 raise ValueError(f"{n} must be a positive int, got {v!r}")
         if isinstance(scale, bool) or not isinstance(scale, Real) or not np.isfinite(scale):
             raise ValueError(f"scale must be a finite number, got {scale!r}")
+        _memory(24.0 * hidden * inputs, f"the input weights (3, {hidden}, {inputs})")
         rng = np.random.default_rng(seed)
         return cls(
             scale * rng.uniform(-1, 1, (3, hidden)),
@@ -76,6 +80,7 @@ class DiagonalGRU:
                 raise ValueError(f"{n} must be a positive int, got {v!r}")
         if hidden % heads or inputs % heads:
             raise ValueError(f"heads ({heads}) must divide hidden ({hidden}) and inputs ({inputs})")
+        _memory(24.0 * hidden * inputs, f"the input weights (3, {hidden}, {inputs})")
         rng = np.random.default_rng(seed)
         a = rng.normal(0, 2 / np.sqrt(5 * hidden), (3, hidden))
         head_in, head_out = inputs // heads, hidden // heads
@@ -97,9 +102,16 @@ class DiagonalGRU:
 
     def projections(self, x: np.ndarray) -> np.ndarray:
         """B x + b for every time step: shape (3, T, N)."""
-        x = np.asarray(x, dtype=float)
-        if x.ndim != 2 or x.shape[1] != self.B.shape[2] or not np.all(np.isfinite(x)):
-            raise ValueError(f"x must be a finite (T, {self.B.shape[2]}) array, got {x.shape}")
+        x = _real(x, "x")
+        if (
+            x.ndim != 2
+            or x.shape[0] < 1
+            or x.shape[1] != self.B.shape[2]
+            or not np.all(np.isfinite(x))
+        ):
+            raise ValueError(
+                f"x must be a finite (T, {self.B.shape[2]}) array with T ≥ 1, got {x.shape}"
+            )
         return np.einsum("gnd,td->gtn", self.B, x) + self.b[:, None, :]
 
     def step(self, h: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -116,12 +128,17 @@ class DiagonalGRU:
         return new, dz * (c - h) + z * dc + (1 - z)
 
 
+def _initial_state(cell: DiagonalGRU, h0: object) -> np.ndarray:
+    h = _real(h0, "h0")
+    if h.shape != (cell.hidden,) or not np.all(np.isfinite(h)):
+        raise ValueError(f"h0 must be a finite array of shape ({cell.hidden},), got {h.shape}")
+    return h
+
+
 def sequential(cell: DiagonalGRU, x: object, h0: object) -> np.ndarray:
     """h_1..h_T one step at a time (the reference): shape (T, N)."""
     u = cell.projections(x)
-    h = np.asarray(h0, dtype=float)
-    if h.shape != (cell.hidden,):
-        raise ValueError(f"h0 must have shape ({cell.hidden},), got {h.shape}")
+    h = _initial_state(cell, h0)
     out = np.empty((u.shape[1], cell.hidden))
     for t in range(u.shape[1]):
         h, _ = cell.step(h, u[:, t])
@@ -135,21 +152,43 @@ def linear_recurrence(a: object, b: object) -> tuple[np.ndarray, int]:
     The pairs (a_t, b_t) compose associatively, (a, b) ∘ (a', b') = (a a', a' b + b'), so an
     inclusive Hillis–Steele scan gives every prefix in ⌈log₂ T⌉ vectorised rounds.
 
+    Domain: a and b finite real arrays of the same shape (T, ...) with T ≥ 1. Where a product
+    of a's overflows inside the scan although the solution is finite, the solution is recomputed
+    step by step; a ValueError if the solution itself overflows float64.
+
     Returns
     -------
     delta : ndarray, shape (T, N)
     rounds : int
         The number of scan rounds (the parallel depth).
     """
-    A, Bv = np.array(a, dtype=float), np.array(b, dtype=float)
-    if A.shape != Bv.shape or A.ndim < 1:
-        raise ValueError(f"a and b must have the same shape, got {A.shape} and {Bv.shape}")
+    A, Bv = _real(a, "a"), _real(b, "b")
+    if A.shape != Bv.shape or A.ndim < 1 or A.shape[0] < 1:
+        raise ValueError(
+            f"a and b must have the same shape, with T ≥ 1 steps, got {A.shape} and {Bv.shape}"
+        )
+    if not (np.all(np.isfinite(A)) and np.all(np.isfinite(Bv))):
+        raise ValueError("a and b must be finite")
+    a0, b0 = A.copy(), Bv.copy()
     T, shift, rounds = A.shape[0], 1, 0
-    while shift < T:
-        Bv[shift:] = A[shift:] * Bv[:-shift] + Bv[shift:]
-        A[shift:] = A[shift:] * A[:-shift]
-        shift *= 2
-        rounds += 1
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        while shift < T:
+            # a zero δ contributes nothing, however large the product of a's in front of it
+            carried = np.where(Bv[:-shift] == 0, 0.0, A[shift:] * Bv[:-shift])
+            Bv[shift:] = carried + Bv[shift:]
+            A[shift:] = A[shift:] * A[:-shift]
+            shift *= 2
+            rounds += 1
+    if not np.all(np.isfinite(Bv)):
+        # a prefix product of a overflowed (or met 0 · inf) although the solution may be
+        # finite: solve step by step, which only multiplies what the solution itself holds
+        Bv = np.empty_like(b0)
+        Bv[0] = b0[0]
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            for t in range(1, T):
+                Bv[t] = a0[t] * Bv[t - 1] + b0[t]
+        if not np.all(np.isfinite(Bv)):
+            raise ValueError("the solution of the linear recurrence overflows float64")
     return Bv, rounds
 
 
@@ -167,21 +206,22 @@ def newton(
     H : ndarray, shape (T, N)
     residuals : list of float
         max |F(H)| before each iteration and after the last.
+    rounds : int
+        Total scan rounds (parallel depth of the linear solves).
 
     Raises
     ------
+    ValueError
+        For x not a finite (T, D) array with T ≥ 1, h0 not a finite (N,) array, or a negative
+        number of iterations.
     ArithmeticError
-        If the iterates blow up (a residual 10⁸ times the first, or not finite): undamped
-        Newton diverges for cells that are not contractive enough.
-    rounds : int
-        Total scan rounds (parallel depth of the linear solves).
+        If the iterates blow up (a residual 10⁸ times the first, not finite, or an update that
+        overflows): undamped Newton diverges for cells that are not contractive enough.
     """
     if isinstance(iterations, bool) or not isinstance(iterations, Integral) or iterations < 0:
         raise ValueError(f"iterations must be a non-negative int, got {iterations!r}")
     u = cell.projections(x)
-    h0 = np.asarray(h0, dtype=float)
-    if h0.shape != (cell.hidden,):
-        raise ValueError(f"h0 must have shape ({cell.hidden},), got {h0.shape}")
+    h0 = _initial_state(cell, h0)
     H, _ = cell.step(np.zeros((u.shape[1], cell.hidden)), u)
     residuals, rounds = [], 0
     for _ in range(iterations + 1):
@@ -198,8 +238,13 @@ def newton(
         if len(residuals) > iterations:
             break
         jac[0] = 0.0  # h_0 is given: δ_0 has no predecessor
-        with np.errstate(all="ignore"):
+        try:
             delta, r = linear_recurrence(jac, residual)
+        except ValueError:  # the update overflows: the iterates blow up
+            raise ArithmeticError(
+                f"Newton diverged after {len(residuals)} iterations (the Newton update "
+                "overflows float64; undamped Newton has no guarantee)"
+            ) from None
         rounds += r
         H = H + delta
     return H, residuals, rounds

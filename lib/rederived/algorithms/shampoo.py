@@ -13,6 +13,10 @@ from numbers import Integral
 
 import numpy as np
 
+from rederived._checks import finite_real as _finite_real
+from rederived._checks import memory as _memory
+from rederived._checks import real_array as _real
+
 __all__ = [
     "cosine",
     "covariance",
@@ -28,23 +32,44 @@ __all__ = [
 
 
 def _grads(G: object) -> np.ndarray:
-    G = np.asarray(G, dtype=float)
-    if G.ndim != 3 or G.shape[0] < 1 or not np.all(np.isfinite(G)):
+    G = _real(G, "G")
+    if G.ndim != 3 or min(G.shape, default=0) < 1 or not np.all(np.isfinite(G)):
         raise ValueError(f"G must be a finite (samples, m, n) array, got shape {G.shape}")
     return G
 
 
-def covariance(G: object) -> np.ndarray:
-    """H = E[vec(G) vec(G)ᵀ] over the samples, shape (mn, mn)."""
+#: overflow is detected and refused by the kernels themselves, so NumPy's warnings are noise
+_QUIET = {"over": "ignore", "invalid": "ignore", "under": "ignore"}
+
+
+def _finite_result(X: np.ndarray, what: str) -> np.ndarray:
+    """X, or a ValueError if it overflowed (computed under :data:`_QUIET`, so without warnings)."""
+    if not np.all(np.isfinite(X)):
+        raise ValueError(f"{what} overflows float64: scale the gradients down")
+    return X
+
+
+def covariance(G: object, *, max_bytes: object = None) -> np.ndarray:
+    """H = E[vec(G) vec(G)ᵀ] over the samples, shape (mn, mn).
+
+    Domain: G a finite real (samples, m, n) array, samples, m, n ≥ 1; H must fit in
+    ``max_bytes`` (default 2 GiB) and in float64 (ValueError if it would overflow)."""
     G = _grads(G)
+    mn = G.shape[1] * G.shape[2]
+    _memory(8.0 * mn * mn, f"the {mn}×{mn} covariance", max_bytes)
     v = G.reshape(G.shape[0], -1)
-    return v.T @ v / G.shape[0]
+    with np.errstate(**_QUIET):
+        return _finite_result(v.T @ v / G.shape[0], "the covariance")
 
 
 def shampoo_factors(G: object) -> tuple[np.ndarray, np.ndarray]:
-    """Shampoo's statistics L = E[G Gᵀ] (m×m) and R = E[Gᵀ G] (n×n)."""
+    """Shampoo's statistics L = E[G Gᵀ] (m×m) and R = E[Gᵀ G] (n×n); G as for
+    :func:`covariance` (ValueError if they overflow float64)."""
     G = _grads(G)
-    return np.einsum("sij,skj->ik", G, G) / G.shape[0], np.einsum("sji,sjk->ik", G, G) / G.shape[0]
+    with np.errstate(**_QUIET):
+        L = np.einsum("sij,skj->ik", G, G) / G.shape[0]
+        R = np.einsum("sji,sjk->ik", G, G) / G.shape[0]
+    return _finite_result(L, "L"), _finite_result(R, "R")
 
 
 def _dims(H: np.ndarray, m: object, n: object) -> tuple[int, int]:
@@ -57,8 +82,9 @@ def _dims(H: np.ndarray, m: object, n: object) -> tuple[int, int]:
 
 
 def rearrange(H: object, m: object, n: object) -> np.ndarray:
-    """ℛ(H), shape (m², n²): ℛ(H)[(i,k),(j,l)] = H[(i,j),(k,l)]."""
-    H = np.asarray(H, dtype=float)
+    """ℛ(H), shape (m², n²): ℛ(H)[(i,k),(j,l)] = H[(i,j),(k,l)]; H a finite real (mn, mn)
+    array, m, n positive ints."""
+    H = _real(H, "H")
     m, n = _dims(H, m, n)
     return H.reshape(m, n, m, n).transpose(0, 2, 1, 3).reshape(m * m, n * n)
 
@@ -81,40 +107,67 @@ def kron_power_iteration(
     """``steps`` power steps for the top singular pair of ℛ(H), both factors updated from the
     previous pair and started at the identities: L ← ℛ(H) vec(R), R ← ℛ(H)ᵀ vec(L). After one
     step L = E[G Gᵀ] and R = E[Gᵀ G], Shampoo's statistics (R is normalised to unit norm after
-    every step, which leaves L ⊗ R's direction unchanged)."""
+    every step, which leaves L ⊗ R's direction unchanged).
+
+    ValueError if H is zero or its rearrangement annihilates the iterate (no direction to
+    follow), or if a step overflows float64."""
     if isinstance(steps, bool) or not isinstance(steps, Integral) or steps < 1:
         raise ValueError(f"steps must be a positive int, got {steps!r}")
     Rm = rearrange(H, m, n)
+    scale = np.abs(Rm).max(initial=0.0)
+    if scale == 0:
+        raise ValueError("H is zero: it has no Kronecker approximation to iterate towards")
     L, R = np.eye(m), np.eye(n)
     for _ in range(steps):
-        L, R = (Rm @ R.ravel()).reshape(m, m), (Rm.T @ L.ravel()).reshape(n, n)
-        R /= np.linalg.norm(R)
+        with np.errstate(**_QUIET):
+            L, R = (Rm @ R.ravel()).reshape(m, m), (Rm.T @ L.ravel()).reshape(n, n)
+            biggest = np.abs(R).max(initial=0.0)
+            norm_R = np.linalg.norm(R / biggest) * biggest if biggest > 0 else 0.0
+        if not (np.all(np.isfinite(L)) and np.isfinite(norm_R)):
+            raise ValueError("a power step overflows float64: scale H down")
+        if norm_R == 0 or not np.any(L):
+            raise ValueError("the power iteration reached zero: H has no component along it")
+        R /= norm_R
     return L, R
 
 
+def _unit(X: np.ndarray, name: str) -> np.ndarray:
+    """X / ‖X‖_F, computed after scaling by the largest entry (no overflow or underflow)."""
+    if not np.all(np.isfinite(X)):
+        raise ValueError(f"{name} must be finite")
+    scale = np.abs(X).max(initial=0.0)
+    if scale == 0:
+        raise ValueError(f"{name} must be nonzero")
+    X = X / scale
+    return X / np.linalg.norm(X)
+
+
 def cosine(A: object, B: object) -> float:
-    """Cosine similarity ⟨A, B⟩_F / (‖A‖ ‖B‖) of two matrices of the same shape."""
-    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
+    """Cosine similarity ⟨A, B⟩_F / (‖A‖ ‖B‖) of two finite, nonzero real arrays of the same
+    shape, at any scale a double holds (entries from subnormal to near overflow); in [−1, 1]."""
+    A, B = _real(A, "A"), _real(B, "B")
     if A.shape != B.shape:
         raise ValueError(f"shapes differ: {A.shape} and {B.shape}")
-    norms = np.linalg.norm(A) * np.linalg.norm(B)
-    if not np.isfinite(norms) or norms == 0:
-        raise ValueError("cosine needs two finite, nonzero matrices")
-    return float(np.sum(A * B) / norms)
+    c = float(np.sum(_unit(A, "A") * _unit(B, "B")))
+    return min(1.0, max(-1.0, c))
 
 
 def relative_error(H: object, K: object, fit_scale: bool = False) -> float:
     """‖H − cK‖_F / ‖H‖_F with c = 1, or with the best c = ⟨H, K⟩/‖K‖² if ``fit_scale``
     (then the error is sin of the angle between H and K: √(1 − cos²))."""
-    H, K = np.asarray(H, dtype=float), np.asarray(K, dtype=float)
-    c = cosine(H, K)  # checks shapes, finiteness, nonzero norms
+    c = cosine(H, K)  # checks dtypes, shapes, finiteness, nonzero norms
     if fit_scale:
         return float(np.sqrt(max(0.0, 1.0 - c * c)))
-    return float(np.linalg.norm(H - K) / np.linalg.norm(H))
+    H, K = _real(H, "H"), _real(K, "K")
+    scale = np.abs(H).max()
+    error = np.linalg.norm(H / scale - K / scale) / np.linalg.norm(H / scale)
+    if not np.isfinite(error):
+        raise ValueError("‖H − K‖ / ‖H‖ overflows float64")
+    return float(error)
 
 
 def _spd_power(A: object, power: float, name: str) -> np.ndarray:
-    A = np.asarray(A, dtype=float)
+    A = _real(A, name)
     if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.all(np.isfinite(A)):
         raise ValueError(f"{name} must be a finite square matrix, got shape {A.shape}")
     if not np.allclose(A, A.T, rtol=1e-10, atol=1e-12 * np.abs(A).max(initial=0.0)):
@@ -125,19 +178,21 @@ def _spd_power(A: object, power: float, name: str) -> np.ndarray:
             f"{name} must be positive definite (smallest eigenvalue {w[0]:.3g}); "
             "start the statistics at eps * I"
         )
-    return (V * w**power) @ V.T
+    with np.errstate(**_QUIET):
+        return _finite_result((V * w**power) @ V.T, f"{name}^power")
 
 
 def spd_power(A: object, power: float, *, semidefinite: bool = False) -> np.ndarray:
     """A^power for a symmetric positive definite matrix A (eigendecomposition); ValueError if
     A is not. With ``semidefinite`` a positive power of a positive semidefinite A is allowed
-    (eigenvalues that rounding made slightly negative count as 0)."""
-    power = float(power)
+    (eigenvalues that rounding made slightly negative count as 0). ``power`` any finite real;
+    ValueError if a power of an eigenvalue overflows float64."""
+    power = _finite_real(power, "power")
     if not semidefinite:
         return _spd_power(A, power, "A")
     if power <= 0:
         raise ValueError("a semidefinite matrix has only positive powers")
-    A = np.asarray(A, dtype=float)
+    A = _real(A, "A")
     if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.all(np.isfinite(A)):
         raise ValueError(f"A must be a finite square matrix, got shape {A.shape}")
     if not np.allclose(A, A.T, rtol=1e-10, atol=1e-12 * np.abs(A).max(initial=0.0)):
@@ -145,7 +200,8 @@ def spd_power(A: object, power: float, *, semidefinite: bool = False) -> np.ndar
     w, V = np.linalg.eigh((A + A.T) / 2)
     if w[0] < -1e-10 * max(w[-1], 0.0):
         raise ValueError(f"A must be positive semidefinite (smallest eigenvalue {w[0]:.3g})")
-    return (V * np.maximum(w, 0.0) ** power) @ V.T
+    with np.errstate(**_QUIET):
+        return _finite_result((V * np.maximum(w, 0.0) ** power) @ V.T, "A^power")
 
 
 def kron_precondition(G: object, L: object, R: object, power: float = 0.5) -> np.ndarray:
@@ -153,23 +209,25 @@ def kron_precondition(G: object, L: object, R: object, power: float = 0.5) -> np
 
     Shampoo's update is ``kron_precondition(G, L**½, R**½)`` with exponent ½, i.e.
     L^(−¼) G R^(−¼); L and R must be symmetric positive definite (m×m and n×n)."""
-    G = np.asarray(G, dtype=float)
+    G = _real(G, "G")
     if G.ndim != 2 or not np.all(np.isfinite(G)):
         raise ValueError(f"G must be a finite m×n matrix, got shape {G.shape}")
-    power = float(power)
+    power = _finite_real(power, "power")
     Lp, Rp = _spd_power(L, -power, "L"), _spd_power(R, -power, "R")
     if Lp.shape[0] != G.shape[0] or Rp.shape[0] != G.shape[1]:
         raise ValueError(f"L {Lp.shape} and R {Rp.shape} do not fit G {G.shape}")
-    return Lp @ G @ Rp
+    with np.errstate(**_QUIET):
+        return _finite_result(Lp @ G @ Rp, "the preconditioned gradient")
 
 
 def full_precondition(G: object, H: object, power: float = 0.5) -> np.ndarray:
     """H^(−power) vec(G) as an m×n matrix (full-matrix Adagrad with power ½); H is mn×mn,
     symmetric positive definite, in the row-major vec order of :func:`covariance`."""
-    G = np.asarray(G, dtype=float)
+    G = _real(G, "G")
     if G.ndim != 2 or not np.all(np.isfinite(G)):
         raise ValueError(f"G must be a finite m×n matrix, got shape {G.shape}")
-    Hp = _spd_power(H, -float(power), "H")
+    Hp = _spd_power(H, -_finite_real(power, "power"), "H")
     if Hp.shape[0] != G.size:
         raise ValueError(f"H {Hp.shape} does not fit G {G.shape}")
-    return (Hp @ G.ravel()).reshape(G.shape)
+    with np.errstate(**_QUIET):
+        return _finite_result((Hp @ G.ravel()).reshape(G.shape), "the preconditioned gradient")

@@ -1,0 +1,216 @@
+"""Contract of rederived.algorithms.lowprec, on its whole domain (Hypothesis).
+
+Domain: round_to takes real arrays of any float or integer dtype (float16 … long double, int8 …
+uint64, every value including ±0, subnormals, values near and beyond the format's range, ±inf and
+NaN) and returns float64 values of the format, rounded once from the exact input; lmul takes
+finite real operands whose product float64 holds; the Givens generators take finite float32 or
+float64 arrays of one shape. Bad input: ValueError or TypeError naming the argument.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from rederived.algorithms import lowprec
+
+COVERS = (
+    "Format",
+    "count_different",
+    "givens_hypot",
+    "givens_lapack",
+    "givens_naive",
+    "lmul",
+    "make_format",
+    "round_to",
+)
+
+ANY_DOUBLE = st.floats(allow_nan=True, allow_infinity=True, width=64)
+FORMATS = st.sampled_from(sorted(lowprec.FORMATS))
+DIRECTED = st.sampled_from(["up", "down", "zero"])
+
+
+@given(hnp.arrays(float, st.integers(0, 30), elements=ANY_DOUBLE))
+def test_nearest_matches_numpys_ieee_casts_everywhere(x):
+    for fmt, dtype in (("fp16", np.float16), ("fp32", np.float32)):
+        with np.errstate(over="ignore"):
+            expected = x.astype(dtype).astype(float)
+        assert lowprec.count_different(lowprec.round_to(x, fmt), expected) == 0
+
+
+@given(hnp.arrays(float, st.integers(1, 20), elements=ANY_DOUBLE), FORMATS, DIRECTED)
+def test_directed_rounding_brackets_and_is_idempotent(x, fmt, rounding):
+    y = lowprec.round_to(x, fmt, rounding)
+    finite = np.isfinite(x) & np.isfinite(y)
+    if rounding == "up":
+        assert np.all(y[finite] >= x[finite])
+    elif rounding == "down":
+        assert np.all(y[finite] <= x[finite])
+    else:
+        assert np.all(np.abs(y[finite]) <= np.abs(x[finite]))
+    assert lowprec.count_different(lowprec.round_to(y, fmt, rounding), y) == 0
+    # NaN stays NaN; a new NaN only where a format without infinities overflows
+    assert np.all(np.isnan(y[np.isnan(x)]))
+    if lowprec.FORMATS[fmt].has_inf:
+        assert np.all(np.isnan(y) == np.isnan(x))
+
+
+@given(
+    st.lists(st.integers(-(2**63), 2**63 - 1), min_size=1, max_size=10),
+    st.sampled_from(["nearest", "up", "down", "zero"]),
+    st.sampled_from([53, 30, 11]),
+)
+def test_large_integers_are_rounded_once(values, rounding, precision):
+    # the cast to float64 rounds integers beyond 2^53 once already; the result must be the
+    # format's number next to the *exact* integer
+    fmt = lowprec.make_format(precision, 1023, -1022)
+    y = lowprec.round_to(np.array(values, dtype=np.int64), fmt, rounding)
+    for v, r in zip(values, y, strict=True):
+        exact, got = Fraction(v), Fraction(float(r))
+        spacing = Fraction(2) ** max(abs(v).bit_length() - precision, 0) if v else Fraction(1)
+        assert (
+            abs(got - exact) < spacing if rounding != "nearest" else abs(got - exact) <= spacing / 2
+        )
+        if rounding == "up":
+            assert got >= exact
+        elif rounding == "down":
+            assert got <= exact
+        elif rounding == "zero":
+            assert abs(got) <= abs(exact)
+
+
+def test_the_defects_once_found():
+    fmt = lowprec.make_format(53, 1023, -1022)
+    # 2^53 + 1 rounded up is 2^53 + 2, not 2^53 (it was rounded twice through the cast)
+    assert lowprec.round_to(np.array([2**53 + 1]), fmt, "up")[0] == 2.0**53 + 2
+    big = np.array([2**64 - 1], dtype=np.uint64)
+    assert lowprec.round_to(big, fmt, "down")[0] == float(2**64 - 2**11)
+    longd = np.array([np.longdouble(1) + np.longdouble(2) ** -60])
+    if longd[0] != 1:  # where long double has more bits than double
+        assert lowprec.round_to(longd, fmt, "up")[0] == 1 + 2**-52
+    # L-Mul keeps the sign of a zero product, and does not flush a subnormal operand to zero
+    assert np.signbit(lowprec.lmul(np.array([-0.0]), np.array([3.0]), 3))[0]
+    assert lowprec.lmul(np.array([1.0]), np.array([5e-324]), 1, offset=False)[0] == 5e-324
+    # hypot on subnormal inputs gave c = s = 1
+    c, s, _ = lowprec.givens_hypot(np.array([5e-324]), np.array([5e-324]))
+    assert abs(c[0] - 2**-0.5) < 1e-15 and abs(s[0] - 2**-0.5) < 1e-15
+    # and a negative f far below g keeps its sign in r (s = −1, not +1)
+    c, s, r = lowprec.givens_hypot(np.array([-1e-30], np.float32), np.array([1e30], np.float32))
+    assert c[0] == 0 and s[0] == -1 and r[0] == np.float32(-1e30)
+
+
+@given(
+    hnp.arrays(float, 8, elements=st.floats(-1e100, 1e100, allow_subnormal=True, width=64)),
+    hnp.arrays(float, 8, elements=st.floats(-1e100, 1e100, allow_subnormal=True, width=64)),
+    st.integers(1, 10),
+    st.booleans(),
+)
+def test_lmul_is_close_to_the_product_with_its_sign(a, b, bits, offset):
+    approx = lowprec.lmul(a, b, bits, offset=offset)
+    exact = a * b
+    assert np.all(np.isfinite(approx))
+    assert np.all(np.signbit(approx) == np.signbit(exact))
+    normal = np.abs(exact) > 2.0**-1000  # subnormal products keep only a few bits
+    ratio = approx[normal] / exact[normal]
+    # each operand rounded to `bits` fraction bits (relative error ≤ 2^-(bits+1)); Mitchell's
+    # 1 + x + y underestimates (1 + x)(1 + y) by a factor down to 3/4 (x, y → 1); the offset adds
+    rounding = 2.0 ** -(bits + 1)
+    l_offset = bits if bits <= 3 else (3 if bits == 4 else 4)
+    low = (1 - rounding) ** 2 * 3 / 4 * (1 - 1e-12)
+    high = (1 + rounding) ** 2 * (1 + (2.0**-l_offset if offset else 0.0)) * (1 + 1e-12)
+    assert np.all((ratio >= low) & (ratio <= high))
+
+
+@given(
+    st.sampled_from([np.float32, np.float64]).flatmap(
+        lambda dt: st.tuples(
+            hnp.arrays(
+                dt,
+                6,
+                elements=st.floats(
+                    width=32 if dt == np.float32 else 64,
+                    allow_nan=False,
+                    allow_infinity=False,
+                    allow_subnormal=True,
+                ),
+            ),
+            hnp.arrays(
+                dt,
+                6,
+                elements=st.floats(
+                    width=32 if dt == np.float32 else 64,
+                    allow_nan=False,
+                    allow_infinity=False,
+                    allow_subnormal=True,
+                ),
+            ),
+        )
+    )
+)
+def test_givens_rotations_are_rotations(fg):
+    f, g = fg
+    finfo = np.finfo(f.dtype)
+    for algorithm in (lowprec.givens_hypot, lowprec.givens_lapack):
+        c, s, r = algorithm(f, g)
+        fits = np.isfinite(r)  # r = ±hypot(f, g) can exceed the largest float
+        assert np.all(np.isfinite(c) & np.isfinite(s))
+        assert np.all(np.abs(c * c + s * s - 1) < 8 * finfo.eps)
+        assert np.all(c >= 0)
+        # the convention r = sign(f)·hypot(f, g): f' scaled to underflow once flipped r and s
+        assert np.all((np.signbit(r) == np.signbit(f)) | (f == 0))
+        big = fits & (np.abs(r) > finfo.tiny / finfo.eps)  # r with full precision
+        tol = 8 * finfo.eps * np.abs(r[big])
+        assert np.all(np.abs(c[big] * r[big] - f[big]) <= tol)
+        assert np.all(np.abs(s[big] * r[big] - g[big]) <= tol)
+    # the textbook formula agrees where f² + g² neither overflows nor underflows
+    safe = (np.abs(f) < np.sqrt(finfo.max) / 2) & (np.abs(f) > np.sqrt(finfo.tiny) * 2)
+    safe &= (np.abs(g) < np.sqrt(finfo.max) / 2) & (np.abs(g) > np.sqrt(finfo.tiny) * 2)
+    c0, s0, _ = lowprec.givens_naive(f[safe], g[safe])
+    c1, s1, _ = lowprec.givens_hypot(f[safe], g[safe])
+    assert np.all(np.abs(c0 - c1) < 8 * finfo.eps) and np.all(np.abs(s0 - s1) < 8 * finfo.eps)
+
+
+@given(st.integers(2, 53), st.integers(2, 1023))
+def test_make_format_largest_number_is_the_overflow_threshold(precision, emax):
+    fmt = lowprec.make_format(precision, emax)
+    assert lowprec.round_to([fmt.xmax], fmt)[0] == fmt.xmax
+    assert lowprec.round_to([fmt.smallest_subnormal], fmt)[0] == fmt.smallest_subnormal
+    assert fmt.smallest_subnormal <= fmt.smallest_normal <= 1 <= fmt.xmax
+    if emax < 1023:
+        assert lowprec.round_to([2.0 ** (emax + 1)], fmt)[0] == np.inf
+    assert isinstance(fmt, lowprec.Format)
+
+
+BAD = [
+    (lambda: lowprec.round_to([1.0], "fp7"), ValueError, "fmt"),
+    (lambda: lowprec.round_to([1.0], "fp16", "sideways"), ValueError, "rounding"),
+    (lambda: lowprec.round_to(np.array([1j]), "fp16"), TypeError, "x"),
+    (lambda: lowprec.round_to(np.array(["1"]), "fp16"), TypeError, "x"),
+    (lambda: lowprec.round_to(np.array([2**70], dtype=object), "fp16"), TypeError, "x"),
+    (lambda: lowprec.make_format(1, 15), ValueError, "precision"),
+    (lambda: lowprec.make_format(11, 1024), ValueError, "emax"),
+    (lambda: lowprec.make_format(11.0, 15), TypeError, "precision"),
+    (lambda: lowprec.make_format(11, 15, emin=True), TypeError, "emin"),
+    (lambda: lowprec.count_different([1.0], [1.0, 2.0]), ValueError, "shapes"),
+    (lambda: lowprec.count_different(np.array([1j]), [1.0]), TypeError, "a"),
+    (lambda: lowprec.lmul([1.0], [np.inf], 3), ValueError, "finite"),
+    (lambda: lowprec.lmul([1e200], [1e200], 3), ValueError, "overflows"),
+    (lambda: lowprec.lmul([1.0], [1.0], 0), ValueError, "mantissa_bits"),
+    (lambda: lowprec.lmul([1.0], [1.0], 3.0), TypeError, "mantissa_bits"),
+    (lambda: lowprec.lmul([1.0], [1.0], 3, offset=1), TypeError, "offset"),
+    (lambda: lowprec.givens_hypot(np.ones(2), np.ones(2, np.float32)), TypeError, "f and g"),
+    (lambda: lowprec.givens_hypot(np.ones(2), np.ones(3)), ValueError, "shape"),
+    (lambda: lowprec.givens_lapack(np.array([np.nan]), np.ones(1)), ValueError, "finite"),
+    (lambda: lowprec.givens_naive(np.array([1, 2]), np.array([1, 2])), TypeError, "f and g"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "names"), BAD)
+def test_bad_input_is_refused_naming_the_argument(call, error, names):
+    with pytest.raises(error, match=names):
+        call()

@@ -1,0 +1,137 @@
+"""Contract of rederived.algorithms.pararnn, on its whole domain (Hypothesis).
+
+Domain: a cell has finite real parameters a (3, N), B (3, N, D), b (3, N); inputs x are finite
+real (T, D) arrays with T ≥ 1, h0 a finite (N,) array. linear_recurrence takes finite real a, b
+of one shape (T, ...), T ≥ 1, and returns the exact step-by-step solution (finite) or a
+ValueError when that solution overflows float64; newton returns finite iterates or an
+ArithmeticError when it diverges. Bad input: ValueError or TypeError naming the argument.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from rederived.algorithms import pararnn
+
+COVERS = ("DiagonalGRU", "linear_recurrence", "newton", "sequential")
+
+FACTORS = st.one_of(
+    st.floats(-2, 2, allow_nan=False, width=64),
+    st.sampled_from([0.0, -0.0, 1e-300, 5e-324, 1e200, -1e200, 1e308]),
+)
+
+
+def step_by_step(a, b):
+    out = np.empty_like(b)
+    out[0] = b[0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(1, len(b)):
+            out[t] = a[t] * out[t - 1] + b[t]
+    return out
+
+
+@given(
+    st.integers(1, 70).flatmap(
+        lambda T: st.tuples(
+            hnp.arrays(float, (T, 2), elements=FACTORS),
+            hnp.arrays(float, (T, 2), elements=FACTORS),
+        )
+    )
+)
+def test_the_scan_is_the_recurrence_or_refuses_an_overflowing_one(ab):
+    a, b = ab
+    reference = step_by_step(a, b)
+    if not np.all(np.isfinite(reference)):
+        with pytest.raises(ValueError, match="overflows"):
+            pararnn.linear_recurrence(a, b)
+        return
+    delta, rounds = pararnn.linear_recurrence(a, b)
+    assert np.all(np.isfinite(delta))
+    assert rounds == int(np.ceil(np.log2(len(a)))) if len(a) > 1 else rounds == 0
+    scale = np.maximum(np.abs(reference), 1e-300)
+    assert np.all(np.abs(delta - reference) <= 1e-9 * scale + 1e-9 * np.abs(b).max())
+
+
+def test_a_huge_prefix_product_in_front_of_zeros_is_zero():
+    # 2**2048 overflows, but every δ is 0: the scan once returned 1024 NaNs here
+    delta, _ = pararnn.linear_recurrence(np.full((2048, 1), 2.0), np.zeros((2048, 1)))
+    assert np.all(delta == 0)
+
+
+@given(
+    st.integers(1, 4),
+    st.integers(1, 3),
+    st.integers(1, 40),
+    st.sampled_from([0.1, 0.5, 1.0]),
+    st.integers(0, 2**32),
+)
+def test_newton_matches_the_sequential_loop_or_says_it_diverged(hidden, inputs, T, scale, seed):
+    cell = pararnn.DiagonalGRU.random(hidden, inputs, scale=scale, seed=seed)
+    g = np.random.default_rng(seed)
+    x, h0 = g.normal(size=(T, inputs)), g.normal(size=hidden)
+    reference = pararnn.sequential(cell, x, h0)
+    assert np.all(np.isfinite(reference)) and np.all(np.abs(reference) <= max(1, np.abs(h0).max()))
+    try:
+        H, residuals, _ = pararnn.newton(cell, x, h0, iterations=T + 1)
+    except ArithmeticError:
+        return
+    assert np.all(np.isfinite(H)) and all(np.isfinite(residuals))
+    # T + 1 Newton iterations on T steps are exact in exact arithmetic (each fixes one more step)
+    assert np.max(np.abs(H - reference)) < 1e-6
+
+
+@given(st.integers(1, 8), st.integers(1, 8), st.integers(0, 2**32))
+def test_the_authors_initialisation_is_a_valid_cell(half_hidden, half_inputs, seed):
+    cell = pararnn.DiagonalGRU.authors_init(2 * half_hidden, 2 * half_inputs, seed=seed)
+    assert cell.hidden == 2 * half_hidden and np.all(np.isfinite(cell.B))
+    h, jac = cell.step(np.zeros(cell.hidden), cell.projections(np.ones((1, 2 * half_inputs)))[:, 0])
+    assert np.all(np.isfinite(h)) and np.all(np.isfinite(jac))
+
+
+CELL = pararnn.DiagonalGRU.random(2, 3, seed=0)
+BAD = [
+    (lambda: pararnn.linear_recurrence(np.ones(3), np.ones(4)), ValueError, "same shape"),
+    (lambda: pararnn.linear_recurrence(np.ones(0), np.ones(0)), ValueError, "T ≥ 1"),
+    (lambda: pararnn.linear_recurrence([1.0, np.nan], [1.0, 1.0]), ValueError, "finite"),
+    (lambda: pararnn.linear_recurrence(np.ones(2) * 1j, np.ones(2)), TypeError, "a"),
+    (lambda: pararnn.linear_recurrence(np.ones(2), ["x", "y"]), TypeError, "b"),
+    (lambda: pararnn.newton(CELL, np.ones((0, 3)), np.zeros(2)), ValueError, "T ≥ 1"),
+    (lambda: pararnn.newton(CELL, np.ones((4, 3)), np.full(2, np.nan)), ValueError, "h0"),
+    (lambda: pararnn.newton(CELL, np.ones((4, 3)), np.zeros(3)), ValueError, "h0"),
+    (lambda: pararnn.newton(CELL, np.ones((4, 2)), np.zeros(2)), ValueError, "x"),
+    (lambda: pararnn.newton(CELL, np.ones((4, 3)) * 1j, np.zeros(2)), TypeError, "x"),
+    (lambda: pararnn.newton(CELL, np.ones((4, 3)), np.zeros(2), -1), ValueError, "iterations"),
+    (lambda: pararnn.sequential(CELL, np.ones((4, 3)), np.zeros(5)), ValueError, "h0"),
+    (lambda: pararnn.sequential(CELL, np.full((4, 3), np.inf), np.zeros(2)), ValueError, "x"),
+    (lambda: pararnn.DiagonalGRU(np.ones((3, 2)), np.ones((3, 2, 1)), np.ones(2)), ValueError, "b"),
+    (
+        lambda: pararnn.DiagonalGRU(np.ones((2, 2)), np.ones((3, 2, 1)), np.ones((3, 2))),
+        ValueError,
+        "a",
+    ),
+    (
+        lambda: pararnn.DiagonalGRU(np.ones((3, 2)) * 1j, np.ones((3, 2, 1)), np.ones((3, 2))),
+        TypeError,
+        "a",
+    ),
+    (
+        lambda: pararnn.DiagonalGRU(np.full((3, 2), np.inf), np.ones((3, 2, 1)), np.ones((3, 2))),
+        ValueError,
+        "a",
+    ),
+    (lambda: pararnn.DiagonalGRU.random(0, 3), ValueError, "hidden"),
+    (lambda: pararnn.DiagonalGRU.random(2, 3, scale=np.nan), ValueError, "scale"),
+    (lambda: pararnn.DiagonalGRU.random(10**5, 10**5), ValueError, "GiB"),
+    (lambda: pararnn.DiagonalGRU.authors_init(3, 4), ValueError, "heads"),
+    (lambda: pararnn.DiagonalGRU.authors_init(10**5, 10**5), ValueError, "GiB"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "names"), BAD)
+def test_bad_input_is_refused_naming_the_argument(call, error, names):
+    with pytest.raises(error, match=names):
+        call()
