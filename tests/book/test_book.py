@@ -33,39 +33,17 @@ def test_stored_claims_match_the_declaration(chapter):
     assert chapter.ledger_problems() == []
 
 
-# Chapters whose claims are still being put under the evidence rules (a control for every claim),
-# part by part; the list only shrinks.
-CONTROLS_PENDING = {
-    "chapters/scaling/chinchilla-refit",
-    "chapters/scaling/four-plus-three-phases",
-    "chapters/scaling/four-regimes",
-    "chapters/scaling/learning-curves",
-    "chapters/stochastic/coulomb-gas-cumulants",
-    "chapters/stochastic/fisher-curvature",
-    "chapters/stochastic/persistence-iia",
-    "chapters/stochastic/state-dependent-diffusion",
-    "chapters/stochastic/sync-ew-kpz",
-    "chapters/algorithms/hamming-distances",
-    "chapters/algorithms/low-precision",
-    "chapters/algorithms/pararnn",
-    "chapters/algorithms/shampoo-preconditioner",
-}
-
-
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
 def test_every_claim_names_a_control_or_why_none_can_exist(chapter):
     ledger = chapter.ledger()
     if ledger is None:
         pytest.skip("no claims")
     problems = evidence_problems(ledger)
-    if chapter.docname in CONTROLS_PENDING:
-        assert problems, f"{chapter.docname} has its controls: remove it from CONTROLS_PENDING"
-        pytest.skip("controls pending")
     assert problems == []
 
 
 def test_a_planted_claim_without_a_control_fails_the_evidence_check():
-    chapter = next(c for c in CHAPTERS if c.docname not in CONTROLS_PENDING and c.ledger())
+    chapter = next(c for c in CHAPTERS if c.ledger())
     text = chapter.claims_file.read_text(encoding="utf-8")
     planted = text + (
         '\n[[claim]]\nid = "planted"\npaper = "x"\nstatement = "s"\npaper_value = "1"\n'

@@ -69,13 +69,16 @@ def newton_recurrence() -> Row:
 
 @row
 def kronecker_factors() -> Row:
-    """Kronecker approximation of a gradient covariance (m = n), from 4000 gradient samples."""
+    """Kronecker approximation of a gradient covariance (m = n), from 4000 per-example gradients
+    r xᵀ of least squares whose noise grows with the largest input: the covariance is not a
+    Kronecker product, so the one step and the optimum differ."""
     from rederived.algorithms import shampoo
 
     def make(k):
         rng = np.random.default_rng(k)
-        G = rng.normal(size=(4000, k, k)) * np.geomspace(0.3, 3, k)
-        return k, shampoo.covariance(G)
+        x = rng.normal(size=(4000, k)) * np.geomspace(0.3, 3, k)
+        r = rng.normal(size=(4000, k)) * (1 + x[:, -1:] ** 2) * np.linspace(0.5, 2, k)
+        return k, shampoo.covariance(np.einsum("si,sj->sij", r, x))
 
     def one_step(inputs):
         k, H = inputs
