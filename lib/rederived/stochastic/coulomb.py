@@ -22,8 +22,17 @@ import numpy as np
 import sympy as sp
 
 from rederived._checks import count as _count
+from rederived._checks import memory as _memory
+from rederived._checks import real_array as _real
+
+#: the highest cumulant order :func:`radial_cumulants` computes (the symbolic sums grow fast)
+MAX_ORDER = 6
+#: the most coefficients f may have (its degree in r², plus one)
+MAX_COEFFICIENTS = 8
 
 __all__ = [
+    "MAX_COEFFICIENTS",
+    "MAX_ORDER",
     "N",
     "dirichlet_variance",
     "disk_counting_cumulants",
@@ -42,10 +51,14 @@ def _coefficients(coeffs: object) -> list[sp.Rational]:
     """f(r) = Σ_p c_p r^(2p), rational coefficients, at least one beyond the constant."""
     if isinstance(coeffs, str | bytes) or not hasattr(coeffs, "__len__") or len(coeffs) < 2:
         raise ValueError("coeffs must be a sequence [c0, c1, ...] of f(r) = Σ c_p r^(2p)")
+    if len(coeffs) > MAX_COEFFICIENTS:
+        raise ValueError(f"coeffs may hold at most {MAX_COEFFICIENTS} terms, got {len(coeffs)}")
     out = []
     for c in coeffs:
         if isinstance(c, bool) or not isinstance(c, Integral | sp.Rational | Real):
             raise TypeError(f"coefficients must be rational numbers, got {c!r}")
+        if isinstance(c, Real) and not isinstance(c, Integral) and not np.isfinite(float(c)):
+            raise ValueError(f"coefficients must be finite, got {c!r}")
         out.append(sp.nsimplify(c, rational=True))
     if all(c == 0 for c in out[1:]):
         raise ValueError("f must depend on r: some c_p with p >= 1 must be nonzero")
@@ -58,9 +71,10 @@ def radial_cumulants(coeffs: object, q_max: int = 4) -> list[sp.Expr]:
     Parameters
     ----------
     coeffs : sequence of rationals
-        f(r) = Σ_p c_p r^(2p).
+        f(r) = Σ_p c_p r^(2p): 2 to :data:`MAX_COEFFICIENTS` finite ints, floats (taken as the
+        rational they are) or SymPy rationals, not all of c_1, c_2, ... zero.
     q_max : int
-        Highest cumulant order (at least 1).
+        Highest cumulant order, 1 to :data:`MAX_ORDER`.
 
     Returns
     -------
@@ -69,6 +83,8 @@ def radial_cumulants(coeffs: object, q_max: int = 4) -> list[sp.Expr]:
     """
     c = _coefficients(coeffs)
     q_max = _count(q_max, "q_max")
+    if q_max > MAX_ORDER:
+        raise ValueError(f"q_max must be at most {MAX_ORDER}, got {q_max}")
     g = sum(cp * (_G / N) ** p for p, cp in enumerate(c))  # f at r² = G/N
     moments = [sp.Integer(1)]
     for j in range(1, q_max + 1):
@@ -104,6 +120,7 @@ def disk_counting_cumulants(n: object, radius: object, q_max: int = 4) -> np.nda
         raise ValueError("q_max must be at most 4")
     if isinstance(radius, bool) or not isinstance(radius, Real) or not 0 < radius < 1:
         raise ValueError(f"radius must be in (0, 1), got {radius!r}")
+    _memory(40.0 * n, f"the {n} Bernoulli terms")
     p = special.gammainc(np.arange(1, n + 1), radius**2 * n)
     q = 1 - p
     per_term = [p, p * q, p * q * (1 - 2 * p), p * q * (1 - 6 * p * q)]
@@ -118,6 +135,7 @@ def ginibre_eigenvalues(n: object, samples: object, *, seed: object = 0) -> np.n
     ndarray, shape (samples, n), complex
     """
     n, samples = _count(n, "n"), _count(samples, "samples")
+    _memory(16.0 * n * (n + samples), f"{samples} Ginibre matrices of size {n}")
     rng = np.random.default_rng(seed)
     out = np.empty((samples, n), dtype=complex)
     for i in range(samples):
@@ -130,13 +148,14 @@ def kostlan_moduli(n: object, samples: object, *, seed: object = 0) -> np.ndarra
     """Moduli |z| of Ginibre eigenvalues (unit disk) by Kostlan's theorem: √(Gamma(k, 1)/N),
     k = 1..N, independent. Shape (samples, n)."""
     n, samples = _count(n, "n"), _count(samples, "samples")
+    _memory(16.0 * n * samples, f"{samples} × {n} moduli")
     rng = np.random.default_rng(seed)
     return np.sqrt(rng.gamma(np.arange(1, n + 1), size=(samples, n)) / n)
 
 
 def sample_cumulants(values: object, q_max: int = 4) -> np.ndarray:
     """Unbiased estimates (k-statistics) of the cumulants κ_1..κ_q_max (q_max ≤ 4) of a sample."""
-    x = np.asarray(values, dtype=float)
+    x = _real(values, "values")
     q_max = _count(q_max, "q_max")
     if x.ndim != 1 or x.size < 5 or not np.all(np.isfinite(x)):
         raise ValueError("values must be a finite 1-D sample of at least 5 values")

@@ -18,14 +18,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 
 from rederived._checks import count as _count
+from rederived._checks import memory as _memory
 from rederived._checks import positive as _positive
+from rederived._checks import real_array as _real
+
+#: the largest |A'(x)|·dt simulate accepts: explicit Euler is unstable beyond 2 and, already at
+#: 1, gives the Ornstein–Uhlenbeck process twice its variance
+MAX_STIFFNESS = 0.5
 
 __all__ = [
+    "MAX_STIFFNESS",
     "TimeAverage",
     "alpha_point_kernel",
     "chain_stationary",
@@ -108,9 +115,9 @@ def simulate(
         Step and number of steps.
     alpha : float in [0, 1]
     average_from : int
-        First step of the time average of x**p (a burn-in).
+        First step of the time average of x**p (a burn-in), in [0, n_steps).
     powers : tuple of int
-        The moments to average.
+        The moments to average (ints ≥ 0).
     groups : int
         The walkers are split into this many groups, averaged apart (for error bars).
     richardson : bool
@@ -124,18 +131,35 @@ def simulate(
     x : ndarray
         Final positions.
     averages : TimeAverage
+
+    Raises
+    ------
+    ValueError
+        For arguments outside their domain, or a step too large for the drift: the local slope
+        |A'(x)| times dt (2·dt with ``richardson``), checked on the walkers ten times per run,
+        must stay below :data:`MAX_STIFFNESS` (explicit Euler is inaccurate, then unstable).
     """
-    x = np.array(x0, dtype=float)
+    x = _real(x0, "x0")
     if x.ndim != 1 or x.size < 2 or not np.all(np.isfinite(x)):
         raise ValueError("x0 must be a finite 1-D array of at least 2 walkers")
     dt, n_steps, alpha = _positive(dt, "dt"), _count(n_steps, "n_steps"), _alpha(alpha)
+    if isinstance(average_from, bool) or not isinstance(average_from, Integral):
+        raise ValueError(f"average_from must be an int step, got {average_from!r}")
     start = int(average_from)
     if not 0 <= start < n_steps:
         raise ValueError(f"average_from must be in [0, n_steps), got {average_from!r}")
     groups = _count(groups, "groups")
     if groups < 2 or x.size % groups:
         raise ValueError(f"groups must be >= 2 and divide the number of walkers, got {groups}")
+    if (
+        isinstance(powers, str | bytes)
+        or not hasattr(powers, "__len__")
+        or len(powers) < 1
+        or any(isinstance(p, bool) or not isinstance(p, Integral) or p < 0 for p in powers)
+    ):
+        raise ValueError(f"powers must be a non-empty sequence of ints >= 0, got {powers!r}")
     powers = tuple(int(p) for p in powers)
+    _memory(8.0 * x.size * 8, f"{x.size} walkers")
     if richardson and (n_steps % 2 or start % 2):
         raise ValueError("with richardson=True, n_steps and average_from must be even")
     rng = np.random.default_rng(seed)
@@ -151,9 +175,27 @@ def simulate(
         for i, p in enumerate(powers):
             total[i] += (x**p).reshape(groups, -1).mean(axis=1)
 
+    def check_step(x, h):
+        """Refuse a step too large for the drift's local slope, or walkers that left."""
+        if not np.all(np.isfinite(x)):
+            raise ValueError("the walkers left the finite range: dt is too large for this drift")
+        eps = 1e-6 * (1 + np.abs(x))
+        slope = np.abs(np.asarray(drift(x + eps), float) - np.asarray(drift(x - eps), float))
+        stiffness = float(np.max(slope / (2 * eps))) * h
+        if not stiffness <= MAX_STIFFNESS:
+            raise ValueError(
+                f"dt is too large for this drift: |A'(x)|·dt reaches {stiffness:.3g} "
+                f"(explicit Euler needs it below {MAX_STIFFNESS}; take dt ≤ "
+                f"{MAX_STIFFNESS * dt / stiffness:.3g})"
+            )
+
+    every = max(1, n_steps // 10)
     sums, coarse_sums = np.zeros((len(powers), groups)), np.zeros((len(powers), groups))
     xc, pending = x.copy(), np.zeros_like(x)
     for step in range(n_steps):
+        if step % every == 0:
+            with np.errstate(all="ignore"):
+                check_step(x, 2 * dt if richardson else dt)
         dW = rng.standard_normal(x.size) * np.sqrt(dt)
         x = step_once(x, dt, dW)
         if step >= start:
@@ -188,6 +230,8 @@ def stationary_density(
     if x.ndim != 1 or x.size < 3 or np.any(np.diff(x) <= 0):
         raise ValueError("grid must be a 1-D increasing array of at least 3 points")
     u = np.asarray(U(x), dtype=float)
+    if u.shape != x.shape or not np.all(np.isfinite(u)):
+        raise ValueError("U must map the grid to finite values of the same shape")
     log_p = -beta * (u - u.min())
     if not corrected:
         log_p = log_p - (1 - alpha) * np.log(_diffusivity(D, x))
@@ -223,10 +267,17 @@ def alpha_point_kernel(
     h = np.diff(x)
     if not np.allclose(h, h[0]) or h[0] <= 0:
         raise ValueError("grid must be uniform and increasing")
+    _memory(8.0 * 8 * x.size**2, f"the {x.size}×{x.size} kernel")
     y, x0 = x[:, None], x[None, :]
     mid = x0 + alpha * (y - x0)
     a, d = np.asarray(drift(mid), dtype=float), _diffusivity(D, mid)
     b = np.sqrt(2 * d)
+    spread = float(np.sqrt(2 * d.min() * dt))
+    if spread < 2 * h[0]:
+        raise ValueError(
+            f"dt is too small for this grid: one step spreads by √(2D dt) = {spread:.3g}, below "
+            f"two grid spacings ({2 * h[0]:.3g}); refine the grid or take a larger dt"
+        )
     dW = (y - x0 - a * dt) / b
     density = np.exp(-(dW**2) / (2 * dt)) / np.sqrt(2 * np.pi * dt)
     if jacobian:
@@ -247,14 +298,20 @@ def chain_stationary(kernel: object, grid: object) -> np.ndarray:
     """Stationary density of the Markov chain with transition matrix ``kernel`` (columns are
     the distributions after one step), normalised on ``grid``: the eigenvector of eigenvalue
     closest to 1, the long-time limit of the path integral."""
-    K = np.asarray(kernel, dtype=float)
-    x = np.asarray(grid, dtype=float)
-    if K.ndim != 2 or K.shape[0] != K.shape[1] or K.shape[0] != x.size:
-        raise ValueError("kernel must be square, of the grid's size")
+    K, x = _real(kernel, "kernel"), _real(grid, "grid")
+    if K.ndim != 2 or K.shape[0] != K.shape[1] or K.shape[0] != x.size or x.size < 3:
+        raise ValueError("kernel must be square, of the grid's size (at least 3 points)")
+    if not (np.all(np.isfinite(K)) and np.all(K >= 0)):
+        raise ValueError("kernel must hold finite, non-negative transition probabilities")
+    if x.ndim != 1 or np.any(np.diff(x) <= 0):
+        raise ValueError("grid must be a 1-D increasing array")
     values, vectors = np.linalg.eig(K)
     v = np.real(vectors[:, np.argmin(np.abs(values - 1))])
     v = v if v.sum() >= 0 else -v
     if v.min() < -1e-8 * v.max():
-        raise ValueError("the chain's leading eigenvector is not a density: is dt too large?")
+        raise ValueError(
+            "the chain's leading eigenvector is not a density: the kernel is not a resolved "
+            "transition matrix on this grid (check dt against the grid spacing and the range)"
+        )
     v = np.clip(v, 0, None)
     return v / np.trapezoid(v, x)

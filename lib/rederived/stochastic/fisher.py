@@ -22,6 +22,8 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from rederived._checks import real_array as _real
+
 __all__ = [
     "MAX_STATES",
     "MAX_TRANSFER_BYTES",
@@ -86,7 +88,10 @@ def exact_cumulants(
         raise ValueError(f"q must be an int >= 2, got {q!r}")
     q = int(q)
     b = bonds(L)
-    J = np.broadcast_to(np.asarray(coupling, dtype=float), (len(b),))
+    J = _real(coupling, "coupling")
+    if J.shape not in ((), (len(b),)):
+        raise ValueError(f"coupling must be a number or have shape ({len(b)},), got {J.shape}")
+    J = np.broadcast_to(J, (len(b),))
     if not np.all(np.isfinite(J)):
         raise ValueError("coupling must be finite")
     s = _states(int(L) ** 2, q)
@@ -120,18 +125,35 @@ class Curvature:
 def curvature(g: object, T: object) -> Curvature:
     """Scalar curvature of the Hessian metric g with third-derivative tensor T.
 
+    Domain: g a finite, symmetric, positive definite real (m, m) array, T a finite real
+    (m, m, m) array symmetric in its three indices (both to 1e-10 relative), m ≥ 1.
+
     Raises
     ------
     ValueError
-        If g is numerically singular (condition number above 1e10).
+        If g or T is outside that domain, or g is numerically singular (condition number above
+        1e10).
+    TypeError
+        For complex, str or object arrays.
     """
-    g, T = np.asarray(g, dtype=float), np.asarray(T, dtype=float)
-    m = g.shape[0]
-    if g.shape != (m, m) or T.shape != (m, m, m):
-        raise ValueError(f"g must be (m, m) and T (m, m, m), got {g.shape} and {T.shape}")
+    g, T = _real(g, "g"), _real(T, "T")
+    m = g.shape[0] if g.ndim else 0
+    if m < 1 or g.shape != (m, m) or T.shape != (m, m, m):
+        raise ValueError(f"g must be (m, m) and T (m, m, m), m ≥ 1, got {g.shape} and {T.shape}")
     if not (np.all(np.isfinite(g)) and np.all(np.isfinite(T))):
         raise ValueError("g and T must be finite")
-    if np.linalg.cond(g) > 1e10:
+    scale_g, scale_T = np.abs(g).max(), np.abs(T).max()
+    if np.abs(g - g.T).max() > 1e-10 * scale_g:
+        raise ValueError("g must be symmetric (a Fisher metric is a covariance)")
+    if any(
+        np.abs(T - T.transpose(axes)).max() > 1e-10 * scale_T
+        for axes in ((1, 0, 2), (0, 2, 1), (2, 1, 0))
+    ):
+        raise ValueError("T must be symmetric in its three indices (a third cumulant)")
+    w = np.linalg.eigvalsh((g + g.T) / 2)
+    if scale_g == 0 or w[-1] <= 0 or w[0] < -1e-10 * w[-1]:
+        raise ValueError("g must be positive definite (a Fisher metric of identifiable bonds)")
+    if w[0] <= 1e-10 * w[-1]:
         raise ValueError(
             "the Fisher metric is numerically singular here (condition number > 1e10): at very "
             "strong coupling the bond observables barely fluctuate and the curvature is not "
@@ -181,7 +203,8 @@ class _Front:
     def __init__(self, L: int, q: int, J: float):
         self.L, self.q = L, q
         self.e = _bond_energy(q)
-        self.w = np.exp(J * (self.e - self.e.max()))  # weights at most 1: no overflow
+        energy = J * self.e
+        self.w = np.exp(energy - energy.max())  # weights at most 1, for either sign of J
 
     def bonds_of(self, r: int) -> tuple[str, ...]:
         return ("left",) + (("up",) if r > 0 else ()) + (("wrap",) if r == self.L - 1 else ())
@@ -245,7 +268,10 @@ def transfer_cumulants(
     starting at a's, with the three bond energies inserted: for every b the product is carried
     forward from b's step and closed with every later c against stored backward products. The
     cost grows as L⁶ q^(2L) (the 9×9 Ising torus: about a minute on one core), the memory as
-    L² q^(2L).
+    L² q^(2L). The cumulants come from raw moments, so at strong coupling, where the bonds
+    freeze, they lose digits: a ValueError refuses couplings that would lose more than six
+    (at L = 3, beyond about |J| = 1.8 for Ising), and couplings whose partition function
+    underflows.
 
     Parameters
     ----------
@@ -299,6 +325,11 @@ def transfer_cumulants(
         for j in range(n - 1, -1, -1):
             after_t[j] = front.step_transposed(after_t[j + 1], rows[j])
         Z = float(np.trace(after_t[0]))
+        if not (np.isfinite(Z) and Z > np.finfo(float).tiny):
+            raise ValueError(
+                f"coupling {J!r} is too strong for the transfer matrix: the partition function "
+                "underflows float64 (frustrated bonds at large |J|); use exact_cumulants"
+            )
 
         def close(X, j, inserted, after_t=after_t, rows=rows, Z=Z):
             return float(np.vdot(after_t[j + 1], front.step(X, rows[j], inserted))) / Z
@@ -336,6 +367,16 @@ def transfer_cumulants(
             M2[a, perm[t]] = second[ref]
             M3[a][np.ix_(perm[t], perm[t])] = third[ref]
     g = M2 - np.outer(mean, mean)
+    # g and T are differences of raw moments: at strong coupling the bonds freeze, g_aa → 0, and
+    # the subtraction loses about log10(E[e_a²] / g_aa) digits (T more): refuse before that
+    # costs more than six of them
+    lost = float(np.max(np.diag(M2)) / max(float(np.min(np.diag(g))), np.finfo(float).tiny))
+    if lost > 1e6:
+        raise ValueError(
+            f"coupling {J!r} is too strong for the transfer matrix: the bond variances are "
+            f"{1 / lost:.2g} of the raw second moments, and subtracting the mean would lose more "
+            "than six digits; use exact_cumulants"
+        )
     T = (
         M3
         - np.einsum("ab,c->abc", M2, mean)
@@ -355,7 +396,9 @@ CRITICAL = {2: float(np.log(1 + np.sqrt(2)) / 2), 3: float(np.log(1 + np.sqrt(3)
 def transfer_item(item: dict) -> dict:
     """The scalar curvature and its four Ricci terms of one torus (``item["q"]``,
     ``item["L"]``, coupling ``item["J"]``), exact, from :func:`transfer_cumulants`."""
-    _, g, T = transfer_cumulants(int(item["L"]), float(item["J"]), q=int(item["q"]))
+    if not isinstance(item, dict) or not {"L", "J", "q"} <= set(item):
+        raise ValueError(f"item must be a dict with keys L, J and q, got {item!r}")
+    _, g, T = transfer_cumulants(item["L"], item["J"], q=item["q"])
     c = curvature(g, T)
     return {"R": c.R, "R1": c.R1, "R2": c.R2, "R3": c.R3, "R4": c.R4}
 

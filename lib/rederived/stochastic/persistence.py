@@ -23,6 +23,7 @@ import numpy as np
 from scipy import integrate
 
 from rederived._checks import count as _count
+from rederived._checks import memory as _memory
 from rederived._checks import nonnegative as _nonnegative
 from rederived._checks import positive as _positive
 
@@ -193,8 +194,10 @@ def simulate_stationary(
     embedding (exact in distribution on the grid).
 
     Each embedding draw yields several paths: the real and imaginary parts, each cut into
-    segments separated by the lag beyond which |f| < 1e-6: paths correlated by less than that,
-    far below the Monte Carlo error of any persistence estimate made from them.
+    segments separated by the lag beyond which |f| < 1e-6 for good: paths correlated by less
+    than that, far below the Monte Carlo error of any persistence estimate made from them. A
+    correlation still above 1e-6 after 2^16 steps gives one segment per part (independent
+    paths, fewer per draw); the embedding and its draws are held within 2 GiB.
 
     Parameters
     ----------
@@ -220,14 +223,22 @@ def simulate_stationary(
     n_steps, n_paths = _count(n_steps, "n_steps", 2), _count(n_paths, "n_paths")
     if not callable(correlation):
         raise TypeError("correlation must be callable")
-    # decorrelation lag: where |f| has fallen below 1e-6 for good (checked on a grid)
+    # decorrelation lag: beyond the last grid lag where |f| ≥ 1e-6 (a correlation that crosses
+    # zero is small at the crossing, not for good)
     lags_c = np.arange(1, 1 << 16) * dt
     small = np.abs(np.asarray(correlation(lags_c), dtype=float)) < 1e-6
-    gap = int(np.argmax(small)) + 1 if small.any() else 1 << 16
-    # the embedding: room for the path plus the decorrelation lag on both sides
-    m = 1 << int(np.ceil(np.log2(2 * (n_steps + gap))))
-    stride = n_steps + gap  # segments this far apart are correlated by less than 1e-6
-    per_path = max(1, (m - gap) // stride)
+    if small[-1]:
+        gap = int(np.flatnonzero(~small)[-1]) + 2 if (~small).any() else 1
+        # the embedding: room for the path plus the decorrelation lag on both sides
+        m = 1 << int(np.ceil(np.log2(2 * (n_steps + gap))))
+        stride = n_steps + gap  # segments this far apart are correlated by less than 1e-6
+        per_path = max(1, (m - gap) // stride)
+    else:
+        # no decorrelation lag within 2^16 steps: one segment per path (the real and imaginary
+        # parts of a draw are independent), never two cut from the same draw
+        m = 1 << int(np.ceil(np.log2(2 * n_steps)))
+        stride, per_path = n_steps, 1
+    _memory(48.0 * m, f"a circulant embedding of {m} points")
     lags = np.minimum(np.arange(m), m - np.arange(m)) * dt
     row = np.asarray(correlation(lags), dtype=float)
     if row.shape != (m,) or not np.all(np.isfinite(row)):
@@ -244,8 +255,9 @@ def simulate_stationary(
     # and each holds `per_path` segments separated by the decorrelation lag
     draws = -(-n_paths // (2 * per_path))
     out = []
-    for start in range(0, draws, 256):  # in blocks, to bound memory
-        k = min(256, draws - start)
+    block = max(1, min(256, (1 << 28) // (48 * m)))  # draws at once: about 256 MiB
+    for start in range(0, draws, block):  # in blocks, to bound memory
+        k = min(block, draws - start)
         noise = rng.standard_normal((k, m)) + 1j * rng.standard_normal((k, m))
         z = np.fft.fft(noise * amp, axis=1)
         for part in (z.real, z.imag):
