@@ -17,7 +17,7 @@ from hypothesis.extra import numpy as hnp
 
 from rederived.algorithms import pararnn
 
-COVERS = ("DiagonalGRU", "linear_recurrence", "newton", "sequential")
+COVERS = ("DiagonalGRU", "linear_recurrence", "newton", "sequential")  # MAX_ITERATIONS: a constant
 
 FACTORS = st.one_of(
     st.floats(-2, 2, allow_nan=False, width=64),
@@ -105,6 +105,7 @@ BAD = [
     (lambda: pararnn.newton(CELL, np.ones((4, 2)), np.zeros(2)), ValueError, "x"),
     (lambda: pararnn.newton(CELL, np.ones((4, 3)) * 1j, np.zeros(2)), TypeError, "x"),
     (lambda: pararnn.newton(CELL, np.ones((4, 3)), np.zeros(2), -1), ValueError, "iterations"),
+    (lambda: pararnn.newton(CELL, np.ones((4, 3)), np.zeros(2), 10**18), ValueError, "iterations"),
     (lambda: pararnn.sequential(CELL, np.ones((4, 3)), np.zeros(5)), ValueError, "h0"),
     (lambda: pararnn.sequential(CELL, np.full((4, 3), np.inf), np.zeros(2)), ValueError, "x"),
     (lambda: pararnn.DiagonalGRU(np.ones((3, 2)), np.ones((3, 2, 1)), np.ones(2)), ValueError, "b"),

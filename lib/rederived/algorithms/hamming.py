@@ -16,6 +16,7 @@ error ε with O(1/ε²) samples), and ``operation_count`` gives each method's le
 
 from __future__ import annotations
 
+import math
 from numbers import Integral, Real
 
 import numpy as np
@@ -41,6 +42,8 @@ def _codes(text: object, pattern: object) -> tuple[np.ndarray, np.ndarray]:
             raise TypeError(f"{name} must hold integers (or be a str), got dtype {arr.dtype}")
         return arr.astype(np.int64) if arr.dtype.kind == "b" else arr
 
+    if isinstance(text, str) != isinstance(pattern, str):
+        raise TypeError("text and pattern must both be str or both integer arrays")
     t, p = as_array(text, "text"), as_array(pattern, "pattern")
     if p.size > t.size:
         raise ValueError(f"the pattern ({p.size}) is longer than the text ({t.size})")
@@ -198,10 +201,13 @@ def operation_count(n: object, m: object, sigma: object, method: str) -> float:
             raise ValueError(f"{name} must be a positive int, got {value!r}")
     if method not in _METHODS:
         raise ValueError(f"method must be one of {', '.join(_METHODS)}, got {method!r}")
+    if m > n:
+        raise ValueError(f"the pattern (m = {m}) is longer than the text (n = {n})")
+    n, m, sigma = float(n), float(m), float(sigma)  # Python floats: any int size, no overflow
     size = n + m
     if method == "naive":
-        return float(n * m)
+        return n * m
     if method == "fft":
-        return float(sigma * size * np.log2(size))
-    threshold = max(1.0, np.sqrt(m * np.log2(max(m, 2))))
-    return float(min(sigma, m / threshold) * size * np.log2(size) + n * threshold)
+        return sigma * size * math.log2(size)
+    threshold = max(1.0, math.sqrt(m * math.log2(max(m, 2.0))))
+    return min(sigma, m / threshold) * size * math.log2(size) + n * threshold

@@ -16,7 +16,7 @@ generate a plane rotation.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 
@@ -48,6 +48,28 @@ class Format:
     xmax: float
     has_inf: bool = True
 
+    def __post_init__(self) -> None:
+        for value, label in (
+            (self.precision, "precision"),
+            (self.emin, "emin"),
+            (self.emax, "emax"),
+        ):
+            if isinstance(value, bool) or not isinstance(value, Integral):
+                raise TypeError(f"{label} must be an int, got {value!r}")
+        if not 2 <= self.precision <= 53:
+            raise ValueError(f"precision must be in 2..53, got {self.precision}")
+        if not (self.emin < self.emax <= 1023 and self.emin - self.precision + 1 >= -1074):
+            raise ValueError(f"need emin < emax <= 1023 and a spacing >= 2^-1074, got {self}")
+        largest = (2.0 - 2.0 ** (1 - self.precision)) * 2.0**self.emax
+        if not (isinstance(self.xmax, Real) and 2.0**self.emax <= self.xmax <= largest):
+            raise ValueError(
+                f"xmax must be a number of the format in [2^emax, {largest!r}], got {self.xmax!r}"
+            )
+        if _rounded_significand(self.xmax, self.precision) != self.xmax:
+            raise ValueError(f"xmax {self.xmax!r} is not a {self.precision}-bit number")
+        if not isinstance(self.has_inf, bool):
+            raise TypeError(f"has_inf must be a bool, got {self.has_inf!r}")
+
     @property
     def unit_roundoff(self) -> float:
         """u = 2^−p, half the spacing of the numbers in [1, 2)."""
@@ -60,6 +82,12 @@ class Format:
     @property
     def smallest_subnormal(self) -> float:
         return 2.0 ** (self.emin - self.precision + 1)
+
+
+def _rounded_significand(x: float, precision: int) -> float:
+    """x rounded to ``precision`` significant bits (nearest): a check that x is such a number."""
+    m, e = np.frexp(x)
+    return float(np.ldexp(np.rint(np.ldexp(m, precision)), e - precision))
 
 
 def make_format(
@@ -141,7 +169,12 @@ def round_to(
         raise ValueError(f"rounding must be one of {ROUNDINGS}, got {rounding!r}")
     raw = np.asarray(x)
     values = _real_array(raw, "x")
-    rng = np.random.default_rng(seed) if rounding == "stochastic" else None
+    if seed is not None and rounding != "stochastic":
+        raise ValueError(f"seed is only used by stochastic rounding, not {rounding!r}")
+    try:
+        rng = np.random.default_rng(seed) if rounding == "stochastic" else None
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"seed must be a valid NumPy seed, got {seed!r}: {err}") from None
     out = _round_float64(values, fmt, rounding, subnormals, saturate, rng)
     # inputs that float64 does not hold exactly (integers beyond 2^53, long doubles with more
     # bits or range) would be rounded twice through the cast: round those from their exact value

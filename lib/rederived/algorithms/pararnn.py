@@ -22,7 +22,10 @@ import numpy as np
 from rederived._checks import memory as _memory
 from rederived._checks import real_array as _real
 
-__all__ = ["DiagonalGRU", "linear_recurrence", "newton", "sequential"]
+__all__ = ["MAX_ITERATIONS", "DiagonalGRU", "linear_recurrence", "newton", "sequential"]
+
+#: the most Newton iterations :func:`newton` runs
+MAX_ITERATIONS = 10_000
 
 
 def _sigmoid(u: np.ndarray) -> np.ndarray:
@@ -220,6 +223,11 @@ def newton(
     """
     if isinstance(iterations, bool) or not isinstance(iterations, Integral) or iterations < 0:
         raise ValueError(f"iterations must be a non-negative int, got {iterations!r}")
+    if iterations > MAX_ITERATIONS:
+        raise ValueError(
+            f"iterations must be at most {MAX_ITERATIONS} (Newton on T steps is exact after T "
+            f"iterations in exact arithmetic), got {iterations!r}"
+        )
     u = cell.projections(x)
     h0 = _initial_state(cell, h0)
     H, _ = cell.step(np.zeros((u.shape[1], cell.hidden)), u)

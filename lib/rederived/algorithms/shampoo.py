@@ -117,6 +117,7 @@ def kron_power_iteration(
     scale = np.abs(Rm).max(initial=0.0)
     if scale == 0:
         raise ValueError("H is zero: it has no Kronecker approximation to iterate towards")
+    Rm = Rm / scale  # iterate at unit scale (H near overflow or underflow), L scaled back below
     L, R = np.eye(m), np.eye(n)
     for _ in range(steps):
         with np.errstate(**_QUIET):
@@ -128,7 +129,9 @@ def kron_power_iteration(
         if norm_R == 0 or not np.any(L):
             raise ValueError("the power iteration reached zero: H has no component along it")
         R /= norm_R
-    return L, R
+    with np.errstate(**_QUIET):
+        L = L * scale
+    return _finite_result(L, "L"), R
 
 
 def _unit(X: np.ndarray, name: str) -> np.ndarray:
@@ -155,6 +158,8 @@ def cosine(A: object, B: object) -> float:
 def relative_error(H: object, K: object, fit_scale: bool = False) -> float:
     """‖H − cK‖_F / ‖H‖_F with c = 1, or with the best c = ⟨H, K⟩/‖K‖² if ``fit_scale``
     (then the error is sin of the angle between H and K: √(1 − cos²))."""
+    if not isinstance(fit_scale, bool):
+        raise TypeError(f"fit_scale must be a bool, got {fit_scale!r}")
     c = cosine(H, K)  # checks dtypes, shapes, finiteness, nonzero norms
     if fit_scale:
         return float(np.sqrt(max(0.0, 1.0 - c * c)))
@@ -168,7 +173,7 @@ def relative_error(H: object, K: object, fit_scale: bool = False) -> float:
 
 def _spd_power(A: object, power: float, name: str) -> np.ndarray:
     A = _real(A, name)
-    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.all(np.isfinite(A)):
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or A.size == 0 or not np.all(np.isfinite(A)):
         raise ValueError(f"{name} must be a finite square matrix, got shape {A.shape}")
     if not np.allclose(A, A.T, rtol=1e-10, atol=1e-12 * np.abs(A).max(initial=0.0)):
         raise ValueError(f"{name} must be symmetric")
@@ -193,7 +198,7 @@ def spd_power(A: object, power: float, *, semidefinite: bool = False) -> np.ndar
     if power <= 0:
         raise ValueError("a semidefinite matrix has only positive powers")
     A = _real(A, "A")
-    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.all(np.isfinite(A)):
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or A.size == 0 or not np.all(np.isfinite(A)):
         raise ValueError(f"A must be a finite square matrix, got shape {A.shape}")
     if not np.allclose(A, A.T, rtol=1e-10, atol=1e-12 * np.abs(A).max(initial=0.0)):
         raise ValueError("A must be symmetric")
