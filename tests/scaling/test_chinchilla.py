@@ -103,3 +103,16 @@ def test_fit_chinchilla_mean_reduction_same_minimum_and_checked():
     assert averaged.beta == pytest.approx(summed.beta, rel=1e-4)
     with pytest.raises(ValueError, match="reduction"):
         fit_chinchilla(N, D, loss, reduction="median")
+
+
+def test_the_law_refuses_sizes_outside_its_domain_and_bad_starts():
+    # N = -1 gave NaN and N = 0 inf; starts of the wrong length failed inside the unpacking
+    law = ChinchillaFit(406.4, 410.7, 1.69, 0.34, 0.28)
+    for bad in (-1.0, 0.0, np.nan, np.inf):
+        with pytest.raises(ValueError, match="N must be positive"):
+            law(bad, 1e9)
+    with pytest.raises(TypeError, match="D"):
+        law(1e9, 1e9 + 1j)
+    N, D = np.logspace(7, 9, 8), np.logspace(9, 11, 8)
+    with pytest.raises(ValueError, match="starts must"):
+        fit_chinchilla(N, D, law(N, D), starts=[[1.0, 2.0]])

@@ -132,3 +132,11 @@ def test_the_phase_sweeps_spot_check_compares_a_prefix_and_can_fail():
     bad["limit"][-1][0] *= 1 + 1e-4
     assert not plrf.PHASE_SWEEP.spot_compare(fresh, bad)
     assert plrf.PHASE_SWEEP.spot_item(item)["max_d"] < ds[-1]
+
+
+def test_sgd_refuses_fractional_steps_and_a_diverging_step_size(small):
+    # 2.7 steps were truncated to 2 silently, and step size 10 returned a loss of 1e228
+    with pytest.raises(ValueError, match="whole numbers"):
+        plrf.sgd_losses(small, [0, 2.7], 0.1, runs=4)
+    with pytest.raises(ValueError, match="diverged"):
+        plrf.sgd_losses(small, [0, 200], 10.0, runs=4)

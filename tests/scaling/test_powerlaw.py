@@ -42,10 +42,13 @@ def test_bad_input(call, error, match):
 
 def test_fit_needs_more_points_than_parameters():
     x = np.array([10.0, 100.0, 1000.0])
-    with pytest.raises(ValueError, match="more points than its 3 parameters"):
+    with pytest.raises(ValueError, match="more distinct sizes x than its 3 parameters"):
         fit_power_law(x, 2 * x**-0.5 + 0.1)
-    with pytest.raises(ValueError, match="more points than its 2 parameters"):
+    with pytest.raises(ValueError, match="more distinct sizes x than its 2 parameters"):
         fit_power_law(x[:2], 2 * x[:2] ** -0.5, offset=False)
+    # five identical sizes were accepted (and "fitted")
+    with pytest.raises(ValueError, match="distinct sizes"):
+        fit_power_law(np.full(5, 100.0), np.linspace(0.1, 0.5, 5))
     x = np.logspace(2, 5, 12)
     assert fit_power_law(x, 3.0 * x**-0.35 + 0.05, n_starts=np.int64(2)).alpha > 0
 
@@ -81,3 +84,12 @@ def test_bootstrap_power_law_over_independent_curves():
     ):
         with pytest.raises(ValueError, match=match):
             bootstrap_power_law(x, bad)
+
+
+def test_linear_space_refuses_losses_beyond_its_cap():
+    # near 1e200 the capped linear-space prediction cannot reach the data: alpha came out 1.29
+    # for a true 0.5, with only warnings
+    x = np.logspace(1, 4, 10)
+    with pytest.raises(ValueError, match="space='linear'"):
+        fit_power_law(x, 1e200 * x**-0.5, space="linear", offset=False)
+    assert abs(fit_power_law(x, 1e200 * x**-0.5, offset=False).alpha - 0.5) < 1e-6

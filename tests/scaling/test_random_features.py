@@ -206,3 +206,11 @@ def test_kernel_and_spectrum_at_the_extremes():
     # high dimension: a degree has more harmonics than count, and nothing is materialised
     values, degrees = relu_kernel_spectrum(50, 10)
     assert np.all(np.isfinite(values)) and list(degrees[:2]) == [0, 1]
+
+
+def test_learning_curve_on_a_singular_kernel_says_what_to_do():
+    # repeated inputs with a tiny ridge raised SciPy's LinAlgError from inside the Cholesky
+    X = np.repeat(np.random.default_rng(0).normal(size=(3, 2)), 20, axis=0)
+    y = np.ones(len(X))
+    with pytest.raises(ValueError, match="increase ridge"):
+        learning_curve(X, y, X[:4], [10, 60], None, 1e-300)

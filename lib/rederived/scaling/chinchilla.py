@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
+
+from rederived._checks import real_array as _real
 from scipy import optimize
 
 from rederived.scaling.powerlaw import (
@@ -66,7 +68,11 @@ class ChinchillaFit:
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)!r}")
 
     def __call__(self, N: object, D: object) -> np.ndarray:
-        N, D = np.asarray(N, dtype=float), np.asarray(D, dtype=float)
+        """The loss at N parameters and D tokens: positive, finite real numbers or arrays."""
+        N, D = _real(N, "N"), _real(D, "D")
+        for value, name in ((N, "N"), (D, "D")):
+            if not (np.all(np.isfinite(value)) and np.all(value > 0)):
+                raise ValueError(f"{name} must be positive and finite")
         return self.E + self.A / N**self.alpha + self.B / D**self.beta
 
     @property
@@ -158,7 +164,15 @@ def fit_chinchilla(
         order = np.argsort(values, kind="stable")
         chosen = grid[order if refine is None else order[: int(refine)]]
     else:
-        chosen = [s.theta if isinstance(s, ChinchillaFit) else np.asarray(s, float) for s in starts]
+        chosen = []
+        for s in starts:
+            theta0 = s.theta if isinstance(s, ChinchillaFit) else _real(s, "starts")
+            if theta0.shape != (5,) or not np.all(np.isfinite(theta0)):
+                raise ValueError(
+                    "starts must hold ChinchillaFit objects or finite (a, b, e, alpha, beta) "
+                    f"vectors of length 5, got {s!r}"
+                )
+            chosen.append(theta0)
     best = None
     for theta0 in chosen:
         res = optimize.minimize(

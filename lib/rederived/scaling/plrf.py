@@ -187,7 +187,10 @@ def sgd_losses(
     every step); the mean and the standard error of P(θ_t) at each t in ``steps``."""
     if not isinstance(problem, PLRF):
         raise TypeError("problem must be a PLRF (from rederived.scaling.plrf.plrf)")
-    t = _times(steps).astype(int)
+    t = _times(steps)
+    if np.any(t != np.round(t)):
+        raise ValueError("steps must be whole numbers of steps")
+    t = t.astype(int)
     lr, batch, runs = positive(lr, "lr"), count(batch, "batch"), count(runs, "runs", 2)
     rng = np.random.default_rng(seed)
     scale = np.sqrt(problem.spectrum)
@@ -203,6 +206,12 @@ def sgd_losses(
         if step in record:
             record[step] = problem.loss(theta)
     losses = np.array([record[int(k)] for k in t])
+    start = problem.loss(np.zeros((1, problem.d)))[0]
+    if not np.all(np.isfinite(losses)) or np.max(losses, initial=0.0) > 1e6 * start:
+        raise ValueError(
+            f"SGD diverged: the loss grew beyond 10^6 times its start (lr = {lr!r} is too large "
+            "for this problem)"
+        )
     return losses.mean(axis=1), losses.std(axis=1, ddof=1) / np.sqrt(runs)
 
 

@@ -194,10 +194,10 @@ def fit_power_law(
     x, y = _positive_array(x, "x"), _positive_array(y, "y")
     _same_length(x=x, y=y)
     n_params = 3 if offset else 2
-    if x.size <= n_params:
+    if np.unique(x).size <= n_params:
         raise ValueError(
-            f"fit_power_law needs more points than its {n_params} parameters, got {x.size}: "
-            "with as many points as parameters any data fit exactly"
+            f"fit_power_law needs more distinct sizes x than its {n_params} parameters, got "
+            f"{np.unique(x).size}: with as many as parameters any data fit exactly"
         )
     if loss not in ("huber", "mse"):
         raise ValueError(f"loss must be 'huber' or 'mse', got {loss!r}")
@@ -207,6 +207,11 @@ def fit_power_law(
         raise ValueError(f"n_starts must be a positive int, got {n_starts!r}")
     if not delta > 0:
         raise ValueError(f"delta must be positive, got {delta!r}")
+    if space == "linear" and not (1e-100 <= y.min() and y.max() <= 1e100):
+        raise ValueError(
+            "space='linear' needs losses y within 1e-100..1e100 (the prediction is capped "
+            "to stay finite); scale y, or fit with space='log'"
+        )
     logx, logy = np.log(x), np.log(y)
 
     def objective(theta):

@@ -468,7 +468,13 @@ def learning_curve(
     if width is None:
         K = relu_kernel(X[:n_max], X[:n_max], weight_var=weight_var, bias_var=bias_var)
         K[np.diag_indices_from(K)] += ridge
-        L = linalg.cholesky(K, lower=True, check_finite=False)
+        try:
+            L = linalg.cholesky(K, lower=True, check_finite=False)
+        except linalg.LinAlgError:
+            raise ValueError(
+                f"the kernel plus ridge = {ridge!r} is not numerically positive definite "
+                "(repeated inputs?): increase ridge"
+            ) from None
         K_test = relu_kernel(X_test, X[:n_max], weight_var=weight_var, bias_var=bias_var)
         for i, n in enumerate(sizes):
             Ln = L[:n, :n]
