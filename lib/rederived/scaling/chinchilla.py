@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
-
-from rederived._checks import real_array as _real
 from scipy import optimize
 
+from rederived._checks import real_array as _real
 from rederived.scaling.powerlaw import (
     _LBFGS,
     _huber,
