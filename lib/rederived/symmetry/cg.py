@@ -15,6 +15,7 @@ from math import factorial, sqrt
 
 import numpy as np
 
+from rederived._checks import memory as _memory
 from rederived.symmetry.gaunt import _as_coefficients
 from rederived.symmetry.so3 import _check_degree
 
@@ -54,7 +55,13 @@ def _cg_value(j1: int, m1: int, j2: int, m2: int, j3: int, m3: int) -> float:
         for v in denominators:
             d *= f(v)
         total += Fraction((-1) ** k, d)
-    return float(total) * sqrt(root)
+    try:
+        return float(total) * sqrt(root)
+    except OverflowError:
+        # from l ≈ 44 the root's factorials overflow a double: the coefficient squared is an
+        # exact rational of size at most 1, which does not
+        square = total * total * root
+        return (1.0 if total >= 0 else -1.0) * sqrt(float(square))
 
 
 @lru_cache(maxsize=512)
@@ -203,6 +210,8 @@ def product_tensor(
         raise ValueError(f"normalization must be 'wigner3j' or 'isometry', got {normalization!r}")
     if basis not in ("real", "complex"):
         raise ValueError(f"basis must be 'real' or 'complex', got {basis!r}")
+    d = (L + 1) ** 2
+    _memory(8.0 * d**3, f"the dense product tensor of degree {L} ({d}³ entries)")
     coupling = _cg_real if basis == "real" else _cg_complex
     triples = paths(L, L, L)
     if weights is None:
