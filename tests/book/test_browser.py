@@ -91,8 +91,10 @@ def browser(tmp_path_factory):
     ):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
-    driver.set_script_timeout(60)
-    driver.set_page_load_timeout(60)
+    # generous: on two cores shared with the notebooks' kernels, MathJax's startup on the longest
+    # pages once took more than a minute (a harness timeout, not a check of the page)
+    driver.set_script_timeout(180)
+    driver.set_page_load_timeout(120)
     yield driver
     driver.quit()
 
