@@ -19,6 +19,7 @@ from scipy import optimize
 from rederived._checks import real_array as _real
 from rederived.scaling.powerlaw import (
     _LBFGS,
+    MAX_BOOT,
     _huber,
     _logsumexp_rows,
     _positive_array,
@@ -138,8 +139,8 @@ def fit_chinchilla(
         Parameters, training tokens and final losses, all positive.
     """
     logN, logD, logL = _chinchilla_data(N, D, loss)
-    if not delta > 0:
-        raise ValueError(f"delta must be positive, got {delta!r}")
+    if isinstance(delta, bool) or not isinstance(delta, Real) or not 0 < delta < np.inf:
+        raise ValueError(f"delta must be a positive number, got {delta!r}")
     if refine is not None and (
         isinstance(refine, bool) or not isinstance(refine, Integral) or refine < 1
     ):
@@ -200,6 +201,10 @@ def chinchilla_objective(
     params: ChinchillaFit, N: object, D: object, loss: object, delta: float = 1e-3
 ) -> float:
     """The Huber objective of given parameters on the data (e.g. Hoffmann's published ones)."""
+    if not isinstance(params, ChinchillaFit):
+        raise TypeError(f"params must be a ChinchillaFit, got {type(params).__name__}")
+    if isinstance(delta, bool) or not isinstance(delta, Real) or not 0 < delta < np.inf:
+        raise ValueError(f"delta must be a positive number, got {delta!r}")
     return _chinchilla_objective(params.theta, *_chinchilla_data(N, D, loss), delta)[0]
 
 
@@ -222,8 +227,8 @@ def bootstrap_chinchilla(
     bootstrap confidence intervals.
     """
     logN, logD, logL = _chinchilla_data(N, D, loss)
-    if isinstance(n_boot, bool) or not isinstance(n_boot, Integral) or n_boot < 2:
-        raise ValueError(f"n_boot must be an int >= 2, got {n_boot!r}")
+    if isinstance(n_boot, bool) or not isinstance(n_boot, Integral) or not 2 <= n_boot <= MAX_BOOT:
+        raise ValueError(f"n_boot must be an int in [2, {MAX_BOOT}], got {n_boot!r}")
     N, D, loss = np.exp(logN), np.exp(logD), np.exp(logL)
     start = fit_chinchilla(N, D, loss, delta) if start is None else start
     rng = np.random.default_rng(seed)
@@ -252,7 +257,7 @@ def compute_optimal(params: ChinchillaFit, C: object) -> tuple[np.ndarray, np.nd
     """
     if not isinstance(params, ChinchillaFit):
         raise TypeError(f"params must be a ChinchillaFit, got {type(params).__name__}")
-    C = np.asarray(C, dtype=float)
+    C = _real(C, "C")
     if not np.all(np.isfinite(C)) or np.any(C <= 0):
         raise ValueError("C must be positive and finite")
     if params.alpha <= 0 or params.beta <= 0:

@@ -198,13 +198,14 @@ def sgd_losses(
     record = {int(k): None for k in t}
     if 0 in record:
         record[0] = problem.loss(theta)
-    for step in range(1, int(t.max(initial=0)) + 1):
-        x = rng.normal(size=(runs, batch, problem.v)) * scale
-        z, y = x @ problem.W, x @ problem.target
-        residual = np.einsum("rbd,rd->rb", z, theta) - y
-        theta -= lr / batch * np.einsum("rbd,rb->rd", z, residual)
-        if step in record:
-            record[step] = problem.loss(theta)
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is detected below
+        for step in range(1, int(t.max(initial=0)) + 1):
+            x = rng.normal(size=(runs, batch, problem.v)) * scale
+            z, y = x @ problem.W, x @ problem.target
+            residual = np.einsum("rbd,rd->rb", z, theta) - y
+            theta -= lr / batch * np.einsum("rbd,rb->rd", z, residual)
+            if step in record:
+                record[step] = problem.loss(theta)
     losses = np.array([record[int(k)] for k in t])
     start = problem.loss(np.zeros((1, problem.d)))[0]
     if not np.all(np.isfinite(losses)) or np.max(losses, initial=0.0) > 1e6 * start:

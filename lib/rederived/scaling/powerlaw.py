@@ -17,7 +17,7 @@ from numbers import Integral
 import numpy as np
 from scipy import optimize
 
-__all__ = ["PowerLawFit", "bootstrap_power_law", "fit_power_law"]
+__all__ = ["MAX_BOOT", "PowerLawFit", "bootstrap_power_law", "fit_power_law"]
 
 
 # the Huber objective is small (about 1e-3) and flat along A and B: SciPy's default tolerances
@@ -25,11 +25,18 @@ __all__ = ["PowerLawFit", "bootstrap_power_law", "fit_power_law"]
 _LBFGS = {"ftol": 1e-15, "gtol": 1e-11, "maxiter": 5000}
 
 
+#: the most bootstrap refits a call makes (each is an L-BFGS fit: more would take hours)
+MAX_BOOT = 10_000
+
+
 def _positive_array(value: object, name: str) -> np.ndarray:
     try:
-        arr = np.asarray(value, dtype=float)
+        arr = np.asarray(value)
     except (TypeError, ValueError):
         raise TypeError(f"{name} must be an array of numbers") from None
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be an array of real numbers, got dtype {arr.dtype}")
+    arr = arr.astype(float)
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"{name} must be a non-empty 1-d array, got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
@@ -78,14 +85,25 @@ class PowerLawFit:
     data: tuple = field(repr=False)
 
     def __call__(self, x: object) -> np.ndarray:
-        return self.a * np.asarray(x, dtype=float) ** (-self.alpha) + self.c
+        """a·x^(−alpha) + c at sizes x: positive, finite real numbers or arrays."""
+        x = np.asarray(x)
+        if x.dtype.kind not in "iuf":
+            raise TypeError(f"x must hold real numbers, got dtype {x.dtype}")
+        x = x.astype(float)
+        if not (np.all(np.isfinite(x)) and np.all(x > 0)):
+            raise ValueError("x must be positive and finite (sizes)")
+        return self.a * x ** (-self.alpha) + self.c
 
     def confidence_interval(
         self, n_boot: int = 200, level: float = 0.95, seed: int = 0
     ) -> dict[str, tuple[float, float]]:
         """Percentile bootstrap interval of a, alpha and c (points resampled with replacement)."""
-        if isinstance(n_boot, bool) or not isinstance(n_boot, Integral) or n_boot < 2:
-            raise ValueError(f"n_boot must be an int >= 2, got {n_boot!r}")
+        if (
+            isinstance(n_boot, bool)
+            or not isinstance(n_boot, Integral)
+            or not 2 <= n_boot <= MAX_BOOT
+        ):
+            raise ValueError(f"n_boot must be an int in [2, {MAX_BOOT}], got {n_boot!r}")
         if not 0 < level < 1:
             raise ValueError(f"level must be in (0, 1), got {level!r}")
         x, y = self.data
@@ -137,17 +155,20 @@ def bootstrap_power_law(
         The resampled (a, alpha, c).
     """
     try:
-        curves = np.asarray(curves, dtype=float)
+        curves = np.asarray(curves)
     except (TypeError, ValueError):
         raise TypeError("curves must be an array of numbers") from None
+    if curves.dtype.kind not in "iuf":
+        raise TypeError(f"curves must hold real numbers, got dtype {curves.dtype}")
+    curves = curves.astype(float)
     if curves.ndim != 2 or curves.shape[0] < 2:
         raise ValueError(
             f"curves must be 2-d with at least 2 repetitions, got shape {curves.shape}"
         )
     if not np.all(np.isfinite(curves)) or np.any(curves <= 0):
         raise ValueError("curves must be positive and finite")
-    if isinstance(n_boot, bool) or not isinstance(n_boot, Integral) or n_boot < 2:
-        raise ValueError(f"n_boot must be an int >= 2, got {n_boot!r}")
+    if isinstance(n_boot, bool) or not isinstance(n_boot, Integral) or not 2 <= n_boot <= MAX_BOOT:
+        raise ValueError(f"n_boot must be an int in [2, {MAX_BOOT}], got {n_boot!r}")
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1), got {level!r}")
     if curves.shape[1] != np.size(x):
