@@ -21,14 +21,15 @@ times without stepping, exactly up to rounding, for a given draw of W.
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from numbers import Integral
 
 import numpy as np
 import scipy.linalg
 
 from rederived._checks import count, finite_real, positive
+from rederived._checks import memory as _memory
+from rederived._checks import real_array as _real
 
 __all__ = ["PLRF", "compute_optimal_frontier", "expected_loss", "plrf", "sgd_losses"]
 
@@ -52,6 +53,10 @@ class PLRF:
         The population-optimal parameters.
     limit_loss : float
         F₀ = P(θ*), the loss this d can reach (capacity and embedding together).
+    dynamics_cache : dict
+        The SGD recursion's eigendecomposition and factorisation per (lr, batch), computed by
+        :func:`expected_loss` on first use and shared by :meth:`with_target` (they do not
+        depend on the target); ``problem.dynamics_cache.clear()`` frees them.
     """
 
     alpha: float
@@ -63,6 +68,7 @@ class PLRF:
     eigenvectors: np.ndarray
     theta_star: np.ndarray
     limit_loss: float
+    dynamics_cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def d(self) -> int:
@@ -104,6 +110,7 @@ class PLRF:
             V,
             theta_star,
             float(0.5 * residual @ residual),
+            self.dynamics_cache,
         )
 
 
@@ -126,6 +133,7 @@ def plrf(alpha: float, beta: float, d: int, v: int, seed: int = 0) -> PLRF:
         raise ValueError(f"need d < v, got d={d}, v={v}")
     if isinstance(seed, bool) or not isinstance(seed, Integral):
         raise TypeError(f"seed must be an int, got {seed!r}")
+    _memory(8.0 * (3 * d * v + 3 * d * d), f"an embedding of {v} features in {d} parameters")
     j = np.arange(1, v + 1, dtype=float)
     spectrum = j ** (-2 * alpha)
     # drawn as d rows of length v: with one seed, the model with d parameters sees the first d
@@ -146,15 +154,18 @@ def _times(steps: object) -> np.ndarray:
     return t.astype(float)
 
 
-@functools.lru_cache(maxsize=64)
-def _dynamics(lam_bytes: bytes, lr: float, batch: int) -> tuple:
+def _dynamics(problem: PLRF, lr: float, batch: int) -> tuple:
     """Eigendecomposition of the recursion matrix M and an LU factorisation of I − M; they
-    depend on K's eigenvalues, the step size and the batch only, not on the target."""
-    lam = np.frombuffer(lam_bytes)
-    g2b = lr * lr / batch
-    M = np.diag((1 - lr * lam) ** 2 + g2b * lam * lam) + g2b * np.outer(lam, lam)
-    mu, U = np.linalg.eigh(M)
-    return mu, U, scipy.linalg.lu_factor(np.eye(len(lam)) - M)
+    depend on K's eigenvalues, the step size and the batch only, not on the target, and are
+    kept in ``problem.dynamics_cache``."""
+    key = (lr, batch)
+    if key not in problem.dynamics_cache:
+        lam = problem.eigenvalues
+        g2b = lr * lr / batch
+        M = np.diag((1 - lr * lam) ** 2 + g2b * lam * lam) + g2b * np.outer(lam, lam)
+        mu, U = np.linalg.eigh(M)
+        problem.dynamics_cache[key] = (mu, U, scipy.linalg.lu_factor(np.eye(len(lam)) - M))
+    return problem.dynamics_cache[key]
 
 
 def expected_loss(problem: PLRF, steps: object, lr: float, batch: int = 1) -> np.ndarray:
@@ -170,7 +181,8 @@ def expected_loss(problem: PLRF, steps: object, lr: float, batch: int = 1) -> np
     lr, batch = positive(lr, "lr"), count(batch, "batch")
     lam = problem.eigenvalues
     g2b = lr * lr / batch
-    mu, U, lu = _dynamics(lam.tobytes(), lr, batch)
+    _memory(8.0 * problem.d * (3 * problem.d + t.size), f"the recursion of {problem.d} parameters")
+    mu, U, lu = _dynamics(problem, lr, batch)
     if mu[-1] >= 1:
         raise ValueError(f"lr={lr} is too large: SGD's expected loss diverges (radius {mu[-1]})")
     s0 = (problem.eigenvectors.T @ problem.theta_star) ** 2
@@ -192,6 +204,7 @@ def sgd_losses(
         raise ValueError("steps must be whole numbers of steps")
     t = t.astype(int)
     lr, batch, runs = positive(lr, "lr"), count(batch, "batch"), count(runs, "runs", 2)
+    _memory(8.0 * runs * batch * (problem.v + 2 * problem.d), f"{runs} runs of batch {batch}")
     rng = np.random.default_rng(seed)
     scale = np.sqrt(problem.spectrum)
     theta = np.zeros((runs, problem.d))
@@ -227,8 +240,10 @@ def compute_optimal_frontier(
     ``ds`` the parabola has no neighbours, d* is that end and ``interior`` is False (do not fit
     those).
     """
-    flops = np.asarray(flops, dtype=float)
-    ds, losses = np.asarray(ds, dtype=float), np.asarray(losses, dtype=float)
+    flops = _real(flops, "flops")
+    ds, losses = _real(ds, "ds"), _real(losses, "losses")
+    if flops.ndim != 1 or not (np.all(np.isfinite(flops)) and np.all(flops > 0)):
+        raise ValueError("flops must be a 1-d array of positive, finite compute budgets")
     if ds.ndim != 1 or len(ds) < 3 or np.any(ds <= 0) or np.any(np.diff(ds) <= 0):
         raise ValueError("ds must be increasing positive parameter counts, at least 3")
     if losses.shape != (len(flops), len(ds)) or not np.all(np.isfinite(losses)):
