@@ -160,8 +160,11 @@ def test_teachers_and_sphere_points():
     "call, match",
     [
         (lambda: random_features(np.ones(3), np.ones(3), 4), "X must be a non-empty 2-d"),
-        (lambda: random_features(np.ones((3, 2)), np.ones(4), 4), "y must have shape"),
-        (lambda: random_features(np.ones((3, 2)), [1, np.nan, 1], 4), "y must be finite"),
+        (
+            lambda: random_features(np.ones((3, 2)), np.ones(4), 4),
+            "y must be a finite array of shape",
+        ),
+        (lambda: random_features(np.ones((3, 2)), [1, np.nan, 1], 4), "y must be a finite array"),
         (lambda: random_features([[np.nan, 1]], [1], 4), "X must be finite"),
         (lambda: random_features(np.ones((3, 2)), np.ones(3), 0), "width must be >= 1"),
         (lambda: random_features(np.ones((3, 2)), np.ones(3), 4, ridge=-1), "ridge"),

@@ -11,10 +11,12 @@ curves are in :mod:`rederived.scaling`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 from scipy import linalg, special
+
+from rederived._checks import memory as _memory
 
 __all__ = [
     "FourierTeacher",
@@ -48,9 +50,12 @@ def _design(value: object, name: str, dim: int | None = None) -> np.ndarray:
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be an array of numbers")
     try:
-        arr = np.asarray(value, dtype=float)
+        arr = np.asarray(value)
     except (TypeError, ValueError):
         raise TypeError(f"{name} must be an array of numbers") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be an array of real numbers, got dtype {arr.dtype}")
+    arr = arr.astype(float)
     if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(f"{name} must be a non-empty 2-d array (samples, dim), got {arr.shape}")
     if dim is not None and arr.shape[1] != dim:
@@ -101,6 +106,7 @@ def relu_kernel(
     X1 = _design(X1, "X1")
     X2 = _design(X2, "X2", X1.shape[1])
     _check_variances(weight_var, bias_var)
+    _memory(8.0 * X1.shape[0] * X2.shape[0], f"a {X1.shape[0]}×{X2.shape[0]} kernel")
     dim = X1.shape[1]
     for name, X in (("X1", X1), ("X2", X2)):
         if not np.all(np.isfinite(weight_var * np.einsum("ij,ij->i", X, X) / dim)):
@@ -213,7 +219,21 @@ def _harmonics(d: int, ell: int) -> int:
     return n - (special.comb(ell + d - 2, d, exact=True) if ell >= 2 else 0)
 
 
+def _targets(y: object, n: int) -> np.ndarray:
+    """Training targets: a finite real array of shape (n,) or (n, k)."""
+    y = np.asarray(y)
+    if y.dtype.kind not in "biuf":
+        raise TypeError(f"y must be an array of real numbers, got dtype {y.dtype}")
+    y = y.astype(float)
+    if y.ndim not in (1, 2) or y.shape[0] != n or not np.all(np.isfinite(y)):
+        raise ValueError(f"y must be a finite array of shape ({n},) or ({n}, k), got {y.shape}")
+    return y
+
+
 def _check_variances(weight_var, bias_var):
+    for value, name in ((weight_var, "weight_var"), (bias_var, "bias_var")):
+        if isinstance(value, bool) or not isinstance(value, Real):
+            raise TypeError(f"{name} must be a real number, got {value!r}")
     if not (np.isfinite(weight_var) and weight_var > 0):
         raise ValueError(f"weight_var must be positive, got {weight_var!r}")
     if not (np.isfinite(bias_var) and bias_var >= 0):
@@ -331,15 +351,10 @@ def random_features(
         Ridge penalty, >= 0.
     """
     X = _design(X, "X")
-    try:
-        y = np.asarray(y, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError("y must be an array of numbers") from None
-    if y.ndim not in (1, 2) or y.shape[0] != X.shape[0]:
-        raise ValueError(f"y must have shape ({X.shape[0]},) or ({X.shape[0]}, k), got {y.shape}")
-    if not np.all(np.isfinite(y)):
-        raise ValueError("y must be finite (no NaN or inf)")
+    y = _targets(y, X.shape[0])
     _check_width(width)
+    n = X.shape[0]
+    _memory(8.0 * (n * n if width is None else 2 * n * width + min(n, width) ** 2), "the fit")
     if not (np.isfinite(ridge) and ridge >= 0):
         raise ValueError(f"ridge must be a non-negative number, got {ridge!r}")
     _check_variances(weight_var, bias_var)
@@ -383,8 +398,11 @@ def fourier_teacher(
     for name, value in (("dim", dim), ("modes", modes)):
         if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
             raise ValueError(f"{name} must be a positive int, got {value!r}")
+    if isinstance(bandwidth, bool) or not isinstance(bandwidth, Real):
+        raise TypeError(f"bandwidth must be a real number, got {bandwidth!r}")
     if not (np.isfinite(bandwidth) and bandwidth > 0):
         raise ValueError(f"bandwidth must be positive, got {bandwidth!r}")
+    _memory(8.0 * (dim + 2) * modes, f"a teacher of {modes} modes in {dim} dimensions")
     rng = _rng(seed)
     omega = rng.standard_normal((dim, modes)) * (bandwidth / np.sqrt(dim))
     return FourierTeacher(omega, rng.uniform(0, 2 * np.pi, modes), rng.standard_normal(modes))
@@ -403,6 +421,7 @@ def relu_teacher(
         if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
             raise ValueError(f"{name} must be a positive int, got {value!r}")
     _check_variances(weight_var, bias_var)
+    _memory(8.0 * (dim + 2) * width, f"a teacher of width {width} in {dim} dimensions")
     W, b, rng = _first_layer(dim, width, seed, weight_var, bias_var)
     return RandomFeatureRegression(
         W, b, rng.standard_normal(width), None, 0.0, weight_var, bias_var
@@ -418,6 +437,7 @@ def sphere_points(n: int, dim: int, *, seed: Seed = 0) -> np.ndarray:
     for name, value in (("n", n), ("dim", dim)):
         if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
             raise ValueError(f"{name} must be a positive int, got {value!r}")
+    _memory(16.0 * n * (dim + 1), f"{n} points in {dim + 1} dimensions")
     x = _rng(seed).standard_normal((n, dim + 1))
     return x * (np.sqrt(dim + 1) / np.linalg.norm(x, axis=1, keepdims=True))
 
@@ -451,9 +471,7 @@ def learning_curve(
     """
     X = _design(X, "X")
     X_test = _design(X_test, "X_test", X.shape[1])
-    y = np.asarray(y, dtype=float)
-    if y.ndim not in (1, 2) or y.shape[0] != X.shape[0] or not np.all(np.isfinite(y)):
-        raise ValueError(f"y must be a finite array of shape ({X.shape[0]},) or ({X.shape[0]}, k)")
+    y = _targets(y, X.shape[0])
     sizes = np.asarray(sizes)
     if sizes.ndim != 1 or sizes.size == 0 or not np.issubdtype(sizes.dtype, np.integer):
         raise TypeError("sizes must be a non-empty 1-d array of ints")
@@ -464,6 +482,8 @@ def learning_curve(
     _check_width(width)
     _check_variances(weight_var, bias_var)
     n_max = int(sizes[-1])
+    need = n_max * n_max if width is None else n_max * width + width * width
+    _memory(8.0 * (2 * need + X_test.shape[0] * (n_max if width is None else width)), "the curve")
     out = np.empty((sizes.size, X_test.shape[0], *y.shape[1:]))
     if width is None:
         K = relu_kernel(X[:n_max], X[:n_max], weight_var=weight_var, bias_var=bias_var)
