@@ -152,3 +152,15 @@ def test_tiny_orders_keep_the_relative_error_of_log_i_and_subnormal_orders_of_k_
     for v in (5e-324, 1e-310, 1e-200):
         np.testing.assert_array_equal(bessel.log_kv(v, x), bessel.log_kv(0.0, x))
     assert np.all(np.isfinite(bessel.log_kv(5e-324, x)))
+
+
+def test_orders_beyond_the_logarithms_range_are_refused():
+    # v = 1.7e308 returned ∓inf with an overflow warning; up to 1e300 the values are finite
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isfinite(bessel.log_iv(1e300, 1.0)) and np.isfinite(bessel.log_kv(1e300, 1.0))
+    for f in (bessel.log_iv, bessel.log_kv):
+        with pytest.raises(ValueError, match="v must be at most"):
+            f(1.7e308, 1.0)

@@ -132,3 +132,16 @@ def test_power_eim_of_an_affine_family_is_exact_with_k_plus_one_terms():
 def test_bad_input_is_refused_with_a_clear_error(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_interpolant_refuses_degrees_outside_its_basis():
+    # d = 0 returned zeros (an empty solve) and d beyond the basis silently used all of it
+    x = np.linspace(0, 1, 40)
+    F = np.exp(-np.outer(x, np.linspace(1, 5, 30)))
+    model = eim.greedy(F, 5)
+    assert np.allclose(model.interpolant(F[:, 3]), model.interpolant(F[:, 3], 5))
+    for bad in (0, 6):
+        with pytest.raises(ValueError, match="d must"):
+            model.interpolant(F[:, 3], bad)
+    with pytest.raises(ValueError, match="F must"):
+        model.interpolant(F[:10, 3])

@@ -84,3 +84,13 @@ def test_singular_scale_is_refused():
 def test_bad_input_is_refused_with_a_clear_error(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_local_weights_work_in_bounded_blocks():
+    # all neighbourhoods at once once meant 119 GiB at k = n = 2000; now blocks of points, and a
+    # single neighbourhood beyond the budget is refused
+    X = np.random.default_rng(0).uniform(size=(300, 2))
+    blocks = magnitude.local_weights(X, 30.0, 40)
+    assert blocks.shape == (300,) and np.all(np.isfinite(blocks))
+    with pytest.raises(ValueError, match="GiB"):
+        magnitude.local_weights(np.random.default_rng(0).uniform(size=(20_000, 2)), 1.0, 20_000)

@@ -93,3 +93,14 @@ def test_fits_recover_functions_in_the_space(Phi):
 def test_bad_input_is_refused_with_a_clear_error(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_weighted_fit_refuses_wrapping_indices_and_nan_values():
+    # a negative index picked a point from the grid's end, and NaN values gave NaN coefficients
+    Phi = wls.orthonormal_features(wls.legendre_features(np.linspace(-1, 1, 50), 3))
+    with pytest.raises(ValueError, match="no negative wrap"):
+        wls.weighted_fit(Phi, np.array([-1, 0, 10, 20, 30]), np.ones(5))
+    with pytest.raises(ValueError, match="no negative wrap"):
+        wls.weighted_fit(Phi, np.array([0, 10, 20, 50]), np.ones(4))
+    with pytest.raises(ValueError, match="y must be finite"):
+        wls.weighted_fit(Phi, np.array([0, 10, 20, 30]), np.array([1.0, np.nan, 1.0, 1.0]))

@@ -62,8 +62,17 @@ class EIM:
     errors: np.ndarray
 
     def interpolant(self, F: np.ndarray, d: int | None = None) -> np.ndarray:
-        """I_d F on the grid (all of it if ``d`` is None)."""
-        d = len(self.xs) if d is None else d
+        """I_d F on the grid (all of it if ``d`` is None): ``F`` holds finite values on the
+        grid's rows (one column or many), ``d`` is 1 to the number of selected points."""
+        d = len(self.xs) if d is None else count(d, "d")
+        if d > len(self.xs):
+            raise ValueError(f"d must be at most the {len(self.xs)} selected points, got {d}")
+        F = np.asarray(F)
+        if F.dtype.kind not in "biuf":
+            raise TypeError(f"F must hold real numbers, got dtype {F.dtype}")
+        F = F.astype(float)
+        if F.shape[:1] != self.Q.shape[:1] or not np.all(np.isfinite(F)):
+            raise ValueError(f"F must be finite with {self.Q.shape[0]} rows, got {F.shape}")
         Qd = self.Q[:, :d]
         return Qd @ np.linalg.solve(Qd[self.xs[:d]], F[self.xs[:d]])
 

@@ -17,6 +17,7 @@ import scipy.linalg
 import scipy.spatial
 
 from rederived._checks import count, positive
+from rederived._checks import memory as _memory
 
 __all__ = [
     "Weighting",
@@ -141,7 +142,8 @@ def add_point(base: Weighting, D: object, distances: object) -> tuple[float, flo
 def local_weights(points: object, t: float, k: int) -> np.ndarray:
     """Approximate weights from each point's ``k`` nearest neighbours (itself included): w_i is
     the i-th entry of the weighting of that neighbourhood alone. O(n k³) after the neighbour
-    search; good when e^(−t·distance) is negligible beyond the k-th neighbour."""
+    search, in blocks of points held within about 256 MiB (one neighbourhood must fit in
+    2 GiB); good when e^(−t·distance) is negligible beyond the k-th neighbour."""
     X = np.asarray(points, dtype=float)
     if X.ndim != 2 or not np.all(np.isfinite(X)):
         raise ValueError("points must be a finite (n, dim) array")
@@ -149,9 +151,16 @@ def local_weights(points: object, t: float, k: int) -> np.ndarray:
     k = count(k, "k", 2)
     if k > X.shape[0]:
         raise ValueError(f"k must be at most the number of points, got {k} > {X.shape[0]}")
+    per_point = 8.0 * k * k * (X.shape[1] + 3)  # the neighbourhood's differences and matrix
+    _memory(per_point, f"one neighbourhood of k = {k} points")
     tree = scipy.spatial.cKDTree(X)
     _, neighbours = tree.query(X, k=k)
-    local = X[neighbours]  # (n, k, dim), the point itself first
-    d = np.linalg.norm(local[:, :, None, :] - local[:, None, :, :], axis=-1)
-    w = np.linalg.solve(np.exp(-t * d), np.ones((X.shape[0], k, 1)))[:, :, 0]
-    return w[:, 0]
+    neighbours = np.asarray(neighbours).reshape(X.shape[0], k)
+    out = np.empty(X.shape[0])
+    block = max(1, int((1 << 28) // per_point))  # points at once: about 256 MiB
+    for start in range(0, X.shape[0], block):
+        local = X[neighbours[start : start + block]]  # (b, k, dim), the point itself first
+        d = np.linalg.norm(local[:, :, None, :] - local[:, None, :, :], axis=-1)
+        w = np.linalg.solve(np.exp(-t * d), np.ones((local.shape[0], k, 1)))[:, :, 0]
+        out[start : start + block] = w[:, 0]
+    return out

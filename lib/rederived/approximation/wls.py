@@ -110,6 +110,10 @@ def weighted_fit(Phi: object, idx: object, y: object) -> np.ndarray:
     y = np.asarray(y, dtype=float)
     if idx.ndim != 1 or idx.dtype.kind not in "iu" or y.shape != idx.shape:
         raise ValueError("idx must be integer indices and y the values at them, same length")
+    if idx.size and (idx.min() < 0 or idx.max() >= Phi.shape[0]):
+        raise ValueError(f"idx must index the grid's {Phi.shape[0]} points (no negative wrap)")
+    if not np.all(np.isfinite(y)):
+        raise ValueError("y must be finite")
     A = Phi[idx]
     w = Phi.shape[1] / np.sum(A**2, axis=1)
     root = np.sqrt(w)
