@@ -20,6 +20,7 @@ characters of O(2n) on the maximal torus).
 from __future__ import annotations
 
 import itertools
+import math
 from collections import defaultdict
 from fractions import Fraction
 
@@ -96,9 +97,20 @@ def _permutation_sign(p: tuple[int, ...]) -> int:
     return sign
 
 
+#: the most parts :func:`weyl_denominator` expands (8!·2^8 ≈ 10^7 terms)
+MAX_DENOMINATOR_PARTS = 8
+
+
 def weyl_denominator(mu: tuple[int, ...]) -> dict[tuple[int, ...], int]:
-    """A_μ = det[x_j^{μ_i} − x_j^{−μ_i}] expanded (n! · 2^n terms before cancellation)."""
+    """A_μ = det[x_j^{μ_i} − x_j^{−μ_i}] expanded (n! · 2^n terms before cancellation), for
+    at most :data:`MAX_DENOMINATOR_PARTS` parts (n = 7 already takes seconds)."""
     n = len(mu)
+    if n > MAX_DENOMINATOR_PARTS:
+        raise ValueError(
+            f"mu must have at most {MAX_DENOMINATOR_PARTS} parts: the expansion has n!·2^n "
+            f"terms ({math.factorial(n) * 2**n:,} for n = {n}); use expand_product's "
+            "determinants instead"
+        )
     out: dict[tuple[int, ...], int] = defaultdict(int)
     for perm in itertools.permutations(range(n)):
         sign = _permutation_sign(perm)
@@ -194,7 +206,15 @@ def character(group: str, lam: object, x: object) -> np.ndarray:
             return np.linalg.det((powers + 1 / powers) / np.where(m2 == 0, 2, 1)[:, None])
         return np.linalg.det(powers - 1 / powers)
 
-    return alternant(mu2) / _checked_denominator(alternant, rho2, y, group)
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = alternant(mu2) / _checked_denominator(alternant, rho2, y, group)
+    if not np.all(np.isfinite(value)):
+        raise ValueError(
+            "the weight is too large for the determinant formula at these points: its powers "
+            "of x overflow complex128 (at λ = 700 the character came out NaN); use smaller "
+            "weights, or points on the unit circle"
+        )
+    return value
 
 
 def _refuse_singular(den: np.ndarray, matrix: np.ndarray, need: str) -> None:
