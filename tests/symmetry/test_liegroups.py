@@ -119,3 +119,30 @@ def test_charts_refuse_coordinates_beyond_float64_range():
         liegroups.sl2_from_coordinates(400.0, 0.0, 0.0)
     with pytest.raises(ValueError, match="finite"):
         liegroups.sl2_from_coordinates(0.0, np.nan, 0.0)
+
+
+@pytest.mark.parametrize("t", [14.0, 30.0, 100.0, 300.0])
+def test_the_polar_chart_reads_back_its_own_elements_far_out(t):
+    # from t ≈ 14 the chart refused its own outputs ("not determinant 1"): the determinant's
+    # rounding grows like e^{2t}, and the SVD loses the small singular value e^-t
+    g = liegroups.sl2_from_coordinates(t, 0.3, 0.7)
+    back = liegroups.sl2_coordinates(g)
+    assert np.allclose([float(v) for v in back], [t, 0.3, 0.7], rtol=1e-12, atol=1e-12)
+    assert liegroups.in_exp_image_sl2(g)
+
+
+def test_a_well_scaled_matrix_of_condition_1e6_is_not_called_singular():
+    # the old test compared det g with ‖g‖^n: singular values (1e3, 1e3, 1, 1e-3, 1e-3) failed it
+    rng = np.random.default_rng(0)
+    Q1, Q2 = (np.linalg.qr(rng.normal(size=(5, 5)))[0] for _ in range(2))
+    Q1[:, 0] *= np.sign(np.linalg.det(Q1))
+    Q2[:, 0] *= np.sign(np.linalg.det(Q2))
+    g = Q1 @ np.diag([1e3, 1e3, 1.0, 1e-3, 1e-3]) @ Q2
+    P, R = liegroups.polar(g)
+    assert np.abs(P @ R - g).max() < 1e-12 * np.abs(g).max()
+    K, A, N = liegroups.iwasawa(g)
+    assert np.abs(K @ A @ N - g).max() < 1e-9 * np.abs(g).max()
+    with pytest.raises(ValueError, match="numerically singular"):
+        liegroups.polar(np.diag([1.0, 1e-14, 1.0]))
+    with pytest.raises(ValueError, match="positive determinant"):
+        liegroups.polar(np.diag([1.0, -1.0, 1.0]))

@@ -33,16 +33,33 @@ def _square_stack(g: object, name: str = "g") -> np.ndarray:
     return g
 
 
+def _check_positive_determinant(U: np.ndarray, sigma: np.ndarray, Vt: np.ndarray) -> None:
+    """Refuse matrices that are numerically singular (σ_min ≤ 1e-13 σ_max: a relative test, so
+    that a well-scaled matrix of condition 1e6 passes) or have a negative determinant (its sign
+    is that of det U · det Vᵀ, the singular values being positive)."""
+    if np.any(sigma[..., -1] <= 1e-13 * sigma[..., 0]):
+        raise ValueError("g is numerically singular (σ_min/σ_max ≤ 1e-13): not in GL⁺(n)")
+    if np.any(np.linalg.det(U) * np.linalg.det(Vt) < 0):
+        raise ValueError("g must have a positive determinant (GL⁺(n))")
+
+
+def _check_sl2(g: np.ndarray) -> None:
+    """2×2 with determinant 1, to rounding relative to the entries' size: the computed
+    determinant of an element e^t away from the identity carries an error of order e^{2t} ε."""
+    if g.shape[-1] != 2:
+        raise ValueError("g must be 2×2 with determinant 1")
+    size = np.sum(g * g, axis=(-2, -1))
+    if np.any(np.abs(np.linalg.det(g) - 1) > 1e-12 * np.maximum(size, 1.0)):
+        raise ValueError("g must be 2×2 with determinant 1")
+
+
 def polar(g: object) -> tuple[np.ndarray, np.ndarray]:
     """(P, R) with g = P R, P symmetric positive definite, R ∈ SO(n), for a stack of matrices
     with positive determinant (from the singular value decomposition, so that R is orthogonal
     to rounding even when g is ill-conditioned)."""
     g = _square_stack(g)
-    det = np.linalg.det(g)
-    scale = np.linalg.norm(g, axis=(-2, -1)) ** g.shape[-1]
-    if np.any(det <= 1e-13 * scale):
-        raise ValueError("g must have a positive determinant (GL⁺(n)); a factor is singular")
     U, sigma, Vt = np.linalg.svd(g)  # g = U Σ Vᵀ: P = U Σ Uᵀ, R = U Vᵀ (backward stable)
+    _check_positive_determinant(U, sigma, Vt)
     P = (U * sigma[..., None, :]) @ np.swapaxes(U, -1, -2)
     R = U @ Vt
     return P, R
@@ -53,10 +70,7 @@ def iwasawa(g: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     triangular with unit diagonal (the Iwasawa decomposition of GL⁺(n), from a QR
     factorisation with the signs fixed so that the triangular factor has a positive diagonal)."""
     g = _square_stack(g)
-    det = np.linalg.det(g)
-    scale = np.linalg.norm(g, axis=(-2, -1)) ** g.shape[-1]
-    if np.any(det <= 1e-13 * scale):
-        raise ValueError("g must have a positive determinant (GL⁺(n)); a factor is singular")
+    _check_positive_determinant(*np.linalg.svd(g))
     Q, T = np.linalg.qr(g)
     signs = np.sign(np.diagonal(T, axis1=-2, axis2=-1))
     Q = Q * signs[..., None, :]
@@ -110,12 +124,15 @@ def sl2_coordinates(g: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(t, φ, θ) of g ∈ SL(2, ℝ) in the polar chart: t ≥ 0, φ ∈ [0, π), θ ∈ (−π, π]
     (φ is arbitrary when t = 0; then 0 is returned)."""
     g = _square_stack(g)
-    if g.shape[-1] != 2 or not np.allclose(np.linalg.det(g), 1, atol=1e-9):
-        raise ValueError("g must be 2×2 with determinant 1")
-    P, R = polar(g)
-    theta = np.arctan2(R[..., 1, 0], R[..., 0, 0])
-    w, V = np.linalg.eigh(P)  # ascending: e^−t, e^t
-    t = np.log(w[..., 1])
+    _check_sl2(g)
+    # the polar rotation of a 2×2 matrix with positive determinant in closed form: g plus its
+    # cofactor matrix is a multiple of it, [[a + d, b − c], [c − b, a + d]] (no SVD, whose
+    # small singular value e^−t is lost to rounding once t passes about 15)
+    a, b, c, d = g[..., 0, 0], g[..., 0, 1], g[..., 1, 0], g[..., 1, 1]
+    theta = np.arctan2(c - b, a + d)
+    P = g @ np.swapaxes(rotation(theta), -1, -2)
+    w, V = np.linalg.eigh((P + np.swapaxes(P, -1, -2)) / 2)  # ascending: e^−t, e^t
+    t = np.maximum(np.log(w[..., 1]), 0.0)  # w[1] ≥ 1 exactly; rounding may dip below
     top = V[..., :, 1]
     phi = np.mod(np.arctan2(top[..., 1], top[..., 0]), np.pi)
     return t, np.where(t > 1e-12, phi, 0.0), theta
@@ -125,8 +142,7 @@ def in_exp_image_sl2(g: object) -> np.ndarray:
     """Whether g ∈ SL(2, ℝ) is exp(X) for some real traceless X: exactly when tr g > −2, or
     g = −I (tr g = −2 otherwise is a parabolic element with no real logarithm)."""
     g = _square_stack(g)
-    if g.shape[-1] != 2 or not np.allclose(np.linalg.det(g), 1, atol=1e-9):
-        raise ValueError("g must be 2×2 with determinant 1")
+    _check_sl2(g)
     minus_identity = np.all(np.isclose(g, -np.eye(2), atol=1e-12), axis=(-2, -1))
     return (np.trace(g, axis1=-2, axis2=-1) > -2) | minus_identity
 
