@@ -39,7 +39,6 @@ PENDING = {
     "rederived.experimental.esma",
     "rederived.experimental.pcf",
     "rederived.experimental.series",
-    "rederived.stochastic.persistence",
     "rederived.symmetry.cg",
     "rederived.symmetry.characters",
     "rederived.symmetry.cpd",

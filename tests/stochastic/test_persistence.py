@@ -64,7 +64,7 @@ def test_diffusion_correlation_is_stable_far_out():
         (lambda: ps.iia_exponent_diffusion(float("nan")), "finite"),
         (lambda: ps.iia_exponent(lambda T: 2 * T, 1.0, 0.5), "not in"),
         (lambda: ps.iia_exponent(3, 1.0, 0.5), "callable"),
-        (lambda: ps.iia_interval_density([1.0], 0.1), "at least 2"),
+        (lambda: ps.iia_interval_density([1.0], 0.1), "with 2 to 50000 values"),
         (lambda: ps.iia_interval_density([1.0, np.nan], 0.1), "finite"),
         (lambda: ps.iia_interval_density([1.0, 1.0], -0.1), "h must be positive"),
         (lambda: ps.simulate_stationary(np.cos, 0.1, 1, 10), "n_steps"),

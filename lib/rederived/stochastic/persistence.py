@@ -26,6 +26,13 @@ from rederived._checks import count as _count
 from rederived._checks import memory as _memory
 from rederived._checks import nonnegative as _nonnegative
 from rederived._checks import positive as _positive
+from rederived._checks import real_array as _real
+
+#: the most grid points :func:`iia_interval_density` solves the renewal equation on
+MAX_DENSITY_POINTS = 50_000
+
+#: how far below zero :func:`iia_exponent` lets a correlation go (then it takes the smallest root)
+NEGATIVE_TOLERANCE = 1e-3
 
 __all__ = [
     "diffusion_correlation",
@@ -66,7 +73,10 @@ def iia_exponent(
     Parameters
     ----------
     correlation : callable
-        f(T) for T ≥ 0, accepting mpmath numbers; f(0) = 1.
+        f(T) for T ≥ 0, accepting mpmath numbers; f(0) = 1, and f ≥ −1e-3 on
+        [0, max(40/κ, 40)] (:data:`NEGATIVE_TOLERANCE`): a correlation that goes further below
+        zero is refused (scan its roots with :func:`iia_excess`); one that dips below zero less
+        gets the smallest root.
     curvature : float
         −f''(0) > 0 (the Rice rate of sign changes is √curvature/π).
     decay : float
@@ -84,6 +94,19 @@ def iia_exponent(
     dps = _count(dps, "dps", 15)
     if not callable(correlation):
         raise TypeError("correlation must be callable")
+    # For a correlation that never goes negative the IIA equation's left side rises through a
+    # single root. One that oscillates can have several roots or none, and once the IIA's own
+    # pair of roots has left the real axis the smallest real root belongs to another branch
+    # (a spurious exponent): a clearly negative correlation is refused, a barely negative one
+    # (at most NEGATIVE_TOLERANCE) gets the smallest root, found by a scan.
+    span = max(40 / decay, 40.0)
+    lowest = min(float(correlation(mpmath.mpf(k) * span / 400)) for k in range(1, 401))
+    if lowest < -NEGATIVE_TOLERANCE:
+        raise ValueError(
+            f"correlation changes sign (down to {lowest:.3g}): the IIA equation may then have "
+            "several roots or none, and the smallest may belong to another branch; scan them "
+            "with iia_excess"
+        )
     with mpmath.workdps(dps):
         mean_interval = mpmath.pi / mpmath.sqrt(curvature)
 
@@ -98,11 +121,18 @@ def iia_exponent(
             integral = mpmath.quad(lambda T: clipped(T) * mpmath.exp(theta * T), cuts)
             return theta * mean_interval / 2 * (1 + theta * integral) - 1
 
-        # the left side grows from −1 at θ = 0 to +∞ as θ → κ: bracket the single root
+        lo = mpmath.mpf(decay) * 1e-6
         hi = mpmath.mpf(decay) * (1 - mpmath.mpf(10) ** -3)
-        if excess(hi) <= 0:
+        if lowest < 0:  # barely negative: bracket the smallest root by a scan from below
+            points = [lo + (hi - lo) * k / 40 for k in range(41)]
+            first = next((k for k, t in enumerate(points) if excess(t) > 0), None)
+            if first is None:
+                raise ValueError("no IIA root below the decay rate: is `decay` too small?")
+            lo, hi = points[max(first - 1, 0)], points[first]
+        elif excess(hi) <= 0:
+            # the left side grows from −1 at θ = 0 to +∞ as θ → κ: a single root below κ
             raise ValueError("no IIA root below the decay rate: is `decay` too small?")
-        root = mpmath.findroot(excess, (mpmath.mpf(decay) * 1e-6, hi), solver="anderson")
+        root = mpmath.findroot(excess, (lo, hi), solver="anderson")
         return float(root)
 
 
@@ -163,10 +193,13 @@ def iia_interval_density(g: object, h: object) -> np.ndarray:
     h : float
         Grid step, positive.
     """
-    g = np.asarray(g, dtype=float)
+    g = _real(g, "g")
     h = _positive(h, "h")
-    if g.ndim != 1 or g.size < 2:
-        raise ValueError(f"g must be 1-D with at least 2 values, got shape {g.shape}")
+    if g.ndim != 1 or not 2 <= g.size <= MAX_DENSITY_POINTS:
+        raise ValueError(
+            f"g must be 1-D with 2 to {MAX_DENSITY_POINTS} values (the renewal equation costs "
+            f"n² operations), got shape {g.shape}"
+        )
     if not np.all(np.isfinite(g)):
         raise ValueError("g must be finite")
     n = g.size
@@ -238,7 +271,7 @@ def simulate_stationary(
         # parts of a draw are independent), never two cut from the same draw
         m = 1 << int(np.ceil(np.log2(2 * n_steps)))
         stride, per_path = n_steps, 1
-    _memory(48.0 * m, f"a circulant embedding of {m} points")
+    _memory(48.0 * m + 8.0 * n_paths * n_steps, f"{n_paths} paths of {n_steps} points")
     lags = np.minimum(np.arange(m), m - np.arange(m)) * dt
     row = np.asarray(correlation(lags), dtype=float)
     if row.shape != (m,) or not np.all(np.isfinite(row)):
@@ -267,7 +300,7 @@ def simulate_stationary(
 
 def persistence_probability(paths: object) -> np.ndarray:
     """Fraction of paths with no sign change from the first grid point to each later one."""
-    x = np.asarray(paths, dtype=float)
+    x = _real(paths, "paths")
     if x.ndim != 2 or x.shape[1] < 2:
         raise ValueError(f"paths must be 2-D (paths, steps) with >= 2 steps, got {x.shape}")
     if not np.all(np.isfinite(x)):
@@ -279,10 +312,12 @@ def persistence_probability(paths: object) -> np.ndarray:
 def interval_lengths(paths: object, dt: object) -> np.ndarray:
     """Lengths of the complete intervals between consecutive grid-detected sign changes (the
     partial intervals at both ends of each path are left out)."""
-    x = np.asarray(paths, dtype=float)
+    x = _real(paths, "paths")
     dt = _positive(dt, "dt")
     if x.ndim != 2:
         raise ValueError(f"paths must be 2-D (paths, steps), got {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("paths must be finite")
     flips = np.signbit(x[:, 1:]) != np.signbit(x[:, :-1])
     out = []
     for row in flips:
