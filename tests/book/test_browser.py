@@ -132,6 +132,7 @@ function report(mathjaxError) {
 // MathJax loads deferred: on a page with math, wait (up to 30 s) until its startup promise
 // exists, instead of reporting a page whose script has not run yet as untypeset
 const started = Date.now();
+const STALLED = "MathJax did not finish within 90 s";
 function whenReady() {
   // under load the document can still be empty when the script starts: wait for its body
   if (!document.body) {
@@ -139,7 +140,13 @@ function whenReady() {
     return;
   }
   if (window.MathJax && window.MathJax.startup && window.MathJax.startup.promise) {
-    window.MathJax.startup.promise.then(() => done(report())).catch(e => done(report(String(e))));
+    // a startup that never settles (seen under load) is reported after 90 s, not waited on
+    let finished = false;
+    const finish = r => { if (!finished) { finished = true; done(r); } };
+    setTimeout(() => finish(report(STALLED)), 90000);
+    window.MathJax.startup.promise
+      .then(() => finish(report()))
+      .catch(e => finish(report(String(e))));
   } else if (document.querySelectorAll('.math').length && Date.now() - started < 30000) {
     setTimeout(whenReady, 100);
   } else {
@@ -198,15 +205,21 @@ def test_chapter_offers_notebook_and_markdown(site, browser):
     assert r["images"] >= 2 and not r["brokenImages"]
 
 
+_STALLED = "MathJax did not finish within 90 s"  # as the inspection script reports it
+
+
 def _inspect(browser, url: str) -> dict:
     """Load a page and inspect it; a page whose document never got a body (a load that raced
-    the test server under load) is loaded once more before it counts as broken."""
+    the test server under load), or whose MathJax startup stalled, is loaded once more before
+    it counts as broken."""
     for _ in range(2):
         browser.get(url)
         report = browser.execute_async_script(_INSPECT)
-        if report is not None:
+        if report is not None and report["mathjaxError"] != _STALLED:
             return report
-    raise AssertionError(f"{url}: the page never got a document body")
+    if report is None:
+        raise AssertionError(f"{url}: the page never got a document body")
+    return report
 
 
 def _open(browser, url: str, width: int = 1400, dark: bool = False) -> dict:
@@ -221,9 +234,9 @@ def _open(browser, url: str, width: int = 1400, dark: bool = False) -> dict:
                 "document.documentElement.dataset.mode = 'dark';"
             )
         report = browser.execute_async_script(_INSPECT)
-        if report is not None:
+        if report is not None and report["mathjaxError"] != _STALLED:
             break
-    else:
+    if report is None:
         raise AssertionError(f"{url}: the page never got a document body")
     browser.execute_script("window.rederivedFitEquations && window.rederivedFitEquations()")
     return report
