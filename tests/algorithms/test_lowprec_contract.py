@@ -126,30 +126,16 @@ def test_lmul_is_close_to_the_product_with_its_sign(a, b, bits, offset):
     assert np.all((ratio >= low) & (ratio <= high))
 
 
+def finite_arrays(dtype):
+    """Six finite values of ``dtype``, subnormals included."""
+    width = 32 if dtype == np.float32 else 64
+    elements = st.floats(width=width, allow_nan=False, allow_infinity=False)
+    return hnp.arrays(dtype, 6, elements=elements)
+
+
 @given(
     st.sampled_from([np.float32, np.float64]).flatmap(
-        lambda dt: st.tuples(
-            hnp.arrays(
-                dt,
-                6,
-                elements=st.floats(
-                    width=32 if dt == np.float32 else 64,
-                    allow_nan=False,
-                    allow_infinity=False,
-                    allow_subnormal=True,
-                ),
-            ),
-            hnp.arrays(
-                dt,
-                6,
-                elements=st.floats(
-                    width=32 if dt == np.float32 else 64,
-                    allow_nan=False,
-                    allow_infinity=False,
-                    allow_subnormal=True,
-                ),
-            ),
-        )
+        lambda dt: st.tuples(finite_arrays(dt), finite_arrays(dt))
     )
 )
 def test_givens_rotations_are_rotations(fg):

@@ -86,7 +86,10 @@ def test_iia_excess_vanishes_at_the_high_precision_root_of_a_gaussian_correlatio
     """For f = exp(−T²/2) the integral converges for every θ; the double-precision left side
     vanishes at the root the mpmath solver finds (bracketed below θ = 3)."""
     root = ps.iia_exponent(lambda T: mpmath.exp(-T * T / 2), 1.0, 3.0)
-    gauss = lambda T: np.exp(-T * T / 2)  # noqa: E731
+
+    def gauss(T):
+        return np.exp(-T * T / 2)
+
     assert abs(ps.iia_excess(gauss, 1.0, root)) < 1e-9
     assert ps.iia_excess(gauss, 1.0, 0.0) == -1.0
     assert ps.iia_excess(gauss, 1.0, root * 0.9) < 0 < ps.iia_excess(gauss, 1.0, root * 1.1)
