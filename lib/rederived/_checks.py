@@ -50,7 +50,7 @@ def memory(nbytes: float, what: str, max_bytes: object = None) -> None:
     if max_bytes is None:
         max_bytes = float(os.environ.get("REDERIVED_MAX_BYTES", DEFAULT_MAX_BYTES))
     limit = positive(max_bytes, "max_bytes")
-    if nbytes > limit:
+    if not nbytes <= limit:  # NaN sizes are refused too
         raise ValueError(
             f"{what} would need about {nbytes / 2**30:.3g} GiB, more than the "
             f"{limit / 2**30:.3g} GiB allowed (pass max_bytes= or set REDERIVED_MAX_BYTES)"

@@ -123,3 +123,9 @@ BAD = [
 def test_bad_input_is_refused_naming_the_argument(call, error, names):
     with pytest.raises(error, match=names):
         call()
+
+
+def test_operation_count_beyond_a_float_is_refused_by_name():
+    # 10**400 raised an OverflowError from the float conversion
+    with pytest.raises(ValueError, match="below 2\\*\\*1000"):
+        hamming.operation_count(10**400, 10, 10, "naive")

@@ -172,3 +172,12 @@ BAD = [
 def test_bad_input_is_refused_naming_the_argument(call, error, names):
     with pytest.raises(error, match=names):
         call()
+
+
+def test_powers_of_a_matrix_near_overflow_and_a_nan_size_request():
+    # (A + Aᵀ)/2 overflowed for entries near 1e308 and the root was refused as "overflows"
+    from rederived._checks import memory
+
+    assert np.allclose(shampoo.spd_power(1e308 * np.eye(2), 0.5), 1e154 * np.eye(2))
+    with pytest.raises(ValueError, match="GiB"):
+        memory(float("nan"), "a request")

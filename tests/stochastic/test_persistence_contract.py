@@ -146,3 +146,13 @@ BAD = [
 def test_bad_input_is_refused_naming_the_argument(call, error, names):
     with pytest.raises(error, match=names):
         call()
+
+
+def test_an_outside_review_s_probes():
+    # zero paths gave NaN persistence; an L of a million asked NumPy for 7 TiB of bonds
+    from rederived.stochastic import fisher
+
+    with pytest.raises(ValueError, match=">= 1 path"):
+        ps.persistence_probability(np.zeros((0, 5)))
+    with pytest.raises(ValueError, match="GiB"):
+        fisher.bonds(10**6)

@@ -203,7 +203,9 @@ def operation_count(n: object, m: object, sigma: object, method: str) -> float:
         raise ValueError(f"method must be one of {', '.join(_METHODS)}, got {method!r}")
     if m > n:
         raise ValueError(f"the pattern (m = {m}) is longer than the text (n = {n})")
-    n, m, sigma = float(n), float(m), float(sigma)  # Python floats: any int size, no overflow
+    if max(n, m, sigma) > 2**1000:
+        raise ValueError("n, m and sigma must be below 2**1000 (counts a float can hold)")
+    n, m, sigma = float(n), float(m), float(sigma)  # Python floats: no overflow below 2**1000
     size = n + m
     if method == "naive":
         return n * m

@@ -177,7 +177,7 @@ def _spd_power(A: object, power: float, name: str) -> np.ndarray:
         raise ValueError(f"{name} must be a finite square matrix, got shape {A.shape}")
     if not np.allclose(A, A.T, rtol=1e-10, atol=1e-12 * np.abs(A).max(initial=0.0)):
         raise ValueError(f"{name} must be symmetric")
-    w, V = np.linalg.eigh((A + A.T) / 2)
+    w, V = np.linalg.eigh(A / 2 + A.T / 2)
     if w[0] <= 0:
         raise ValueError(
             f"{name} must be positive definite (smallest eigenvalue {w[0]:.3g}); "
@@ -202,7 +202,7 @@ def spd_power(A: object, power: float, *, semidefinite: bool = False) -> np.ndar
         raise ValueError(f"A must be a finite square matrix, got shape {A.shape}")
     if not np.allclose(A, A.T, rtol=1e-10, atol=1e-12 * np.abs(A).max(initial=0.0)):
         raise ValueError("A must be symmetric")
-    w, V = np.linalg.eigh((A + A.T) / 2)
+    w, V = np.linalg.eigh(A / 2 + A.T / 2)
     if w[0] < -1e-10 * max(w[-1], 0.0):
         raise ValueError(f"A must be positive semidefinite (smallest eigenvalue {w[0]:.3g})")
     with np.errstate(**_QUIET):

@@ -22,6 +22,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from rederived._checks import memory as _memory
 from rederived._checks import real_array as _real
 
 __all__ = [
@@ -49,6 +50,7 @@ def bonds(L: object) -> np.ndarray:
     if isinstance(L, bool) or not isinstance(L, Integral) or L < 3:
         raise ValueError(f"L must be an int >= 3 (smaller tori have double bonds), got {L!r}")
     L = int(L)
+    _memory(5 * 16.0 * L * L, f"the bonds of the {L}×{L} torus")
     site = np.arange(L * L).reshape(L, L)
     right = np.stack([site.ravel(), np.roll(site, -1, axis=1).ravel()], axis=1)
     down = np.stack([site.ravel(), np.roll(site, -1, axis=0).ravel()], axis=1)

@@ -301,8 +301,10 @@ def simulate_stationary(
 def persistence_probability(paths: object) -> np.ndarray:
     """Fraction of paths with no sign change from the first grid point to each later one."""
     x = _real(paths, "paths")
-    if x.ndim != 2 or x.shape[1] < 2:
-        raise ValueError(f"paths must be 2-D (paths, steps) with >= 2 steps, got {x.shape}")
+    if x.ndim != 2 or x.shape[0] < 1 or x.shape[1] < 2:
+        raise ValueError(
+            f"paths must be 2-D (paths, steps) with >= 1 path and >= 2 steps, got {x.shape}"
+        )
     if not np.all(np.isfinite(x)):
         raise ValueError("paths must be finite")
     same = np.signbit(x) == np.signbit(x[:, :1])
