@@ -39,12 +39,6 @@ PENDING = {
     "rederived.experimental.esma",
     "rederived.experimental.pcf",
     "rederived.experimental.series",
-    "rederived.symmetry.cg",
-    "rederived.symmetry.characters",
-    "rederived.symmetry.cpd",
-    "rederived.symmetry.gaunt",
-    "rederived.symmetry.liegroups",
-    "rederived.symmetry.so3",
 }
 
 MODULES = sorted(

@@ -164,12 +164,17 @@ def tensor_product(x1: object, x2: object, lmax_out: int) -> np.ndarray:
     x1 = np.broadcast_to(x1, (*batch, x1.shape[-1])).reshape(-1, x1.shape[-1]).astype(float)
     x2 = np.broadcast_to(x2, (*batch, x2.shape[-1])).reshape(-1, x2.shape[-1]).astype(float)
     out = np.zeros((x1.shape[0], (lmax_out + 1) ** 2))
-    for a, b, c in paths(L1, L2, lmax_out):
-        out[:, c * c : (c + 1) ** 2] += np.einsum(
-            "ni,nj,ijk->nk",
-            x1[:, a * a : (a + 1) ** 2],
-            x2[:, b * b : (b + 1) ** 2],
-            _cg_real(a, b, c),
+    with np.errstate(over="ignore", invalid="ignore"):
+        for a, b, c in paths(L1, L2, lmax_out):
+            out[:, c * c : (c + 1) ** 2] += np.einsum(
+                "ni,nj,ijk->nk",
+                x1[:, a * a : (a + 1) ** 2],
+                x2[:, b * b : (b + 1) ** 2],
+                _cg_real(a, b, c),
+            )
+    if not np.all(np.isfinite(out)):
+        raise ValueError(
+            "the product overflows float64: the coefficients of x1 and x2 are too large"
         )
     return out.reshape(*batch, (lmax_out + 1) ** 2)
 

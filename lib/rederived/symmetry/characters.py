@@ -58,11 +58,23 @@ def _check_laurent(f: object, n: int) -> dict[tuple[int, ...], int]:
     return f
 
 
+#: the most terms (before cancellation) a product or an enumeration here is allowed to reach
+MAX_TERMS = 10_000_000
+
+
 def laurent_product(*factors: dict) -> dict[tuple[int, ...], int]:
     """The product of Laurent polynomials in the same number of variables (zero terms dropped)."""
     if not factors:
         raise ValueError("need at least one factor")
+    if not all(isinstance(f, dict) and f for f in factors):
+        raise TypeError("factors must be non-empty dicts {exponent tuple: integer coefficient}")
     n = len(next(iter(factors[0])))
+    if math.prod(len(f) for f in factors) > MAX_TERMS:
+        raise ValueError(
+            f"the product of {len(factors)} factors has up to "
+            f"{math.prod(len(f) for f in factors):,} terms before cancellation, more than "
+            f"{MAX_TERMS:,}"
+        )
     result = {tuple([0] * n): 1}
     for f in factors:
         _check_laurent(f, n)
@@ -300,6 +312,11 @@ def expand_product(g: object, n: int, group: str = "C", *, spin: bool = False) -
     top = max(max(h) for h in rows)
     lowest = 0 if group == "D" else 1
     exponents = [m for m in range(top, lowest - 1, -1) if m % 2 == parity]
+    if math.comb(len(exponents), n) > MAX_TERMS // 10:
+        raise ValueError(
+            f"g's degree ({max(g)}) and n = {n} leave {math.comb(len(exponents), n):,} "
+            "candidate weights to test: too many"
+        )
     out = {}
     for mu in itertools.combinations(exponents, n):  # strictly decreasing
         c = _integer_det([[rows[i].get(m, 0) for m in mu] for i in range(n)])
@@ -344,7 +361,11 @@ def littlewood_richardson(lam: object, mu: object) -> dict[tuple[int, ...], int]
     to bottom, each right to left) is a lattice word. The fillings are built one label at a
     time, each label's boxes a horizontal strip."""
     lam, mu = _partition(lam, "lam"), _partition(mu, "mu")
-    # states: (shape, rows of labels) — row r lists the labels added to row r, left to right
+    # states: (shape, rows of labels) — row r lists the labels added to row r, left to right.
+    # The reverse reading word is a lattice word exactly when, for every label k ≥ 2 and every
+    # row r, the k's in rows 1..r are at most the (k−1)'s in rows 1..r−1 (within a row the k's
+    # are read before the k−1's): a condition on labels k and k−1 only, checked as soon as
+    # label k is placed, so that fillings that cannot become lattice words are never grown.
     states = [(lam, tuple(() for _ in range(len(lam) + len(mu))))]
     for label, k in enumerate(mu, start=1):
         nxt = []
@@ -354,23 +375,36 @@ def littlewood_richardson(lam: object, mu: object) -> dict[tuple[int, ...], int]
                 new_rows = list(rows)
                 for r, (a, b) in enumerate(zip(nu, padded, strict=True)):
                     new_rows[r] = new_rows[r] + (label,) * (a - b)
-                nxt.append((nu, tuple(new_rows)))
+                if label == 1 or _lattice_so_far(new_rows, label):
+                    nxt.append((nu, tuple(new_rows)))
+            _refuse_explosion(len(nxt), lam, mu)
         states = nxt
     out: dict[tuple[int, ...], int] = defaultdict(int)
-    for shape, rows in states:
-        counts = defaultdict(int)
-        lattice = True
-        for row in rows:
-            for label in reversed(row):
-                counts[label] += 1
-                if label > 1 and counts[label] > counts[label - 1]:
-                    lattice = False
-                    break
-            if not lattice:
-                break
-        if lattice:
-            out[shape] += 1
+    for shape, _ in states:
+        out[shape] += 1
     return dict(out)
+
+
+#: the most partial fillings :func:`littlewood_richardson` keeps at once before refusing
+MAX_LR_STATES = 200_000
+
+
+def _lattice_so_far(rows: list[tuple[int, ...]], label: int) -> bool:
+    above, placed = 0, 0  # (label−1)'s in the rows above, label's down to this row
+    for row in rows:
+        placed += row.count(label)
+        if placed > above:
+            return False
+        above += row.count(label - 1)
+    return True
+
+
+def _refuse_explosion(n_states: int, lam: tuple, mu: tuple) -> None:
+    if n_states > MAX_LR_STATES:
+        raise ValueError(
+            f"lam = {lam} and mu = {mu} have more than {MAX_LR_STATES:,} partial "
+            "Littlewood–Richardson fillings: too large to enumerate"
+        )
 
 
 def schur(lam: object, x: object) -> np.ndarray:
@@ -378,17 +412,29 @@ def schur(lam: object, x: object) -> np.ndarray:
     bialternant formula det[x_j^{λ_i + n − i}] / det[x_j^{n − i}]; zero if λ has more than n
     parts."""
     lam = _partition(lam, "lam")
-    x = np.asarray(x, dtype=complex)
+    x = np.asarray(x)
+    if x.dtype.kind not in "biufc":
+        raise TypeError(f"x must be a numeric array, got dtype {x.dtype}")
+    x = x.astype(complex)
+    if x.ndim < 1 or x.shape[-1] < 1 or not np.all(np.isfinite(x)):
+        raise ValueError(f"x must hold finite points, shape (..., n), got shape {x.shape}")
     n = x.shape[-1]
     if len(lam) > n:
         return np.zeros(x.shape[:-1], dtype=complex)
     exps = np.array(list(lam) + [0] * (n - len(lam))) + np.arange(n - 1, -1, -1)
     base = np.arange(n - 1, -1, -1)
-    num = np.linalg.det(x[..., None, :] ** exps[:, None])
+    with np.errstate(over="ignore", invalid="ignore"):
+        num = np.linalg.det(x[..., None, :] ** exps[:, None])
     powers = x[..., None, :] ** base[:, None]
     den = np.linalg.det(powers)
     _refuse_singular(den, powers, "distinct coordinates")
-    return num / den
+    value = num / den
+    if not np.all(np.isfinite(value)):
+        raise ValueError(
+            "lam is too large for the bialternant formula at these points: its powers of x "
+            "overflow complex128"
+        )
+    return value
 
 
 def newell_littlewood(lam: object, mu: object) -> dict[tuple[int, ...], int]:
@@ -427,9 +473,16 @@ def _skew(lam: tuple[int, ...], zeta: tuple[int, ...]) -> dict[tuple[int, ...], 
 
 def partitions(n: int, max_part: int | None = None) -> list[tuple[int, ...]]:
     """The partitions of n (parts at most ``max_part``, default n), largest first."""
-    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-        raise ValueError(f"n must be an int >= 0, got {n!r}")
-    return _partitions_of(n, n if max_part is None else max_part)
+    n = count(n, "n", 0)
+    max_part = n if max_part is None else count(max_part, "max_part", 0)
+    # count them first (p(80) is 15.8 million): refuse a list too long to hold
+    ways = [1] + [0] * n
+    for part in range(1, min(n, max_part) + 1):
+        for total in range(part, n + 1):
+            ways[total] += ways[total - part]
+    if ways[n] > MAX_TERMS // 10:
+        raise ValueError(f"n = {n} has {ways[n]:,} partitions: too many to list")
+    return _partitions_of(n, max_part)
 
 
 def conjugate(lam: object) -> tuple[int, ...]:

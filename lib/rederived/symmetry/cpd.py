@@ -13,10 +13,11 @@ may not exist), so their errors are upper bounds on the best error.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Real
 
 import numpy as np
 
-from rederived._checks import count, positive
+from rederived._checks import count, positive, real_array
 
 __all__ = ["CP", "adam", "als", "apply", "reconstruct", "relative_error"]
 
@@ -31,13 +32,29 @@ class CP:
     C: np.ndarray
     errors: np.ndarray
 
+    def __post_init__(self):
+        factors = []
+        for name in ("A", "B", "C"):
+            f = real_array(getattr(self, name), name)
+            if f.ndim != 2 or min(f.shape) < 1 or not np.all(np.isfinite(f)):
+                raise ValueError(f"{name} must be a finite non-empty (d, R) matrix, got {f.shape}")
+            factors.append(f)
+        if len({f.shape[1] for f in factors}) != 1:
+            raise ValueError(
+                f"A, B, C must share their rank (columns), got {[f.shape for f in factors]}"
+            )
+        object.__setattr__(self, "A", factors[0])
+        object.__setattr__(self, "B", factors[1])
+        object.__setattr__(self, "C", factors[2])
+        object.__setattr__(self, "errors", real_array(self.errors, "errors").ravel())
+
     @property
     def rank(self) -> int:
         return self.A.shape[1]
 
 
 def _tensor(T: object) -> np.ndarray:
-    T = np.asarray(T, dtype=float)
+    T = real_array(T, "T")
     if T.ndim != 3 or min(T.shape) < 1 or not np.all(np.isfinite(T)):
         raise ValueError(f"T must be a finite 3-way array, got shape {T.shape}")
     if not np.any(T):
@@ -45,9 +62,21 @@ def _tensor(T: object) -> np.ndarray:
     return T
 
 
+def _scaled(T: object) -> tuple[np.ndarray, float]:
+    """T divided by its largest entry (a power of two, so exactly), and that scale: the fits
+    run on entries of order one whatever the magnitude of T (1e-300 or 1e300)."""
+    T = _tensor(T)
+    scale = float(2.0 ** np.frexp(np.max(np.abs(T)))[1])
+    return T / scale, scale
+
+
 def reconstruct(cp: CP) -> np.ndarray:
-    """The tensor Σ_r A[:, r] ⊗ B[:, r] ⊗ C[:, r]."""
-    return np.einsum("kr,ir,jr->kij", cp.A, cp.B, cp.C)
+    """The tensor Σ_r A[:, r] ⊗ B[:, r] ⊗ C[:, r] (a ValueError if it overflows float64)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = np.einsum("kr,ir,jr->kij", cp.A, cp.B, cp.C)
+    if not np.all(np.isfinite(out)):
+        raise ValueError("the factors' tensor overflows float64")
+    return out
 
 
 def relative_error(T: object, cp: CP) -> float:
@@ -55,21 +84,28 @@ def relative_error(T: object, cp: CP) -> float:
     T = _tensor(T)
     if T.shape != (len(cp.A), len(cp.B), len(cp.C)):
         raise ValueError(f"T has shape {T.shape}, the factors {(len(cp.A), len(cp.B), len(cp.C))}")
-    return float(np.linalg.norm(T - reconstruct(cp)) / np.linalg.norm(T))
+    scale = np.max(np.abs(T))  # both norms of T / scale: no overflow or underflow
+    return float(np.linalg.norm(T / scale - reconstruct(cp) / scale) / np.linalg.norm(T / scale))
 
 
 def apply(cp: CP, x: object, y: object) -> np.ndarray:
     """The bilinear map of the factors on a batch: A((Bᵀx) ∘ (Cᵀy)) for each row of x, y."""
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    if x.shape[-1] != len(cp.B) or y.shape[-1] != len(cp.C):
+    x, y = real_array(x, "x"), real_array(y, "y")
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+        raise ValueError("x and y must be finite (they hold NaN or inf)")
+    if x.ndim < 1 or y.ndim < 1 or x.shape[-1] != len(cp.B) or y.shape[-1] != len(cp.C):
         raise ValueError(
             f"x and y must end in {len(cp.B)} and {len(cp.C)} components, got {x.shape}, {y.shape}"
         )
-    return ((x @ cp.B) * (y @ cp.C)) @ cp.A.T
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = ((x @ cp.B) * (y @ cp.C)) @ cp.A.T
+    if not np.all(np.isfinite(out)):
+        raise ValueError("the bilinear map overflows float64 at these x and y")
+    return out
 
 
 def _start(T: np.ndarray, rank: int, seed: int) -> list[np.ndarray]:
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(count(seed, "seed", 0))
     scale = np.linalg.norm(T) ** (1 / 3) / rank ** (1 / 3)
     return [rng.normal(size=(n, rank)) * scale / np.sqrt(n) for n in T.shape]
 
@@ -82,7 +118,7 @@ def als(T: object, rank: int, *, sweeps: int = 300, seed: int = 0, tol: float = 
     (minimum-norm when they are collinear) rather than on the normal equations, whose squared
     condition number would put a floor far above rounding under the error of a fit with more
     terms than it needs."""
-    T = _tensor(T)
+    T, scale = _scaled(T)
     rank, sweeps = count(rank, "rank"), count(sweeps, "sweeps")
     tol = positive(tol, "tol")
     A, B, C = _start(T, rank, seed)
@@ -109,7 +145,7 @@ def als(T: object, rank: int, *, sweeps: int = 300, seed: int = 0, tol: float = 
             best = (err, A, B, C)
         if err < tol:
             break
-    return CP(best[1], best[2], best[3], np.array(errors))
+    return CP(best[1] * scale, best[2], best[3], np.array(errors))
 
 
 def adam(
@@ -125,9 +161,11 @@ def adam(
     squared Frobenius error, from a seeded random start. The gradient is exact (the expected
     loss over inputs with identity second moment, not a mini-batch estimate). A run whose error
     overflows stops there, keeping the best factors it met."""
-    T = _tensor(T)
+    T, scale = _scaled(T)
     rank, steps = count(rank, "rank"), count(steps, "steps")
     lr = positive(lr, "lr")
+    if isinstance(weight_decay, bool) or not isinstance(weight_decay, Real):
+        raise TypeError(f"weight_decay must be a real number, got {weight_decay!r}")
     if not np.isfinite(weight_decay) or weight_decay < 0:
         raise ValueError(f"weight_decay must be a finite number >= 0, got {weight_decay!r}")
     factors = _start(T, rank, seed)
@@ -155,4 +193,4 @@ def adam(
             vi[:] = b2 * vi + (1 - b2) * g**2
             step = (mi / (1 - b1**t)) / (np.sqrt(vi / (1 - b2**t)) + eps)
             f -= lr * (step + weight_decay * f)
-    return CP(best[1], best[2], best[3], np.array(errors))
+    return CP(best[1] * scale, best[2], best[3], np.array(errors))

@@ -30,6 +30,7 @@ import numpy as np
 import scipy.fft
 from scipy.fft import next_fast_len
 
+from rederived._checks import memory as _memory
 from rederived.symmetry.so3 import _check_degree, legendre_table, sh_index
 
 __all__ = [
@@ -57,8 +58,18 @@ def _trig_products(mmax: int) -> np.ndarray:
     return np.einsum("qa,qb,qc->abc", t, t, t) * (2 * np.pi / n)
 
 
-@lru_cache(maxsize=8)
 def _gaunt_dense(L1: int, L2: int, L3: int) -> np.ndarray:
+    n1, n2, n3 = (L1 + 1) ** 2, (L2 + 1) ** 2, (L3 + 1) ** 2
+    nz = (L1 + L2 + L3) // 2 + 1
+    _memory(
+        8.0 * (2 * n1 * n2 * n3 + nz * n1 * n2),
+        f"the dense Gaunt tensor of degrees ({L1}, {L2}, {L3}) ({n1}·{n2}·{n3} entries)",
+    )
+    return _gaunt_dense_cached(L1, L2, L3)
+
+
+@lru_cache(maxsize=8)
+def _gaunt_dense_cached(L1: int, L2: int, L3: int) -> np.ndarray:
     # G_ijk = Φ(m_i, m_j, m_k) · ∫ P̄_i P̄_j P̄_k dz: the φ and θ integrals separate.
     z, wz = np.polynomial.legendre.leggauss((L1 + L2 + L3) // 2 + 1)  # exact in z
     P = legendre_table(max(L1, L2, L3), z)
@@ -138,9 +149,24 @@ def _prepare(x1, x2, lmax_out, method):
         raise ValueError(
             f"batch shapes of x1 {x1.shape[:-1]} and x2 {x2.shape[:-1]} do not broadcast"
         ) from None
+    _memory(
+        16.0 * _work(int(np.prod(batch)), L1, L2, min(int(lmax_out), L1 + L2), method),
+        f"the {method} product of a batch of {int(np.prod(batch))} at degrees "
+        f"({L1}, {L2}, {min(int(lmax_out), L1 + L2)})",
+    )
     x1 = np.broadcast_to(x1, (*batch, x1.shape[-1])).reshape(-1, x1.shape[-1]).astype(dtype)
     x2 = np.broadcast_to(x2, (*batch, x2.shape[-1])).reshape(-1, x2.shape[-1]).astype(dtype)
     return x1, x2, L1, L2, int(lmax_out), batch, dtype
+
+
+def _work(B: int, L1: int, L2: int, L3: int, method: str) -> int:
+    """Entries of the largest intermediate arrays of ``method`` on a batch of B."""
+    n_t = (L1 + L2 + L3) // 2 + 1
+    return {
+        "direct": B * (L1 + 1) ** 2 * (L2 + 1) ** 2 + B * (L3 + 1) ** 2,
+        "grid": 4 * B * (2 * max(L1, L2, L3) + 1) * n_t + 2 * B * (L1 + L2 + L3 + 1) * n_t,
+        "fourier": 6 * B * next_fast_len(2 * (L1 + L2) + 1) ** 2,
+    }[method]
 
 
 def tensor_product(x1: object, x2: object, lmax_out: int, method: str = "grid") -> np.ndarray:
@@ -167,14 +193,23 @@ def tensor_product(x1: object, x2: object, lmax_out: int, method: str = "grid") 
     # degrees above L1 + L2 are exactly zero: compute up to there, pad the rest (the tables of a
     # larger lmax_out would cost memory growing like lmax_out^3 for nothing)
     L3 = min(lmax_out, L1 + L2)
-    if method == "direct":
+    B = x1.shape[0]
+    if B == 0:  # an empty batch: an empty result, whatever the method
+        out = np.zeros((0, (L3 + 1) ** 2), dtype=dtype)
+    elif method == "direct":
         G = _gaunt_dense(L1, L2, L3).astype(dtype, copy=False)
-        pairs = (x1[:, :, None] * x2[:, None, :]).reshape(x1.shape[0], -1)
-        out = pairs @ G.reshape(-1, G.shape[-1])
-    elif method == "grid":
-        out = _grid_product(x1, x2, L1, L2, L3, dtype)
+        with np.errstate(over="ignore", invalid="ignore"):
+            pairs = (x1[:, :, None] * x2[:, None, :]).reshape(B, -1)
+            out = pairs @ G.reshape(-1, G.shape[-1])
     else:
-        out = _fourier_product(x1, x2, L1, L2, L3, dtype)
+        product = _grid_product if method == "grid" else _fourier_product
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = product(x1, x2, L1, L2, L3, dtype)
+    if not np.all(np.isfinite(out)):
+        raise ValueError(
+            f"the product overflows {np.dtype(dtype).name}: the coefficients of x1 and x2 "
+            f"(largest {np.max(np.abs(x1)):.3g} and {np.max(np.abs(x2)):.3g}) are too large"
+        )
     if lmax_out > L3:
         out = np.concatenate(
             [out, np.zeros((out.shape[0], (lmax_out + 1) ** 2 - out.shape[1]), dtype=out.dtype)],

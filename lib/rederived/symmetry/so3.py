@@ -22,6 +22,8 @@ from numbers import Integral
 
 import numpy as np
 
+from rederived._checks import memory as _memory
+
 __all__ = ["real_sph_harm", "sh_index", "sphere_quadrature", "wigner_D_real"]
 
 
@@ -63,22 +65,66 @@ def legendre_table(lmax: int, z: np.ndarray, s: np.ndarray | None = None) -> np.
     -------
     ndarray, shape (N, lmax+1, lmax+1)
         ``P[:, l, m]`` for ``0 <= m <= l``; zero above the diagonal. Standard three-term
-        recurrences in l for fixed m, seeded by the diagonal, all stable for l ≤ a few hundred.
+        recurrences in l for fixed m, seeded by the diagonal P̄_m^m ∝ sin^m θ. Near the poles
+        and at high order that seed falls below the double range (sin θ = 0.2 and m = 450 give
+        about 1e-315) while the functions it seeds grow back to order one further along in l
+        (the 2700th degree at θ = 0.2): there the seed is carried as a mantissa and a separate
+        binary exponent (rescaled by 2^±600 as it shrinks or the recurrence grows), so that
+        only values that are themselves below the double range underflow.
     """
     z = np.asarray(z, dtype=float)
     s = np.sqrt(np.clip(1.0 - z * z, 0.0, None)) if s is None else np.asarray(s, dtype=float)
-    P = np.zeros((z.shape[0], lmax + 1, lmax + 1))
-    P[:, 0, 0] = 1.0 / np.sqrt(4.0 * np.pi)
-    for m in range(1, lmax + 1):  # diagonal: P̄_m^m = sqrt((2m+1)/(2m)) s P̄_{m-1}^{m-1}
-        P[:, m, m] = np.sqrt((2 * m + 1) / (2 * m)) * s * P[:, m - 1, m - 1]
-    for m in range(lmax):  # first off-diagonal: P̄_{m+1}^m = sqrt(2m+3) z P̄_m^m
-        P[:, m + 1, m] = np.sqrt(2 * m + 3) * z * P[:, m, m]
-    for m in range(lmax + 1):
-        for l in range(m + 2, lmax + 1):
+    n, L = z.shape[0], lmax
+    # the table, its exponents where a seed is scaled, and the caller's product of it
+    _memory(24.0 * n * (L + 1) ** 2, f"the Legendre table of degree {L} at {n} points")
+    # the diagonal as a mantissa times 2**exponent (exponent <= 0), rescaled before it leaves
+    # the double range
+    seeds, exps = np.empty((L + 1, n)), np.zeros((L + 1, n), dtype=np.int64)
+    d, e = np.full(n, 1.0 / np.sqrt(4.0 * np.pi)), np.zeros(n, dtype=np.int64)
+    seeds[0] = d
+    for m in range(1, L + 1):  # P̄_m^m = sqrt((2m+1)/(2m)) s P̄_{m-1}^{m-1}
+        d = np.sqrt((2 * m + 1) / (2 * m)) * s * d
+        small = (np.abs(d) < _TINY) & (d != 0)
+        d[small] *= _SCALE
+        e[small] -= _SHIFT
+        seeds[m], exps[m] = d, e
+    seeds, exps = seeds.T, exps.T  # (n, L + 1)
+    scaled = bool(np.any(exps))
+    # the recurrence in l runs for all orders at once: row l from rows l-1 and l-2, with one
+    # running exponent per point and order (all zero unless some seed was scaled)
+    M = np.zeros((n, L + 1, L + 1))
+    E = np.zeros((n, L + 1, L + 1), dtype=np.int64) if scaled else None
+    e = exps.copy()
+    M[:, 0, 0] = seeds[:, 0]
+    prev = np.zeros((n, L + 1))
+    cur = M[:, 0, :].copy()
+    for l in range(1, L + 1):
+        m = np.arange(l - 1)
+        new = np.zeros((n, L + 1))
+        if l >= 2:
             a = np.sqrt((4 * l * l - 1) / (l * l - m * m))
             b = np.sqrt(((l - 1) ** 2 - m * m) / (4 * (l - 1) ** 2 - 1))
-            P[:, l, m] = a * (z * P[:, l - 1, m] - b * P[:, l - 2, m])
-    return P
+            new[:, : l - 1] = a * (z[:, None] * cur[:, : l - 1] - b * prev[:, : l - 1])
+        new[:, l - 1] = np.sqrt(2 * l + 1) * z * seeds[:, l - 1]  # P̄_{m+1}^m = √(2m+3) z P̄_m^m
+        new[:, l] = seeds[:, l]
+        if scaled:
+            big = (np.abs(new) > _SCALE) & (e < 0)
+            if np.any(big):
+                new[big] /= _SCALE
+                cur[big] /= _SCALE
+                e[big] += _SHIFT
+            E[:, l, :] = e
+        M[:, l, :] = new
+        prev, cur = cur, new
+    if scaled:
+        return np.ldexp(M, E)
+    return M
+
+
+# the binary exponent by which a scaled seed is shifted, and the threshold for shifting it
+_SHIFT = 600
+_SCALE = 2.0**_SHIFT
+_TINY = 2.0**-_SHIFT
 
 
 def _as_points(xyz: object, name: str = "xyz") -> np.ndarray:
@@ -101,7 +147,8 @@ def real_sph_harm(lmax: int, xyz: object) -> np.ndarray:
     lmax : int
         Largest degree, ``lmax >= 0``.
     xyz : array_like, shape (N, 3)
-        Points; only their directions matter. A zero vector has no direction and is an error.
+        Points, finite, of any magnitude down to the subnormals; only their directions matter.
+        A zero vector has no direction and is an error.
 
     Returns
     -------
@@ -110,14 +157,20 @@ def real_sph_harm(lmax: int, xyz: object) -> np.ndarray:
     """
     lmax = _check_degree(lmax, "lmax")
     xyz = _as_points(xyz)
-    r = np.linalg.norm(xyz, axis=1)
-    if np.any(r == 0):
-        raise ValueError(f"xyz has {int(np.sum(r == 0))} zero vector(s): no direction")
-    x, y, z = (xyz / r[:, None]).T
+    # directions from points scaled by their largest entry first, so that neither a point
+    # near the overflow threshold (1e200) nor a subnormal one has its squared norm leave the
+    # double range
+    big = np.max(np.abs(xyz), axis=1)
+    if np.any(big == 0):
+        raise ValueError(f"xyz has {int(np.sum(big == 0))} zero vector(s): no direction")
+    unit = xyz / big[:, None]
+    x, y, z = (unit / np.linalg.norm(unit, axis=1)[:, None]).T
     rho = np.hypot(x, y)
     P = legendre_table(lmax, z, rho)
     # cos(mφ), sin(mφ) from (x + iy)^m / rho^m, well defined (and unused: P̄ = 0) at the poles
-    phase = np.where(rho > 0, (x + 1j * y) / np.where(rho > 0, rho, 1.0), 1.0)
+    # (real divisions: a complex one by a subnormal rho overflows its internal scaling)
+    safe = np.where(rho > 0, rho, 1.0)
+    phase = np.where(rho > 0, x / safe + 1j * (y / safe), 1.0)
     powers = phase[:, None] ** np.arange(lmax + 1)
     out = np.empty((xyz.shape[0], (lmax + 1) ** 2))
     l, m = sh_index(lmax)

@@ -1,0 +1,124 @@
+"""Contract of rederived.symmetry.liegroups, on its whole domain (Hypothesis).
+
+Domain: matrices are finite real stacks (..., n, n) with positive determinant, numerically
+nonsingular (σ_min > 1e-13 σ_max); SL(2) elements have determinant 1 to rounding relative to
+their entries' size, chart coordinates are finite with 0 ≤ t ≤ 300 (|s| ≤ 300); sample sizes
+are ints ≥ 1 and t_max in (0, 300]. Results: factors that multiply back to g with the
+documented structure, chart coordinates that map back to the element they came from (to
+rounding relative to its size, up to t = 300); or a ValueError/TypeError naming the argument.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rederived.symmetry.liegroups import (
+    in_exp_image_sl2,
+    iwasawa,
+    polar,
+    rotation,
+    sample_sl2,
+    sl2_coordinates,
+    sl2_from_coordinates,
+    sl2_from_iwasawa,
+)
+
+COVERS = (
+    "in_exp_image_sl2",
+    "iwasawa",
+    "polar",
+    "rotation",
+    "sample_sl2",
+    "sl2_coordinates",
+    "sl2_from_coordinates",
+    "sl2_from_iwasawa",
+)
+
+
+def gl_plus(seed, n, condition, scale):
+    """A matrix of GL⁺(n) with the given condition number and size."""
+    rng = np.random.default_rng(seed)
+    U, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    V, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    sigma = np.geomspace(condition, 1.0, n)
+    g = scale * (U * sigma) @ V.T
+    sign = np.linalg.slogdet(g)[0]  # (det itself underflows at scale 1e-100)
+    return g if sign > 0 else g @ np.diag([-1.0] + [1.0] * (n - 1))
+
+
+@given(
+    st.integers(0, 2**32),
+    st.integers(1, 5),
+    st.sampled_from([1.0, 1e3, 1e6, 1e10]),
+    st.sampled_from([1e-100, 1.0, 1e100]),
+)
+def test_polar_and_iwasawa_factor_gl_plus(seed, n, condition, scale):
+    g = gl_plus(seed, n, condition, scale)
+    P, R = polar(g)
+    assert np.allclose(P @ R, g, rtol=0, atol=1e-12 * np.linalg.norm(g))
+    assert np.allclose(R @ R.T, np.eye(n), atol=1e-12) and np.linalg.det(R) > 0
+    assert np.allclose(P, P.T, atol=1e-12 * np.linalg.norm(g))
+    K, A, N = iwasawa(g)
+    assert np.allclose(K @ A @ N, g, rtol=0, atol=1e-11 * np.linalg.norm(g))
+    assert np.allclose(K @ K.T, np.eye(n), atol=1e-12)
+    assert np.all(np.diag(A) > 0) and np.allclose(np.diag(N), 1.0)
+    assert np.allclose(np.tril(N, -1), 0.0)
+
+
+@given(st.floats(0, 300), st.floats(0, np.pi - 1e-6), st.floats(-np.pi + 1e-6, np.pi))
+def test_sl2_chart_round_trips_up_to_t_300(t, phi, theta):
+    g = sl2_from_coordinates(t, phi, theta)
+    t2, phi2, theta2 = sl2_coordinates(g)
+    back = sl2_from_coordinates(t2, phi2, theta2)
+    assert np.all(np.isfinite(back))
+    assert np.linalg.norm(back - g) <= 1e-10 * np.linalg.norm(g)
+    assert abs(t2 - t) <= 1e-9 * max(1.0, t)
+    assert bool(in_exp_image_sl2(g)) == (np.trace(g) > -2 or np.allclose(g, -np.eye(2)))
+
+
+@given(st.floats(-np.pi, np.pi), st.floats(-300, 300), st.floats(-1e6, 1e6))
+def test_iwasawa_chart_is_in_sl2(theta, s, u):
+    g = sl2_from_iwasawa(theta, s, u)
+    assert g.shape == (2, 2) and np.all(np.isfinite(g))
+    if abs(s) <= 6 and abs(u) <= 1e3:  # condition below 1e13: the decomposition is defined
+        K, A, N = iwasawa(g)
+        assert np.allclose(K @ A @ N, g, rtol=0, atol=1e-10 * np.linalg.norm(g))
+        assert np.allclose(rotation(theta), K, atol=1e-9)
+        assert np.allclose(np.diag(A), np.exp([s, -s]), rtol=1e-9)
+
+
+@given(st.integers(1, 50), st.floats(1e-6, 300), st.booleans(), st.integers(0, 2**32))
+def test_samples_are_in_sl2_with_t_below_t_max(size, t_max, haar, seed):
+    g, volume = sample_sl2(size, t_max, np.random.default_rng(seed), haar=haar)
+    assert g.shape == (size, 2, 2) and np.all(np.isfinite(g))
+    assert np.isfinite(volume) and volume > 0
+    t, _, _ = sl2_coordinates(g)
+    assert np.all(t <= t_max * (1 + 1e-9) + 1e-12)
+
+
+BAD = [
+    (lambda: polar(np.diag([1.0, -1.0])), ValueError, "positive determinant"),
+    (lambda: polar(np.diag([1.0, 1e-14])), ValueError, "singular"),
+    (lambda: polar(np.ones(3)), ValueError, "square"),
+    (lambda: polar(np.eye(2) * np.nan), ValueError, "finite"),
+    (lambda: iwasawa(np.zeros((2, 2))), ValueError, "singular"),
+    (lambda: sl2_coordinates(np.eye(2) * 2.0), ValueError, "determinant 1"),
+    (lambda: sl2_coordinates(np.eye(3)), ValueError, "2×2"),
+    (lambda: in_exp_image_sl2(np.eye(2) * 3.0), ValueError, "determinant 1"),
+    (lambda: sl2_from_coordinates(301.0, 0.0, 0.0), ValueError, "t"),
+    (lambda: sl2_from_coordinates(-1.0, 0.0, 0.0), ValueError, "t"),
+    (lambda: sl2_from_coordinates(1.0, np.nan, 0.0), ValueError, "finite"),
+    (lambda: sl2_from_iwasawa(0.0, -301.0, 0.0), ValueError, "s"),
+    (lambda: sample_sl2(0, 1.0, np.random.default_rng(0)), ValueError, "size"),
+    (lambda: sample_sl2(3, 301.0, np.random.default_rng(0)), ValueError, "t_max"),
+    (lambda: sample_sl2(3, -1.0, np.random.default_rng(0)), ValueError, "t_max"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "names"), BAD)
+def test_bad_input_is_refused_naming_the_argument(call, error, names):
+    with pytest.raises(error, match=names):
+        call()
