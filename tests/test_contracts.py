@@ -32,13 +32,6 @@ PENDING = {
     "rederived.approximation.magnitude",
     "rederived.approximation.programs",
     "rederived.approximation.wls",
-    "rederived.experimental.cmf",
-    "rederived.experimental.contfrac",
-    "rederived.experimental.eml",
-    "rederived.experimental.emlfit",
-    "rederived.experimental.esma",
-    "rederived.experimental.pcf",
-    "rederived.experimental.series",
 }
 
 MODULES = sorted(

@@ -7,6 +7,11 @@ from numbers import Integral, Real
 import numpy as np
 
 
+class ZeroDenominatorError(ValueError, ZeroDivisionError):
+    """A continued fraction or matrix product whose value has a zero denominator: a ValueError
+    (the input has no value), and a ZeroDivisionError for callers that catch that."""
+
+
 def finite_real(value: object, name: str) -> float:
     """A finite real number (bools refused), as float."""
     if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value):
@@ -35,6 +40,19 @@ def count(value: object, name: str, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
         raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
     return int(value)
+
+
+#: the most decimal digits an arbitrary-precision kernel works at (mpmath slows like dps^1.6 and
+#: at 10^9 digits asks GMP for gigabytes)
+MAX_DPS = 100_000
+
+
+def digits(value: object, name: str, minimum: int) -> int:
+    """A working precision in decimal digits: an int in [minimum, MAX_DPS]."""
+    value = count(value, name, minimum)
+    if value > MAX_DPS:
+        raise ValueError(f"{name} must be at most {MAX_DPS} digits, got {value}")
+    return value
 
 
 #: the default largest allocation a kernel makes before refusing a request (bytes); override per

@@ -46,7 +46,7 @@ def test_cmf_bad_input():
         cmf.trajectory_matrix(MX, MY, (1, 1), (0, 0), 3)
     with pytest.raises(TypeError, match="2×2 SymPy"):
         cmf.is_conservative([[1, 0], [0, 1]], MY)
-    with pytest.raises(ValueError, match="only on x and y"):
+    with pytest.raises(ValueError, match="only on this module's symbols x and y"):
         cmf.is_conservative(MX + sp.eye(2) * sp.Symbol("z"), MY)
-    with pytest.raises(ValueError, match="dps must be at least 1"):
+    with pytest.raises(ValueError, match="dps must be an int >= 1"):
         cmf.trajectory_limit(MX, MY, (1, 1), (1, 1), 5, dps=0)

@@ -82,7 +82,7 @@ def test_logits_from_tree_rebuild_the_tree():
         (
             lambda: emlfit.fit(TARGET[:3], X, Y, 2, runs=1, strategy="all", seed=0),
             ValueError,
-            "same length",
+            "target must be finite with the shape of x",
         ),
         (
             lambda: emlfit.fit(TARGET, X, Y, 2, runs=1, strategy="all", seed=0, lr=0.0),

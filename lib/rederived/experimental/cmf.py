@@ -16,11 +16,15 @@ from numbers import Integral
 import mpmath
 import sympy as sp
 
-from rederived.experimental.pcf import _as_depth, _mul, _product
+from rederived._checks import ZeroDenominatorError, digits
+from rederived.experimental.pcf import _mul, _product
 
 __all__ = ["FIELDS", "is_conservative", "trajectory_limit", "trajectory_matrix", "x", "y"]
 
 x, y = sp.symbols("x y")
+
+#: the most step matrices a trajectory multiplies
+MAX_MATRICES = 10**6
 
 
 def _field(mx, my) -> tuple[sp.Matrix, sp.Matrix]:
@@ -44,9 +48,15 @@ FIELDS: dict[str, tuple[sp.Matrix, sp.Matrix]] = {
 def _check_matrix(M: object, name: str) -> sp.Matrix:
     if not isinstance(M, sp.MatrixBase) or M.shape != (2, 2):
         raise TypeError(f"{name} must be a 2×2 SymPy matrix")
+    if M.has(sp.nan, sp.oo, -sp.oo, sp.zoo):
+        raise ValueError(f"{name} must have finite entries (it holds nan or an infinity)")
     extra = M.free_symbols - {x, y}
     if extra:
-        raise ValueError(f"{name} may depend only on x and y, not on {sorted(map(str, extra))}")
+        raise ValueError(
+            f"{name} may depend only on this module's symbols x and y, not on "
+            f"{sorted(map(str, extra))} (a Symbol with the same name but other assumptions is "
+            "a different symbol: use rederived.experimental.cmf.x and .y)"
+        )
     return M
 
 
@@ -58,7 +68,10 @@ def is_conservative(MX: object, MY: object) -> bool:
 
 
 def _integer_function(expr: sp.Expr):
-    poly = sp.Poly(sp.expand(expr), x, y)
+    try:
+        poly = sp.Poly(sp.expand(expr), x, y)
+    except sp.PolynomialError:
+        raise ValueError(f"matrix entry {expr} must be a polynomial in x and y") from None
     if not all(c.is_integer for c in poly.coeffs()):
         raise ValueError(f"matrix entry {expr} must have integer coefficients")
     terms = [(int(c), i, j) for (i, j), c in poly.terms()]
@@ -80,15 +93,23 @@ def trajectory_matrix(
     """
     MX, MY = _check_matrix(MX, "MX"), _check_matrix(MY, "MY")
     for name, pair in (("start", start), ("direction", direction)):
-        if len(pair) != 2 or not all(
-            isinstance(v, Integral) and not isinstance(v, bool) for v in pair
+        if (
+            not isinstance(pair, tuple | list)
+            or len(pair) != 2
+            or not all(isinstance(v, Integral) and not isinstance(v, bool) for v in pair)
         ):
             raise TypeError(f"{name} must be a pair of integers, got {pair!r}")
+    # Python ints: NumPy integers would wrap around in the products (int64 overflows at 2^63)
+    start, direction = tuple(int(v) for v in start), tuple(int(v) for v in direction)
     dx, dy = direction
     if dx < 0 or dy < 0 or dx + dy == 0:
         raise ValueError(f"direction must be non-negative and nonzero, got {direction}")
     if isinstance(steps, bool) or not isinstance(steps, Integral) or steps < 1:
         raise ValueError(f"steps must be a positive int, got {steps!r}")
+    if steps * (dx + dy) > MAX_MATRICES:
+        raise ValueError(
+            f"steps × (dx + dy) = {steps * (dx + dy):,} step matrices, more than {MAX_MATRICES:,}"
+        )
     fx = [_integer_function(e) for e in MX]
     fy = [_integer_function(e) for e in MY]
     X, Y = start
@@ -117,13 +138,13 @@ def trajectory_limit(
 
     Raises
     ------
-    ZeroDivisionError
+    ZeroDenominatorError (a ValueError and a ZeroDivisionError)
         If m11 is zero.
     """
-    dps = _as_depth(dps, "dps")
+    dps = digits(dps, "dps", 1)
     m = trajectory_matrix(MX, MY, start, direction, steps)
     if m[3] == 0:
-        raise ZeroDivisionError("the trajectory product has m11 = 0")
+        raise ZeroDenominatorError("the trajectory product has m11 = 0")
     g = math.gcd(m[1], m[3])
     with mpmath.workdps(dps):
         return mpmath.mpf(m[1] // g) / (m[3] // g)

@@ -22,6 +22,9 @@ import mpmath
 
 __all__ = ["continued_fraction", "convergents"]
 
+#: the longest expansion :func:`convergents` takes (its numerators grow to millions of digits)
+MAX_TERMS = 10**6
+
 
 def _enclosure(x: object, name: str) -> tuple[Fraction, Fraction]:
     """A closed rational interval [lo, hi] containing the real number ``x``."""
@@ -36,8 +39,8 @@ def _enclosure(x: object, name: str) -> tuple[Fraction, Fraction]:
             raise ValueError(f"{name} must be finite, got {x}")
         if x == 0:  # an mpf zero is exact: there is no unit in the last place to widen by
             return Fraction(0), Fraction(0)
-        man, exp = mpmath.mpf(x).man_exp
-        value = Fraction(int(man)) * Fraction(2) ** int(exp)
+        sign, man, exp, _ = x._mpf_  # the mantissa is unsigned: its sign is a separate bit
+        value = (-1) ** sign * Fraction(int(man)) * Fraction(2) ** int(exp)
         # x is an mpf rounded to the working precision: its error is at most one unit in the
         # last place of that precision; widen by that much on each side.
         ulp = Fraction(2) ** (int(mpmath.mag(x)) - mpmath.mp.prec + 1)
@@ -48,6 +51,14 @@ def _enclosure(x: object, name: str) -> tuple[Fraction, Fraction]:
             "it approximates; pass a Fraction, an int or an mpmath.mpf computed at enough precision"
         )
     raise TypeError(f"{name} must be an int, a Fraction or an mpmath.mpf, got {type(x).__name__}")
+
+
+def _undetermined(have: int, asked: int) -> str:
+    return (
+        f"the precision of x determines only {have} terms, {asked} were asked: raise "
+        "mpmath.mp.dps, or pass an int or a Fraction if x is exact (an mpf is taken to be "
+        "uncertain by one unit in its last place, even when it holds an integer)"
+    )
 
 
 def continued_fraction(x: object, n_terms: int) -> list[int]:
@@ -83,19 +94,15 @@ def continued_fraction(x: object, n_terms: int) -> list[int]:
     while len(terms) < n_terms:
         a_lo, a_hi = math.floor(lo), math.floor(hi)
         if a_lo != a_hi:
-            raise ValueError(
-                f"the precision of x determines only {len(terms)} terms, {n_terms} were asked; "
-                "raise mpmath.mp.dps"
-            )
-        terms.append(a_lo)
+            raise ValueError(_undetermined(len(terms), n_terms))
+        terms.append(int(a_lo))
         frac_lo, frac_hi = lo - a_lo, hi - a_lo
+        if frac_lo == 0 and frac_hi == 0:  # x is this rational number: the expansion ends here
+            break
+        if len(terms) == n_terms:
+            break
         if frac_lo == 0:
-            if frac_hi == 0:  # x is this rational number: the expansion ends here
-                break
-            raise ValueError(
-                f"the precision of x determines only {len(terms)} terms, {n_terms} were asked; "
-                "raise mpmath.mp.dps"
-            )
+            raise ValueError(_undetermined(len(terms), n_terms))
         lo, hi = 1 / frac_hi, 1 / frac_lo  # x -> 1/(x - a) reverses the order of the endpoints
     return terms
 
@@ -114,6 +121,10 @@ def convergents(terms: list[int]) -> tuple[list[int], list[int]]:
         Exact ``p_k`` and ``q_k`` (``q_k > 0``, ``gcd(p_k, q_k) = 1``),
         for ``k = 0 .. len(terms) - 1``.
     """
+    if isinstance(terms, str | bytes) or not hasattr(terms, "__iter__"):
+        raise TypeError(f"terms must be a sequence of ints, got {type(terms).__name__}")
+    if hasattr(terms, "__len__") and len(terms) > MAX_TERMS:
+        raise ValueError(f"terms holds {len(terms):,} terms, more than {MAX_TERMS:,}")
     terms = list(terms)
     if not terms:
         raise ValueError("terms must hold at least one term")

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from numbers import Integral, Real
 
 import mpmath
 import numpy as np
 
-from rederived._checks import count
+from rederived._checks import count, digits
+from rederived._checks import memory as _memory
 
 __all__ = [
     "TEMPLATES",
@@ -44,7 +46,7 @@ def parse(text: str) -> Tree:
     """Read nested-call notation, e.g. ``eml(1,eml(x,1))`` (spaces ignored)."""
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
-    s = text.replace(" ", "")
+    s = "".join(text.split())  # every kind of whitespace
     pos = 0
 
     def node():
@@ -69,6 +71,15 @@ def parse(text: str) -> Tree:
         pos = end
         return leaf
 
+    if s.count("eml(") > 2**MAX_DEPTH or s.count("(") > MAX_DEPTH * 1000:
+        raise ValueError(f"text holds too many eml nodes to be a tree of depth ≤ {MAX_DEPTH}")
+    depth_needed = max_nesting = 0
+    for ch in s:
+        depth_needed += ch == "("
+        depth_needed -= ch == ")"
+        max_nesting = max(max_nesting, depth_needed)
+    if max_nesting > MAX_DEPTH:
+        raise ValueError(f"text nests eml deeper than {MAX_DEPTH}")
     tree = node()
     if pos != len(s):
         raise ValueError(f"unexpected text after position {pos} of {text!r}")
@@ -86,22 +97,31 @@ def from_rpn(text: str) -> Tree:
                 raise ValueError(f"eml needs two operands: {text!r} has too few before an E")
             right = stack.pop()
             stack.append((stack.pop(), right))
-        elif token == "1" or token.isidentifier():
+        elif token == "1" or (token.isidentifier() and token not in RESERVED):
             stack.append(token)
         else:
             raise ValueError(f"unknown token {token!r} in {text!r}")
     if len(stack) != 1:
         raise ValueError(f"{text!r} leaves {len(stack)} values, not one tree (wrong arity)")
-    return stack[0]
+    return _check(stack[0])
 
 
-def _check(tree: object) -> Tree:
+#: the deepest tree accepted (the recursive walks stay far inside Python's recursion limit)
+MAX_DEPTH = 300
+
+#: names a variable leaf may not have: the operator's own, in both notations
+RESERVED = ("eml", "E")
+
+
+def _check(tree: object, level: int = 0) -> Tree:
+    if level > MAX_DEPTH:
+        raise ValueError(f"tree is deeper than {MAX_DEPTH} eml nodes")
     if isinstance(tree, str):
-        if tree != "1" and not tree.isidentifier():
-            raise ValueError(f"a leaf must be 1 or a variable name, got {tree!r}")
+        if tree != "1" and (not tree.isidentifier() or tree in RESERVED):
+            raise ValueError(f"a leaf must be 1 or a variable name (not eml or E), got {tree!r}")
         return tree
     if isinstance(tree, tuple) and len(tree) == 2:
-        return (_check(tree[0]), _check(tree[1]))
+        return (_check(tree[0], level + 1), _check(tree[1], level + 1))
     raise TypeError(f"a tree is a leaf str or a pair (left, right), got {tree!r}")
 
 
@@ -137,11 +157,23 @@ def evaluate(tree: Tree, dps: int = 50, **values: object) -> mpmath.mpc:
 
     An argument of ln whose imaginary part is below 10^(5 − dps) of its real part is taken as
     real: such values are real in exact arithmetic (exp(e − iπ) = −e^e), and rounding π would
-    otherwise put them on either side of the branch cut, choosing ln's sign of iπ at random."""
+    otherwise put them on either side of the branch cut, choosing ln's sign of iπ at random.
+
+    Infinite values are values (ln 0 = −∞, exp(−∞) = 0, +∞ as a result); an undefined one
+    (∞ − ∞) is a ValueError naming the node, as is a tower of exponentials beyond mpmath's
+    exponent range. A variable cannot be called ``dps`` (the precision's keyword)."""
     tree = _check(tree)
-    dps = count(dps, "dps", 5)
+    dps = digits(dps, "dps", 5)
     with mpmath.workdps(dps):
-        env = {k: mpmath.mpc(v) for k, v in values.items()}
+        env = {}
+        for k, v in values.items():
+            try:
+                env[k] = mpmath.mpmathify(v.item() if isinstance(v, np.generic) else v) * 1
+            except (TypeError, ValueError):
+                raise TypeError(f"{k} must be a number, got {v!r}") from None
+            if mpmath.isnan(env[k]):
+                raise ValueError(f"{k} must not be NaN")
+            env[k] = mpmath.mpc(env[k])
         tiny = mpmath.mpf(10) ** (5 - dps)
 
         def ev(t):
@@ -155,9 +187,20 @@ def evaluate(tree: Tree, dps: int = 50, **values: object) -> mpmath.mpc:
             if abs(b.imag) <= tiny * abs(b.real):
                 b = mpmath.mpc(b.real, 0)  # exactly real in exact arithmetic (see docstring)
             log_b = mpmath.mpf("-inf") if b == 0 else mpmath.log(b)
-            return mpmath.exp(a) - log_b
+            value = mpmath.exp(a) - log_b
+            if mpmath.isnan(value):
+                raise ValueError(
+                    f"the tree's value is undefined: eml({a}, {b}) = exp({a}) − ln({b}) is "
+                    "∞ − ∞ (or an infinity times a phase) in the extended complex numbers"
+                )
+            return value
 
-        return +ev(tree)
+        try:
+            return +ev(tree)
+        except OverflowError:
+            raise ValueError(
+                "the tree's value overflows mpmath's exponent range (a tower of exponentials)"
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -173,27 +216,53 @@ class Levels:
         return {k: len(v) for k, v in self.values.items() if k > 1}
 
     def tree(self, k: int, index: int) -> Tree:
+        """A tree of size ``k`` whose value is ``values[k][index]``."""
+        if isinstance(k, bool) or not isinstance(k, Integral) or k not in self.values:
+            raise ValueError(f"k must be one of the sizes {sorted(self.values)}, got {k!r}")
+        if isinstance(index, bool) or not isinstance(index, Integral):
+            raise TypeError(f"index must be an int, got {index!r}")
+        if not 0 <= index < len(self.values[k]):
+            raise ValueError(
+                f"index must be in [0, {len(self.values[k])}) at size {k}, got {index}"
+            )
+        return self._tree(int(k), int(index))
+
+    def _tree(self, k: int, index: int) -> Tree:
         if k == 1:
             return "1"
         left_size, left, right = (int(v) for v in self.parts[k][index])
-        return (self.tree(left_size, left), self.tree(k - 1 - left_size, right))
+        return (self._tree(left_size, left), self._tree(k - 1 - left_size, right))
 
     def hits(self, target: float, tol: float = 1e-10) -> list[tuple[int, Tree]]:
-        """Every (K, tree) whose float64 value is within ``tol`` (relative) of ``target``, by
-        increasing K: candidates, to be confirmed at high precision."""
+        """Every (K, tree) whose float64 value is within ``tol`` of ``target`` (relative for
+        |target| ≥ 1, absolute below), by increasing K: candidates, to be confirmed at high
+        precision."""
+        target, tol = _target(target, tol)
         found = []
         for k in sorted(self.values):
             near = np.abs(self.values[k] - target) <= tol * max(1.0, abs(target))
-            found += [(k, self.tree(k, int(i))) for i in np.flatnonzero(near)]
+            found += [(k, self._tree(k, int(i))) for i in np.flatnonzero(near)]
         return found
 
     def first(self, target: float, tol: float = 1e-10) -> tuple[int, Tree] | None:
-        """The smallest K at which ``target`` is a value (to ``tol``, relative), with a tree."""
+        """The smallest K at which ``target`` is a value (to ``tol``, as in :meth:`hits`), with a
+        tree."""
+        target, tol = _target(target, tol)
         for k in sorted(self.values):
             hit = np.flatnonzero(np.abs(self.values[k] - target) <= tol * max(1.0, abs(target)))
             if hit.size:
-                return k, self.tree(k, int(hit[0]))
+                return k, self._tree(k, int(hit[0]))
         return None
+
+
+def _target(target: object, tol: object) -> tuple[float, float]:
+    """A finite real target and a tolerance in [0, 1): relative above |target| = 1, absolute
+    below it (so that 0 can be found)."""
+    if isinstance(target, bool) or not isinstance(target, Real) or not np.isfinite(target):
+        raise TypeError(f"target must be a finite real number, got {target!r}")
+    if isinstance(tol, bool) or not isinstance(tol, Real) or not 0 <= tol < 1:
+        raise ValueError(f"tol must be a real number in [0, 1), got {tol!r}")
+    return float(target), float(tol)
 
 
 def _libc_exp_log(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -236,6 +305,10 @@ def enumerate_constants(
         raise ValueError(f"engine must be 'numpy' or 'libc', got {engine!r}")
     if max_size > 41:  # the counts triple every two tokens: 41 would hold ~10⁸ values
         raise ValueError(f"max_size must be at most 41 (memory), got {max_size}")
+    if not isinstance(skip_nonfinite, bool | np.bool_):
+        raise TypeError(f"skip_nonfinite must be a bool, got {skip_nonfinite!r}")
+    # measured peak: 0.62 GB at size 33, growing about 2.8-fold per two tokens
+    _memory(0.62e9 * 2.8 ** ((max_size - 33) / 2), f"the enumeration to size {max_size}")
     values: dict[int, np.ndarray] = {1: np.array([1.0])}
     parts: dict[int, np.ndarray] = {1: np.zeros((1, 3), dtype=np.int64)}
     exp_log: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -271,9 +344,14 @@ def enumerate_constants(
 def substitute(tree: Tree, **subtrees: Tree) -> Tree:
     """The tree with each named variable leaf replaced by the given subtree."""
     tree = _check(tree)
+    subtrees = {name: _check(sub) for name, sub in subtrees.items()}
+    return _check(_substitute(tree, subtrees))
+
+
+def _substitute(tree: Tree, subtrees: dict) -> Tree:
     if isinstance(tree, str):
         return subtrees.get(tree, tree)
-    return (substitute(tree[0], **subtrees), substitute(tree[1], **subtrees))
+    return (_substitute(tree[0], subtrees), _substitute(tree[1], subtrees))
 
 
 # The building blocks of the paper's Fig. 2 (x, y are the operands), and constants from the
@@ -290,11 +368,20 @@ TEMPLATES = {
 }
 
 
+#: the largest integer :func:`compile_expression` builds (by repeated addition)
+MAX_INTEGER = 64
+
+
 def compile_expression(expr: object) -> Tree:
     """A pure eml tree for a SymPy expression built from symbols, integers, rationals, +, ×,
     powers with rational exponents, exp, log, sin, cos and I, by composing the templates
     (unoptimised: sizes grow fast). Powers a^b become exp(b ln a); sin and cos go through
-    exp(±i x) with i = exp(ln(−1)/2)."""
+    exp(±i x) with i = exp(ln(−1)/2).
+
+    Branches: the log template is the principal ln off the negative real axis; on it (x < 0)
+    it gives ln|x| − iπ, the other side of the cut, so that log, roots and real powers of
+    negative numbers come out as the complex conjugates of SymPy's principal values. Integers
+    are limited to ±``MAX_INTEGER`` and the tree to ``MAX_DEPTH`` levels."""
     import sympy as sp
 
     blocks = {name: parse(text) for name, text in TEMPLATES.items()}
@@ -303,6 +390,11 @@ def compile_expression(expr: object) -> Tree:
         return substitute(blocks[name], x=a) if b is None else substitute(blocks[name], x=a, y=b)
 
     def integer(n):
+        if abs(n) > MAX_INTEGER:
+            raise ValueError(
+                f"expr holds the integer {n}: beyond ±{MAX_INTEGER} its tree (built by repeated "
+                "addition) is too large"
+            )
         if n == 0:
             return blocks["zero"]
         if n < 0:
@@ -314,6 +406,10 @@ def compile_expression(expr: object) -> Tree:
 
     def build(e):
         if e.is_Symbol:
+            if not e.name.isidentifier() or e.name in RESERVED:
+                raise ValueError(
+                    f"symbol names must be identifiers other than eml and E, got {e.name!r}"
+                )
             return e.name
         if e.is_Integer:
             return integer(int(e))
@@ -358,4 +454,4 @@ def compile_expression(expr: object) -> Tree:
 
     if not isinstance(expr, sp.Basic):
         raise TypeError(f"expr must be a SymPy expression, got {type(expr).__name__}")
-    return build(expr)
+    return _check(build(expr))

@@ -27,8 +27,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rederived._checks import count, positive
-from rederived.experimental.eml import Tree
+from rederived._checks import count, nonnegative, positive, real_array
+from rederived._checks import memory as _memory
+from rederived.experimental.eml import Tree, _check
+
+#: the deepest soft tree (2^12 leaves per run)
+MAX_DEPTH = 12
 
 __all__ = [
     "STRATEGIES",
@@ -46,10 +50,59 @@ STRATEGIES = ("biased", "uniform", "xy_biased", "random_hot")
 _CANDIDATES = ("1", "x", "y")
 
 
+def _depth(depth: object) -> int:
+    depth = count(depth, "depth")
+    if depth > MAX_DEPTH:
+        raise ValueError(f"depth must be at most {MAX_DEPTH}, got {depth}")
+    return depth
+
+
+def _logits(leaf: object, gate: object) -> tuple[np.ndarray, np.ndarray, int]:
+    """Batched logits (runs, 2^d, 3) and (runs, 2^d − 1, 2), finite and real, and d."""
+    leaf, gate = real_array(leaf, "leaf"), real_array(gate, "gate")
+    if leaf.ndim != 3 or leaf.shape[-1] != 3 or leaf.shape[1] < 2:
+        raise ValueError(f"leaf must have shape (runs, 2^d, 3) with d ≥ 1, got {leaf.shape}")
+    depth = int(np.log2(leaf.shape[1]))
+    if 2**depth != leaf.shape[1] or depth > MAX_DEPTH:
+        raise ValueError(f"leaf must hold 2^d leaves (d ≤ {MAX_DEPTH}), got {leaf.shape[1]}")
+    if gate.shape != (leaf.shape[0], 2**depth - 1, 2):
+        raise ValueError(
+            f"gate must have shape {(leaf.shape[0], 2**depth - 1, 2)} for these leaves, got "
+            f"{gate.shape}"
+        )
+    if not (np.all(np.isfinite(leaf)) and np.all(np.isfinite(gate))):
+        raise ValueError("leaf and gate must be finite")
+    return leaf, gate, depth
+
+
+def _points(x: object, y: object, target: object = None):
+    """Real finite 1-d points of one non-empty length (and a finite complex target)."""
+    x, y = real_array(x, "x"), real_array(y, "y")
+    if x.ndim != 1 or x.shape != y.shape or x.size == 0:
+        raise ValueError(
+            f"x and y must be non-empty 1-d arrays of one length, got {x.shape}, {y.shape}"
+        )
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+        raise ValueError("x and y must be finite")
+    if target is None:
+        return x, y
+    target = np.asarray(target)
+    if target.dtype.kind not in "biufc":
+        raise TypeError(f"target must be numeric, got dtype {target.dtype}")
+    target = target.astype(complex)
+    if target.shape != x.shape or not np.all(np.isfinite(target)):
+        raise ValueError(f"target must be finite with the shape of x {x.shape}, got {target.shape}")
+    return x, y, target
+
+
 def initial_logits(depth: int, runs: int, strategy: str, rng) -> tuple[np.ndarray, np.ndarray]:
     """Leaf logits (runs, 2^d, 3) and gate logits (runs, 2^d − 1, 2) drawn as the author's
     initialisation strategies describe (unit normal noise plus the strategy's offsets);
-    ``"all"`` cycles through the four strategies run by run."""
+    ``"all"`` cycles through the four strategies run by run. ``rng`` is a NumPy Generator."""
+    depth, runs = _depth(depth), count(runs, "runs")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    _memory(8.0 * runs * 2**depth * 5 * (5 if strategy == "all" else 1), f"{runs} runs' logits")
     if strategy == "all":
         parts = [initial_logits(depth, runs, name, rng) for name in STRATEGIES]
         pick = np.arange(runs) % len(STRATEGIES)
@@ -79,13 +132,17 @@ def logits_from_tree(tree: Tree, depth: int, k: float = 32.0) -> tuple[np.ndarra
     """Leaf (2^d, 3) and gate (2^d − 1, 2) logits of magnitude ``k`` that make the soft tree of
     ``depth`` the hard tree ``tree``, as the author's manual initialisation does: a child "1"
     above the bottom level is a closed gate, and x and y may only sit at the bottom level."""
-    depth = count(depth, "depth")
+    depth = _depth(depth)
+    k = positive(k, "k")
+    tree = _check(tree)
     leaf = np.full((2**depth, 3), -k)
     leaf[:, 0] = k
     gate = np.full((2**depth - 1, 2), k)
 
     def place(node, level, pos):
         if isinstance(node, str):
+            if node not in _CANDIDATES:
+                raise ValueError(f"tree has the leaf {node!r}: a soft tree's leaves are 1, x, y")
             if level != depth:
                 raise ValueError(
                     f"leaf {node!r} at depth {level}: x and y must be at depth {depth}"
@@ -117,7 +174,13 @@ def _sigmoid(u: np.ndarray) -> np.ndarray:
 
 def forward(leaf: np.ndarray, gate: np.ndarray, x: np.ndarray, y: np.ndarray, tau: float):
     """Soft tree outputs (runs, points), complex, and the intermediate values for
-    :func:`gradients`."""
+    :func:`gradients`. Logits as :func:`initial_logits` gives them, finite; points real,
+    finite, non-empty; ``tau`` > 0. A run whose tree overflows (exp of a large value) gets
+    non-finite outputs: the signal :func:`fit` restarts it on."""
+    leaf, gate, depth = _logits(leaf, gate)
+    x, y = _points(x, y)
+    tau = positive(tau, "tau")
+    _memory(16.0 * 6 * leaf.shape[0] * x.size * 2**depth, "the soft tree's intermediate values")
     weights = _softmax(leaf / tau)  # (S, L, 3)
     candidates = np.stack([np.ones_like(x), x, y], axis=-1)  # (P, 3)
     value = np.einsum("slc,pc->spl", weights, candidates).astype(complex)
@@ -151,7 +214,11 @@ def gradients(
     ``lam_bin`` times the uncertainty-weighted gate binarity, as in the author's trainer.
 
     Complex convention: g = 2 ∂L/∂z̄ is carried down the tree; through a holomorphic step
-    w = f(z) it becomes g·conj(f'(z)), and a real parameter p gets Re(conj(g) ∂z/∂p)."""
+    w = f(z) it becomes g·conj(f'(z)), and a real parameter p gets Re(conj(g) ∂z/∂p).
+    Arguments as for :func:`forward`, the target finite with the points' shape, the penalty
+    weights ≥ 0; a run whose loss is not finite diverged (see :func:`forward`)."""
+    x, y, target = _points(x, y, target)
+    lam_ent, lam_bin = nonnegative(lam_ent, "lam_ent"), nonnegative(lam_bin, "lam_bin")
     out, (weights, candidates, levels) = forward(leaf, gate, x, y, tau)
     points = out.shape[-1]
     with np.errstate(all="ignore"):
@@ -200,9 +267,11 @@ def gradients(
 
 
 def snap(leaf: np.ndarray, gate: np.ndarray) -> Tree:
-    """The hard tree of one run's logits: each leaf its most likely candidate, each gate open
-    (child) or closed (constant 1) by the sign of its logit."""
-    leaf, gate = np.asarray(leaf), np.asarray(gate)
+    """The hard tree of one run's logits, leaf (2^d, 3) and gate (2^d − 1, 2), finite: each
+    leaf its most likely candidate, each gate open (child) or closed (constant 1) by the sign
+    of its logit."""
+    leaf, gate, _ = _logits(np.asarray(leaf)[None], np.asarray(gate)[None])
+    leaf, gate = leaf[0], gate[0]
     value: list = [_CANDIDATES[int(i)] for i in np.argmax(leaf, axis=-1)]
     start = 0
     while len(value) > 1:
@@ -216,14 +285,29 @@ def snap(leaf: np.ndarray, gate: np.ndarray) -> Tree:
     return value[0]
 
 
-def evaluate(tree: Tree, x: object, y: object) -> np.ndarray:
+def evaluate(tree: Tree, x: object, y: object, *, undefined: str = "raise") -> np.ndarray:
     """A hard tree in NumPy complex128 at the points (x, y): principal-branch ln, ln 0 = −∞.
 
     As in :func:`rederived.experimental.eml.evaluate`, an argument of ln whose imaginary part is
     below 8 units of rounding of its real part is taken as real (+0 imaginary part): such values
     are real in exact arithmetic (exp(e − iπ) = −e^e), and rounding would otherwise put them on
-    either side of the branch cut, so that the two evaluators gave i and −i for the same tree."""
-    x, y = np.asarray(x, dtype=complex), np.asarray(y, dtype=complex)
+    either side of the branch cut, so that the two evaluators gave i and −i for the same tree.
+
+    x and y are numeric arrays of one shape (complex allowed). A value that is undefined at a
+    point (∞ − ∞) is a ValueError, unless ``undefined="nan"``, which marks it NaN instead (as
+    :func:`fit` needs to score a snapped tree that is wrong somewhere)."""
+    tree = _check(tree)
+    if undefined not in ("raise", "nan"):
+        raise ValueError(f"undefined must be 'raise' or 'nan', got {undefined!r}")
+    x, y = np.asarray(x), np.asarray(y)
+    for name, v in (("x", x), ("y", y)):
+        if v.dtype.kind not in "biufc":
+            raise TypeError(f"{name} must be a numeric array, got dtype {v.dtype}")
+    if x.shape != y.shape:
+        raise ValueError(f"x and y must have one shape, got {x.shape} and {y.shape}")
+    x, y = x.astype(complex), y.astype(complex)
+    if np.any(np.isnan(x)) or np.any(np.isnan(y)):
+        raise ValueError("x and y must not hold NaN")
     leaves = {"1": np.ones_like(x), "x": x, "y": y}
     tiny = 8 * np.finfo(float).eps
 
@@ -237,7 +321,13 @@ def evaluate(tree: Tree, x: object, y: object) -> np.ndarray:
             b = np.where(np.abs(b.imag) <= tiny * np.abs(b.real), b.real + 0j, b)
             return np.exp(ev(t[0])) - np.log(b)
 
-    return ev(tree)
+    out = ev(tree)
+    if undefined == "raise" and np.any(np.isnan(out)):
+        raise ValueError(
+            f"the tree's value is undefined (∞ − ∞) at {int(np.sum(np.isnan(out)))} of the "
+            f"{out.size} points (pass undefined='nan' to mark them NaN)"
+        )
+    return out
 
 
 @dataclass(frozen=True)
@@ -288,19 +378,24 @@ def fit(
     lr, tau_search, tau_hard = (
         positive(v, n) for v, n in ((lr, "lr"), (tau_search, "tau_search"), (tau_hard, "tau_hard"))
     )
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    target = np.asarray(target, dtype=complex)
-    if x.ndim != 1 or x.shape != y.shape or target.shape != x.shape:
-        raise ValueError("x, y and target must be 1-d arrays of the same length")
-    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y)) and np.all(np.isfinite(target))):
-        raise ValueError("x, y and target must be finite")
-    rng = np.random.default_rng(seed)
+    depth = _depth(depth)
+    x, y, target = _points(x, y, target)
+    lam_ent, lam_bin = nonnegative(lam_ent, "lam_ent"), nonnegative(lam_bin, "lam_bin")
+    success_mse = positive(success_mse, "success_mse")
+    max_restarts = count(max_restarts, "max_restarts", 0)
+    rng = np.random.default_rng(count(seed, "seed", 0))
+    _memory(16.0 * 8 * runs * x.size * 2**depth, f"{runs} soft trees of depth {depth}")
     if start is not None:
-        start_leaf, start_gate = (np.asarray(v, dtype=float) for v in start)
+        if not isinstance(start, tuple | list) or len(start) != 2:
+            raise ValueError("start must be a pair (leaf, gate) of logits")
+        start_leaf, start_gate = (
+            real_array(v, n) for v, n in zip(start, ("leaf", "gate"), strict=True)
+        )
         if start_leaf.shape != (2**depth, 3) or start_gate.shape != (2**depth - 1, 2):
             raise ValueError(f"start must hold logits of a depth-{depth} tree")
-        if not np.isfinite(noise) or noise < 0:
-            raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+        if not (np.all(np.isfinite(start_leaf)) and np.all(np.isfinite(start_gate))):
+            raise ValueError("start must hold finite logits")
+        noise = nonnegative(noise, "noise")
 
     def draw():
         if start is None:
@@ -368,7 +463,7 @@ def fit(
     for r in range(runs):
         tree = snap(leaf[r], gate[r])
         with np.errstate(all="ignore"):
-            snapped = float(np.mean(np.abs(evaluate(tree, x, y) - target) ** 2))
+            snapped = float(np.mean(np.abs(evaluate(tree, x, y, undefined="nan") - target) ** 2))
         if not np.isfinite(snapped):
             snapped = float("inf")
         leaf_hard = _softmax(leaf[r]).max(axis=-1) >= 0.99

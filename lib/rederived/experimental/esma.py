@@ -25,6 +25,7 @@ from numbers import Integral
 
 import sympy as sp
 
+from rederived._checks import ZeroDenominatorError
 from rederived.experimental.contfrac import _enclosure
 
 __all__ = [
@@ -82,10 +83,12 @@ def signed_continued_fraction(
             raise ValueError(
                 f"the precision of x determines only {len(terms)} terms, {n_terms} were asked"
             )
-        terms.append(a_lo)
+        terms.append(int(a_lo))
         r_lo, r_hi = lo - a_lo, hi - a_lo  # remainder interval
         if r_lo == 0 and r_hi == 0:
             break  # x is rational and its expansion ends
+        if len(terms) == n_terms:
+            break
         if r_lo < 0 < r_hi or r_lo == 0 or r_hi == 0:
             raise ValueError(
                 f"the precision of x determines only {len(terms)} terms, {n_terms} were asked"
@@ -97,8 +100,25 @@ def signed_continued_fraction(
     return terms, signs[: len(terms) - 1]
 
 
+def _integers(seq: object, name: str) -> list[int]:
+    """A finite sequence of ints (Python ints, NumPy integers converted exactly, bools and
+    floats refused: a float would be truncated)."""
+    if isinstance(seq, str | bytes) or not hasattr(seq, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of ints, got {type(seq).__name__}")
+    out = []
+    for i, v in enumerate(seq):
+        if isinstance(v, bool) or not isinstance(v, Integral):
+            raise TypeError(f"{name}[{i}] must be an int, got {v!r}")
+        out.append(int(v))
+    return out
+
+
 def signed_convergent(terms: list[int], signs: list[int]) -> tuple[int, int]:
-    """Exact value p/q of a finite signed continued fraction: p_n = a_n p_{n−1} + s_n p_{n−2}."""
+    """Exact value p/q of a finite signed continued fraction: p_n = a_n p_{n−1} + s_n p_{n−2}
+    (terms ints, signs ±1; a ValueError if the denominator q is zero)."""
+    terms, signs = _integers(terms, "terms"), _integers(signs, "signs")
+    if any(s not in (1, -1) for s in signs):
+        raise ValueError(f"signs must all be +1 or -1, got {signs}")
     if len(terms) < 1 or len(signs) != len(terms) - 1:
         raise ValueError(
             f"need n ≥ 1 terms and n − 1 signs, got {len(terms)} terms and {len(signs)} signs"
@@ -108,7 +128,7 @@ def signed_convergent(terms: list[int], signs: list[int]) -> tuple[int, int]:
         p, p_prev = int(a) * p + int(s) * p_prev, p
         q, q_prev = int(a) * q + int(s) * q_prev, q
     if q == 0:
-        raise ZeroDivisionError("the signed continued fraction has a zero denominator")
+        raise ZeroDenominatorError("the signed continued fraction has a zero denominator")
     return p, q
 
 
@@ -121,7 +141,13 @@ def berlekamp_massey(seq: list[int]) -> list[Fraction]:
         ``c`` of length L with ``seq[n] = Σ_{i=1..L} c[i−1] · seq[n−i]`` for every n ≥ L in the
         given terms (L = 0, an empty list, for the zero sequence).
     """
-    s = [Fraction(v) for v in seq]
+    if isinstance(seq, str | bytes) or not hasattr(seq, "__iter__"):
+        raise TypeError(f"seq must be a sequence of ints or Fractions, got {type(seq).__name__}")
+    s = []
+    for i, v in enumerate(seq):  # exact rationals only: NumPy ints converted before arithmetic
+        if isinstance(v, bool) or not isinstance(v, Integral | Fraction):
+            raise TypeError(f"seq[{i}] must be an int or a Fraction, got {v!r}")
+        s.append(Fraction(int(v)) if isinstance(v, Integral) else v)
     C, B = [Fraction(1)], [Fraction(1)]  # connection polynomials, C(t) = 1 + c_1 t + ...
     L, m, b = 0, 1, Fraction(1)
     for n in range(len(s)):
@@ -161,7 +187,11 @@ class Pattern:
         """The n-th term (n ≥ start) from the closed form."""
         if self.period is None:
             raise ValueError("this pattern has no closed form")
-        k, r = divmod(n - self.start, self.period)
+        if isinstance(n, bool) or not isinstance(n, Integral):
+            raise TypeError(f"n must be an int, got {n!r}")
+        if n < self.start:
+            raise ValueError(f"n must be at least start = {self.start} (the closed form's range)")
+        k, r = divmod(int(n) - self.start, self.period)
         return int(self.formulas[r].subs(sp.Symbol("k"), k))
 
 
@@ -205,6 +235,9 @@ def find_pattern(seq: list[int], start: int = 1, holdout: int | None = None) -> 
     """
     if isinstance(start, bool) or not isinstance(start, Integral) or start < 0:
         raise ValueError(f"start must be a non-negative int, got {start!r}")
+    if isinstance(seq, str | bytes) or not hasattr(seq, "__iter__"):
+        raise TypeError(f"seq must be a sequence of ints, got {type(seq).__name__}")
+    seq = list(seq)
     bad = [v for v in seq if isinstance(v, bool) or not isinstance(v, Integral)]
     if bad:
         raise TypeError(f"seq must hold integers (floats would be truncated), got {bad[0]!r}")
@@ -253,8 +286,10 @@ class Conjecture:
 
     def expansion(self, n_terms: int) -> tuple[list[int], list[int]]:
         """The first ``n_terms`` terms and the n_terms − 1 signs the formula predicts."""
-        if n_terms < self.start + 1:
-            raise ValueError(f"n_terms must exceed start = {self.start}")
+        if isinstance(n_terms, bool) or not isinstance(n_terms, Integral):
+            raise TypeError(f"n_terms must be an int, got {n_terms!r}")
+        if not self.start + 1 <= n_terms <= 10**4:
+            raise ValueError(f"n_terms must be in [start + 1, 10^4] = [{self.start + 1}, 10^4]")
         terms = list(self.prefix_terms) + [
             self.term_pattern.term(n) for n in range(self.start, n_terms)
         ]
@@ -283,6 +318,11 @@ def conjecture(x: object, rule: str, start: int, n_fit: int = 60) -> Conjecture 
     two sequences from ``start``, a recurrence that predicts a held-out third and has a closed
     (quasi-polynomial) form. Returns None otherwise.
     """
+    if isinstance(start, bool) or not isinstance(start, Integral) or start < 1:
+        # s_0 does not exist: the sign sequence starts at index 1
+        raise ValueError(f"start must be an int >= 1, got {start!r}")
+    if isinstance(n_fit, bool) or not isinstance(n_fit, Integral) or n_fit < start + 6:
+        raise ValueError(f"n_fit must be an int >= start + 6 = {start + 6}, got {n_fit!r}")
     terms, signs = signed_continued_fraction(x, n_fit, rule)
     if len(terms) < n_fit:
         return None  # a rational number: its expansion ends

@@ -27,6 +27,9 @@ from numbers import Integral
 
 import mpmath
 
+from rederived._checks import ZeroDenominatorError, count
+from rederived._checks import digits as _digits
+
 __all__ = [
     "Dynamics",
     "Relation",
@@ -59,11 +62,17 @@ def _as_polynomial(coeffs: object, name: str) -> tuple[int, ...]:
     return tuple(out)
 
 
+#: the deepest convergent computed (its numerator has millions of digits already)
+MAX_DEPTH = 10**6
+
+
 def _as_depth(depth: object, name: str = "depth") -> int:
     if isinstance(depth, bool) or not isinstance(depth, Integral):
         raise TypeError(f"{name} must be an int, got {type(depth).__name__}")
     if depth < 1:
         raise ValueError(f"{name} must be at least 1, got {depth}")
+    if depth > MAX_DEPTH:
+        raise ValueError(f"{name} must be at most {MAX_DEPTH:,}, got {depth}")
     return int(depth)
 
 
@@ -79,7 +88,11 @@ def _finite_real(value: object, name: str) -> mpmath.mpf:
 
 
 def evaluate_polynomial(coeffs: object, n: int) -> int:
-    """Exact value of the integer polynomial ``coeffs`` (increasing powers) at integer ``n``."""
+    """Exact value of the integer polynomial ``coeffs`` (increasing powers) at integer ``n``
+    (NumPy integers are converted to Python ints first, so nothing wraps around)."""
+    if isinstance(n, bool) or not isinstance(n, Integral):
+        raise TypeError(f"n must be an int, got {n!r}")
+    n = int(n)
     value = 0
     for c in reversed(_as_polynomial(coeffs, "coeffs")):
         value = value * n + c
@@ -132,7 +145,7 @@ def convergents(a: object, b: object, depth: int) -> tuple[int, int]:
 
     Raises
     ------
-    ZeroDivisionError
+    ZeroDenominatorError (a ValueError and a ZeroDivisionError)
         If q_depth is zero: the convergent does not exist.
     """
     a_c, b_c = _as_polynomial(a, "a"), _as_polynomial(b, "b")
@@ -141,7 +154,7 @@ def convergents(a: object, b: object, depth: int) -> tuple[int, int]:
     mats = [(av[0], 1, 1, 0)] + [(av[k], 1, bv[k], 0) for k in range(1, depth + 1)]
     p, _, q, _ = _product(mats)
     if q == 0:
-        raise ZeroDivisionError(f"the denominator q_{depth} of the continued fraction is zero")
+        raise ZeroDenominatorError(f"the denominator q_{depth} of the continued fraction is zero")
     return p, q
 
 
@@ -169,8 +182,8 @@ def limit(a: object, b: object, depth: int, dps: int = 50) -> mpmath.mpf:
 
     This is the limit only to the accuracy the depth reaches; see :func:`convergence_rate`.
     """
+    dps = _digits(dps, "dps", 1)
     p, q = convergents(a, b, depth)
-    dps = _as_depth(dps, "dps")
     with mpmath.workdps(dps):
         return mpmath.mpf(p) / q
 
@@ -197,8 +210,21 @@ def convergence_rate(a: object, b: object, depth: int) -> float:
     p2, q2 = convergents(a, b, depth)
     e1, e2 = _log10_distance(p1, q1, P, Q), _log10_distance(p2, q2, P, Q)
     if math.isinf(e1) or math.isinf(e2):
+        _check_terminates(b, half)
         return math.inf  # terminates: rational with finite expansion
     return (e1 - e2) / (depth - half)
+
+
+def _check_terminates(b: object, upto: int) -> None:
+    """A convergent equal to the reference is a fraction that terminates (some b(k) = 0, after
+    which every convergent is the same); otherwise the sequence merely repeats a value (as the
+    periodic a = 0, b = −1 does, whose odd convergents are 0/0) and has no rate."""
+    bv = _values(_as_polynomial(b, "b"), upto + 2)
+    if all(v != 0 for v in bv[1:]):
+        raise ValueError(
+            "the convergents at depth/2, depth and 2·depth coincide although the fraction does "
+            "not terminate (no b(k) = 0): a periodic fraction that does not converge"
+        )
 
 
 def delta(a: object, b: object, depth: int) -> float:
@@ -236,6 +262,14 @@ class Relation:
     names: tuple[str, ...]
     digits: float
     precision: int
+
+    def __post_init__(self):
+        if len(self.coefficients) != len(self.names) or not self.names:
+            raise ValueError("coefficients and names must have the same, nonzero length")
+        if not all(isinstance(c, Integral) for c in self.coefficients):
+            raise TypeError("coefficients must be ints")
+        if not math.isfinite(self.digits):
+            raise ValueError(f"digits must be finite, got {self.digits}")
 
     @property
     def margin(self) -> float:
@@ -276,11 +310,16 @@ def identify(
     """
     if not isinstance(basis, dict) or not basis:
         raise TypeError("basis must be a non-empty dict of name -> number")
-    dps = mpmath.mp.dps if dps is None else _as_depth(dps, "dps")
+    if not all(isinstance(k, str) for k in basis) or "x" in basis:
+        raise ValueError("basis names must be strings other than 'x' (the value's own)")
+    dps = mpmath.mp.dps if dps is None else _digits(dps, "dps", 15)
+    if dps < 15:
+        raise ValueError(f"dps must be at least 15 (PSLQ's certificate needs 10 spare), got {dps}")
+    maxcoeff = count(maxcoeff, "maxcoeff")
     with mpmath.workdps(dps):
-        values = [mpmath.mpf(x)] + [mpmath.mpf(v) for v in basis.values()]
-        if any(not mpmath.isfinite(v) for v in values):
-            raise ValueError("x and the basis must be finite")
+        values = [_finite_real(x, "x")] + [
+            _finite_real(v, f"basis[{k!r}]") for k, v in basis.items()
+        ]
         if any(v == 0 for v in values[1:]):
             raise ValueError("basis values must be nonzero")
         if values[0] == 0:  # x = 0 exactly: the relation 1·x = 0
@@ -291,6 +330,13 @@ def identify(
                 "x or a basis value is below the working precision relative to the others: "
                 "PSLQ cannot use it (raise dps, or check whether x is 0)"
             )
+        among = (
+            mpmath.pslq(values[1:], maxcoeff=maxcoeff, maxsteps=10**5) if len(basis) > 1 else None
+        )
+        if among is not None and _certified(among, values[1:], dps):
+            # then no relation involving x is unique
+            terms = " + ".join(f"({c})·{n}" for c, n in zip(among, basis, strict=True) if c)
+            raise ValueError(f"the basis is linearly dependent over the integers: {terms} = 0")
         rel = mpmath.pslq(values, maxcoeff=maxcoeff, maxsteps=10**5)
         if rel is None or rel[0] == 0:
             return None
@@ -303,6 +349,15 @@ def identify(
     return found
 
 
+def _certified(rel: list, values: list, dps: int) -> bool:
+    """A relation passes :func:`identify`'s certificate: it holds to within 10 digits of dps
+    and its coefficients carry at most dps/2 digits."""
+    size = sum(math.log10(abs(c)) for c in rel if c != 0)
+    residual = abs(mpmath.fsum(c * v for c, v in zip(rel, values, strict=True)))
+    scale = max(abs(c * v) for c, v in zip(rel, values, strict=True))
+    return size <= dps / 2 and residual <= scale * mpmath.mpf(10) ** (10 - dps)
+
+
 def identify_mobius(
     x: object, constant: object, name: str = "c", *, dps: int | None = None
 ) -> Relation | None:
@@ -312,11 +367,29 @@ def identify_mobius(
     the same certificate rules as :func:`identify`; None otherwise. A relation whose c terms
     vanish says x is rational, which the caller can see from the coefficients.
     """
-    dps = mpmath.mp.dps if dps is None else _as_depth(dps, "dps")
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str, got {type(name).__name__}")
+    dps = mpmath.mp.dps if dps is None else _digits(dps, "dps", 15)
+    if dps < 15:
+        raise ValueError(f"dps must be at least 15 (PSLQ's certificate needs 10 spare), got {dps}")
     with mpmath.workdps(dps):
         xv, cv = _finite_real(x, "x"), _finite_real(constant, "constant")
         if cv == 0:
             raise ValueError("constant must be nonzero: x = (α + β·0)/(γ + δ·0) is only rational")
+        rational = mpmath.pslq([cv, mpmath.mpf(1)], maxcoeff=10**6, maxsteps=10**4)
+        if rational is not None:
+            raise ValueError(
+                f"constant must be irrational: it is {-rational[1]}/{rational[0]} to the working "
+                "precision, and x·c then repeats x"
+            )
+        if abs(xv) < abs(cv) * mpmath.mpf(10) ** (10 - dps) or abs(cv) < mpmath.mpf(10) ** (
+            10 - dps
+        ) * max(abs(xv), 1):
+            if xv != 0:
+                raise ValueError(
+                    "x or constant is below the working precision relative to the other: PSLQ "
+                    "cannot use it (raise dps)"
+                )
         if xv == 0:
             return Relation((1, 0, 0, 0), ("x", f"x·{name}", "1", name), float(dps), dps)
         values = [xv, xv * cv, mpmath.mpf(1), cv]
@@ -355,8 +428,10 @@ def dynamics(a: object, b: object, depth: int, dps: int = 30) -> Dynamics:
 
     Raises
     ------
-    ZeroDivisionError
+    ZeroDenominatorError (a ValueError and a ZeroDivisionError)
         If a denominator needed (at depth/2, depth or 2·depth) is zero.
+    ValueError
+        If the convergents repeat without the fraction terminating (no limit, no rate).
     """
     depth = _as_depth(depth)
     if depth < 2:
@@ -364,13 +439,15 @@ def dynamics(a: object, b: object, depth: int, dps: int = 30) -> Dynamics:
     seq = convergents_sequential(a, b, 2 * depth)
     (P, Q), (p1, q1), (p2, q2) = seq[-1], seq[depth // 2], seq[depth]
     if 0 in (Q, q1, q2):
-        raise ZeroDivisionError("a denominator of the continued fraction is zero")
+        raise ZeroDenominatorError("a denominator of the continued fraction is zero")
     e1, e2 = _log10_distance(p1, q1, P, Q), _log10_distance(p2, q2, P, Q)
+    if math.isinf(e1) or math.isinf(e2):
+        _check_terminates(b, depth // 2)
     rate = math.inf if math.isinf(e1) or math.isinf(e2) else (e1 - e2) / (depth - depth // 2)
     g = math.gcd(p2, q2)
     p, q = p2 // g, q2 // g
     err = _log10_distance(p, q, P, Q)
     d = math.nan if abs(q) <= 1 or math.isinf(err) else -1.0 - err / math.log10(abs(q))
-    with mpmath.workdps(_as_depth(dps, "dps")):
+    with mpmath.workdps(_digits(dps, "dps", 1)):
         value = mpmath.mpf(P) / Q
     return Dynamics(_as_polynomial(a, "a"), _as_polynomial(b, "b"), value, rate, d)

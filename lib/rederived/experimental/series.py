@@ -15,10 +15,12 @@ the relation at a higher one, recomputing every constant there.
 from __future__ import annotations
 
 from collections.abc import Callable
+from numbers import Integral
 
 import mpmath
+import numpy as np
 
-from rederived._checks import count
+from rederived._checks import count, digits
 
 __all__ = ["alternating_sum", "central_binomial_series", "find_relation"]
 
@@ -30,25 +32,43 @@ def alternating_sum(
     (term(j) must be the moments of a positive measure on [0, 1] for the error bound to hold).
     ``terms`` fixes the number of terms used (by default enough for ``dps`` digits: the error
     after n terms is about 5.83^(−n))."""
-    dps = count(dps, "dps", 10)
+    if not callable(term):
+        raise TypeError(f"term must be a callable j -> moment, got {type(term).__name__}")
+    dps = digits(dps, "dps", 10)
     n = int(dps * 1.31) + 10 if terms is None else count(terms, "terms")
+    if n > 10 * dps + 1000:
+        raise ValueError(f"terms must be at most 10·dps + 1000 = {10 * dps + 1000}, got {n}")
     with mpmath.workdps(dps + 15):
         d = (3 + mpmath.sqrt(8)) ** n
         d = (d + 1 / d) / 2
         b, c, s = mpmath.mpf(-1), -d, mpmath.mpf(0)
         for j in range(n):
             c = b - c
-            s += c * term(j)
+            t = term(j)
+            try:
+                t = mpmath.mpmathify(t)
+            except (TypeError, ValueError):
+                raise TypeError(f"term({j}) must be a real number, got {t!r}") from None
+            if not mpmath.isfinite(t) or mpmath.im(t) != 0:
+                raise ValueError(f"term({j}) must be finite and real, got {t}")
+            s += c * t
             b = (j + n) * (j - n) * b / ((j + mpmath.mpf(1) / 2) * (j + 1))
         result = s / d
-    return +result
+    with mpmath.workdps(dps):  # rounded to the digits asked, not the caller's precision
+        return +result
 
 
 def central_binomial_series(k: int, alternating: bool, inverse: bool, dps: int = 50) -> mpmath.mpf:
     """The series of the module docstring to ``dps`` digits (ValueError if it diverges)."""
-    if isinstance(k, bool) or not isinstance(k, int):
+    if isinstance(k, bool) or not isinstance(k, Integral):
         raise TypeError(f"k must be an int, got {k!r}")
-    dps = count(dps, "dps", 10)
+    k = int(k)
+    for flag, name in ((alternating, "alternating"), (inverse, "inverse")):
+        if not isinstance(flag, bool | np.bool_):
+            raise TypeError(f"{name} must be a bool, got {flag!r}")
+    if abs(k) > 1000:
+        raise ValueError(f"k must be in [-1000, 1000], got {k}")
+    dps = digits(dps, "dps", 10)
     if not inverse and not alternating and k < 1:
         raise ValueError(f"Σ C(2n,n)/(4^n n^{k}) diverges: its terms fall only like n^({-k}-1/2)")
     if not inverse and not alternating:
@@ -76,7 +96,8 @@ def central_binomial_series(k: int, alternating: bool, inverse: bool, dps: int =
                 return mpmath.binomial(2 * n, n) / (mpmath.mpf(4) ** n * mpmath.mpf(n) ** k)
 
             total = alternating_sum(term, dps + 5)
-    return +total
+    with mpmath.workdps(dps):  # rounded to the digits asked, not the caller's precision
+        return +total
 
 
 def find_relation(
@@ -99,7 +120,7 @@ def find_relation(
     had, let PSLQ's fits at low precision through: at 20 digits it returned a relation among
     √3, π, e, γ, G and ln 2 whose residual at 45 digits is 1e-16.
     """
-    dps, confirm_dps = count(dps, "dps", 15), count(confirm_dps, "confirm_dps", 30)
+    dps, confirm_dps = digits(dps, "dps", 15), digits(confirm_dps, "confirm_dps", 30)
     if confirm_dps < dps + 20:
         raise ValueError(
             f"confirm_dps must exceed dps by at least 20 digits, got {confirm_dps} and {dps}"
@@ -109,12 +130,29 @@ def find_relation(
         raise ValueError("basis must be a non-empty dict of name -> callable")
     if not callable(value) or not all(callable(f) for f in basis.values()):
         raise TypeError("value and the basis must be callables (evaluated at each precision)")
+    if "value" in basis or not all(isinstance(k, str) for k in basis):
+        raise ValueError("basis names must be strings other than 'value' (the constant's own)")
     names = ["value", *basis]
     functions = [value, *basis.values()]
     with mpmath.workdps(dps):
-        numbers = [mpmath.mpmathify(f()) for f in functions]
+        numbers = []
+        for name, f in zip(names, functions, strict=True):
+            try:
+                numbers.append(mpmath.mpmathify(f()))
+            except (TypeError, ValueError):
+                raise TypeError(f"{name} must evaluate to a real number") from None
         if any(not mpmath.isfinite(v) or mpmath.im(v) != 0 for v in numbers):
             raise ValueError("value and the basis must be finite real numbers")
+        small = [
+            n
+            for n, v in zip(names, numbers, strict=True)
+            if abs(v) < mpmath.eps * 2**20 * max(map(abs, numbers))
+        ]
+        if small:
+            raise ValueError(
+                f"{', '.join(small)} is zero or below the working precision relative to the "
+                "others: PSLQ cannot use it"
+            )
         relation = mpmath.pslq(numbers, maxcoeff=maxcoeff, maxsteps=10**6)
     if relation is None or relation[0] == 0:
         return None

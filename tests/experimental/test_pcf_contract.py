@@ -1,0 +1,140 @@
+"""Contract of rederived.experimental.pcf, on its whole domain (Hypothesis).
+
+Domain: polynomials are non-empty lists of ints (NumPy integers taken exactly; floats refused);
+depths are ints in [1, 10⁶], dps ints (≥ 15 for PSLQ); constants finite reals, basis names
+strings other than "x", the basis independent over the integers. Results: exact convergents
+(the product tree equals the three-term recurrence), rates and δ from exact integers, relations
+only with their certificate; a zero denominator is a ZeroDenominatorError (a ValueError and a
+ZeroDivisionError), a fraction that repeats without converging a ValueError; or a
+ValueError/TypeError naming the argument.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from rederived._checks import ZeroDenominatorError
+from rederived.experimental.pcf import (
+    Dynamics,
+    Relation,
+    convergence_rate,
+    convergents,
+    convergents_sequential,
+    delta,
+    dynamics,
+    evaluate_polynomial,
+    identify,
+    identify_mobius,
+    limit,
+)
+
+COVERS = (
+    "Dynamics",
+    "Relation",
+    "convergence_rate",
+    "convergents",
+    "convergents_sequential",
+    "delta",
+    "dynamics",
+    "evaluate_polynomial",
+    "identify",
+    "identify_mobius",
+    "limit",
+)
+
+polys = st.lists(st.integers(-5, 5), min_size=1, max_size=4)
+
+
+@given(polys, polys, st.integers(1, 60))
+def test_the_product_tree_equals_the_recurrence(a, b, depth):
+    seq = convergents_sequential(a, b, depth)
+    p, q = seq[-1]
+    if q == 0:
+        with pytest.raises(ZeroDenominatorError):
+            convergents(a, b, depth)
+        return
+    assert convergents(a, b, depth) == (p, q)
+    with mpmath.workdps(40):
+        assert limit(a, b, depth, dps=40) == mpmath.mpf(p) / q
+
+
+@given(st.lists(st.integers(-(2**70), 2**70), min_size=1, max_size=5), st.integers(-(2**70), 2**70))
+def test_polynomials_are_evaluated_exactly(coeffs, n):
+    assert evaluate_polynomial(coeffs, n) == sum(c * n**k for k, c in enumerate(coeffs))
+    if -(2**62) < n < 2**62:  # NumPy integers are taken as Python ints: nothing wraps
+        assert evaluate_polynomial(coeffs, np.int64(n)) == evaluate_polynomial(coeffs, n)
+
+
+@given(st.integers(10, 40))
+def test_apery_fraction_rate_delta_and_identification(depth):
+    a, b = [5, 27, 51, 34], [0, 0, 0, 0, 0, 0, -1]  # 6/ζ(3)
+    d = dynamics(a, b, depth)
+    assert isinstance(d, Dynamics)
+    assert d.rate == pytest.approx(convergence_rate(a, b, depth))
+    assert d.delta == pytest.approx(delta(a, b, depth))
+    assert 2.5 < d.rate < 3.2  # (1 + √2)⁴ per term: 3.06 digits
+    with mpmath.workdps(40):
+        rel = identify(limit(a, b, 40, dps=40), {"1/z3": 1 / mpmath.zeta(3)}, dps=40)
+        assert isinstance(rel, Relation)
+        assert abs(Fraction(-rel.coefficients[1], rel.coefficients[0]) - 6) == 0
+
+
+@given(st.integers(0, 2**32))
+def test_random_numbers_are_not_identified(seed):
+    with mpmath.workdps(30):
+        x = mpmath.mpf(np.random.default_rng(seed).random()) + mpmath.pi / 10**20
+        assume(x != 0)
+        assert identify(x, {"1": 1, "pi": mpmath.pi}, dps=30) is None
+        assert identify_mobius(x, mpmath.e, "e", dps=30) is None
+
+
+BAD = [
+    (lambda: convergents([0], [1], 1), ZeroDenominatorError, "q_1"),
+    (lambda: convergents([0], [1], 1), ValueError, "q_1"),
+    (lambda: convergents([1.0], [1], 3), TypeError, r"a\[0\]"),
+    (lambda: convergents([], [1], 3), ValueError, "a must have"),
+    (lambda: convergents("12", [1], 3), TypeError, "a must be"),
+    (lambda: convergents([1], [1], 0), ValueError, "depth"),
+    (lambda: convergents([1], [1], 10**9), ValueError, "depth"),
+    (lambda: convergents_sequential([1], [1], 2.5), TypeError, "depth"),
+    (lambda: limit([1], [1], 5, dps=0), ValueError, "dps"),
+    (lambda: limit([1], [1], 5, dps=10**9), ValueError, "dps"),
+    (lambda: convergence_rate([1], [1], 1), ValueError, "depth"),
+    (lambda: convergence_rate([0], [-1], 4), ValueError, "periodic"),
+    (lambda: dynamics([0], [-1], 4), ValueError, "periodic"),
+    (lambda: dynamics([0], [-1], 2), ZeroDenominatorError, "zero"),
+    (lambda: delta([1], [0], 4), ValueError, "reduced denominator"),
+    (lambda: evaluate_polynomial([1, 2], 2.5), TypeError, "n"),
+    (lambda: evaluate_polynomial([1, 2], None), TypeError, "n"),
+    (lambda: identify(None, {"1": 1}), TypeError, "x"),
+    (lambda: identify("abc", {"1": 1}), TypeError, "x"),
+    (lambda: identify(mpmath.inf, {"1": 1}), ValueError, "x"),
+    (lambda: identify(1.5, {"1": None}), TypeError, "basis"),
+    (lambda: identify(1.5, {}), TypeError, "basis"),
+    (lambda: identify(1.5, {"x": 2}), ValueError, "basis names"),
+    (lambda: identify(1.5, {"1": 1}, dps=11), ValueError, "dps"),
+    (lambda: identify(1.5, {"1": 1}, maxcoeff=0), ValueError, "maxcoeff"),
+    (
+        lambda: identify(mpmath.pi, {"a": mpmath.pi, "b": mpmath.pi}, dps=30),
+        ValueError,
+        "dependent",
+    ),
+    (lambda: identify_mobius(2, 1), ValueError, "irrational"),
+    (lambda: identify_mobius(1.5, 0), ValueError, "constant"),
+    (lambda: identify_mobius(1.5, mpmath.pi, dps=5), ValueError, "dps"),
+    (lambda: identify_mobius(1.5, mpmath.pi, name=5), TypeError, "name"),
+    (lambda: Relation((1, 2, 3), ("x", "y"), 10.0, 10), ValueError, "same"),
+    (lambda: Relation((1, 2), ("x", "y"), float("nan"), 10), ValueError, "digits"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "names"), BAD)
+def test_bad_input_is_refused_naming_the_argument(call, error, names):
+    with pytest.raises(error, match=names):
+        call()
