@@ -28,10 +28,8 @@ PENDING = {
     "rederived.approximation.bessel",
     "rederived.approximation.eim",
     "rederived.approximation.evolution",
-    "rederived.approximation.float32",
     "rederived.approximation.magnitude",
     "rederived.approximation.programs",
-    "rederived.approximation.wls",
 }
 
 MODULES = sorted(

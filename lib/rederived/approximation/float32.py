@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 
@@ -47,7 +47,7 @@ def exp32(x: object, core: Callable) -> np.ndarray:
     x = np.asarray(x)
     if x.dtype.kind not in "iuf":
         raise TypeError(f"x must be a real array, got dtype {x.dtype}")
-    x = np.ascontiguousarray(x, dtype=np.float32)
+    x = np.array(x, dtype=np.float32, order="C")  # (ascontiguousarray would make 0-d 1-d)
     out = np.empty_like(x)
     flat_x, flat_out = x.reshape(-1), out.reshape(-1)
     # blocks keep every temporary in cache: on whole large arrays each NumPy operation would
@@ -78,26 +78,63 @@ def ulp_error(y: object, exact: object) -> np.ndarray:
     """|y − exact| in float32 ULPs of ``exact``.
 
     The ULP of a real number in [2**e, 2**(e+1)) is 2**(e − 23); below 2**-126 it is the
-    subnormal spacing 2**-149. ``exact`` is a float64 array (or anything convertible).
+    subnormal spacing 2**-149. ``exact`` is a float64 array (or anything convertible), ``y``
+    real; neither may hold NaN.
+
+    Beyond the float32 range: an infinite ``y`` of the sign of an ``exact`` with
+    |exact| ≥ 2**128 − 2**103 (which rounds to infinity in float32) has error 0, as does
+    y = exact = ±inf; otherwise an infinite y counts as ±2**128 (so that it is 0.5 ULP from
+    the rounding threshold), and a finite y against an infinite exact has error inf.
     """
-    y, exact = np.asarray(y), np.asarray(exact, dtype=np.float64)
+    y, exact = np.asarray(y), np.asarray(exact)
+    for name, v in (("y", y), ("exact", exact)):
+        if v.dtype.kind not in "biuf":
+            raise TypeError(f"{name} must be a real array, got dtype {v.dtype}")
+    exact = exact.astype(np.float64)
     if y.dtype.kind != "f":
         y = y.astype(np.float64)
+    if np.any(np.isnan(y)) or np.any(np.isnan(exact)):
+        raise ValueError("y and exact must not hold NaN")
+    y64 = y.astype(np.float64)
+    overflow = np.isinf(y64) & (np.sign(y64) == np.sign(exact)) & (np.abs(exact) >= _ROUNDS_TO_INF)
+    y64 = np.where(np.isinf(y64) & ~np.isinf(exact), np.sign(y64) * 2.0**128, y64)
     # masking everything but the exponent field of |exact| leaves 2**e, as a float64
     binade = (exact.view(np.int64) & 0x7FF0000000000000).view(np.float64)
     ulp = np.maximum(binade, 2.0**-126) * 2.0**-23  # below 2**-126: subnormal spacing 2**-149
-    return np.abs(y - exact) / ulp
+    with np.errstate(invalid="ignore"):
+        err = np.abs(y64 - exact) / ulp
+    err = np.where(np.isinf(exact) & np.isfinite(y64), np.inf, err)
+    return np.where(overflow | (y64 == exact), 0.0, err)
+
+
+# float32 rounds every real at least this large (the largest float32 plus half its ULP) to inf
+_ROUNDS_TO_INF = 2.0**128 - 2.0**103
 
 
 def float32_range(lo: float, hi: float) -> tuple[np.ndarray, int]:
     """Bit patterns of the float32 numbers in [lo, hi], as (start, count) per sign.
 
     Returns an array of (first bit pattern, count) rows; walking a row upward in the bit
-    pattern walks away from zero.
+    pattern walks away from zero. The ends are real numbers (rounded inward to float32, −0 and
+    +0 being one number); an interval that holds no float32 number is a ValueError.
     """
-    lo32, hi32 = np.float32(lo), np.float32(hi)
-    if not (np.isfinite(lo32) and np.isfinite(hi32) and lo32 <= hi32):
+    for name, v in (("lo", lo), ("hi", hi)):
+        if isinstance(v, bool) or not isinstance(v, Real):
+            raise TypeError(f"{name} must be a real number, got {v!r}")
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo <= hi):
         raise ValueError(f"need finite lo <= hi, got lo={lo!r}, hi={hi!r}")
+    with np.errstate(over="ignore"):
+        lo32, hi32 = np.float32(lo), np.float32(hi)
+    # the float32 numbers inside [lo, hi]: round the ends inward, and −0 to +0 (one zero)
+    if float(lo32) < lo:  # (compared in float64: NumPy would round lo to float32 first)
+        lo32 = np.nextafter(lo32, np.float32(np.inf))
+    if float(hi32) > hi:
+        hi32 = np.nextafter(hi32, np.float32(-np.inf))
+    lo32, hi32 = lo32 + np.float32(0.0), hi32 + np.float32(0.0)
+    if not (np.isfinite(lo32) and np.isfinite(hi32)):
+        raise ValueError(f"lo and hi must lie within the float32 range, got {lo!r}, {hi!r}")
+    if lo32 > hi32:
+        raise ValueError(f"no float32 number lies in [{lo!r}, {hi!r}]")
 
     def bits(v):
         return int(np.array(v, dtype=np.float32).view(np.uint32))
@@ -112,6 +149,20 @@ def float32_range(lo: float, hi: float) -> tuple[np.ndarray, int]:
         rows.append((start, bits(lo32) - start + 1))
     total = sum(c for _, c in rows)
     return np.array(rows, dtype=np.int64), total
+
+
+def _checked(f: Callable, x: np.ndarray, dtype: type, name: str) -> np.ndarray:
+    """f(x), which must be an array of ``dtype`` and x's shape, without NaN."""
+    y = f(x)
+    if not isinstance(y, np.ndarray) or y.dtype != dtype or y.shape != x.shape:
+        got = f"{y.dtype}{y.shape}" if isinstance(y, np.ndarray) else type(y).__name__
+        raise TypeError(
+            f"{name} must return a {np.dtype(dtype).name} array of its input's shape "
+            f"{x.shape}, got {got}"
+        )
+    if np.any(np.isnan(y)):
+        raise ValueError(f"{name} returned NaN at x = {x[np.argmax(np.isnan(y))]!r}")
+    return y
 
 
 @dataclass(frozen=True)
@@ -143,10 +194,13 @@ def scan_float32(
     """
     if not (callable(func) and callable(reference)):
         raise TypeError("func and reference must be callable")
-    if isinstance(chunk, bool) or not isinstance(chunk, Integral) or chunk < 1:
-        raise ValueError(f"chunk must be a positive int, got {chunk!r}")
+    if isinstance(chunk, bool) or not isinstance(chunk, Integral) or not 1 <= chunk <= 2**24:
+        raise ValueError(f"chunk must be an int in [1, 2^24], got {chunk!r}")
+    chunk = int(chunk)
     if workers is not None:
         count(workers, "workers")
+    if not isinstance(interval, tuple | list) or len(interval) != 2:
+        raise TypeError(f"interval must be a pair (lo, hi), got {interval!r}")
     rows, total = float32_range(*interval)
     # blocks of whole chunks, a few per worker, in bit-pattern order
     blocks = []
@@ -162,10 +216,14 @@ def scan_float32(
         for offset in range(0, n, chunk):
             k = min(chunk, n - offset)
             x = (np.arange(k, dtype=np.uint32) + np.uint32(start + offset)).view(np.float32)
-            err = ulp_error(func(x), reference(x.astype(np.float64)))
+            y = _checked(func, x, np.float32, "func")
+            exact = _checked(reference, x.astype(np.float64), np.float64, "reference")
+            err = ulp_error(y, exact)
             i = int(np.argmax(err))
             if not np.isfinite(err[i]):
-                raise ValueError(f"func is not finite at x = {x[i]!r}")
+                raise ValueError(
+                    f"func is not finite at x = {x[i]!r} where the reference is {exact[i]!r}"
+                )
             if err[i] > worst:
                 worst, worst_x = float(err[i]), float(x[i])
             above += int(np.count_nonzero(err > 0.5))
