@@ -28,7 +28,6 @@ PENDING = {
     "rederived.approximation.bessel",
     "rederived.approximation.eim",
     "rederived.approximation.evolution",
-    "rederived.approximation.magnitude",
     "rederived.approximation.programs",
 }
 

@@ -16,7 +16,7 @@ import numpy as np
 import scipy.linalg
 import scipy.spatial
 
-from rederived._checks import count, positive
+from rederived._checks import count, positive, real_array
 from rederived._checks import memory as _memory
 
 __all__ = [
@@ -52,8 +52,9 @@ def check_metric(D: object, *, triangle: bool = True) -> np.ndarray:
         raise ValueError("D must have a zero diagonal and non-negative entries")
     if triangle:
         n = D.shape[0]
-        for start in range(0, n, 64):
-            block = D[start : start + 64]  # rows i; check D[i, j] <= D[i, k] + D[k, j] for all k
+        rows = max(1, (1 << 25) // (n * n))  # a block of rows × n × n doubles: at most 256 MiB
+        for start in range(0, n, rows):
+            block = D[start : start + rows]  # rows i; check D[i, j] <= D[i, k] + D[k, j] for all k
             shortest = np.min(block[:, :, None] + D[None, :, :], axis=1)
             if np.any(block > shortest + 1e-12 * scale):
                 i, j = np.argwhere(block > shortest + 1e-12 * scale)[0]
@@ -96,8 +97,15 @@ def _solve(Z: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, float]:
 def weighting(D: object, t: float, *, check: bool = True) -> Weighting:
     """The weighting vector and magnitude of tX for the distance matrix ``D`` (see module)."""
     t = positive(t, "t")
-    D = check_metric(D) if check else np.asarray(D, dtype=float)
-    w, cond = _solve(np.exp(-t * D), np.ones(D.shape[0]))
+    if check:
+        D = check_metric(D)
+    else:  # the caller vouches for the metric; its entries must still be finite numbers
+        D = real_array(D, "D")
+        if D.ndim != 2 or D.shape[0] != D.shape[1] or not np.all(np.isfinite(D)):
+            raise ValueError(f"D must be a finite square matrix, got shape {D.shape}")
+    with np.errstate(over="ignore"):  # t·D beyond the double range: exp(−∞) = 0, exactly
+        Z = np.exp(-t * D)
+    w, cond = _solve(Z, np.ones(D.shape[0]))
     return Weighting(w, float(w.sum()), t, cond)
 
 
@@ -109,7 +117,7 @@ def magnitude(D: object, t: float) -> float:
 def magnitude_function(D: object, ts: object) -> np.ndarray:
     """t ↦ |tX| at every t in ``ts`` (D is checked once)."""
     D = check_metric(D)
-    ts = np.asarray(ts, dtype=float)
+    ts = real_array(ts, "ts")
     if ts.ndim != 1 or ts.size == 0 or not np.all(np.isfinite(ts)) or np.any(ts <= 0):
         raise ValueError("ts must be a non-empty 1-d array of positive scales")
     return np.array([weighting(D, float(t), check=False).magnitude for t in ts])
@@ -130,8 +138,11 @@ def add_point(base: Weighting, D: object, distances: object) -> tuple[float, flo
         raise ValueError("D and distances must match the base space's size")
     if not np.all(np.isfinite(c)) or np.any(c < 0):
         raise ValueError("distances must be finite and non-negative")
+    Z = np.exp(-base.t * D)
+    if np.max(np.abs(Z @ base.w - 1)) > 1e-8 * base.condition * max(1.0, np.max(np.abs(base.w))):
+        raise ValueError("D is not the distance matrix base was computed from (Z w ≠ 1)")
     c = np.exp(-base.t * c)
-    u, _ = _solve(np.exp(-base.t * D), c)
+    u, _ = _solve(Z, c)
     schur = 1.0 - c @ u
     if not schur > _SINGULAR:
         raise ValueError("the new point (nearly) coincides with the space: Z becomes singular")
@@ -144,23 +155,46 @@ def local_weights(points: object, t: float, k: int) -> np.ndarray:
     the i-th entry of the weighting of that neighbourhood alone. O(n k³) after the neighbour
     search, in blocks of points held within about 256 MiB (one neighbourhood must fit in
     2 GiB); good when e^(−t·distance) is negligible beyond the k-th neighbour."""
-    X = np.asarray(points, dtype=float)
-    if X.ndim != 2 or not np.all(np.isfinite(X)):
-        raise ValueError("points must be a finite (n, dim) array")
+    X = real_array(points, "points")
+    if X.ndim != 2 or X.shape[1] < 1 or not np.all(np.isfinite(X)):
+        raise ValueError(f"points must be a finite (n, dim) array with dim ≥ 1, got {X.shape}")
+    if np.max(np.abs(X), initial=0.0) > 1e150:
+        raise ValueError("points must have coordinates below 1e150 (their distances overflow)")
     t = positive(t, "t")
     k = count(k, "k", 2)
     if k > X.shape[0]:
         raise ValueError(f"k must be at most the number of points, got {k} > {X.shape[0]}")
     per_point = 8.0 * k * k * (X.shape[1] + 3)  # the neighbourhood's differences and matrix
     _memory(per_point, f"one neighbourhood of k = {k} points")
+    if k == X.shape[0]:  # every neighbourhood is the whole space: one weighting
+        d = scipy.spatial.distance.cdist(X, X)
+        return weighting(d, t, check=False).w
+    if X.shape[0] * float(k) ** 3 > MAX_WORK:
+        raise ValueError(
+            f"n·k³ = {X.shape[0] * float(k) ** 3:.2g} operations for the neighbourhoods, more "
+            f"than {MAX_WORK:.0e}: use a smaller k"
+        )
     tree = scipy.spatial.cKDTree(X)
-    _, neighbours = tree.query(X, k=k)
+    distances, neighbours = tree.query(X, k=k)
     neighbours = np.asarray(neighbours).reshape(X.shape[0], k)
+    if np.any(np.asarray(distances).reshape(X.shape[0], k)[:, 1:] == 0):
+        raise ValueError("points holds coincident points: their neighbourhoods are singular")
     out = np.empty(X.shape[0])
     block = max(1, int((1 << 28) // per_point))  # points at once: about 256 MiB
     for start in range(0, X.shape[0], block):
         local = X[neighbours[start : start + block]]  # (b, k, dim), the point itself first
         d = np.linalg.norm(local[:, :, None, :] - local[:, None, :, :], axis=-1)
-        w = np.linalg.solve(np.exp(-t * d), np.ones((local.shape[0], k, 1)))[:, :, 0]
+        try:
+            w = np.linalg.solve(np.exp(-t * d), np.ones((local.shape[0], k, 1)))[:, :, 0]
+        except np.linalg.LinAlgError:
+            raise ValueError(
+                f"a neighbourhood's similarity matrix is singular at t = {t}: use a larger t"
+            ) from None
+        if not np.all(np.isfinite(w)):
+            raise ValueError(f"a neighbourhood's weighting is not finite at t = {t}")
         out[start : start + block] = w[:, 0]
     return out
+
+
+#: the most arithmetic (n·k³) :func:`local_weights` takes on (about a minute on one core)
+MAX_WORK = 2e11
