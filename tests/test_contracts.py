@@ -26,7 +26,6 @@ TESTS = Path(__file__).parent
 PENDING = {
     "rederived.approximation.approx",
     "rederived.approximation.bessel",
-    "rederived.approximation.eim",
     "rederived.approximation.evolution",
     "rederived.approximation.programs",
 }

@@ -34,7 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 
-from rederived._checks import count
+from rederived._checks import count, real_array
+from rederived._checks import memory as _memory
 
 __all__ = [
     "EIM",
@@ -73,15 +74,39 @@ class EIM:
         F = F.astype(float)
         if F.shape[:1] != self.Q.shape[:1] or not np.all(np.isfinite(F)):
             raise ValueError(f"F must be finite with {self.Q.shape[0]} rows, got {F.shape}")
+        if F.ndim not in (1, 2):
+            raise ValueError(f"F must be a vector or a matrix of columns, got shape {F.shape}")
         Qd = self.Q[:, :d]
-        return Qd @ np.linalg.solve(Qd[self.xs[:d]], F[self.xs[:d]])
+        return Qd @ _solve(Qd[self.xs[:d]], F[self.xs[:d]], "the basis at the selected rows")
 
 
-def _samples(F: object) -> np.ndarray:
-    F = np.asarray(F, dtype=float)
+def _samples(F: object, name: str = "F") -> np.ndarray:
+    F = real_array(F, name)
     if F.ndim != 2 or min(F.shape) < 1 or not np.all(np.isfinite(F)):
-        raise ValueError(f"F must be a finite 2-d array of samples, got shape {F.shape}")
+        raise ValueError(f"{name} must be a finite 2-d array of samples, got shape {F.shape}")
     return F
+
+
+def _solve(M: np.ndarray, b: np.ndarray, what: str) -> np.ndarray:
+    """M⁻¹ b, refusing a singular M by name instead of LinAlgError or an inf result."""
+    try:
+        with np.errstate(all="ignore"):
+            x = np.linalg.solve(M, b)
+    except np.linalg.LinAlgError:
+        raise ValueError(f"{what} is singular") from None
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"{what} is singular or nearly so (the solution overflows)")
+    return x
+
+
+def _unit_rows(theta: np.ndarray) -> np.ndarray:
+    """Each parameter row divided by a power of two near its largest entry (exactly): the
+    residual is the same for θ and cθ (the reduced solution scales by 1/c), so this changes no
+    result, and keeps θ of size 1e-300 or 1e300 from underflowing or overflowing."""
+    size = np.max(np.abs(theta), axis=1, keepdims=True)
+    if np.any(size == 0):
+        raise ValueError("theta has a zero row: A(μ) = 0 has no reduced solution")
+    return theta / 2.0 ** np.frexp(size)[1]
 
 
 def greedy(F: object, d: int, norm: str = "max") -> EIM:
@@ -94,11 +119,15 @@ def greedy(F: object, d: int, norm: str = "max") -> EIM:
     if d > min(F.shape):
         raise ValueError(f"d must be at most {min(F.shape)} for a {F.shape} sample matrix")
     xs, ys, columns = [], [], []
-    R = F.copy()
-    errors = [float(np.abs(F).max())]
-    scale = errors[0]
-    if scale == 0:
+    size = float(np.abs(F).max())
+    if size == 0:
         raise ValueError("F is identically zero: there is nothing to interpolate")
+    # the selection is scale-free: run on F divided by a power of two near its largest entry
+    # (exactly), so that subnormal samples select what the same samples at size one do
+    unit = 2.0 ** np.frexp(size)[1]
+    R = F / unit
+    errors = [float(np.abs(R).max())]
+    scale = errors[0]
     for _ in range(d):
         col_norm = np.abs(R).max(axis=0) if norm == "max" else np.linalg.norm(R, axis=0)
         y = int(np.argmax(col_norm))
@@ -112,7 +141,7 @@ def greedy(F: object, d: int, norm: str = "max") -> EIM:
         R = R - np.outer(q, R[x, :])  # the new basis function interpolates row x exactly
         errors.append(float(np.abs(R).max()))
     Q = np.column_stack(columns)
-    return EIM(np.array(xs), np.array(ys), Q, np.array(errors))
+    return EIM(np.array(xs), np.array(ys), Q, np.array(errors) * unit)
 
 
 def _indices(xs: object, ys: object, shape: tuple) -> tuple[np.ndarray, np.ndarray]:
@@ -131,9 +160,13 @@ def snapshot_coefficients(core: object, values: object) -> np.ndarray:
     new y). A square core is solved; with fewer rows than columns β is the minimum-norm
     least-squares solution. More rows than columns is refused (the interpolation conditions
     could not all hold)."""
-    core = _samples(core)
-    values = np.asarray(values, dtype=float)
-    if values.shape[0] != core.shape[0] or not np.all(np.isfinite(values)):
+    core = _samples(core, "core")
+    values = real_array(values, "values")
+    if (
+        values.ndim not in (1, 2)
+        or values.shape[0] != core.shape[0]
+        or not np.all(np.isfinite(values))
+    ):
         raise ValueError(
             f"values must be finite with {core.shape[0]} rows (one per selected x), "
             f"got shape {values.shape}"
@@ -144,8 +177,11 @@ def snapshot_coefficients(core: object, values: object) -> np.ndarray:
             "select at least as many y as x"
         )
     if core.shape[0] == core.shape[1]:
-        return np.linalg.solve(core, values)
-    return np.linalg.lstsq(core, values, rcond=None)[0]
+        return _solve(core, values, "core")
+    beta = np.linalg.lstsq(core, values, rcond=None)[0]
+    if not np.all(np.isfinite(beta)):
+        raise ValueError("core is too ill-conditioned: β overflows")
+    return beta
 
 
 def skeleton(F: object, xs: object, ys: object) -> np.ndarray:
@@ -159,10 +195,41 @@ def skeleton(F: object, xs: object, ys: object) -> np.ndarray:
 def lebesgue_constant(Q: object, xs: object) -> float:
     """max over the grid of Σ_j |ℓ_j(x)|, ℓ = Q Q[X]⁻¹: how much the interpolation in x can
     amplify an error in the interpolated values."""
-    Q = np.asarray(Q, dtype=float)
-    xs = np.asarray(xs, dtype=int)
-    cardinal = np.linalg.solve(Q[xs].T, Q.T).T
+    Q = _samples(Q, "Q")
+    xs = np.asarray(xs)
+    if xs.ndim != 1 or len(xs) != Q.shape[1] or xs.dtype.kind not in "iu":
+        raise ValueError(f"xs must be {Q.shape[1]} integer indices (one per column of Q)")
+    if xs.min() < 0 or xs.max() >= Q.shape[0] or len(np.unique(xs)) != len(xs):
+        raise ValueError(f"xs must hold distinct indices in [0, {Q.shape[0]}) (no negative wrap)")
+    cardinal = _solve(Q[xs].T, Q.T, "Q at the rows xs").T
     return float(np.abs(cardinal).sum(axis=1).max())
+
+
+def _reduced_problem(operators, theta, f, V, X, name):
+    """Checked operators A_q (n × n), parameter rows (unit-scaled), f (n,), V (n, N), X SPD
+    (n × n) and its Cholesky factor."""
+    if not isinstance(operators, list | tuple) or not operators:
+        raise TypeError("operators must be a non-empty list of matrices")
+    A = [real_array(a, f"operators[{q}]") for q, a in enumerate(operators)]
+    n = A[0].shape[0] if A[0].ndim == 2 else -1
+    for q, a in enumerate(A):
+        if a.shape != (n, n) or not np.all(np.isfinite(a)):
+            raise ValueError(f"operators[{q}] must be a finite {n}×{n} matrix like operators[0]")
+    theta = np.atleast_2d(real_array(theta, name))
+    if theta.ndim != 2 or theta.shape[1] != len(A) or not np.all(np.isfinite(theta)):
+        raise ValueError(f"{name} must be finite rows with one column per operator ({len(A)})")
+    f, V, X = real_array(f, "f"), real_array(V, "V"), real_array(X, "X")
+    if f.shape != (n,) or not np.all(np.isfinite(f)):
+        raise ValueError(f"f must be a finite vector of length {n}")
+    if V.ndim != 2 or V.shape[0] != n or V.shape[1] < 1 or not np.all(np.isfinite(V)):
+        raise ValueError(f"V must be a finite ({n}, N) basis, got shape {V.shape}")
+    if X.shape != (n, n) or not np.all(np.isfinite(X)):
+        raise ValueError(f"X must be a finite {n}×{n} matrix")
+    try:
+        L = scipy.linalg.cholesky(X, lower=True)
+    except np.linalg.LinAlgError:
+        raise ValueError("X must be symmetric positive definite (the norm's Gram matrix)") from None
+    return A, _unit_rows(theta), f, V, X, L
 
 
 def residual_norms(
@@ -173,12 +240,7 @@ def residual_norms(
     (direct, expanded, orthogonalised). *direct* forms r in full and solves with X (the
     reference); *expanded* is the usual offline–online formula Σ θ_p θ_q cᵀ(…)c; *orthogonalised*
     uses a QR factorisation of the representers L⁻¹[f, A_q V] (X = L Lᵀ) and never squares."""
-    A = [np.asarray(a, dtype=float) for a in operators]
-    theta = np.atleast_2d(np.asarray(theta, dtype=float))
-    f, V, X = (np.asarray(v, dtype=float) for v in (f, V, X))
-    if theta.shape[1] != len(A):
-        raise ValueError(f"theta must have one column per operator ({len(A)})")
-    L = scipy.linalg.cholesky(X, lower=True)
+    A, theta, f, V, X, L = _reduced_problem(operators, theta, f, V, X, "theta")
 
     def whiten(v):
         return scipy.linalg.solve_triangular(L, v, lower=True)
@@ -194,7 +256,7 @@ def residual_norms(
     direct, expanded, orthogonal = [], [], []
     for th in theta:
         A_mu = sum(t * a for t, a in zip(th, A, strict=True))
-        c = np.linalg.solve(V.T @ A_mu @ V, V.T @ f)
+        c = _solve(V.T @ A_mu @ V, V.T @ f, "the reduced operator Vᵀ A(μ) V")
         r = f - A_mu @ (V @ c)
         direct.append(np.sqrt(r @ scipy.linalg.cho_solve((L, True), r)))
         sq = (
@@ -220,14 +282,14 @@ class ResidualEIM:
 
     def norms(self, theta: object) -> np.ndarray:
         """‖r(μ)‖_{X'} for each parameter row θ(μ) of ``theta``."""
-        theta = np.atleast_2d(np.asarray(theta, dtype=float))
-        if theta.shape[1] != len(self.reduced) or not np.all(np.isfinite(theta)):
+        theta = np.atleast_2d(real_array(theta, "theta"))
+        if theta.ndim != 2 or theta.shape[1] != len(self.reduced) or not np.all(np.isfinite(theta)):
             raise ValueError(
                 f"theta must be finite with one column per operator ({len(self.reduced)})"
             )
         out = []
-        for th in theta:
-            c = np.linalg.solve(np.tensordot(th, self.reduced, 1), self.reduced_f)
+        for th in _unit_rows(theta):
+            c = _solve(np.tensordot(th, self.reduced, 1), self.reduced_f, "the reduced operator")
             w = self.representers @ _residual_coefficients(th, c)
             out.append(np.sqrt(abs(self.weights @ w**2)))
         return np.array(out)
@@ -247,19 +309,17 @@ def residual_eim(
     online. ‖r‖² = Σ_i w_i² ≈ Σ_k λ_k(μ) Σ_i q_k(i), with λ interpolating w² at those
     components; each w_i(μ) is a short sum whose rounding error is ε‖f‖, not ε‖f‖², so the
     evaluation is not limited to √ε‖f‖ as the expanded formula is."""
-    A = [np.asarray(a, dtype=float) for a in operators]
-    theta_train = np.atleast_2d(np.asarray(theta_train, dtype=float))
-    f, V, X = (np.asarray(v, dtype=float) for v in (f, V, X))
-    if theta_train.shape[1] != len(A):
-        raise ValueError(f"theta_train must have one column per operator ({len(A)})")
+    A, theta_train, f, V, X, L = _reduced_problem(operators, theta_train, f, V, X, "theta_train")
     d = count(d, "d")
-    L = scipy.linalg.cholesky(X, lower=True)
     R = scipy.linalg.solve_triangular(L, np.column_stack([f, *(a @ V for a in A)]), lower=True)
     reduced = np.array([V.T @ a @ V for a in A])
     reduced_f = V.T @ f
     W = np.column_stack(
         [
-            R @ _residual_coefficients(th, np.linalg.solve(np.tensordot(th, reduced, 1), reduced_f))
+            R
+            @ _residual_coefficients(
+                th, _solve(np.tensordot(th, reduced, 1), reduced_f, "the reduced operator")
+            )
             for th in theta_train
         ]
     )
@@ -315,11 +375,14 @@ class PowerEIM:
         terms = len(self.magic) if terms is None else count(terms, "terms")
         if terms > len(self.magic):
             raise ValueError(f"terms must be at most {len(self.magic)}")
-        values = self.magic_values(B)[:terms]
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = self.magic_values(B)[:terms]
+        if not np.all(np.isfinite(values)):
+            raise ValueError(f"the powers of B overflow float64 by B^{self.K}: B is too large")
         return snapshot_coefficients(self.core[:terms, :terms], values)
 
     def _matrix(self, B: object) -> np.ndarray:
-        B = np.asarray(B, dtype=float)
+        B = real_array(B, "B")
         if B.shape != (self.n, self.n) or not np.all(np.isfinite(B)):
             raise ValueError(f"B must be a finite {self.n}×{self.n} matrix, got shape {B.shape}")
         return B
@@ -329,19 +392,32 @@ def power_eim(matrices: list, K: int, d: int, *, entries: object = None) -> Powe
     """Greedy EIM (max norm) of the powers B(μ)^k, k = 1 … ``K``, over the training matrices
     B(μ_1), B(μ_2), … (``matrices``), with at most ``d`` terms. ``entries`` (flat indices)
     samples each power; all n² entries by default."""
+    if not isinstance(matrices, list | tuple):
+        raise TypeError(f"matrices must be a list of matrices, got {type(matrices).__name__}")
     if len(matrices) < 1:
         raise ValueError("matrices must hold at least one training matrix")
-    first = np.asarray(matrices[0], dtype=float)
-    n = first.shape[0]
-    if first.ndim != 2 or first.shape != (n, n):
+    first = real_array(matrices[0], "matrices[0]")
+    n = first.shape[0] if first.ndim == 2 else 0
+    if first.ndim != 2 or first.shape != (n, n) or n < 1:
         raise ValueError(f"matrices must be square, got shape {first.shape}")
+    for i, B in enumerate(matrices):
+        B = real_array(B, f"matrices[{i}]")
+        if B.shape != (n, n) or not np.all(np.isfinite(B)):
+            raise ValueError(f"matrices[{i}] must be a finite {n}×{n} matrix like matrices[0]")
     K, d = count(K, "K"), count(d, "d")
     entries = np.arange(n * n) if entries is None else np.asarray(entries)
     if entries.ndim != 1 or not np.issubdtype(entries.dtype, np.integer) or len(entries) == 0:
         raise ValueError("entries must be a non-empty 1-d array of flat indices")
     if entries.min() < 0 or entries.max() >= n * n:
         raise ValueError(f"entries must lie in [0, {n * n})")
+    _memory(
+        8.0 * K * len(entries) * len(matrices) * 2 + 8.0 * K * n * n,
+        f"the family of {K} powers at {len(entries)} entries of {len(matrices)} matrices",
+    )
     probe = PowerEIM(K, n, entries, np.zeros(0, int), np.zeros(0, int), np.zeros((0, 0)))
-    F = np.column_stack([probe.family(B) for B in matrices])
+    with np.errstate(over="ignore", invalid="ignore"):
+        F = np.column_stack([probe.family(B) for B in matrices])
+    if not np.all(np.isfinite(F)):
+        raise ValueError(f"the powers of the matrices overflow float64 by B^{K}")
     run = greedy(F, min(d, *F.shape))
     return PowerEIM(K, n, entries, run.xs, run.ys, F[np.ix_(run.xs, run.ys)])
