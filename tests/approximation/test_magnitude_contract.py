@@ -52,7 +52,7 @@ def test_two_points_have_the_closed_form(d, t):
 
 @given(st.integers(2, 25), st.floats(0.5, 50), st.integers(0, 2**32))
 def test_weightings_solve_their_system_and_updates_agree(n, t, seed):
-    X, D = euclidean(seed, n + 1)
+    _, D = euclidean(seed, n + 1)
     full = weighting(D, t)
     assert isinstance(full, Weighting) and np.all(np.isfinite(full.w))
     assert np.max(np.abs(np.exp(-t * D) @ full.w - 1)) < 1e-8 * full.condition

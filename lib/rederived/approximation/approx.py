@@ -29,6 +29,60 @@ __all__ = [
 
 _DPS = 40
 
+#: the highest degree (numerator plus denominator) fitted: beyond it the coefficients are below
+#: the 40-digit working precision's resolution on any interval of size one
+MAX_DEGREE = 40
+
+
+def _degrees(m: object, n: object, names: tuple[str, str]) -> tuple[int, int]:
+    m, n = _check_degree(m, names[0]), _check_degree(n, names[1])
+    if m + n > MAX_DEGREE:
+        raise ValueError(f"{names[0]} + {names[1]} must be at most {MAX_DEGREE}, got {m + n}")
+    return m, n
+
+
+def _point(x: object, name: str) -> float:
+    """A finite real number as a float (NumPy scalars included)."""
+    if isinstance(x, bool) or not isinstance(x, int | float | np.integer | np.floating):
+        if not isinstance(x, mpmath.mpf):
+            raise TypeError(f"{name} must be a real number, got {x!r}")
+    value = float(x)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {x!r}")
+    return value
+
+
+def _value(f: Callable, x: object) -> mpmath.mpf:
+    """f(x) at the working precision, checked real and finite."""
+    try:
+        fx = mpmath.mpmathify(f(x))
+    except (TypeError, ValueError):
+        raise TypeError(f"f must return real numbers, got {f(x)!r} at x = {x}") from None
+    if not isinstance(fx, mpmath.mpf):
+        if isinstance(fx, mpmath.mpc) and fx.imag == 0:
+            fx = fx.real
+        else:
+            raise ValueError(f"f must be real on the interval: f({mpmath.nstr(x, 8)}) = {fx}")
+    if not mpmath.isfinite(fx):
+        raise ValueError(f"f must be finite on the interval: f({mpmath.nstr(x, 8)}) = {fx}")
+    return fx
+
+
+def _checked_coefficients(coeffs, what: str) -> tuple:
+    out = []
+    for c in coeffs:
+        if isinstance(c, mpmath.mpc):
+            if c.imag != 0:
+                raise ValueError(f"f must be real: its {what} coefficients are complex")
+            c = c.real
+        if isinstance(c, bool) or not isinstance(c, mpmath.mpf | int | float | np.number):
+            raise TypeError(f"{what} coefficients must be real numbers, got {c!r}")
+        if not mpmath.isfinite(c) or not np.isfinite(float(c)):
+            raise ValueError(f"the {what} coefficients of f are not finite in double precision")
+        # an mpf is kept as it is: mpf(c) would round it to the caller's working precision
+        out.append(c if isinstance(c, mpmath.mpf) else mpmath.mpf(float(c)))
+    return tuple(out)
+
 
 def _check_interval(interval: object) -> tuple[float, float]:
     try:
@@ -77,6 +131,20 @@ class Approximant:
     interval: tuple[float, float]
     f: Callable
 
+    def __post_init__(self):
+        if self.kind not in ("taylor", "pade", "minimax"):
+            raise ValueError(f"kind must be 'taylor', 'pade' or 'minimax', got {self.kind!r}")
+        if not self.numerator or not self.denominator:
+            raise ValueError("numerator and denominator must hold at least one coefficient")
+        for name in ("numerator", "denominator"):
+            object.__setattr__(self, name, _checked_coefficients(getattr(self, name), name))
+        if self.denominator[0] != 1:
+            raise ValueError(f"denominator[0] must be 1, got {self.denominator[0]}")
+        object.__setattr__(self, "x0", _point(self.x0, "x0"))
+        object.__setattr__(self, "interval", _check_interval(self.interval))
+        if not callable(self.f):
+            raise TypeError("f must be callable")
+
     @property
     def degrees(self) -> tuple[int, int]:
         """(m, n): degrees of numerator and denominator."""
@@ -91,6 +159,8 @@ class Approximant:
     def __call__(self, x: object) -> np.ndarray:
         """Evaluate on an array (float32 input is evaluated in float32, else float64)."""
         x = np.asarray(x)
+        if x.dtype.kind not in "biuf":
+            raise TypeError(f"x must be real numbers, got dtype {x.dtype}")
         dtype = np.float32 if x.dtype == np.float32 else np.float64
         t = x.astype(dtype) - dtype(self.x0)
         p = _horner([dtype(float(c)) for c in self.numerator], t)
@@ -100,18 +170,27 @@ class Approximant:
 
     def exact(self, x: object) -> mpmath.mpf:
         """The approximant at one point, in mpmath (no floating-point rounding)."""
-        t = mpmath.mpf(x) - self.x0
-        return _horner(list(self.numerator), t) / _horner(list(self.denominator), t)
+        t = mpmath.mpf(_point(x, "x")) if not isinstance(x, mpmath.mpf) else x
+        t = t - self.x0
+        q = _horner(list(self.denominator), t)
+        if q == 0:
+            raise ValueError(f"the denominator vanishes at x = {x}: the approximant has a pole")
+        return _horner(list(self.numerator), t) / q
 
     def error(self, x: object, relative: bool = True) -> mpmath.mpf:
         """Signed error (approximant − f), divided by f when ``relative``."""
         with mpmath.workdps(_DPS):  # the error cancels most digits: compute with 40
-            fx = self.f(mpmath.mpf(x))
+            x = mpmath.mpf(_point(x, "x")) if not isinstance(x, mpmath.mpf) else x
+            fx = _value(self.f, x)
+            if relative and fx == 0:
+                raise ValueError(f"f vanishes at x = {x}: the relative error is undefined there")
             e = self.exact(x) - fx
             return +(e / fx if relative else e)
 
     def max_error(self, relative: bool = True, n: int = 2001) -> float:
         """Largest |error| on ``n`` points of the interval (Chebyshev-clustered), in mpmath."""
+        if isinstance(n, bool) or not isinstance(n, int | np.integer) or not 2 <= n <= 10**5:
+            raise ValueError(f"n must be an int in [2, 10^5], got {n!r}")
         a, b = self.interval
         with mpmath.workdps(_DPS):
             return float(max(abs(self.error(x, relative)) for x in _cheb_points(a, b, n)))
@@ -121,23 +200,37 @@ def taylor(
     f: Callable, x0: float, degree: int, interval: tuple[float, float] | None = None
 ) -> Approximant:
     """Taylor polynomial of ``f`` (a function on mpmath numbers) about ``x0``."""
-    degree = _check_degree(degree, "degree")
+    degree, _ = _degrees(degree, 0, ("degree", "n"))
+    x0 = _point(x0, "x0")
+    if not callable(f):
+        raise TypeError("f must be callable")
     interval = _check_interval(interval if interval is not None else (x0 - 0.5, x0 + 0.5))
     with mpmath.workdps(_DPS):
-        coeffs = mpmath.taylor(f, mpmath.mpf(x0), degree)
-    return Approximant("taylor", tuple(coeffs), (mpmath.mpf(1),), float(x0), interval, f)
+        _value(f, mpmath.mpf(x0))
+        coeffs = _checked_coefficients(mpmath.taylor(f, mpmath.mpf(x0), degree), "Taylor")
+    return Approximant("taylor", coeffs, (mpmath.mpf(1),), x0, interval, f)
 
 
 def pade(
     f: Callable, x0: float, m: int, n: int, interval: tuple[float, float] | None = None
 ) -> Approximant:
     """[m/n] Padé approximant of ``f`` about ``x0`` (matches the Taylor series to order m+n)."""
-    m, n = _check_degree(m, "m"), _check_degree(n, "n")
+    m, n = _degrees(m, n, ("m", "n"))
+    x0 = _point(x0, "x0")
+    if not callable(f):
+        raise TypeError("f must be callable")
     interval = _check_interval(interval if interval is not None else (x0 - 0.5, x0 + 0.5))
     with mpmath.workdps(_DPS):
-        series = mpmath.taylor(f, mpmath.mpf(x0), m + n)
-        p, q = mpmath.pade(series, m, n)
-    return Approximant("pade", tuple(p), tuple(q), float(x0), interval, f)
+        _value(f, mpmath.mpf(x0))
+        series = _checked_coefficients(mpmath.taylor(f, mpmath.mpf(x0), m + n), "Taylor")
+        try:
+            p, q = mpmath.pade(list(series), m, n)
+        except ZeroDivisionError:
+            raise ValueError(
+                f"the Padé table of f is degenerate at [{m}/{n}] (its Taylor coefficients make "
+                "the linear system singular): try other degrees"
+            ) from None
+    return Approximant("pade", tuple(p), tuple(q), x0, interval, f)
 
 
 def _extrema(errfun, a, b, count, grid=400):
@@ -225,21 +318,32 @@ def remez(
     ``ValueError`` when the degree is so high that the error is at the working precision.
     """
     a, b = _check_interval(interval)
+    if not callable(f):
+        raise TypeError("f must be callable")
     if rational is None:
-        m, n = _check_degree(degree, "degree"), 0
+        m, n = _degrees(degree, 0, ("degree", "n"))
     else:
-        if len(rational) != 2:
-            raise ValueError(f"rational must be (m, n), got {rational!r}")
-        m, n = _check_degree(rational[0], "m"), _check_degree(rational[1], "n")
+        if not isinstance(rational, tuple | list) or len(rational) != 2:
+            raise ValueError(f"rational must be a pair (m, n), got {rational!r}")
+        m, n = _degrees(rational[0], rational[1], ("m", "n"))
+    if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:
+        raise ValueError(f"max_iter must be an int >= 1, got {max_iter!r}")
     N = m + n + 2
     with mpmath.workdps(_DPS):
         a_m, b_m = mpmath.mpf(a), mpmath.mpf(b)
+        if relative:  # the relative error needs f without zeros or sign changes on [a, b]
+            signs = {mpmath.sign(_value(f, x)) for x in _cheb_points(a_m, b_m, 400)}
+            if 0 in signs or len(signs) > 1:
+                raise ValueError(
+                    "f vanishes or changes sign on the interval: the relative error is "
+                    "undefined there (pass relative=False for the absolute error)"
+                )
         ref = _cheb_points(a_m, b_m, N)
         E = mpmath.mpf(0)
         p = q = None
         history, spread = [], []
         for _ in range(max_iter):
-            fx = [f(x) for x in ref]
+            fx = [_value(f, x) for x in ref]
             w = [abs(v) if relative else mpmath.mpf(1) for v in fx]
             if n == 0:
                 A = mpmath.matrix(N, N)
@@ -247,11 +351,17 @@ def remez(
                     for j in range(m + 1):
                         A[i, j] = x**j
                     A[i, m + 1] = (-1) ** i * w[i]
-                sol = mpmath.lu_solve(A, mpmath.matrix(fx))
+                try:
+                    sol = mpmath.lu_solve(A, mpmath.matrix(fx))
+                except ZeroDivisionError:
+                    raise ValueError(_SINGULAR.format(interval=(a, b))) from None
                 p, q, E = [sol[j] for j in range(m + 1)], [mpmath.mpf(1)], sol[m + 1]
             else:
-                guess = [*_pade_guess(f, a, b, m, n), E] if p is None else [*p, *q[1:], E]
-                sol = _rational_reference_solve(ref, fx, w, m, n, guess)
+                try:
+                    guess = [*_pade_guess(f, a, b, m, n), E] if p is None else [*p, *q[1:], E]
+                    sol = _rational_reference_solve(ref, fx, w, m, n, guess)
+                except ZeroDivisionError:
+                    raise ValueError(_SINGULAR.format(interval=(a, b))) from None
                 p, q, E = sol[: m + 1], [mpmath.mpf(1), *sol[m + 1 : m + n + 1]], sol[-1]
 
             def err(x, p=p, q=q):
@@ -266,9 +376,10 @@ def remez(
             smallest = None if runs is None else min(abs(e) for _, e in runs)
             if not smallest or abs(E) < mpmath.mpf(10) ** (8 - _DPS):
                 raise ValueError(
-                    f"degree {m if n == 0 else (m, n)} is too high for this interval: the minimax "
-                    f"error (|E| ≈ {mpmath.nstr(abs(E), 3)}) is at the {_DPS}-digit working "
-                    "precision, so its extrema cannot be located; lower the degree"
+                    f"degree {m if n == 0 else (m, n)}: the minimax error (|E| ≈ "
+                    f"{mpmath.nstr(abs(E), 3)}) is at the {_DPS}-digit working precision, so its "
+                    "extrema cannot be located: f is represented exactly at this degree or a "
+                    "lower one, or the degree is too high for the interval; lower the degree"
                 )
             largest = max(abs(e) for _, e in runs)
             history.append(float(largest))
@@ -300,6 +411,12 @@ def remez(
         reference=tuple(float(x) for x in ref),
         converged=converged,
     )
+
+
+_SINGULAR = (
+    "the reference system is singular at the working precision: the interval {interval} is too "
+    "narrow (or too far from 0) for this degree, or f is degenerate there"
+)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from functools import lru_cache, partial
+from numbers import Integral, Real
 
 import numpy as np
 from scipy import special
@@ -64,13 +65,22 @@ _SMALL_ARGUMENT = 1e-20
 _LOG_2PI, _LOG_PI_2 = np.log(2 * np.pi), np.log(np.pi / 2)
 
 
-@lru_cache(maxsize=1)
 def debye_polynomials(n: int = DEBYE_TERMS) -> tuple[tuple[Fraction, ...], ...]:
-    """Coefficients (increasing powers of t) of u_0, ..., u_n in Debye's expansion.
+    """Coefficients (increasing powers of t) of u_0, ..., u_n in Debye's expansion, for
+    0 ≤ n ≤ 60 (the exact rationals grow fast: n = 60 takes seconds).
 
     u_0 = 1 and u_{k+1}(t) = ½ t²(1 − t²) u_k'(t) + ⅛ ∫_0^t (1 − 5s²) u_k(s) ds (DLMF 10.41.10),
     in exact rational arithmetic.
     """
+    if isinstance(n, bool) or not isinstance(n, Integral):
+        raise TypeError(f"n must be an int, got {n!r}")
+    if not 0 <= n <= 60:
+        raise ValueError(f"n must be in [0, 60], got {n}")
+    return _debye_polynomials(int(n))
+
+
+@lru_cache(maxsize=4)
+def _debye_polynomials(n: int) -> tuple[tuple[Fraction, ...], ...]:
     polys = [[Fraction(1)]]
     for _ in range(n):
         u = polys[-1]
@@ -302,7 +312,9 @@ def methods(kind: str, v: object, x: object) -> np.ndarray:
         raise ValueError(f"kind must be 'i' or 'k', got {kind!r}")
     v, x, shape = _prepare(v, x)
     out = np.empty(v.shape, dtype=object)
-    for name, mask in _regions(kind, v, x).items():
+    with np.errstate(over="ignore"):  # v² overflows beside the Debye region, harmlessly
+        regions = _regions(kind, v, x)
+    for name, mask in regions.items():
         out[mask] = name
     return out.reshape(shape)
 
@@ -413,9 +425,21 @@ def error_units(computed: object, exact: object, v: object, x: object) -> np.nda
     precision already causes (the conditioning of log I_v(x) and log K_v(x) in v and x is
     about √(v² + x²)), so a value of order 1–10 is as good as the problem allows.
     """
-    computed, exact, v, x = (np.asarray(a, dtype=float) for a in (computed, exact, v, x))
+    arrays = []
+    for name, a in (("computed", computed), ("exact", exact), ("v", v), ("x", x)):
+        a = np.asarray(a)
+        if a.dtype.kind not in "biuf":
+            raise TypeError(f"{name} must be real numbers, got dtype {a.dtype}")
+        a = a.astype(float)
+        if np.any(np.isnan(a)):
+            raise ValueError(f"{name} must not be NaN")
+        arrays.append(a)
+    computed, exact, v, x = np.broadcast_arrays(*arrays)
     scale = np.maximum.reduce([np.ones_like(exact), np.abs(exact), np.hypot(v, x)])
-    return np.abs(computed - exact) / (np.finfo(float).eps * scale)
+    with np.errstate(invalid="ignore"):
+        units = np.abs(computed - exact) / (np.finfo(float).eps * scale)
+    # equal values (infinities included) agree exactly; an infinite difference is infinite
+    return np.where(computed == exact, 0.0, np.nan_to_num(units, nan=np.inf))
 
 
 def _peak_quad(g, a, b, t_star, curvature) -> object:
@@ -434,6 +458,27 @@ def _peak_quad(g, a, b, t_star, curvature) -> object:
     return top + mpmath.log(integral)
 
 
+def _reference_arguments(v: object, x: object, dps: object) -> tuple[float, float, int]:
+    """An order 0 ≤ v ≤ MAX_ORDER and an argument 0 < x < inf as floats (NumPy scalars
+    accepted), and a precision of 15 to 1000 digits."""
+    out = []
+    for name, value in (("v", v), ("x", x)):
+        if isinstance(value, bool) or not isinstance(value, Real | np.floating | np.integer):
+            raise TypeError(f"{name} must be a real number, got {value!r}")
+        value = float(value)
+        if not np.isfinite(value):
+            raise ValueError(f"{name} must be finite, got {value!r}")
+        out.append(value)
+    v, x = out
+    if not 0 <= v <= MAX_ORDER:
+        raise ValueError(f"v must be in [0, {MAX_ORDER:g}], got {v!r}")
+    if not x > 0:
+        raise ValueError(f"x must be positive (the references integrate over x > 0), got {x!r}")
+    if isinstance(dps, bool) or not isinstance(dps, Integral) or not 15 <= dps <= 1000:
+        raise ValueError(f"dps must be an int in [15, 1000], got {dps!r}")
+    return v, x, int(dps)
+
+
 def log_iv_reference(v: float, x: float, dps: int = 30) -> float:
     """log I_v(x) from Poisson's integral, in mpmath: slow, independent, for testing.
 
@@ -442,6 +487,7 @@ def log_iv_reference(v: float, x: float, dps: int = 30) -> float:
     """
     import mpmath
 
+    v, x, dps = _reference_arguments(v, x, dps)
     with mpmath.workdps(dps):
         v, x = mpmath.mpf(v), mpmath.mpf(x)
         a = v - mpmath.mpf(1) / 2
@@ -454,6 +500,11 @@ def log_iv_reference(v: float, x: float, dps: int = 30) -> float:
         one = mpmath.mpf(1)
         if a > 0:  # interior maximum of g
             t_star = (a - mpmath.sqrt(a * a + x * x)) / x
+            if 1 - t_star**2 == 0:  # the peak is within rounding of the endpoint t = −1
+                raise ValueError(
+                    f"x = {x} is too large for v = {v} at {dps} digits: the integral's peak "
+                    "is within rounding of its endpoint (use reference, or raise dps)"
+                )
             curvature = -2 * a * (1 + t_star**2) / (1 - t_star**2) ** 2
             log_int = _peak_quad(g, -one, one, t_star, curvature)
         else:  # integrable endpoint singularity: the mass sits within ~1/x of t = −1
@@ -467,6 +518,7 @@ def log_kv_reference(v: float, x: float, dps: int = 30) -> float:
     """log K_v(x) from K_v(x) = ∫_0^∞ exp(−x cosh t) cosh(vt) dt, in mpmath (slow, for tests)."""
     import mpmath
 
+    v, x, dps = _reference_arguments(v, x, dps)
     with mpmath.workdps(dps):
         v, x = mpmath.mpf(v), mpmath.mpf(x)
 
@@ -499,6 +551,7 @@ def reference(kind: str, v: float, x: float, dps: int = 30) -> float:
 
     if kind not in ("i", "k"):
         raise ValueError(f"kind must be 'i' or 'k', got {kind!r}")
+    v, x, dps = _reference_arguments(v, x, dps)
     with mpmath.workdps(dps + 20):  # extra digits: log of a value near 1 loses its leading ones
         try:
             f = mpmath.besseli if kind == "i" else mpmath.besselk

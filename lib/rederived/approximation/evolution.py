@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 
@@ -149,6 +150,23 @@ class _Genome:
             ]
 
 
+def _bounded(value: object, name: str, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be an int, got {value!r}")
+    if not lo <= value <= hi:
+        raise ValueError(f"{name} must be in [{lo}, {hi}], got {value}")
+    return int(value)
+
+
+def _seed(seed: object) -> int:
+    """A seed: an int ≥ 0 (None would draw fresh entropy and break reproducibility)."""
+    if isinstance(seed, bool) or not isinstance(seed, Integral):
+        raise TypeError(f"seed must be an int (for a reproducible run), got {seed!r}")
+    if seed < 0:
+        raise ValueError(f"seed must be >= 0, got {seed}")
+    return int(seed)
+
+
 def evolve(
     f: Callable,
     interval: tuple[float, float],
@@ -190,21 +208,26 @@ def evolve(
     -------
     Evolution
     """
-    max_operations = _check_degree(max_operations, "max_operations")
-    if max_operations < 1:
-        raise ValueError("max_operations must be >= 1")
-    generations = _check_degree(generations, "generations")
-    population = _check_degree(population, "population")
+    max_operations = _bounded(max_operations, "max_operations", 1, 256)
+    generations = _bounded(generations, "generations", 0, 10**6)
+    population = _bounded(population, "population", 1, 10**4)
     tournament = _check_degree(tournament, "tournament")
-    if population < 1 or not 1 <= tournament <= population:
+    if not 1 <= tournament <= population:
         raise ValueError("need population >= 1 and 1 <= tournament <= population")
+    if isinstance(ops, str) or not hasattr(ops, "__iter__"):
+        raise TypeError(f"ops must be a sequence of operation names, got {ops!r}")
     ops = tuple(ops)
-    if not ops or any(op not in _ARITY for op in ops):
+    if not ops or any(not isinstance(op, str) or op not in _ARITY for op in ops):
         raise ValueError(f"ops must be a non-empty subset of {sorted(_ARITY)}, got {ops!r}")
-    max_constants = _check_degree(max_constants, "max_constants")
-    restarts = _check_degree(restarts, "restarts")
-    x, fx, scale = _training_points(f, interval, _check_degree(points, "points"), relative)
-    rng = np.random.default_rng(seed)
+    max_constants = _bounded(max_constants, "max_constants", 0, 256)
+    restarts = _bounded(restarts, "restarts", 0, 10**3)
+    points = _bounded(points, "points", 2, 10**5)
+    if generations * population > 10**8:
+        raise ValueError(
+            f"generations × population = {generations * population:,} fits, more than 10^8"
+        )
+    x, fx, scale = _training_points(f, interval, points, relative)
+    rng = np.random.default_rng(_seed(seed))
     front: dict[int, tuple[Program, float]] = {}
     evaluated = 0
 
@@ -269,7 +292,13 @@ def evolve_runs(
     ``[evolve(f, interval, max_operations, seed=s, **options) for s in seeds]`` whatever the
     number of workers (``None``: every available processor).
     """
-    seeds = [int(s) for s in seeds]
+    if isinstance(seeds, str | bytes) or not hasattr(seeds, "__iter__"):
+        raise TypeError(f"seeds must be a sequence of ints, got {seeds!r}")
+    seeds = list(seeds)
+    for i, value in enumerate(seeds):
+        if isinstance(value, bool) or not isinstance(value, Integral) or value < 0:
+            raise ValueError(f"seeds[{i}] must be an int >= 0, got {value!r}")
+    seeds = [int(v) for v in seeds]
     if not seeds:
         raise ValueError("seeds must not be empty")
     if "seed" in options:

@@ -9,14 +9,24 @@ compared with (Taylor, Padé, minimax) are in :mod:`rederived.approximation.appr
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from numbers import Integral
 
 import mpmath
 import numpy as np
 
-from rederived.approximation.approx import _DPS, Approximant, _cheb_points, _check_interval
+from rederived._checks import real_array
+from rederived.approximation.approx import (
+    _DPS,
+    Approximant,
+    _cheb_points,
+    _check_interval,
+    _point,
+    _value,
+)
 from rederived.symmetry.so3 import _check_degree
 
 __all__ = ["Program", "fit_constants", "fma"]
@@ -45,6 +55,10 @@ class Program:
     instructions: tuple[tuple, ...]
 
     def __post_init__(self) -> None:
+        if isinstance(self.constants, str | bytes) or not hasattr(self.constants, "__iter__"):
+            raise TypeError(f"constants must be a sequence of numbers, got {self.constants!r}")
+        if any(isinstance(c, str | bytes | bool) for c in self.constants):
+            raise TypeError(f"constants must be numbers, got {self.constants!r}")
         try:
             consts = tuple(float(c) for c in self.constants)
         except (TypeError, ValueError):
@@ -55,7 +69,12 @@ class Program:
             raise ValueError("instructions must be a non-empty sequence of (op, operands...)")
         checked = []
         for i, ins in enumerate(self.instructions):
-            if not isinstance(ins, tuple | list) or not ins or ins[0] not in _ARITY:
+            if (
+                not isinstance(ins, tuple | list)
+                or not ins
+                or not isinstance(ins[0], str)
+                or ins[0] not in _ARITY
+            ):
                 raise ValueError(
                     f"instructions[{i}] must be (op, operands...) with op in {sorted(_ARITY)}, "
                     f"got {ins!r}"
@@ -127,7 +146,9 @@ class Program:
 
     def with_constants(self, constants: object) -> Program:
         """The same code with other constants."""
-        constants = tuple(np.ravel(np.asarray(constants, dtype=float)))
+        if constants is None or isinstance(constants, str | bytes):
+            raise TypeError(f"constants must be a sequence of numbers, got {constants!r}")
+        constants = tuple(np.ravel(real_array(constants, "constants")))
         if len(constants) != len(self.constants):
             raise ValueError(
                 f"constants must have length {len(self.constants)}, got {len(constants)}"
@@ -180,10 +201,13 @@ class Program:
         return np.broadcast_to(out, x.shape).astype(dtype)  # a result that ignores x
 
     def exact(self, x: object) -> mpmath.mpf:
-        """The program at one point in mpmath arithmetic (no floating-point rounding)."""
-        return self._run(
-            mpmath.mpf(x), [mpmath.mpf(c) for c in self.constants], lambda a, b, c: a * b + c
-        )
+        """The program at one point in mpmath arithmetic (no floating-point rounding); a
+        division by zero is a ValueError."""
+        x = x if isinstance(x, mpmath.mpf) else mpmath.mpf(_point(x, "x"))
+        try:
+            return self._run(x, [mpmath.mpf(c) for c in self.constants], lambda a, b, c: a * b + c)
+        except ZeroDivisionError:
+            raise ValueError(f"the program divides by zero at x = {x}") from None
 
     def sympy(self, x: object = None) -> object:
         """The program as a SymPy expression in ``x`` (default the symbol x).
@@ -200,7 +224,10 @@ class Program:
     def error(self, f: Callable, x: object, relative: bool = True) -> mpmath.mpf:
         """Signed error (program − f) at ``x``, divided by f when ``relative``."""
         with mpmath.workdps(_DPS):  # the error cancels most digits: compute with 40
-            fx = f(mpmath.mpf(x))
+            x = x if isinstance(x, mpmath.mpf) else mpmath.mpf(_point(x, "x"))
+            fx = _value(f, x)
+            if relative and fx == 0:
+                raise ValueError(f"f vanishes at x = {x}: the relative error is undefined there")
             e = self.exact(x) - fx
             return +(e / fx if relative else e)
 
@@ -208,6 +235,8 @@ class Program:
         self, f: Callable, interval: tuple[float, float], relative: bool = True, n: int = 2001
     ) -> float:
         """Largest |error| against ``f`` on ``n`` Chebyshev-clustered points, in mpmath."""
+        if isinstance(n, bool) or not isinstance(n, Integral) or not 2 <= n <= 10**5:
+            raise ValueError(f"n must be an int in [2, 10^5], got {n!r}")
         a, b = _check_interval(interval)
         with mpmath.workdps(_DPS):
             return float(max(abs(self.error(f, x, relative)) for x in _cheb_points(a, b, n)))
@@ -234,7 +263,13 @@ class Program:
         ``build(x, c)`` receives the input and the list of constants as symbolic registers and
         combines them with ``+ - * /`` (Python numbers become new constants) and :func:`fma`.
         """
-        consts = [float(v) for v in np.ravel(np.asarray(constants, dtype=float))]
+        if not callable(build):
+            raise TypeError("build must be callable")
+        if constants is None or isinstance(constants, str | bytes):
+            raise TypeError(f"constants must be a sequence of numbers, got {constants!r}")
+        consts = [float(v) for v in np.ravel(real_array(constants, "constants"))]
+        if not all(np.isfinite(consts)):
+            raise ValueError(f"constants must be finite, got {consts}")
         tape = _Tape(consts)
         c = [_Register(tape, ("c", j)) for j in range(len(consts))]
         result = build(_Register(tape, 0), c)
@@ -245,6 +280,8 @@ class Program:
     @classmethod
     def from_approximant(cls, approx: Approximant) -> Program:
         """The Horner evaluation of a Taylor, Padé or minimax approximant, as a program."""
+        if not isinstance(approx, Approximant):
+            raise TypeError(f"approx must be an Approximant, got {type(approx).__name__}")
         num = [float(c) for c in approx.numerator]
         den = [float(c) for c in approx.denominator]
 
@@ -264,12 +301,18 @@ class Program:
 
 
 def fma(a, b, c):
-    """Fused multiply-add a·b + c for :meth:`Program.trace` (one operation)."""
+    """Fused multiply-add a·b + c for :meth:`Program.trace` (one operation). On plain Python
+    numbers (ints and floats) it is the fused operation: a·b + c exactly, rounded once
+    (fma(0.1, 10.0, -1.0) is 2⁻⁵⁴, not 0); on other numbers (mpmath, SymPy) a·b + c in their
+    arithmetic."""
     if isinstance(a, _Register):
         return a._tape.emit("fma", a, b, c)
     for v in (b, c):
         if isinstance(v, _Register):
             return v._tape.emit("fma", a, b, c)
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in (a, b, c)):
+        if all(math.isfinite(v) for v in (a, b, c)):
+            return float(Fraction(a) * Fraction(b) + Fraction(c))  # one rounding
     return a * b + c
 
 
@@ -438,13 +481,20 @@ def _fit(program, x, fx, scale, minimax_steps=0, iterations=40, free=None):
 
 def _training_points(f, interval, points, relative):
     a, b = _check_interval(interval)
+    if not callable(f):
+        raise TypeError("f must be callable")
     with mpmath.workdps(_DPS):
         pts = _cheb_points(a, b, points)
-        fx = np.array([float(f(p)) for p in pts])
+        fx = np.array([float(_value(f, p)) for p in pts])
         x = np.array([float(p) for p in pts])
+    if not np.all(np.isfinite(fx)):
+        raise ValueError("f must be finite in double precision at the training points")
     scale = np.abs(fx) if relative else np.ones_like(fx)
-    if relative and np.any(scale == 0):
-        raise ValueError("relative error needs f != 0 on the interval")
+    if relative and (np.any(scale == 0) or len(set(np.sign(fx))) > 1):
+        raise ValueError(
+            "relative error needs f != 0 on the interval (f vanishes or changes sign there; "
+            "pass relative=False)"
+        )
     return x, fx, scale
 
 
@@ -469,6 +519,12 @@ def fit_constants(
     if not isinstance(program, Program):
         raise TypeError(f"program must be a Program, got {type(program).__name__}")
     free = np.ones(len(program.constants), dtype=bool)
+    if isinstance(fixed, str | bytes) or not hasattr(fixed, "__iter__"):
+        raise TypeError(f"fixed must be a sequence of constant indices, got {fixed!r}")
+    if isinstance(points, bool) or not isinstance(points, Integral) or not 2 <= points <= 10**5:
+        raise ValueError(f"points must be an int in [2, 10^5], got {points!r}")
+    if not isinstance(minimax_steps, Integral) or not 0 <= minimax_steps <= 10**4:
+        raise ValueError(f"minimax_steps must be an int in [0, 10^4], got {minimax_steps!r}")
     for j in fixed:
         if isinstance(j, bool) or not isinstance(j, Integral) or not 0 <= j < len(free):
             raise ValueError(f"fixed must hold constant indices 0..{len(free) - 1}, got {j!r}")

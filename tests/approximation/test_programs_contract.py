@@ -1,0 +1,98 @@
+"""Contract of rederived.approximation.programs, on its whole domain (Hypothesis).
+
+Domain: programs of add, sub, mul, div and fma reading only registers defined before them, with
+finite numeric constants; inputs real arrays (float32 evaluated in float32); f maps mpmath
+reals to finite reals on a finite interval (nonzero there for the relative error); points in
+[2, 10⁵]. Results: float evaluation within a few roundings of the exact one, programs traced
+from approximants that reproduce them, fitted constants no worse than the starting ones, a
+correctly rounded fma on plain numbers; or a ValueError/TypeError naming the argument.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rederived.approximation.approx import taylor
+from rederived.approximation.programs import Program, fit_constants, fma
+
+COVERS = ("Program", "fit_constants", "fma")
+
+finite = st.floats(-1e10, 1e10, allow_nan=False)
+
+
+@given(finite, finite, finite)
+def test_fma_on_plain_numbers_rounds_once(a, b, c):
+    assert fma(a, b, c) == float(Fraction(a) * Fraction(b) + Fraction(c))
+
+
+@given(st.integers(1, 8), st.floats(-0.3, 0.3))
+def test_horner_programs_of_approximants(degree, x):
+    a = taylor(mpmath.exp, 0.0, degree, (-0.35, 0.35))
+    prog = Program.from_approximant(a)
+    assert prog.operations == a.operations
+    value = prog(np.array([x]))[0]
+    assert abs(value - float(a.exact(x))) <= 8 * np.finfo(float).eps * abs(value)
+    assert abs(float(prog.exact(x)) - float(a.exact(x))) <= 4 * np.finfo(float).eps * abs(value)
+    assert prog.pruned()(np.array([x]))[0] == value
+    f32 = prog(np.float32([x]))
+    assert f32.dtype == np.float32
+
+
+@settings(max_examples=max(4, settings.default.max_examples // 5))
+@given(st.integers(1, 4))
+def test_fitted_constants_are_no_worse_than_the_start(degree):
+    start = Program.from_approximant(taylor(mpmath.exp, 0.0, degree, (-0.35, 0.35)))
+    fitted = fit_constants(start, mpmath.exp, (-0.35, 0.35), points=60, minimax_steps=5)
+    interval = (-0.35, 0.35)
+    assert fitted.max_error(mpmath.exp, interval, n=201) <= start.max_error(
+        mpmath.exp, interval, n=201
+    ) * (1 + 1e-9)
+
+
+P = Program((1.0,), (("add", 0, 1),))
+BAD = [
+    (lambda: Program("12", (("add", 0, 1),)), TypeError, "constants"),
+    (lambda: Program((np.nan,), (("add", 0, 1),)), ValueError, "constants"),
+    (lambda: Program((), ((["add"], 0, 0),)), ValueError, r"instructions\[0\]"),
+    (lambda: Program((), (("pow", 0, 0),)), ValueError, r"instructions\[0\]"),
+    (lambda: Program((), (("add", 0, 5),)), ValueError, "register"),
+    (lambda: Program((), (("add", 0, 0.5),)), TypeError, "operands"),
+    (lambda: Program((), ()), ValueError, "instructions"),
+    (lambda: P.with_constants(None), TypeError, "constants"),
+    (lambda: P.with_constants(["1"]), TypeError, "constants"),
+    (lambda: P.with_constants([1.0, 2.0]), ValueError, "length"),
+    (lambda: P(np.array(["a"])), TypeError, "x"),
+    (lambda: P.exact("a"), TypeError, "x"),
+    (lambda: Program((1.0,), (("div", 1, 0),)).exact(0.0), ValueError, "divides by zero"),
+    (lambda: P.error(mpmath.sin, 0.0), ValueError, "vanishes"),
+    (lambda: P.error(lambda x: 1j, 0.5), ValueError, "real"),
+    (lambda: P.max_error(mpmath.exp, (0, 1), n=1), ValueError, "n"),
+    (lambda: Program.trace(lambda x, c: x + c[0], None), TypeError, "constants"),
+    (lambda: Program.trace(lambda x, c: 1.0, [1.0]), TypeError, "build"),
+    (lambda: Program.from_approximant(None), TypeError, "approx"),
+    (lambda: fit_constants(None, mpmath.exp, (0, 1)), TypeError, "program"),
+    (lambda: fit_constants(P, lambda x: mpmath.nan, (0, 1)), ValueError, "finite"),
+    (lambda: fit_constants(P, mpmath.exp, (0.0, 800.0)), ValueError, "finite in double"),
+    (lambda: fit_constants(P, mpmath.exp, (0, 1), points=1), ValueError, "points"),
+    (lambda: fit_constants(P, mpmath.exp, (0, 1), points=10**9), ValueError, "points"),
+    (
+        lambda: fit_constants(P, mpmath.exp, (0, 1), minimax_steps=10**9),
+        ValueError,
+        "minimax_steps",
+    ),
+    (lambda: fit_constants(P, mpmath.exp, (0, 1), fixed=5), TypeError, "fixed"),
+    (lambda: fit_constants(P, mpmath.exp, (0, 1), fixed=(3,)), ValueError, "fixed"),
+    (lambda: fit_constants(P, mpmath.sin, (-1, 1)), ValueError, "f != 0"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "names"), BAD)
+def test_bad_input_is_refused_naming_the_argument(call, error, names):
+    with pytest.raises(error, match=names):
+        call()
