@@ -76,6 +76,16 @@ def test_a_fit_from_a_nearby_start_recovers_an_exact_law(law):
 
 
 LAW = ChinchillaFit(1.69, 406.4, 410.7, 0.34, 0.28)
+
+
+@given(st.sampled_from([5e-324, 1e-300, 1.0, 1e300]))
+def test_compute_optimal_across_the_double_range(C):
+    # C/6 underflowed for C = 5e-324 and N = D = 0 came out; in logarithms both stay positive
+    n_opt, d_opt = compute_optimal(LAW, C)
+    assert n_opt > 0 and d_opt > 0 and np.isfinite(n_opt) and np.isfinite(d_opt)
+    assert np.log(6 * n_opt) + np.log(d_opt) == pytest.approx(np.log(C), rel=1e-12)
+
+
 LOSS = LAW(N, D)
 BAD = [
     (lambda: ChinchillaFit(1.0, -1.0, 1.0, 0.3, 0.3), ValueError, "A must be positive"),

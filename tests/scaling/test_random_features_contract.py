@@ -65,6 +65,15 @@ def test_spectra_are_positive_sorted_and_within_the_trace(dim, count, variances)
     assert values.sum() <= (weight_var + bias_var) / 2 * (1 + 1e-9)
 
 
+@given(st.sampled_from([100, 3000, 10**4]))
+def test_high_dimensional_spectra(dim):
+    # multiplicities beyond int64 once raised NumPy's casting TypeError (dim = 10**6); degree 1
+    # has eigenvalue about (weight_var + bias_var)/2 · 1/(3·dim) for large dim
+    values, degrees = rf.relu_kernel_spectrum(dim, 5)
+    assert list(degrees) == [0, 1, 1, 1, 1]
+    assert values[1] == pytest.approx(1 / (3 * dim), rel=0.01)
+
+
 @given(st.integers(2, 12), st.integers(1, 3), st.integers(0, 2**31))
 def test_ridge_zero_interpolates_and_nested_curves_equal_separate_fits(n, dim, seed):
     X = rf.sphere_points(n, dim, seed=seed)
@@ -97,6 +106,7 @@ BAD = [
     (lambda: rf.relu_kernel(np.ones((10**5, 2)), np.ones((10**5, 2))), ValueError, "GiB"),
     (lambda: rf.relu_kernel(np.full((2, 2), 1e308), np.ones((2, 2))), ValueError, "too large"),
     (lambda: rf.relu_kernel_spectrum(2, 0), ValueError, "count"),
+    (lambda: rf.relu_kernel_spectrum(10**6, 5), ValueError, "dim"),
     (lambda: rf.relu_kernel_spectrum(2.0, 3), TypeError, "dim"),
     (lambda: rf.relu_kernel_spectrum(2, 3, bias_var=0.0), ValueError, "bias_var"),
     (lambda: rf.random_features(X3, np.ones(4), 5), ValueError, "y must"),

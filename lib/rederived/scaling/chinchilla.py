@@ -264,4 +264,13 @@ def compute_optimal(params: ChinchillaFit, C: object) -> tuple[np.ndarray, np.nd
         raise ValueError("compute_optimal needs positive exponents alpha and beta")
     s = params.alpha + params.beta
     G = (params.alpha * params.A / (params.beta * params.B)) ** (1 / s)
-    return G * (C / 6) ** (params.beta / s), (C / 6) ** (params.alpha / s) / G
+    # in logarithms: C/6 underflows for C below 3e-323 while N and D do not
+    log_c6 = np.log(C) - np.log(6.0)
+    with np.errstate(over="ignore"):
+        N, D = (
+            np.exp(np.log(G) + params.beta / s * log_c6),
+            np.exp(params.alpha / s * log_c6 - np.log(G)),
+        )
+    if not (np.all(np.isfinite(N)) and np.all(np.isfinite(D))):
+        raise ValueError("the compute-optimal N or D overflows float64 at this C")
+    return N, D

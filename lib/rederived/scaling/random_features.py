@@ -173,6 +173,8 @@ def relu_kernel_spectrum(
     _check_variances(weight_var, bias_var)
     if bias_var <= 0:
         raise ValueError("bias_var must be positive for the spectrum (odd degrees vanish at 0)")
+    if dim > 10**5:  # the angle's density is a peak of width 1/√d: quadrature costs √d nodes
+        raise ValueError(f"dim must be at most 10^5 (the quadrature resolves 1/√dim), got {dim}")
     d = int(dim)
     # degrees until the multiplicities cover count, plus a margin for the sort
     multiplicity, ell = [], 0
@@ -180,8 +182,11 @@ def relu_kernel_spectrum(
         multiplicity.append(_harmonics(d, ell))
         ell += 1
     ell_max = 2 * ell + 8
-    multiplicity = np.array([_harmonics(d, k) for k in range(ell_max + 1)])
-    nodes, node_weights = special.roots_legendre(4 * ell_max + 200)
+    # (capped at count before NumPy sees them: in high dimension they exceed int64)
+    multiplicity = np.array([min(_harmonics(d, k), count) for k in range(ell_max + 1)])
+    # the angle's density sin^(d−1) φ is a peak of width about 1/√d at π/2: enough nodes to
+    # resolve it as well as the degrees
+    nodes, node_weights = special.roots_legendre(max(4 * ell_max + 200, int(40 * np.sqrt(d))))
     phi = (nodes + 1) * (np.pi / 2)
     t = np.cos(phi)
     s = weight_var + bias_var
