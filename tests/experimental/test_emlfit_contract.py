@@ -88,7 +88,12 @@ def test_gradients_agree_with_finite_differences(d, strategy, seed):
         args_m = (minus, gate) if array is leaf else (leaf, minus)
         up = gradients(*args, X, Y, target, 0.9, 0.05, 0.05)[0][index[0]]
         down = gradients(*args_m, X, Y, target, 0.9, 0.05, 0.05)[0][index[0]]
-        assert abs((up - down) / (2 * h) - grad[index]) <= 1e-4 * max(1.0, abs(grad[index]))
+        # the difference quotient loses ε·|loss|/h to rounding: a loss of 1e14 (a run near
+        # divergence, met in the large profile) leaves it no digits at h = 1e-6
+        rounding = 10 * np.finfo(float).eps * max(abs(up), abs(down)) / h
+        assert (
+            abs((up - down) / (2 * h) - grad[index]) <= 1e-4 * max(1.0, abs(grad[index])) + rounding
+        )
 
 
 @settings(max_examples=3)

@@ -96,9 +96,17 @@ def test_persistence_and_intervals_from_any_paths(paths, dt):
 @SLOW
 @given(st.floats(0.5, 4), st.integers(2, 300), st.integers(1, 50), st.integers(0, 2**31))
 def test_stationary_paths_have_their_shape_and_unit_variance(d, n_steps, n_paths, seed):
-    paths = ps.simulate_stationary(ps.diffusion_correlation(d), 0.1, n_steps, n_paths, seed=seed)
+    try:
+        paths = ps.simulate_stationary(
+            ps.diffusion_correlation(d), 0.1, n_steps, n_paths, seed=seed
+        )
+        many = ps.simulate_stationary(ps.diffusion_correlation(d), 0.1, 4, 4000, seed=seed)
+    except ValueError as error:
+        # the documented refusal: on paths this short the correlation of a large d has not
+        # decayed within the circulant embedding (d = 2.375, 2 steps in the large profile)
+        assert "circulant embedding is not positive semi-definite" in str(error)
+        return
     assert paths.shape == (n_paths, n_steps) and np.all(np.isfinite(paths))
-    many = ps.simulate_stationary(ps.diffusion_correlation(d), 0.1, 4, 4000, seed=seed)
     assert abs(many.var() - 1) < 0.1
 
 
