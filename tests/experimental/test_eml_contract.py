@@ -135,6 +135,7 @@ BAD = [
     (lambda: evaluate((("1", "y"), (("1", "y"), "1")), y=0), ValueError, "undefined"),
     (lambda: evaluate("1", dps=10**9), ValueError, "dps"),
     (lambda: evaluate("1", dps=2), ValueError, "dps"),
+    (lambda: evaluate(((((("1", "1"), "1"), "1"), "1"), "1")), ValueError, "tower"),
     (lambda: enumerate_constants(0), ValueError, "max_size"),
     (lambda: enumerate_constants(43), ValueError, "max_size"),
     (lambda: enumerate_constants(39), ValueError, "GiB"),

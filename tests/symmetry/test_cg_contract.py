@@ -104,7 +104,7 @@ BAD = [
     (lambda: tensor_product(["a"], [1.0], 1), TypeError, "x1"),
     (lambda: tensor_product([1.0], [1.0], -1), ValueError, "lmax_out"),
     (lambda: tensor_product([1e200], [1e200], 0), ValueError, "overflows"),
-    (lambda: product_tensor(30), ValueError, "GiB"),
+    (lambda: product_tensor(30), ValueError, "at most 16"),
     (lambda: product_tensor(2, normalization="unit"), ValueError, "normalization"),
     (lambda: product_tensor(2, basis="spherical"), ValueError, "basis"),
     (lambda: product_tensor(1, weights=[1.0, 2.0]), ValueError, "weights"),

@@ -99,6 +99,15 @@ def test_samples_are_in_sl2_with_t_below_t_max(size, t_max, haar, seed):
     assert np.all(t <= t_max * (1 + 1e-9) + 1e-12)
 
 
+@given(st.sampled_from([1e-9, 1e-6, 1e-3, 1.0]), st.integers(0, 2**32))
+def test_small_pieces_have_their_volume_and_spread(t_max, seed):
+    # cosh(2t) − 1 cancelled: at t_max = 1e-9 the volume came out 0 and every t about 0
+    g, volume = sample_sl2(4000, t_max, np.random.default_rng(seed))
+    assert volume == pytest.approx(4 * np.pi**2 * np.sinh(t_max) ** 2, rel=1e-12)
+    t, _, _ = sl2_coordinates(g)
+    assert 0.6 < np.mean(t) / t_max < 0.72  # Haar ∝ sinh 2t ≈ 2t: mean 2/3 of t_max
+
+
 BAD = [
     (lambda: polar(np.diag([1.0, -1.0])), ValueError, "positive determinant"),
     (lambda: polar(np.diag([1.0, 1e-14])), ValueError, "singular"),
@@ -115,6 +124,13 @@ BAD = [
     (lambda: sample_sl2(0, 1.0, np.random.default_rng(0)), ValueError, "size"),
     (lambda: sample_sl2(3, 301.0, np.random.default_rng(0)), ValueError, "t_max"),
     (lambda: sample_sl2(3, -1.0, np.random.default_rng(0)), ValueError, "t_max"),
+    (lambda: sample_sl2(3, 1.0, 0), TypeError, "rng"),
+    (lambda: sl2_coordinates(np.diag([1e200, 1.0])), ValueError, "1e150"),
+    (lambda: in_exp_image_sl2(np.diag([1e200, 5.0])), ValueError, "1e150"),
+    (lambda: polar(np.eye(2) * (1 + 1j)), TypeError, "g"),
+    (lambda: polar(np.zeros((0, 0))), ValueError, "square"),
+    (lambda: rotation(np.nan), ValueError, "angle"),
+    (lambda: sl2_from_iwasawa(0.0, 10.0, 1e308), ValueError, "overflows"),
 ]
 
 

@@ -71,6 +71,8 @@ def _value(f: Callable, x: object) -> mpmath.mpf:
 def _checked_coefficients(coeffs, what: str) -> tuple:
     out = []
     for c in coeffs:
+        if isinstance(c, complex | np.complexfloating):
+            raise TypeError(f"{what} coefficients must be real, got {c!r}")
         if isinstance(c, mpmath.mpc):
             if c.imag != 0:
                 raise ValueError(f"f must be real: its {what} coefficients are complex")
@@ -162,15 +164,25 @@ class Approximant:
         if x.dtype.kind not in "biuf":
             raise TypeError(f"x must be real numbers, got dtype {x.dtype}")
         dtype = np.float32 if x.dtype == np.float32 else np.float64
-        t = x.astype(dtype) - dtype(self.x0)
-        p = _horner([dtype(float(c)) for c in self.numerator], t)
-        if len(self.denominator) == 1:
-            return p
-        return p / _horner([dtype(float(c)) for c in self.denominator], t)
+        if np.any(np.isnan(x)):
+            raise ValueError("x must not hold NaN")
+        with np.errstate(all="ignore"):
+            t = x.astype(dtype) - dtype(self.x0)
+            p = _horner([dtype(float(c)) for c in self.numerator], t)
+            if len(self.denominator) != 1:
+                p = p / _horner([dtype(float(c)) for c in self.denominator], t)
+        if not np.all(np.isfinite(p)):
+            raise ValueError(
+                f"the approximant is not finite in {np.dtype(dtype).name} at "
+                f"{int(np.sum(~np.isfinite(p)))} point(s) (overflow, or a pole of the denominator)"
+            )
+        return p
 
     def exact(self, x: object) -> mpmath.mpf:
         """The approximant at one point, in mpmath (no floating-point rounding)."""
         t = mpmath.mpf(_point(x, "x")) if not isinstance(x, mpmath.mpf) else x
+        if not mpmath.isfinite(t):
+            raise ValueError(f"x must be finite, got {x}")
         t = t - self.x0
         q = _horner(list(self.denominator), t)
         if q == 0:

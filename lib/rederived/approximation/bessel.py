@@ -45,6 +45,8 @@ from numbers import Integral, Real
 import numpy as np
 from scipy import special
 
+from rederived._checks import memory as _memory
+
 __all__ = [
     "DEBYE_TERMS",
     "debye_polynomials",
@@ -245,6 +247,12 @@ def _prepare(v: object, x: object) -> tuple[np.ndarray, np.ndarray, tuple[int, .
         arr = np.asarray(value)
         if not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
             raise TypeError(f"{name} must be real numbers, got dtype {arr.dtype}")
+    try:
+        shape = np.broadcast_shapes(np.shape(v), np.shape(x))
+    except ValueError:
+        raise ValueError(f"v and x do not broadcast: {np.shape(v)} and {np.shape(x)}") from None
+    # the broadcast inputs, the result and the methods' temporaries: about 8 arrays of it
+    _memory(64.0 * int(np.prod(shape)), f"log I/K on {int(np.prod(shape)):,} points")
     v_arr, x_arr = np.broadcast_arrays(np.asarray(v, dtype=float), np.asarray(x, dtype=float))
     if np.any(np.isnan(v_arr)) or np.any(np.isnan(x_arr)):
         raise ValueError("v and x must not be NaN")
@@ -419,7 +427,9 @@ def log_kv(v: object, x: object) -> np.ndarray:
 
 
 def error_units(computed: object, exact: object, v: object, x: object) -> np.ndarray:
-    """|computed − exact| in units of ε·max(1, |exact|, √(v² + x²)), elementwise.
+    """|computed − exact| in units of ε·max(1, |exact|, √(v² + x²)), elementwise (broadcast);
+    0 where they are equal (infinities included), inf where ``computed`` is NaN or the
+    difference is infinite. ``exact``, ``v`` and ``x`` must not be NaN.
 
     The denominator is the error that rounding the inputs v, x and the output log f to double
     precision already causes (the conditioning of log I_v(x) and log K_v(x) in v and x is
@@ -431,14 +441,15 @@ def error_units(computed: object, exact: object, v: object, x: object) -> np.nda
         if a.dtype.kind not in "biuf":
             raise TypeError(f"{name} must be real numbers, got dtype {a.dtype}")
         a = a.astype(float)
-        if np.any(np.isnan(a)):
+        if name != "computed" and np.any(np.isnan(a)):
             raise ValueError(f"{name} must not be NaN")
         arrays.append(a)
     computed, exact, v, x = np.broadcast_arrays(*arrays)
     scale = np.maximum.reduce([np.ones_like(exact), np.abs(exact), np.hypot(v, x)])
     with np.errstate(invalid="ignore"):
         units = np.abs(computed - exact) / (np.finfo(float).eps * scale)
-    # equal values (infinities included) agree exactly; an infinite difference is infinite
+    # equal values (infinities included) agree exactly; an infinite difference, or a NaN
+    # computed value (a failure of the method measured), is an infinite error
     return np.where(computed == exact, 0.0, np.nan_to_num(units, nan=np.inf))
 
 

@@ -106,7 +106,7 @@ def _unit_rows(theta: np.ndarray) -> np.ndarray:
     size = np.max(np.abs(theta), axis=1, keepdims=True)
     if np.any(size == 0):
         raise ValueError("theta has a zero row: A(μ) = 0 has no reduced solution")
-    return theta / 2.0 ** np.frexp(size)[1]
+    return np.ldexp(theta, -np.frexp(size)[1])
 
 
 def greedy(F: object, d: int, norm: str = "max") -> EIM:
@@ -124,8 +124,8 @@ def greedy(F: object, d: int, norm: str = "max") -> EIM:
         raise ValueError("F is identically zero: there is nothing to interpolate")
     # the selection is scale-free: run on F divided by a power of two near its largest entry
     # (exactly), so that subnormal samples select what the same samples at size one do
-    unit = 2.0 ** np.frexp(size)[1]
-    R = F / unit
+    exponent = int(np.frexp(size)[1])
+    R = np.ldexp(F, -exponent)
     errors = [float(np.abs(R).max())]
     scale = errors[0]
     for _ in range(d):
@@ -141,7 +141,7 @@ def greedy(F: object, d: int, norm: str = "max") -> EIM:
         R = R - np.outer(q, R[x, :])  # the new basis function interpolates row x exactly
         errors.append(float(np.abs(R).max()))
     Q = np.column_stack(columns)
-    return EIM(np.array(xs), np.array(ys), Q, np.array(errors) * unit)
+    return EIM(np.array(xs), np.array(ys), Q, np.ldexp(np.array(errors), exponent))
 
 
 def _indices(xs: object, ys: object, shape: tuple) -> tuple[np.ndarray, np.ndarray]:

@@ -70,6 +70,8 @@ def _exp32_block(x, core):
         y = np.asarray(core(r))
         if y.dtype != np.float32 or y.shape != r.shape:
             raise TypeError("core must return a float32 array of its input's shape")
+        if np.any(np.isnan(y) & ~np.isnan(r)):
+            raise ValueError("core returned NaN for a reduced argument that is not NaN")
         out = np.ldexp(y, np.nan_to_num(k).astype(np.int32))
     return np.where(np.isnan(x), x, out)
 

@@ -53,6 +53,7 @@ def check_metric(D: object, *, triangle: bool = True) -> np.ndarray:
     if triangle:
         n = D.shape[0]
         rows = max(1, (1 << 25) // (n * n))  # a block of rows × n × n doubles: at most 256 MiB
+        _memory(8.0 * rows * n * n, f"the triangle check of {n} points")
         for start in range(0, n, rows):
             block = D[start : start + rows]  # rows i; check D[i, j] <= D[i, k] + D[k, j] for all k
             shortest = np.min(block[:, :, None] + D[None, :, :], axis=1)
@@ -132,7 +133,9 @@ def add_point(base: Weighting, D: object, distances: object) -> tuple[float, flo
     new O(n³) solve."""
     if not isinstance(base, Weighting):
         raise TypeError("base must be a Weighting (from weighting())")
-    D = np.asarray(D, dtype=float)
+    D = real_array(D, "D")
+    if not np.all(np.isfinite(D)):
+        raise ValueError("D must be finite")
     c = np.asarray(distances, dtype=float)
     if D.shape != (base.w.size, base.w.size) or c.shape != (base.w.size,):
         raise ValueError("D and distances must match the base space's size")
@@ -196,5 +199,5 @@ def local_weights(points: object, t: float, k: int) -> np.ndarray:
     return out
 
 
-#: the most arithmetic (n·k³) :func:`local_weights` takes on (about a minute on one core)
-MAX_WORK = 2e11
+#: the most arithmetic (n·k³) :func:`local_weights` takes on (seconds on one core)
+MAX_WORK = 2e10

@@ -53,7 +53,7 @@ def orthonormal_features(Phi: object) -> np.ndarray:
     scale = np.max(np.abs(Phi), axis=0)
     if np.any(scale == 0):
         raise ValueError(f"Phi has {int(np.sum(scale == 0))} zero column(s): no space to span")
-    Q, R = np.linalg.qr(Phi / 2.0 ** np.frexp(scale)[1])
+    Q, R = np.linalg.qr(np.ldexp(Phi, -np.frexp(scale)[1]))
     if np.min(np.abs(np.diag(R))) < 1e-10 * np.max(np.abs(np.diag(R))):
         raise ValueError("the features are linearly dependent on the grid")
     return Q * np.sign(np.diag(R)) * np.sqrt(Phi.shape[0])
@@ -95,6 +95,8 @@ def projection_dpp(Phi: object, rng: np.random.Generator) -> np.ndarray:
     Phi = _check_features(Phi)
     _check_rng(rng)
     N, m = Phi.shape
+    if N * float(m) ** 2 > 2e9:  # the chain rule's projections: N m² operations
+        raise ValueError(f"N·m² = {N * float(m) ** 2:.2g} operations, more than 2e9")
     V = Phi / np.sqrt(N)  # orthonormal columns: K = V Vᵀ, K_ii = ‖V_i‖²
     remaining = np.sum(V**2, axis=1)
     chosen = np.empty(m, dtype=int)
@@ -134,7 +136,10 @@ def weighted_fit(Phi: object, idx: object, y: object) -> np.ndarray:
     if not np.all(np.isfinite(y)):
         raise ValueError("y must be finite")
     A = Phi[idx]
-    w = Phi.shape[1] / np.sum(A**2, axis=1)
+    k = np.sum(A**2, axis=1)
+    if np.any(k == 0):
+        raise ValueError("idx selects a point where every feature vanishes (its weight m/k is inf)")
+    w = Phi.shape[1] / k
     root = np.sqrt(w)
     coef, _, rank, _ = np.linalg.lstsq(A * root[:, None], y * root, rcond=None)
     if rank < Phi.shape[1]:

@@ -24,7 +24,7 @@ __all__ = ["FIELDS", "is_conservative", "trajectory_limit", "trajectory_matrix",
 x, y = sp.symbols("x y")
 
 #: the most step matrices a trajectory multiplies
-MAX_MATRICES = 10**6
+MAX_MATRICES = 10**5
 
 
 def _field(mx, my) -> tuple[sp.Matrix, sp.Matrix]:

@@ -14,6 +14,7 @@ determines it.
 
 from __future__ import annotations
 
+import itertools
 import math
 from fractions import Fraction
 from numbers import Integral, Rational
@@ -23,7 +24,7 @@ import mpmath
 __all__ = ["continued_fraction", "convergents"]
 
 #: the longest expansion :func:`convergents` takes (its numerators grow to millions of digits)
-MAX_TERMS = 10**6
+MAX_TERMS = 10**5
 
 
 def _enclosure(x: object, name: str) -> tuple[Fraction, Fraction]:
@@ -87,8 +88,8 @@ def continued_fraction(x: object, n_terms: int) -> list[int]:
     """
     if isinstance(n_terms, bool) or not isinstance(n_terms, Integral):
         raise TypeError(f"n_terms must be an int, got {type(n_terms).__name__}")
-    if n_terms < 1:
-        raise ValueError(f"n_terms must be at least 1, got {n_terms}")
+    if not 1 <= n_terms <= MAX_TERMS:
+        raise ValueError(f"n_terms must be at least 1 and at most {MAX_TERMS:,}, got {n_terms}")
     lo, hi = _enclosure(x, "x")
     terms: list[int] = []
     while len(terms) < n_terms:
@@ -123,9 +124,9 @@ def convergents(terms: list[int]) -> tuple[list[int], list[int]]:
     """
     if isinstance(terms, str | bytes) or not hasattr(terms, "__iter__"):
         raise TypeError(f"terms must be a sequence of ints, got {type(terms).__name__}")
-    if hasattr(terms, "__len__") and len(terms) > MAX_TERMS:
-        raise ValueError(f"terms holds {len(terms):,} terms, more than {MAX_TERMS:,}")
-    terms = list(terms)
+    terms = list(itertools.islice(terms, MAX_TERMS + 1))  # an endless iterator stops here
+    if len(terms) > MAX_TERMS:
+        raise ValueError(f"terms holds more than {MAX_TERMS:,} terms")
     if not terms:
         raise ValueError("terms must hold at least one term")
     for k, a in enumerate(terms):

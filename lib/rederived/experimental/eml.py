@@ -187,6 +187,11 @@ def evaluate(tree: Tree, dps: int = 50, **values: object) -> mpmath.mpc:
             if abs(b.imag) <= tiny * abs(b.real):
                 b = mpmath.mpc(b.real, 0)  # exactly real in exact arithmetic (see docstring)
             log_b = mpmath.mpf("-inf") if b == 0 else mpmath.log(b)
+            if mpmath.isfinite(a) and a.real > 10**5:  # e^a has more than 43 000 digits
+                raise ValueError(
+                    f"the tree's value overflows: exp of {mpmath.nstr(a.real, 5)} (a tower of "
+                    "exponentials; beyond e^(10^5) it is refused)"
+                )
             value = mpmath.exp(a) - log_b
             if mpmath.isnan(value):
                 raise ValueError(

@@ -322,10 +322,11 @@ def evaluate(tree: Tree, x: object, y: object, *, undefined: str = "raise") -> n
             return np.exp(ev(t[0])) - np.log(b)
 
     out = ev(tree)
-    if undefined == "raise" and np.any(np.isnan(out)):
+    if undefined == "raise" and not np.all(np.isfinite(out)):
         raise ValueError(
-            f"the tree's value is undefined (∞ − ∞) at {int(np.sum(np.isnan(out)))} of the "
-            f"{out.size} points (pass undefined='nan' to mark them NaN)"
+            f"the tree's value is undefined (∞ − ∞) or beyond complex128 at "
+            f"{int(np.sum(~np.isfinite(out)))} of the {out.size} points (pass undefined='nan' to "
+            "keep them as they come)"
         )
     return out
 

@@ -18,6 +18,7 @@ s_i = −1) and ``"nearest"`` (a_i the nearest integer, s_i the sign of the rema
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -72,8 +73,8 @@ def signed_continued_fraction(
     """
     if rule not in RULES:
         raise ValueError(f"rule must be one of {', '.join(RULES)}, got {rule!r}")
-    if isinstance(n_terms, bool) or not isinstance(n_terms, Integral) or n_terms < 1:
-        raise ValueError(f"n_terms must be a positive int, got {n_terms!r}")
+    if isinstance(n_terms, bool) or not isinstance(n_terms, Integral) or not 1 <= n_terms <= 10**5:
+        raise ValueError(f"n_terms must be an int in [1, 10^5], got {n_terms!r}")
     lo, hi = _enclosure(x, "x")
     terms: list[int] = []
     signs: list[int] = []
@@ -143,6 +144,9 @@ def berlekamp_massey(seq: list[int]) -> list[Fraction]:
     """
     if isinstance(seq, str | bytes) or not hasattr(seq, "__iter__"):
         raise TypeError(f"seq must be a sequence of ints or Fractions, got {type(seq).__name__}")
+    seq = list(itertools.islice(seq, 2001))
+    if len(seq) > 2000:  # exact rational arithmetic is quadratic in the length and grows numbers
+        raise ValueError("seq must hold at most 2000 terms")
     s = []
     for i, v in enumerate(seq):  # exact rationals only: NumPy ints converted before arithmetic
         if isinstance(v, bool) or not isinstance(v, Integral | Fraction):

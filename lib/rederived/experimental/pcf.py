@@ -63,7 +63,7 @@ def _as_polynomial(coeffs: object, name: str) -> tuple[int, ...]:
 
 
 #: the deepest convergent computed (its numerator has millions of digits already)
-MAX_DEPTH = 10**6
+MAX_DEPTH = 10**5
 
 
 def _as_depth(depth: object, name: str = "depth") -> int:

@@ -35,6 +35,8 @@ def alternating_sum(
     if not callable(term):
         raise TypeError(f"term must be a callable j -> moment, got {type(term).__name__}")
     dps = digits(dps, "dps", 10)
+    if dps > 10_000:
+        raise ValueError(f"dps must be at most 10^4 for a series sum, got {dps}")
     n = int(dps * 1.31) + 10 if terms is None else count(terms, "terms")
     if n > 10 * dps + 1000:
         raise ValueError(f"terms must be at most 10·dps + 1000 = {10 * dps + 1000}, got {n}")
@@ -69,6 +71,8 @@ def central_binomial_series(k: int, alternating: bool, inverse: bool, dps: int =
     if abs(k) > 1000:
         raise ValueError(f"k must be in [-1000, 1000], got {k}")
     dps = digits(dps, "dps", 10)
+    if dps > 5000:  # 20 000 digits ran for minutes
+        raise ValueError(f"dps must be at most 5000, got {dps}")
     if not inverse and not alternating and k < 1:
         raise ValueError(f"Σ C(2n,n)/(4^n n^{k}) diverges: its terms fall only like n^({-k}-1/2)")
     if not inverse and not alternating:

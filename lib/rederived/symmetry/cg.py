@@ -74,9 +74,25 @@ def _cg_complex(l1: int, l2: int, l3: int) -> np.ndarray:
     return C
 
 
+#: the highest degree coupled (Racah's exact sums take about a second per block near 90;
+#: 150 ran for minutes)
+MAX_DEGREE = 90
+
+
+def _degrees(*pairs) -> tuple[int, ...]:
+    out = []
+    for v, n in pairs:
+        v = _check_degree(v, n)
+        if v > MAX_DEGREE:
+            raise ValueError(f"{n} must be at most {MAX_DEGREE}, got {v}")
+        out.append(v)
+    return tuple(out)
+
+
 def clebsch_gordan_complex(l1: int, l2: int, l3: int) -> np.ndarray:
-    """Complex-basis coefficients ``C[m1+l1, m2+l2, m3+l3] = <l1 m1 l2 m2 | l3 m3>``."""
-    l1, l2, l3 = (_check_degree(v, n) for v, n in ((l1, "l1"), (l2, "l2"), (l3, "l3")))
+    """Complex-basis coefficients ``C[m1+l1, m2+l2, m3+l3] = <l1 m1 l2 m2 | l3 m3>``, degrees
+    up to :data:`MAX_DEGREE`."""
+    l1, l2, l3 = _degrees((l1, "l1"), (l2, "l2"), (l3, "l3"))
     return _cg_complex(l1, l2, l3).copy()
 
 
@@ -117,7 +133,7 @@ def clebsch_gordan_real(l1: int, l2: int, l3: int) -> np.ndarray:
         equivariant: contracting ``D^l1 x``, ``D^l2 y`` gives ``D^l3`` times the contraction of
         ``x`` and ``y``. Zero (all entries) when the triangle rule fails.
     """
-    l1, l2, l3 = (_check_degree(v, n) for v, n in ((l1, "l1"), (l2, "l2"), (l3, "l3")))
+    l1, l2, l3 = _degrees((l1, "l1"), (l2, "l2"), (l3, "l3"))
     return _cg_real(l1, l2, l3).copy()
 
 
@@ -132,6 +148,7 @@ def paths(L1: int, L2: int, lmax_out: int, *, parity: str = "all") -> list[tuple
     if parity not in ("all", "even", "odd"):
         raise ValueError(f"parity must be 'all', 'even' or 'odd', got {parity!r}")
     keep = {"all": (0, 1), "even": (0,), "odd": (1,)}[parity]
+    _degrees((L1, "L1"), (L2, "L2"), (lmax_out, "lmax_out"))
     return [
         (a, b, c)
         for a in range(_check_degree(L1, "L1") + 1)
@@ -159,8 +176,13 @@ def tensor_product(x1: object, x2: object, lmax_out: int) -> np.ndarray:
     """
     x1, L1 = _as_coefficients(x1, "x1")
     x2, L2 = _as_coefficients(x2, "x2")
-    lmax_out = _check_degree(lmax_out, "lmax_out")
+    (lmax_out,) = _degrees((lmax_out, "lmax_out"))
+    _degrees((L1, "L1"), (L2, "L2"))
     batch = np.broadcast_shapes(x1.shape[:-1], x2.shape[:-1])
+    _memory(
+        16.0 * int(np.prod(batch)) * ((lmax_out + 1) ** 2 + x1.shape[-1] + x2.shape[-1]),
+        f"the tensor product of a batch of {int(np.prod(batch))}",
+    )
     x1 = np.broadcast_to(x1, (*batch, x1.shape[-1])).reshape(-1, x1.shape[-1]).astype(float)
     x2 = np.broadcast_to(x2, (*batch, x2.shape[-1])).reshape(-1, x2.shape[-1]).astype(float)
     out = np.zeros((x1.shape[0], (lmax_out + 1) ** 2))
@@ -211,6 +233,8 @@ def product_tensor(
         ``einsum("kij,i,j->k", M, x, y)`` is the product of the coefficient vectors x, y.
     """
     L = _check_degree(L, "L")
+    if L > 16:  # (L+1)^6 entries and L^3 coupling blocks: L = 20 ran for minutes
+        raise ValueError(f"L must be at most 16 for the dense product tensor, got {L}")
     if normalization not in ("wigner3j", "isometry"):
         raise ValueError(f"normalization must be 'wigner3j' or 'isometry', got {normalization!r}")
     if basis not in ("real", "complex"):

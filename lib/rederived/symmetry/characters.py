@@ -92,6 +92,8 @@ def product_of(g: object, n: int) -> dict[tuple[int, ...], int]:
     n = count(n, "n")
     if not isinstance(g, dict) or not g:
         raise TypeError("g must be a non-empty dict {int exponent: int coefficient}")
+    if len(g) ** n > MAX_TERMS:
+        raise ValueError(f"the product has up to {len(g)}^{n} terms, more than {MAX_TERMS:,}")
     factors = [
         {tuple(e if j == i else 0 for j in range(n)): c for e, c in g.items()} for i in range(n)
     ]
@@ -109,13 +111,17 @@ def _permutation_sign(p: tuple[int, ...]) -> int:
     return sign
 
 
-#: the most parts :func:`weyl_denominator` expands (8!·2^8 ≈ 10^7 terms)
-MAX_DENOMINATOR_PARTS = 8
+#: the most parts :func:`weyl_denominator` expands (6!·2^6 = 46 080 terms; n = 7 takes 16 s)
+MAX_DENOMINATOR_PARTS = 6
 
 
 def weyl_denominator(mu: tuple[int, ...]) -> dict[tuple[int, ...], int]:
     """A_μ = det[x_j^{μ_i} − x_j^{−μ_i}] expanded (n! · 2^n terms before cancellation), for
     at most :data:`MAX_DENOMINATOR_PARTS` parts (n = 7 already takes seconds)."""
+    if not isinstance(mu, tuple | list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in mu
+    ):
+        raise TypeError(f"mu must be a tuple of ints, got {mu!r}")
     n = len(mu)
     if n > MAX_DENOMINATOR_PARTS:
         raise ValueError(
@@ -203,11 +209,15 @@ def character(group: str, lam: object, x: object) -> np.ndarray:
     Weyl's formula as a ratio of determinants in complex floating point. Half-integer powers
     use one square root of each x_j throughout, so the ratio does not depend on its branch."""
     group = _check_group(group)
-    x = np.asarray(x, dtype=complex)
+    x = np.asarray(x)
+    if x.dtype.kind not in "biufc":
+        raise TypeError(f"x must be numeric, got dtype {x.dtype}")
+    x = x.astype(complex)
     if x.ndim < 1 or x.shape[-1] < 1 or not np.all(np.isfinite(x)) or np.any(x == 0):
         raise ValueError("x must hold finite nonzero points, shape (..., n)")
     n = x.shape[-1]
     lam = _weight(lam, n, group)
+    _check_weight_size(max(abs(v) for v in lam) if lam else 0, "λ")
     rho2 = np.array(_doubled_rho(group, n))
     mu2 = np.array([int(2 * v) for v in lam]) + rho2
     y = np.sqrt(x)  # x_j^{e/2} = y_j^e
@@ -227,6 +237,19 @@ def character(group: str, lam: object, x: object) -> np.ndarray:
             "weights, or points on the unit circle"
         )
     return value
+
+
+#: the largest weight the determinant formulas take: their powers x^λ carry a relative error of
+#: about λ·ε in the phase (at λ = 10^12 the character is off by 1e-4, at 10^15 by order one)
+MAX_WEIGHT = 10**6
+
+
+def _check_weight_size(largest, name: str) -> None:
+    if largest > MAX_WEIGHT:
+        raise ValueError(
+            f"{name} has a part {largest}, beyond {MAX_WEIGHT:,}: the determinant formula's "
+            "powers of x lose about λ·ε of their phase"
+        )
 
 
 def _refuse_singular(den: np.ndarray, matrix: np.ndarray, need: str) -> None:
@@ -361,6 +384,11 @@ def littlewood_richardson(lam: object, mu: object) -> dict[tuple[int, ...], int]
     to bottom, each right to left) is a lattice word. The fillings are built one label at a
     time, each label's boxes a horizontal strip."""
     lam, mu = _partition(lam, "lam"), _partition(mu, "mu")
+    if sum(mu) > 60 or len(lam) > 200:
+        raise ValueError(
+            f"mu has {sum(mu)} boxes and lam {len(lam)} rows: beyond 60 boxes or 200 rows the "
+            "fillings are too many to enumerate"
+        )
     # states: (shape, rows of labels) — row r lists the labels added to row r, left to right.
     # The reverse reading word is a lattice word exactly when, for every label k ≥ 2 and every
     # row r, the k's in rows 1..r are at most the (k−1)'s in rows 1..r−1 (within a row the k's
@@ -371,6 +399,8 @@ def littlewood_richardson(lam: object, mu: object) -> dict[tuple[int, ...], int]
         nxt = []
         for shape, rows in states:
             for nu in _horizontal_strips(shape, k):
+                if len(nxt) > MAX_LR_STATES:
+                    _refuse_explosion(len(nxt), lam, mu)
                 padded = list(shape) + [0] * (len(nu) - len(shape))
                 new_rows = list(rows)
                 for r, (a, b) in enumerate(zip(nu, padded, strict=True)):
@@ -412,6 +442,7 @@ def schur(lam: object, x: object) -> np.ndarray:
     bialternant formula det[x_j^{λ_i + n − i}] / det[x_j^{n − i}]; zero if λ has more than n
     parts."""
     lam = _partition(lam, "lam")
+    _check_weight_size(lam[0] if lam else 0, "lam")
     x = np.asarray(x)
     if x.dtype.kind not in "biufc":
         raise TypeError(f"x must be a numeric array, got dtype {x.dtype}")
@@ -442,6 +473,11 @@ def newell_littlewood(lam: object, mu: object) -> dict[tuple[int, ...], int]:
     Newell–Littlewood rule c = Σ_{ζ,σ,τ} c^λ_{ζσ} c^μ_{ζτ} c^ν_{στ}; valid in the stable range
     n ≥ ℓ(λ) + ℓ(μ), where no modification rules are needed."""
     lam, mu = _partition(lam, "lam"), _partition(mu, "mu")
+    if sum(lam) + sum(mu) > 30:
+        raise ValueError(
+            f"|lam| + |mu| = {sum(lam) + sum(mu)}: beyond 30 boxes the nested "
+            "Littlewood–Richardson sums are too many to run"
+        )
     out: dict[tuple[int, ...], int] = defaultdict(int)
     for size in range(min(sum(lam), sum(mu)) + 1):
         for zeta in _partitions_of(size, max_part=min(lam[:1] + mu[:1], default=0)):
@@ -475,6 +511,8 @@ def partitions(n: int, max_part: int | None = None) -> list[tuple[int, ...]]:
     """The partitions of n (parts at most ``max_part``, default n), largest first."""
     n = count(n, "n", 0)
     max_part = n if max_part is None else count(max_part, "max_part", 0)
+    if n > 10_000:  # p(n) passes a million near n = 60: far beyond what can be listed
+        raise ValueError(f"n = {n} has too many partitions to list")
     # count them first (p(80) is 15.8 million): refuse a list too long to hold
     ways = [1] + [0] * n
     for part in range(1, min(n, max_part) + 1):
@@ -488,6 +526,10 @@ def partitions(n: int, max_part: int | None = None) -> list[tuple[int, ...]]:
 def conjugate(lam: object) -> tuple[int, ...]:
     """The conjugate partition λ′ (the transposed Young diagram)."""
     lam = _partition(lam, "lam")
+    if lam and lam[0] > MAX_TERMS:
+        raise ValueError(
+            f"lam has a part {lam[0]}: its conjugate has more than {MAX_TERMS:,} parts"
+        )
     return tuple(sum(1 for v in lam if v > i) for i in range(lam[0] if lam else 0))
 
 

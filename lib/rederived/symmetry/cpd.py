@@ -18,6 +18,7 @@ from numbers import Real
 import numpy as np
 
 from rederived._checks import count, positive, real_array
+from rederived._checks import memory as _memory
 
 __all__ = ["CP", "adam", "als", "apply", "reconstruct", "relative_error"]
 
@@ -46,7 +47,10 @@ class CP:
         object.__setattr__(self, "A", factors[0])
         object.__setattr__(self, "B", factors[1])
         object.__setattr__(self, "C", factors[2])
-        object.__setattr__(self, "errors", real_array(self.errors, "errors").ravel())
+        errors = real_array(self.errors, "errors").ravel()
+        if not np.all(np.isfinite(errors)):
+            raise ValueError("errors must be finite")
+        object.__setattr__(self, "errors", errors)
 
     @property
     def rank(self) -> int:
@@ -62,12 +66,21 @@ def _tensor(T: object) -> np.ndarray:
     return T
 
 
-def _scaled(T: object) -> tuple[np.ndarray, float]:
-    """T divided by its largest entry (a power of two, so exactly), and that scale: the fits
-    run on entries of order one whatever the magnitude of T (1e-300 or 1e300)."""
+def _scaled(T: object) -> tuple[np.ndarray, int]:
+    """T divided by a power of two 2^e near its largest entry (exactly, by ldexp), and e: the
+    fits run on entries of order one whatever the magnitude of T (1e-300 or 1e308)."""
     T = _tensor(T)
-    scale = float(2.0 ** np.frexp(np.max(np.abs(T)))[1])
-    return T / scale, scale
+    exponent = int(np.frexp(np.max(np.abs(T)))[1])
+    return np.ldexp(T, -exponent), exponent
+
+
+def _unscaled(A: np.ndarray, B: np.ndarray, C: np.ndarray, exponent: int, errors) -> CP:
+    """The factors of T from those of T·2^-e: all of 2^e on A (exactly), or, where that
+    would leave the double range, spread over the three factors."""
+    if abs(exponent) < 900:
+        return CP(np.ldexp(A, exponent), B, C, errors)
+    share = exponent // 3
+    return CP(np.ldexp(A, exponent - 2 * share), np.ldexp(B, share), np.ldexp(C, share), errors)
 
 
 def reconstruct(cp: CP) -> np.ndarray:
@@ -84,8 +97,13 @@ def relative_error(T: object, cp: CP) -> float:
     T = _tensor(T)
     if T.shape != (len(cp.A), len(cp.B), len(cp.C)):
         raise ValueError(f"T has shape {T.shape}, the factors {(len(cp.A), len(cp.B), len(cp.C))}")
-    scale = np.max(np.abs(T))  # both norms of T / scale: no overflow or underflow
-    return float(np.linalg.norm(T / scale - reconstruct(cp) / scale) / np.linalg.norm(T / scale))
+    exponent = int(np.frexp(np.max(np.abs(T)))[1])  # both norms of T·2^-e: no overflow
+    with np.errstate(over="ignore", invalid="ignore"):
+        error = np.linalg.norm(np.ldexp(T, -exponent) - np.ldexp(reconstruct(cp), -exponent))
+        value = float(error / np.linalg.norm(np.ldexp(T, -exponent)))
+    if not np.isfinite(value):
+        raise ValueError("the relative error overflows float64: the factors dwarf T")
+    return value
 
 
 def apply(cp: CP, x: object, y: object) -> np.ndarray:
@@ -118,8 +136,9 @@ def als(T: object, rank: int, *, sweeps: int = 300, seed: int = 0, tol: float = 
     (minimum-norm when they are collinear) rather than on the normal equations, whose squared
     condition number would put a floor far above rounding under the error of a fit with more
     terms than it needs."""
-    T, scale = _scaled(T)
+    T, exponent = _scaled(T)
     rank, sweeps = count(rank, "rank"), count(sweeps, "sweeps")
+    _memory(8.0 * rank * (T.size + sum(T.shape)) * 3, f"rank-{rank} factors and their products")
     tol = positive(tol, "tol")
     A, B, C = _start(T, rank, seed)
     norm = np.linalg.norm(T)
@@ -145,7 +164,7 @@ def als(T: object, rank: int, *, sweeps: int = 300, seed: int = 0, tol: float = 
             best = (err, A, B, C)
         if err < tol:
             break
-    return CP(best[1] * scale, best[2], best[3], np.array(errors))
+    return _unscaled(best[1], best[2], best[3], exponent, np.array(errors))
 
 
 def adam(
@@ -161,8 +180,9 @@ def adam(
     squared Frobenius error, from a seeded random start. The gradient is exact (the expected
     loss over inputs with identity second moment, not a mini-batch estimate). A run whose error
     overflows stops there, keeping the best factors it met."""
-    T, scale = _scaled(T)
+    T, exponent = _scaled(T)
     rank, steps = count(rank, "rank"), count(steps, "steps")
+    _memory(8.0 * rank * (T.size + sum(T.shape)) * 3, f"rank-{rank} factors and their products")
     lr = positive(lr, "lr")
     if isinstance(weight_decay, bool) or not isinstance(weight_decay, Real):
         raise TypeError(f"weight_decay must be a real number, got {weight_decay!r}")
@@ -193,4 +213,4 @@ def adam(
             vi[:] = b2 * vi + (1 - b2) * g**2
             step = (mi / (1 - b1**t)) / (np.sqrt(vi / (1 - b2**t)) + eps)
             f -= lr * (step + weight_decay * f)
-    return CP(best[1] * scale, best[2], best[3], np.array(errors))
+    return _unscaled(best[1], best[2], best[3], exponent, np.array(errors))

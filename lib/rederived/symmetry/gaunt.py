@@ -150,7 +150,8 @@ def _prepare(x1, x2, lmax_out, method):
             f"batch shapes of x1 {x1.shape[:-1]} and x2 {x2.shape[:-1]} do not broadcast"
         ) from None
     _memory(
-        16.0 * _work(int(np.prod(batch)), L1, L2, min(int(lmax_out), L1 + L2), method),
+        16.0 * _work(int(np.prod(batch)), L1, L2, min(int(lmax_out), L1 + L2), method)
+        + 16.0 * int(np.prod(batch)) * (int(lmax_out) + 1) ** 2,  # the padded output
         f"the {method} product of a batch of {int(np.prod(batch))} at degrees "
         f"({L1}, {L2}, {min(int(lmax_out), L1 + L2)})",
     )
@@ -310,6 +311,7 @@ def theta_sine_integrals(n: int) -> np.ndarray:
     θ in [0, π] belongs to the sphere, with the weight sin θ.
     """
     n = _check_degree(n, "n")
+    _memory(64.0 * (2 * n + 1), f"the sine integrals up to {n}")
     k = np.arange(-n, n + 1)
     # real part ∫ cos(kθ) sin θ = ((−1)^k + 1)/(1 − k²), 0 for k = ±1;
     # imaginary part ∫ sin(kθ) sin θ = ±π/2 for k = ±1, 0 otherwise

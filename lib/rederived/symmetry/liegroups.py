@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rederived._checks import count, positive
+from rederived._checks import count, positive, real_array
 
 __all__ = [
     "in_exp_image_sl2",
@@ -27,8 +27,8 @@ __all__ = [
 
 
 def _square_stack(g: object, name: str = "g") -> np.ndarray:
-    g = np.asarray(g, dtype=float)
-    if g.ndim < 2 or g.shape[-1] != g.shape[-2] or not np.all(np.isfinite(g)):
+    g = real_array(g, name)
+    if g.ndim < 2 or g.shape[-1] != g.shape[-2] or g.shape[-1] < 1 or not np.all(np.isfinite(g)):
         raise ValueError(f"{name} must be finite square matrices (..., n, n), got {g.shape}")
     return g
 
@@ -48,6 +48,8 @@ def _check_sl2(g: np.ndarray) -> None:
     determinant of an element e^t away from the identity carries an error of order e^{2t} ε."""
     if g.shape[-1] != 2:
         raise ValueError("g must be 2×2 with determinant 1")
+    if np.max(np.abs(g), initial=0.0) > 1e150:  # t ≥ 345: beyond the chart, and Σg² overflows
+        raise ValueError("g must have entries below 1e150 (t ≤ 300 in the polar chart)")
     size = np.sum(g * g, axis=(-2, -1))
     if np.any(np.abs(np.linalg.det(g) - 1) > 1e-12 * np.maximum(size, 1.0)):
         raise ValueError("g must be 2×2 with determinant 1")
@@ -92,7 +94,9 @@ def _check_chart(size: np.ndarray, name: str, others: tuple) -> None:
 
 def rotation(angle: object) -> np.ndarray:
     """2×2 rotation matrices for an array of angles, shape (..., 2, 2)."""
-    a = np.asarray(angle, dtype=float)
+    a = real_array(angle, "angle")
+    if not np.all(np.isfinite(a)):
+        raise ValueError("angle must be finite")
     c, s = np.cos(a), np.sin(a)
     return np.stack([np.stack([c, -s], -1), np.stack([s, c], -1)], -2)
 
@@ -117,7 +121,11 @@ def sl2_from_iwasawa(theta: object, s: object, u: object) -> np.ndarray:
     N = np.zeros((*u.shape, 2, 2))
     N[..., 0, 0] = N[..., 1, 1] = 1.0
     N[..., 0, 1] = u
-    return rotation(theta) @ D @ N
+    with np.errstate(over="ignore", invalid="ignore"):
+        g = rotation(theta) @ D @ N
+    if not np.all(np.isfinite(g)):
+        raise ValueError("the element overflows float64: e^s·u is too large")
+    return g
 
 
 def sl2_coordinates(g: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -160,13 +168,15 @@ def sample_sl2(
     the volume estimates a Haar integral over the piece. With ``haar=False`` t is uniform on
     [0, t_max] instead (the density of the chart's flat coordinates), the wrong measure."""
     size, t_max = count(size, "size"), positive(t_max, "t_max")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     if t_max > 300:  # cosh(2t) and the matrix entries e^t would overflow float64 beyond ~355
         raise ValueError(f"t_max must be at most 300 (float64 range), got {t_max}")
     u = rng.random(size)
-    if haar:
-        t = np.arccosh(1 + u * (np.cosh(2 * t_max) - 1)) / 2
+    if haar:  # cosh 2t − 1 = 2 sinh² t uniform: t = asinh(√u sinh t_max), no cancellation
+        t = np.arcsinh(np.sqrt(u) * np.sinh(t_max))
     else:
         t = u * t_max
     phi, theta = rng.uniform(0, np.pi, size), rng.uniform(-np.pi, np.pi, size)
-    volume = (np.cosh(2 * t_max) - 1) * np.pi * 2 * np.pi  # ∫ 2 sinh(2t) dt dφ dθ
+    volume = 2 * np.sinh(t_max) ** 2 * np.pi * 2 * np.pi  # ∫ 2 sinh(2t) dt dφ dθ
     return sl2_from_coordinates(t, phi, theta), float(volume)

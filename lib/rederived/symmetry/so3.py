@@ -43,6 +43,7 @@ def sh_index(lmax: int) -> tuple[np.ndarray, np.ndarray]:
     l, m : ndarray of int, shape ((lmax+1)**2,)
     """
     lmax = _check_degree(lmax, "lmax")
+    _memory(32.0 * (lmax + 1) ** 2, f"the index of degrees up to {lmax}")
     l = np.repeat(np.arange(lmax + 1), 2 * np.arange(lmax + 1) + 1)
     m = np.arange((lmax + 1) ** 2) - l * l - l
     return l, m
@@ -76,7 +77,9 @@ def legendre_table(lmax: int, z: np.ndarray, s: np.ndarray | None = None) -> np.
     s = np.sqrt(np.clip(1.0 - z * z, 0.0, None)) if s is None else np.asarray(s, dtype=float)
     n, L = z.shape[0], lmax
     # the table, its exponents where a seed is scaled, and the caller's product of it
-    _memory(24.0 * n * (L + 1) ** 2, f"the Legendre table of degree {L} at {n} points")
+    # the table, its exponents, the temporaries of one row and the caller's harmonics: measured
+    # peaks reach 3x the table itself
+    _memory(72.0 * n * (L + 1) ** 2, f"the Legendre table of degree {L} at {n} points")
     # the diagonal as a mantissa times 2**exponent (exponent <= 0), rescaled before it leaves
     # the double range
     seeds, exps = np.empty((L + 1, n)), np.zeros((L + 1, n), dtype=np.int64)
@@ -212,6 +215,7 @@ def sphere_quadrature(degree: int) -> tuple[np.ndarray, np.ndarray]:
         Positive, summing to 4π.
     """
     degree = _check_degree(degree, "degree")
+    _memory(64.0 * (degree // 2 + 1) * (degree + 1), f"a quadrature of degree {degree}")
     pts, w = _quadrature(degree)
     return pts.copy(), w.copy()
 
@@ -253,6 +257,8 @@ def wigner_D_real(lmax: int, R: object) -> np.ndarray:
     """
     lmax = _check_degree(lmax, "lmax")
     R = _as_rotation(R)
+    n_pts = (lmax + 1) * (2 * lmax + 1)
+    _memory(8.0 * n_pts * (lmax + 1) ** 2 * 3, f"the rotation matrices up to degree {lmax}")
     pts, w = _quadrature(2 * lmax)
     Y = real_sph_harm(lmax, pts)
     Y_rot = real_sph_harm(lmax, pts @ R.T)
