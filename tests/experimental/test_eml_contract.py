@@ -74,13 +74,13 @@ def test_evaluation_agrees_with_the_enumeration(k, data):
     assert LEVELS.first(float(LEVELS.values[k][index])) is not None
 
 
-@given(trees, st.complex_numbers(max_magnitude=3, allow_nan=False, allow_infinity=False))
-def test_substitution_commutes_with_evaluation(tree, value):
+@given(trees)
+def test_substitution_commutes_with_evaluation(tree):
     replaced = substitute(tree, x=("1", "1"), y="1")  # x ↦ e, y ↦ 1
     try:
         direct = evaluate(tree, dps=30, x=mpmath.e, y=1)
-    except ValueError:  # undefined (∞ − ∞) somewhere: the substituted tree must agree
-        with pytest.raises(ValueError, match="undefined"):
+    except ValueError:  # undefined (∞ − ∞) or a refused tower: the substituted tree agrees
+        with pytest.raises(ValueError, match=r"undefined|overflows"):
             evaluate(replaced, dps=30)
         return
     assert evaluate(replaced, dps=30) == direct or abs(evaluate(replaced, dps=30) - direct) < 1e-20

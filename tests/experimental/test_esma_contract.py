@@ -69,6 +69,22 @@ def test_berlekamp_massey_reproduces_the_sequence(seq):
     assert berlekamp_massey([np.int64(2**62)] * 4) == [1]
 
 
+@given(
+    st.lists(st.integers(-3, 3), min_size=1, max_size=5),
+    st.lists(st.integers(-9, 9), min_size=5, max_size=5),
+)
+def test_berlekamp_massey_finds_the_shortest_recurrence(coefficients, start):
+    # a sequence made by a recurrence of order k, 2k + 6 terms long: BM finds order <= k
+    k = len(coefficients)
+    seq = start[:k]
+    while len(seq) < 2 * k + 6:
+        seq.append(sum(c * seq[-1 - i] for i, c in enumerate(coefficients)))
+    rec = berlekamp_massey(seq)
+    assert len(rec) <= k
+    for n in range(len(rec), len(seq)):
+        assert seq[n] == sum(c * seq[n - 1 - i] for i, c in enumerate(rec))
+
+
 @given(st.integers(1, 4), st.integers(0, 3), st.integers(-5, 5))
 def test_quasi_polynomials_are_found_with_their_closed_forms(period, degree, shift):
     seq = [3] + [((n // period) ** degree + shift * (n % period)) for n in range(40)]
