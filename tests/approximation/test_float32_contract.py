@@ -115,6 +115,7 @@ BAD = [
     (lambda: float32_range(1.0, 0.0), ValueError, "lo <= hi"),
     (lambda: float32_range(np.nan, 1.0), ValueError, "finite"),
     (lambda: float32_range("a", 1.0), TypeError, "lo"),
+    (lambda: float32_range(0, 10**400), ValueError, "double range"),
     (lambda: float32_range(1 + 2**-25, 1 + 2**-24), ValueError, "no float32 number"),
     (lambda: ulp_error(np.nan, 1.0), ValueError, "NaN"),
     (lambda: ulp_error(1 + 1j, 1.0), TypeError, "y"),

@@ -127,6 +127,7 @@ BAD = [
     (lambda: product_of({1: 1}, 0), ValueError, "n"),
     (lambda: weyl_denominator(tuple(range(9, 0, -1))), ValueError, "mu"),
     (lambda: expand_sp({(1,): 1}, 1), ValueError, "invariant"),
+    (lambda: expand_sp(product_of({0: 1}, 9), 9), ValueError, "n must be at most"),
     (lambda: expand_product({1: 1}, 2), ValueError, "g"),
     (lambda: expand_product({1: 1.0, -1: 1.0}, 2), TypeError, "g"),
     (lambda: expand_product({1: 1, -1: 1}, 2, "A"), ValueError, "group"),

@@ -78,6 +78,7 @@ BAD = [
     (lambda: apply(CP0, np.ones(3) * 1j, np.ones(4)), TypeError, "x"),
     (lambda: apply(CP0, np.ones(2), np.ones(4)), ValueError, "components"),
     (lambda: apply(CP0, 1.0, np.ones(4)), ValueError, "components"),
+    (lambda: apply(CP0, np.ones((3, 3)), np.ones((4, 4))), ValueError, "do not broadcast"),
     (lambda: apply(CP0, np.full(3, 1e300), np.full(4, 1e300)), ValueError, "overflows"),
     (lambda: relative_error(np.ones((3, 3, 3)), CP0), ValueError, "shape"),
     (lambda: CP(np.ones((2, 2)), np.ones((3, 1)), np.ones((4, 2)), []), ValueError, "rank"),

@@ -58,6 +58,13 @@ def test_methods_agree_with_the_product_of_functions(L1, L2, lmax_out, batch, sc
         assert np.allclose(outs[0], reference.T, rtol=1e-9, atol=1e-11 * scale)
 
 
+def test_results_are_float64_unless_both_inputs_are_float32():
+    x = np.ones(4)
+    assert tensor_product(x.astype(np.longdouble), x, 2).dtype == np.float64
+    assert tensor_product(x.astype(np.float32), x.astype(np.float32), 2).dtype == np.float32
+    assert tensor_product(x.astype(np.float32), x, 2).dtype == np.float64
+
+
 @given(st.integers(0, 4), st.integers(0, 4), st.integers(0, 4))
 def test_coefficients_are_symmetric_and_follow_the_selection_rules(l1, l2, l3):
     G = gaunt_coefficients(l1, l2, l3)

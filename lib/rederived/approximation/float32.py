@@ -123,6 +123,12 @@ def float32_range(lo: float, hi: float) -> tuple[np.ndarray, int]:
     for name, v in (("lo", lo), ("hi", hi)):
         if isinstance(v, bool) or not isinstance(v, Real):
             raise TypeError(f"{name} must be a real number, got {v!r}")
+    try:
+        lo, hi = float(lo), float(hi)
+    except OverflowError:
+        raise ValueError(
+            f"lo and hi must lie within the double range, got {lo!r}, {hi!r}"
+        ) from None
     if not (np.isfinite(lo) and np.isfinite(hi) and lo <= hi):
         raise ValueError(f"need finite lo <= hi, got lo={lo!r}, hi={hi!r}")
     with np.errstate(over="ignore"):

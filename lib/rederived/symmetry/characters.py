@@ -145,6 +145,8 @@ def expand_sp(f: object, n: int) -> dict[tuple[int, ...], int]:
 
     ValueError if f is not invariant (then no such expansion exists)."""
     n = count(n, "n")
+    if n > MAX_DENOMINATOR_PARTS:
+        raise ValueError(f"n must be at most {MAX_DENOMINATOR_PARTS} (the Weyl denominator's size)")
     f = _check_laurent(f, n)
     for e, c in f.items():  # invariance under the generators: adjacent swaps, one sign flip
         images = [(-e[0], *e[1:])] + [(*e[:i], e[i + 1], e[i], *e[i + 2 :]) for i in range(n - 1)]

@@ -115,6 +115,12 @@ def apply(cp: CP, x: object, y: object) -> np.ndarray:
         raise ValueError(
             f"x and y must end in {len(cp.B)} and {len(cp.C)} components, got {x.shape}, {y.shape}"
         )
+    try:
+        np.broadcast_shapes(x.shape[:-1], y.shape[:-1])
+    except ValueError:
+        raise ValueError(
+            f"the batches of x {x.shape[:-1]} and y {y.shape[:-1]} do not broadcast"
+        ) from None
     with np.errstate(over="ignore", invalid="ignore"):
         out = ((x @ cp.B) * (y @ cp.C)) @ cp.A.T
     if not np.all(np.isfinite(out)):

@@ -142,7 +142,8 @@ def _prepare(x1, x2, lmax_out, method):
         raise ValueError(f"lmax_out must be >= 0, got {lmax_out}")
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
-    dtype = np.result_type(x1.dtype, x2.dtype, np.float32)
+    # float32 when both inputs are, float64 otherwise (longdouble and integers included)
+    dtype = np.float32 if x1.dtype == x2.dtype == np.float32 else np.float64
     try:
         batch = np.broadcast_shapes(x1.shape[:-1], x2.shape[:-1])
     except ValueError:
