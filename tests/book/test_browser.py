@@ -225,7 +225,10 @@ def _inspect(browser, url: str) -> dict:
 def _open(browser, url: str, width: int = 1400, dark: bool = False) -> dict:
     """Load a page at a window width (light or dark theme) and wait for MathJax and the
     equation fitting; returns the inspection report."""
+    from selenium.common.exceptions import TimeoutException
+
     browser.set_window_size(width, 1000)
+    timed_out = False
     for _ in range(2):  # once more if the document never got a body (see _inspect)
         browser.get(url)
         if dark:
@@ -233,9 +236,19 @@ def _open(browser, url: str, width: int = 1400, dark: bool = False) -> dict:
                 "document.documentElement.dataset.theme = 'dark';"
                 "document.documentElement.dataset.mode = 'dark';"
             )
-        report = browser.execute_async_script(_INSPECT)
+        try:
+            report = browser.execute_async_script(_INSPECT)
+        except TimeoutException:
+            # the inspection script itself never returned (its own 90 s stall report did not
+            # fire either: a fresh-clone CI run met this once on an idle machine); load the page
+            # once more, and fail by name if it happens twice
+            report, timed_out = None, True
+            continue
+        timed_out = False
         if report is not None and report["mathjaxError"] != _STALLED:
             break
+    if timed_out:
+        raise AssertionError(f"{url}: the inspection script timed out on two loads of the page")
     if report is None:
         raise AssertionError(f"{url}: the page never got a document body")
     browser.execute_script("window.rederivedFitEquations && window.rederivedFitEquations()")
