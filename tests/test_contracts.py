@@ -83,8 +83,9 @@ def test_covered_callables_are_exercised(name):
     constructed, or checked) somewhere outside the tuple itself."""
     part, short = name.split(".")[1:]
     path = TESTS / part / f"test_{short}_contract.py"
-    if not path.exists():
-        pytest.skip("no contract test")
+    if not path.exists():  # only a module still PENDING may lack one
+        assert name in PENDING, f"{name} has no contract test {path.name}"
+        return
     unused = covered(name) - used_names(path)
     assert not unused, f"{path.name} declares {sorted(unused)} in COVERS but never uses them"
 
