@@ -64,6 +64,7 @@ _DATA = Path(__file__).resolve().parent / "book" / "data"
 #: every sweep of the book: name -> "module:attribute" of its :class:`Sweep` (imported on use)
 REGISTRY: dict[str, str] = {
     "autonumerics-search": "rederived.approximation.evolution:SEARCH_SWEEP",
+    "eml-constants": "rederived.experimental.eml:CONSTANTS_SWEEP",
     "eml-regression": "rederived.experimental.emlfit:RECOVERY_SWEEP",
     "plrf-phases": "rederived.scaling.plrf:PHASE_SWEEP",
     "fisher-transfer": "rederived.stochastic.fisher:TRANSFER_SWEEP",
@@ -205,7 +206,7 @@ class Sweep:
     scales : mapping of str to mapping
         Parameters of each scale; ``"book"`` is what the chapter computes itself, ``"paper"``
         the paper's size. Each holds a ``"seed"`` for the :class:`numpy.random.SeedSequence` the
-        items' seeds are spawned from.
+        items' seeds are spawned from (None for a sweep that draws nothing).
     items : callable(params) -> list
         The items of a scale (JSON-able, each carrying its own seed).
     run_item : callable(item) -> dict

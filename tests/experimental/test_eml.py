@@ -71,3 +71,12 @@ def test_enumeration_counts_and_a_shortest_tree():
 def test_bad_input_is_refused_with_a_clear_error(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_shortest_trees_of_two_and_minus_one_are_the_authors():
+    # the author's shortest 2 (Competition.md) and his README's sample −1, found again with the
+    # merged trees expanded
+    levels = eml.enumerate_constants(19, engine="libc")
+    assert eml.to_rpn(levels.shortest(2).tree) == "1 1 1 1 1 1 E E E 1 E E 1 1 E E 1 E E"
+    assert eml.to_rpn(levels.shortest(-1).tree) == "1 1 1 1 1 E E E 1 E E 1 1 E 1 E E"
+    assert levels.shortest(-2).size is None  # 27 tokens: beyond this enumeration

@@ -15,7 +15,8 @@ values distinct by their float64 bits).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
 from numbers import Integral, Real
 
 import mpmath
@@ -27,6 +28,7 @@ from rederived._checks import memory as _memory
 __all__ = [
     "TEMPLATES",
     "Levels",
+    "Shortest",
     "compile_expression",
     "depth",
     "enumerate_constants",
@@ -212,10 +214,19 @@ def evaluate(tree: Tree, dps: int = 50, **values: object) -> mpmath.mpc:
 class Levels:
     """Result of :func:`enumerate_constants`: for each size K, the distinct values of the trees
     of size K built from the distinct values of the smaller sizes, and how each was built
-    (left size, left index, right index), from which :meth:`tree` rebuilds one tree."""
+    (left size, left index, right index), from which :meth:`tree` rebuilds one tree.
+
+    Each distinct float64 value keeps *one* tree (its representative). Trees whose values agree
+    in every bit are merged, so an exact tree for a constant can hide behind a near miss with the
+    same float64 value, at its own size or inside a larger tree; :meth:`candidates` and
+    :meth:`shortest` undo that merging for one target."""
 
     values: dict[int, np.ndarray]
     parts: dict[int, np.ndarray]  # rows (left size, left index, right index)
+    engine: str = "numpy"
+    skip_nonfinite: bool = True
+    # exp and ln of each size's values (the enumeration's engine), ln's sort order and ln sorted
+    _tables: dict = field(default_factory=dict, repr=False, compare=False)
 
     def counts(self) -> dict[int, int]:
         return {k: len(v) for k, v in self.values.items() if k > 1}
@@ -259,6 +270,153 @@ class Levels:
                 return k, self._tree(k, int(hit[0]))
         return None
 
+    def _table(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        if k not in self._tables or len(self._tables[k]) < 4:
+            if k in self._tables:
+                exp_values, log_values = self._tables[k]
+            else:
+                exp_values, log_values = _exp_log(self.values[k], self.engine)
+            order = np.argsort(log_values, kind="stable")
+            self._tables[k] = (exp_values, log_values, order, log_values[order])
+        return self._tables[k]
+
+    def _pairs(self, k: int, value: float, tol: float) -> list[tuple[int, int, int]]:
+        """Every (left size, left index, right index) whose combination, computed as the
+        enumeration computes it, is finite and within ``tol`` of ``value`` (relative above 1,
+        absolute below; tol 0: the same float64 bits)."""
+        scale = max(1.0, abs(value))
+        found = []
+        for i in range(1, k - 1, 2):
+            j = k - 1 - i
+            exp_left = self._table(i)[0]
+            _, log_right, order, log_sorted = self._table(j)
+            with np.errstate(all="ignore"):
+                need = exp_left - value  # ln(right) lies near exp(left) − value
+                # rounding of the subtraction and of `need` itself: a few units in the last
+                # place of the larger of |exp(left)| and |value|
+                width = (np.abs(exp_left) + abs(value)) * 4.5e-16 + tol * scale + 1e-300
+                lo = np.searchsorted(log_sorted, need - width, "left")
+                hi = np.searchsorted(log_sorted, need + width, "right")
+            for left in np.flatnonzero(np.isfinite(exp_left) & (hi > lo)):
+                rights = order[lo[left] : hi[left]]
+                with np.errstate(all="ignore"):
+                    out = exp_left[left] - log_right[rights]
+                good = np.isfinite(log_right[rights]) & np.isfinite(out)
+                if tol == 0:
+                    good &= out == value
+                else:
+                    good &= np.abs(out - value) <= tol * scale
+                found += [(i, int(left), int(r)) for r in rights[good]]
+        return found
+
+    def candidates(
+        self, target: float, k: int, tol: float = 1e-10, limit: int = 10_000
+    ) -> list[Tree]:
+        """Every tree of size ``k`` whose float64 value, computed by the enumeration's rules,
+        is within ``tol`` of ``target`` (as in :meth:`hits`), including the trees merged
+        away behind a representative with the same float64 value at any level.
+
+        Raises
+        ------
+        ValueError
+            If there are more than ``limit`` such trees, if ``k`` is not a size of the
+            enumeration above 1, or if the enumeration kept non-finite values (its merging is
+            then not the author's, and is not undone here).
+        """
+        target, tol = _target(target, tol)
+        k = self._size(k)
+        limit = count(limit, "limit")
+        if not self.skip_nonfinite:
+            raise ValueError("candidates needs an enumeration with skip_nonfinite=True")
+        memo: dict[tuple[int, float], list] = {}
+        total = [0]
+
+        def trees(size: int, value: float) -> list:
+            if size == 1:
+                return ["1"] if value == 1.0 else []
+            key = (size, value)
+            if key not in memo:
+                memo[key] = expand(size, self._pairs(size, value, 0.0))
+            return memo[key]
+
+        def expand(size: int, pairs: list) -> list:
+            out = []
+            for i, left, right in pairs:
+                j = size - 1 - i
+                lefts = trees(i, float(self.values[i][left]))
+                rights = trees(j, float(self.values[j][right]))
+                total[0] += len(lefts) * len(rights)
+                if total[0] > limit:
+                    raise ValueError(
+                        f"more than limit = {limit} trees to expand for target {target} at size "
+                        f"{k}: raise limit"
+                    )
+                out += [(a, b) for a in lefts for b in rights]
+            return out
+
+        return expand(k, self._pairs(k, target, tol))
+
+    def shortest(
+        self, target: object, tol: float = 1e-10, dps: int = 250, limit: int = 10_000
+    ) -> Shortest:
+        """The smallest size at which an exact tree for ``target`` exists, searching every
+        candidate (:meth:`candidates`) size by size and confirming each at ``dps`` digits
+        (exact: within 10^(−0.8·dps) of the target; a screen, not a proof: confirm the tree
+        found symbolically). ``target`` is an int, a Fraction, a real SymPy number (``sp.E``,
+        ``sp.pi/4``) or a float, taken as its exact binary value (so ``math.e`` is *not* e).
+        Stops at the first size with an exact tree; a :class:`Shortest` with ``size`` None if
+        no size up to the largest has one."""
+        dps = digits(dps, "dps", 30)
+        symbolic = getattr(target, "is_number", False) and getattr(target, "is_real", False)
+        if symbolic or isinstance(target, Fraction):
+            value, tol = _target(float(target), tol)
+        else:
+            value, tol = _target(target, tol)
+        examined, misses = {}, []
+        with mpmath.workdps(dps):
+            if isinstance(target, Fraction):
+                goal = mpmath.mpf(target.numerator) / target.denominator
+            elif symbolic:
+                goal = mpmath.mpf(target.evalf(dps + 10))
+            else:
+                goal = (
+                    mpmath.mpf(int(target)) if isinstance(target, Integral) else mpmath.mpf(value)
+                )
+            threshold = mpmath.mpf(10) ** (-int(0.8 * dps))
+            for k in sorted(self.values):
+                if k == 1:
+                    continue
+                found = self.candidates(value, k, tol, limit)
+                examined[k] = len(found)
+                for tree in found:
+                    try:
+                        distance = abs(evaluate(tree, dps) - goal)
+                    except ValueError:  # beyond mpmath's range: not confirmed either way
+                        distance = mpmath.inf
+                    if distance < threshold:
+                        return Shortest(k, tree, examined, misses)
+                    misses.append((k, tree, distance))
+        return Shortest(None, None, examined, misses)
+
+    def _size(self, k: object) -> int:
+        if isinstance(k, bool) or not isinstance(k, Integral):
+            raise TypeError(f"k must be an int, got {k!r}")
+        if k not in self.values or k == 1:
+            raise ValueError(f"k must be one of the sizes {sorted(self.values)[1:]}, got {k!r}")
+        return int(k)
+
+
+@dataclass(frozen=True)
+class Shortest:
+    """Result of :meth:`Levels.shortest`: the smallest size with an exact tree (None if none up
+    to the enumeration's largest), that tree, how many candidate trees were examined at each
+    size, and the near misses met on the way (size, tree, distance at the working precision)."""
+
+    size: int | None
+    tree: Tree | None
+    examined: dict[int, int]
+    near_misses: list[tuple[int, Tree, mpmath.mpf]]
+
 
 def _target(target: object, tol: object) -> tuple[float, float]:
     """A finite real target and a tolerance in [0, 1): relative above |target| = 1, absolute
@@ -268,6 +426,13 @@ def _target(target: object, tol: object) -> tuple[float, float]:
     if isinstance(tol, bool) or not isinstance(tol, Real) or not 0 <= tol < 1:
         raise ValueError(f"tol must be a real number in [0, 1), got {tol!r}")
     return float(target), float(tol)
+
+
+def _exp_log(values: np.ndarray, engine: str) -> tuple[np.ndarray, np.ndarray]:
+    if engine == "libc":
+        return _libc_exp_log(values)
+    with np.errstate(all="ignore"):
+        return np.exp(values), np.log(values)
 
 
 def _libc_exp_log(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -284,7 +449,11 @@ def _libc_exp_log(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def enumerate_constants(
-    max_size: int, *, engine: str = "numpy", skip_nonfinite: bool = True
+    max_size: int,
+    *,
+    engine: str = "numpy",
+    skip_nonfinite: bool = True,
+    max_bytes: float | None = None,
 ) -> Levels:
     """The distinct real values of variable-free trees of each odd size K ≤ ``max_size``.
 
@@ -304,6 +473,9 @@ def enumerate_constants(
     skip_nonfinite : bool
         False keeps infinite and NaN results as values instead of skipping them: *not* the
         author's convention (a decoy that shows the counts depend on it).
+    max_bytes : float, optional
+        Memory allowed (default: the package's limit, 2 GiB, or ``REDERIVED_MAX_BYTES``); the
+        enumeration to 35 needs about 1.9 GB, to 37 about 5.3 GB.
     """
     max_size = count(max_size, "max_size")
     if engine not in ("numpy", "libc"):
@@ -313,18 +485,14 @@ def enumerate_constants(
     if not isinstance(skip_nonfinite, bool | np.bool_):
         raise TypeError(f"skip_nonfinite must be a bool, got {skip_nonfinite!r}")
     # measured peak: 0.62 GB at size 33, growing about 2.8-fold per two tokens
-    _memory(0.62e9 * 2.8 ** ((max_size - 33) / 2), f"the enumeration to size {max_size}")
+    _memory(0.62e9 * 2.8 ** ((max_size - 33) / 2), f"the enumeration to size {max_size}", max_bytes)
     values: dict[int, np.ndarray] = {1: np.array([1.0])}
     parts: dict[int, np.ndarray] = {1: np.zeros((1, 3), dtype=np.int64)}
     exp_log: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def transcendental(level: int) -> tuple[np.ndarray, np.ndarray]:
         if level not in exp_log:
-            if engine == "libc":
-                exp_log[level] = _libc_exp_log(values[level])
-            else:
-                with np.errstate(all="ignore"):
-                    exp_log[level] = (np.exp(values[level]), np.log(values[level]))
+            exp_log[level] = _exp_log(values[level], engine)
         return exp_log[level]
 
     keep = np.isfinite if skip_nonfinite else (lambda a: np.ones(a.shape, dtype=bool))
@@ -343,7 +511,9 @@ def enumerate_constants(
         unique, first = np.unique(candidates, return_index=True)
         values[k] = unique
         parts[k] = np.concatenate(built)[first]
-    return Levels(values, parts)
+    # the exp and ln already computed serve Levels.candidates (with skip_nonfinite only: they
+    # are the same arrays)
+    return Levels(values, parts, engine, skip_nonfinite, dict(exp_log) if skip_nonfinite else {})
 
 
 def substitute(tree: Tree, **subtrees: Tree) -> Tree:
@@ -460,3 +630,96 @@ def compile_expression(expr: object) -> Tree:
     if not isinstance(expr, sp.Basic):
         raise TypeError(f"expr must be a SymPy expression, got {type(expr).__name__}")
     return _check(build(expr))
+
+
+# --------------------------------------------------------------------------- the stored sweep
+
+#: the constants whose shortest trees the author reports (Competition.md; −1: the README's
+#: sample, not stated to be shortest), searched by :data:`CONSTANTS_SWEEP`
+SHORTEST_TARGETS = ("2", "-2", "-1", "1/2")
+
+
+def constants_run(item: dict) -> dict:
+    """One enumeration of :data:`CONSTANTS_SWEEP`: the counts of distinct constants per size
+    (the C library's exp and ln) and, for each target, the shortest exact tree with the
+    candidates examined and the near misses met (log10 of their distance at 250 digits)."""
+    levels = enumerate_constants(int(item["max_size"]), engine="libc", max_bytes=8e9)
+    shortest = {}
+    for name in item["targets"]:
+        target = Fraction(name)
+        found = levels.shortest(target)
+        # the plain search: one tree per float64 value (the representatives), confirmed the
+        # same way; merged trees stay hidden
+        plain = None
+        with mpmath.workdps(250):
+            goal = mpmath.mpf(target.numerator) / target.denominator
+            for k, tree in levels.hits(float(target)):
+                if abs(evaluate(tree, 250) - goal) < mpmath.mpf(10) ** -200:
+                    plain = k
+                    break
+        shortest[name] = {
+            "size": found.size,
+            "tree": None if found.tree is None else to_rpn(found.tree),
+            "plain_size": plain,
+            "examined": {str(k): n for k, n in found.examined.items() if n},
+            "near_misses": [
+                [k, to_rpn(tree), round(float(mpmath.log10(d)), 3) if d > 0 else None]
+                for k, tree, d in found.near_misses
+            ],
+        }
+    return {"counts": {str(k): n for k, n in levels.counts().items()}, "shortest": shortest}
+
+
+def constants_spot_item(item: dict) -> dict:
+    """The same enumeration stopped at size 29 (about a second): a prefix of the stored one."""
+    return {**item, "max_size": min(29, int(item["max_size"]))}
+
+
+def constants_spot_compare(fresh: dict, stored: dict) -> bool:
+    """Whether an enumeration stopped early agrees with the stored one on every size it
+    reached: the counts, and each target's shortest tree, candidates and near misses."""
+    top = max(int(k) for k in fresh["counts"])
+    if any(fresh["counts"][k] != stored["counts"][k] for k in fresh["counts"]):
+        return False
+    for name, got in fresh["shortest"].items():
+        want = stored["shortest"][name]
+        if want["size"] is not None and want["size"] <= top:
+            if (got["size"], got["tree"]) != (want["size"], want["tree"]):
+                return False
+        elif got["size"] is not None:
+            return False
+        plain = want["plain_size"] if (want["plain_size"] or top + 1) <= top else None
+        if got["plain_size"] != plain:
+            return False
+        if got["examined"] != {k: n for k, n in want["examined"].items() if int(k) <= top}:
+            return False
+        if got["near_misses"] != [m for m in want["near_misses"] if m[0] <= top]:
+            return False
+    return True
+
+
+def _constants_items(params) -> list[dict]:
+    return [{"max_size": int(params["max_size"]), "targets": list(SHORTEST_TARGETS)}]
+
+
+def _make_constants_sweep():
+    from rederived.sweep import Sweep
+
+    return Sweep(
+        name="eml-constants",
+        chapter="experimental/eml-operator",
+        description="the exhaustive enumeration of constant trees with the C library's exp and "
+        "ln, and the shortest exact tree of each published constant.",
+        scales={
+            # deterministic: one enumeration, no random choices (seed None)
+            "paper": {"max_size": 37, "seed": None},  # the author's 1/2 at 37 tokens; 5.3 GB
+            "book": {"max_size": 31, "seed": None},
+        },
+        items=_constants_items,
+        run_item=constants_run,
+        spot_item=constants_spot_item,
+        spot_compare=constants_spot_compare,
+    )
+
+
+CONSTANTS_SWEEP = _make_constants_sweep()
