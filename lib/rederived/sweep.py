@@ -66,6 +66,7 @@ REGISTRY: dict[str, str] = {
     "autonumerics-search": "rederived.approximation.evolution:SEARCH_SWEEP",
     "eml-constants": "rederived.experimental.eml:CONSTANTS_SWEEP",
     "eml-regression": "rederived.experimental.emlfit:RECOVERY_SWEEP",
+    "pcf-scan": "rederived.experimental.pcf:SCAN_SWEEP",
     "plrf-phases": "rederived.scaling.plrf:PHASE_SWEEP",
     "fisher-transfer": "rederived.stochastic.fisher:TRANSFER_SWEEP",
     "sync-growth": "rederived.stochastic.sync:GROWTH_SWEEP",

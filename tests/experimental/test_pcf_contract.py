@@ -21,28 +21,34 @@ from hypothesis import strategies as st
 
 from rederived._checks import ZeroDenominatorError
 from rederived.experimental.pcf import (
+    MAX_FAMILY,
     Dynamics,
     Relation,
+    classify,
     convergence_rate,
     convergents,
     convergents_sequential,
     delta,
     dynamics,
     evaluate_polynomial,
+    family,
     identify,
     identify_mobius,
     limit,
 )
 
 COVERS = (
+    "MAX_FAMILY",
     "Dynamics",
     "Relation",
+    "classify",
     "convergence_rate",
     "convergents",
     "convergents_sequential",
     "delta",
     "dynamics",
     "evaluate_polynomial",
+    "family",
     "identify",
     "identify_mobius",
     "limit",
@@ -94,7 +100,62 @@ def test_random_numbers_are_not_identified(seed):
         assert identify_mobius(x, mpmath.e, "e", dps=30) is None
 
 
+@given(st.integers(1, 3), st.integers(0, 2), st.integers(0, 2))
+def test_family_lists_every_pcf_once(bound, a_degree, b_degree):
+    pcfs = family(bound, a_degree, b_degree)
+    width = 2 * bound + 1
+    assert len(pcfs) == (width ** (a_degree + 1) - 1) * (width ** (b_degree + 1) - 1)
+    assert len(set(pcfs)) == len(pcfs)
+    for a, b in pcfs[:: max(1, len(pcfs) // 50)]:
+        assert len(a) == a_degree + 1 and len(b) == b_degree + 1
+        assert any(a) and any(b) and max(map(abs, a + b)) <= bound
+
+
+def test_the_papers_family_has_its_published_size():
+    # Shalyt et al. 2024: a, b of degree ≤ 2, coefficients in [−5, 5], a = 0 and b = 0 removed
+    assert len(family(5, 2, 2)) == 1_768_900 <= MAX_FAMILY
+
+
+CONSTANTS = {"π": mpmath.pi, "ln 2": mpmath.log(2), "e": mpmath.e}
+
+
+@given(st.integers(1, 4), st.integers(-3, 3), st.sampled_from(["π", "e", "rational"]))
+def test_classify_names_the_constant_a_known_formula_reaches(shift, offset, which):
+    """Known formulas (4/π: a = 2n + 1, b = n²; e − 1 related: a = n + s, b = n; and a
+    terminating fraction) with their limits' Möbius images: the right label, whatever the
+    image."""
+    if which == "π":
+        a, b = (1 + 2 * shift, 2), (shift * shift, 2 * shift, 1)  # 4/π shifted along n
+    elif which == "e":
+        a, b = (shift, 1), (shift, 1)  # a(n) = n + s, b(n) = n + s: transforms of e
+    else:
+        a, b = (abs(offset) + 1, 1), (shift, -1)  # b(shift) = 0: the fraction terminates
+    try:
+        found = dynamics(a, b, 60)
+    except ValueError:  # a zero denominator or a periodic fraction: nothing to classify
+        return
+    label = classify(found, CONSTANTS)
+    if which == "rational":
+        assert label == "rational"
+    elif found.rate >= 0.2:
+        assert label == which, (a, b, found.rate, label)
+
+
+def test_classify_leaves_slow_or_unknown_limits_unidentified():
+    slow = Dynamics((1,), (1,), mpmath.pi, 0.1, 0.0)  # π, but known to too few digits
+    assert classify(slow, CONSTANTS) == "unidentified"
+    assert classify(Dynamics((1,), (1,), mpmath.pi, 1.0, 0.0), CONSTANTS) == "π"
+    assert classify(Dynamics((1,), (1,), mpmath.zeta(3), 1.0, 0.0), CONSTANTS) == "unidentified"
+    assert classify(Dynamics((1,), (1,), mpmath.mpf(3) / 7, 1.0, 0.0), CONSTANTS) == "rational"
+
+
 BAD = [
+    (lambda: family(0, 1, 1), ValueError, "bound"),
+    (lambda: family(2, -1, 1), ValueError, "a_degree"),
+    (lambda: family(2, 1, 1.5), ValueError, "b_degree"),
+    (lambda: family(6, 2, 2), ValueError, "MAX_FAMILY"),
+    (lambda: classify((1, 2), CONSTANTS), TypeError, "found"),
+    (lambda: classify(Dynamics((1,), (1,), mpmath.pi, 1.0, 0.0), [1]), TypeError, "candidates"),
     (lambda: convergents([0], [1], 1), ZeroDenominatorError, "q_1"),
     (lambda: convergents([0], [1], 1), ValueError, "q_1"),
     (lambda: convergents([1.0], [1], 3), TypeError, r"a\[0\]"),

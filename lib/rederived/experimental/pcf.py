@@ -21,6 +21,8 @@ papers (Raayoni et al. 2021; Elimelech et al. 2024 on conservative matrix fields
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 from dataclasses import dataclass
 from numbers import Integral
@@ -31,14 +33,18 @@ from rederived._checks import ZeroDenominatorError, count
 from rederived._checks import digits as _digits
 
 __all__ = [
+    "MAX_FAMILY",
+    "SCAN_CODES",
     "Dynamics",
     "Relation",
+    "classify",
     "convergence_rate",
     "convergents",
     "convergents_sequential",
     "delta",
     "dynamics",
     "evaluate_polynomial",
+    "family",
     "identify",
     "identify_mobius",
     "limit",
@@ -451,3 +457,180 @@ def dynamics(a: object, b: object, depth: int, dps: int = 30) -> Dynamics:
     with mpmath.workdps(_digits(dps, "dps", 1)):
         value = mpmath.mpf(P) / Q
     return Dynamics(_as_polynomial(a, "a"), _as_polynomial(b, "b"), value, rate, d)
+
+
+# --------------------------------------------------------------------------- scans
+
+#: the most PCFs :func:`family` lists (the paper's whole family has 1,768,900)
+MAX_FAMILY = 2_000_000
+
+
+def family(
+    bound: int, a_degree: int, b_degree: int
+) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Every PCF with a(n), b(n) of degree at most ``a_degree``, ``b_degree`` and integer
+    coefficients in [−bound, bound], neither polynomial zero, in a fixed order (a's
+    coefficients, then b's, each in increasing powers, lexicographically). The paper's family is
+    ``family(5, 2, 2)`` (Shalyt et al. 2024: 1,768,900 PCFs).
+
+    Raises
+    ------
+    ValueError
+        If the family would hold more than :data:`MAX_FAMILY` PCFs.
+    """
+    bound, a_degree, b_degree = (
+        count(bound, "bound"),
+        count(a_degree, "a_degree", minimum=0),
+        count(b_degree, "b_degree", minimum=0),
+    )
+    size = ((2 * bound + 1) ** (a_degree + 1) - 1) * ((2 * bound + 1) ** (b_degree + 1) - 1)
+    if size > MAX_FAMILY:
+        raise ValueError(
+            f"the family with bound {bound} and degrees {a_degree}, {b_degree} holds {size:,} "
+            f"PCFs, more than MAX_FAMILY = {MAX_FAMILY:,}"
+        )
+    polys_a, polys_b = _polys(bound, a_degree), _polys(bound, b_degree)
+    return [(a, b) for a in polys_a for b in polys_b]
+
+
+@functools.lru_cache(maxsize=8)
+def _polys(bound: int, degree: int) -> tuple[tuple[int, ...], ...]:
+    """The nonzero coefficient tuples of degree ≤ ``degree`` in [−bound, bound], in order."""
+    values = range(-bound, bound + 1)
+    return tuple(p for p in itertools.product(values, repeat=degree + 1) if any(p))
+
+
+def _members(item: dict) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """The PCFs of a scan item, decoded from their indices without listing the family."""
+    polys_a = _polys(int(item["bound"]), int(item["a_degree"]))
+    polys_b = _polys(int(item["bound"]), int(item["b_degree"]))
+    indices = item["indices"] if "indices" in item else range(item["start"], item["stop"])
+    return [(polys_a[i // len(polys_b)], polys_b[i % len(polys_b)]) for i in indices]
+
+
+def classify(
+    found: Dynamics, candidates: dict[str, object], *, dps: int = 20, min_rate: float = 0.2
+) -> str:
+    """What a scanned PCF's limit is: ``"rational"``, the name of the candidate constant c of
+    which it is a Möbius transform (α + βc)/(γ + δc) with β or δ nonzero (the first that PSLQ
+    finds, in the candidates' order), or ``"unidentified"``. Limits that converge at fewer than
+    ``min_rate`` digits per term are not known to enough digits and stay unidentified, as do
+    limits PSLQ cannot use at ``dps`` digits."""
+    if not isinstance(found, Dynamics):
+        raise TypeError(f"found must be a Dynamics, got {type(found).__name__}")
+    if not isinstance(candidates, dict) or not all(isinstance(k, str) for k in candidates):
+        raise TypeError("candidates must be a dict of name -> constant")
+    if not found.rate >= min_rate:
+        return "unidentified"
+    with mpmath.workdps(dps + 10):
+        try:
+            if found.limit == 0 or identify(found.limit, {"1": 1}, dps=dps):
+                return "rational"
+            for name, constant in candidates.items():
+                rel = identify_mobius(found.limit, constant, name, dps=dps)
+                if rel is not None and (rel.coefficients[1] or rel.coefficients[3]):
+                    return name
+        except ValueError:  # a limit below the working precision: PSLQ cannot use it
+            pass
+    return "unidentified"
+
+
+def _sig(x: float) -> float | None:
+    """Six significant digits, None for NaN (JSON has no NaN)."""
+    return None if math.isnan(x) else float(f"{x:.6g}")
+
+
+def scan_item(item: dict) -> dict:
+    """One chunk of :data:`SCAN_SWEEP`: for the PCFs ``start:stop`` of the family (or of the
+    item's ``indices`` into it), the rate and δ at depth 60 (six digits; rate None for a
+    terminating fraction, δ None when undefined) and a one-letter status, in a string: ``z`` (a
+    zero denominator), ``p`` (convergents that repeat without terminating), else the label of
+    :func:`classify` against π, ln 2 and e: ``r`` rational, ``P`` π, ``L`` ln 2, ``E`` e, ``u``
+    unidentified (:data:`SCAN_CODES`)."""
+    pcfs = _members(item)
+    with mpmath.workdps(30):
+        candidates = {"π": +mpmath.pi, "ln 2": mpmath.log(2), "e": +mpmath.e}
+    rate, delta, status = [], [], []
+    for a, b in pcfs:
+        try:
+            found = dynamics(a, b, 60, dps=30)
+        except ZeroDivisionError:
+            rate.append(None), delta.append(None), status.append("z")
+            continue
+        except ValueError:
+            rate.append(None), delta.append(None), status.append("p")
+            continue
+        rate.append(None if math.isinf(found.rate) else _sig(found.rate))
+        delta.append(_sig(found.delta))
+        status.append(_CODE[classify(found, candidates)])
+    return {"rate": rate, "delta": delta, "status": "".join(status)}
+
+
+#: the one-letter statuses of :func:`scan_item`
+SCAN_CODES = {
+    "z": "zero denominator",
+    "p": "periodic",
+    "r": "rational",
+    "P": "π",
+    "L": "ln 2",
+    "E": "e",
+    "u": "unidentified",
+}
+_CODE = {name: code for code, name in SCAN_CODES.items()}
+
+
+def scan_indices(params) -> list[int]:
+    """The indices into the family that a scale of :data:`SCAN_SWEEP` scans: all of them, or a
+    seeded sample without replacement (in increasing order) when it names a ``sample`` size."""
+    import numpy as np
+
+    size = len(_polys(params["bound"], params["a_degree"])) * len(
+        _polys(params["bound"], params["b_degree"])
+    )
+    if "sample" not in params:
+        return list(range(size))
+    rng = np.random.default_rng(np.random.SeedSequence(int(params["seed"])))
+    return sorted(int(i) for i in rng.choice(size, int(params["sample"]), replace=False))
+
+
+def _scan_items(params) -> list[dict]:
+    indices, chunk = scan_indices(params), int(params["chunk"])
+    shape = {k: params[k] for k in ("bound", "a_degree", "b_degree")}
+    if "sample" in params:
+        return [{**shape, "indices": indices[i : i + chunk]} for i in range(0, len(indices), chunk)]
+    return [
+        {**shape, "start": i, "stop": min(i + chunk, len(indices))}
+        for i in range(0, len(indices), chunk)
+    ]
+
+
+def _make_scan_sweep():
+    from rederived.sweep import Sweep
+
+    return Sweep(
+        name="pcf-scan",
+        chapter="experimental/polynomial-continued-fractions",
+        description="rate, δ and identified limit of a chunk of PCFs from the paper's family.",
+        scales={
+            # 100,000 of the paper's 1,768,900 PCFs (a, b of degree ≤ 2, coefficients in
+            # [−5, 5]), drawn at random
+            "paper": {
+                "bound": 5,
+                "a_degree": 2,
+                "b_degree": 2,
+                "sample": 100_000,
+                "chunk": 1000,
+                "seed": 20241219,
+            },
+            # the same coefficient range with a of degree ≤ 1, where the classical formulas
+            # for π, ln 2 and e lie: 120 × 1330 = 159,600 PCFs, every one
+            "slice": {"bound": 5, "a_degree": 1, "b_degree": 2, "chunk": 1000, "seed": None},
+            # coefficients in [−2, 2]: 24 × 124 = 2,976 PCFs, about the chapter's own scan
+            "book": {"bound": 2, "a_degree": 1, "b_degree": 2, "chunk": 500, "seed": None},
+        },
+        items=_scan_items,
+        run_item=scan_item,
+    )
+
+
+SCAN_SWEEP = _make_scan_sweep()
