@@ -70,6 +70,7 @@ REGISTRY: dict[str, str] = {
     "plrf-phases": "rederived.scaling.plrf:PHASE_SWEEP",
     "fisher-transfer": "rederived.stochastic.fisher:TRANSFER_SWEEP",
     "sync-growth": "rederived.stochastic.sync:GROWTH_SWEEP",
+    "sync-map": "rederived.stochastic.sync:MAP_SWEEP",
 }
 
 
