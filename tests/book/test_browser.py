@@ -447,6 +447,31 @@ def test_figures_sharp_legible_and_described(site, browser):
     assert not problems, "\n".join(problems)
 
 
+_ASPECT = """
+return Array.from(document.querySelectorAll('figure img, .figure img, .cell_output img'))
+  .filter(img => img.naturalWidth > 0 && img.getBoundingClientRect().width > 0)
+  .map(img => {
+    const box = img.getBoundingClientRect();
+    return [img.src, (box.width / box.height) / (img.naturalWidth / img.naturalHeight)];
+  });
+"""
+
+
+def test_figures_keep_their_aspect_ratio(site, browser):
+    """At 1400 px and on a phone (400 px) every figure and output image is shown with the
+    aspect ratio of its PNG (within 1 %): a column narrower than the figure scales it whole."""
+    problems, count = [], 0
+    for width in (1400, 400):
+        for page in _chapter_pages():
+            _open(browser, site + page, width=width)
+            for src, ratio in browser.execute_script(_ASPECT):
+                count += 1
+                if abs(ratio - 1) > 0.01:
+                    problems.append(f"{page} at {width} px: {Path(src).name[:12]} at {ratio:.2f}")
+    assert count, "no figures found"
+    assert not problems, "\n".join(problems)
+
+
 _TEXT = """
 const visible = document.querySelector('main').cloneNode(true);
 visible.querySelectorAll('script, style, .tag_remove-cell').forEach(e => e.remove());

@@ -78,3 +78,24 @@ def test_identify_mobius_recovers_a_known_fraction():
 def test_pcf_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+@pytest.mark.parametrize("scale", ["slice", "paper"])
+def test_every_stored_formula_recomputes(scale):
+    """The stored scan's claims rest on its identified formulas: every PCF it labels π, ln 2 or e
+    is recomputed (the spot check of the sweep covers one chunk at random)."""
+    from rederived import sweep
+
+    stored = sweep.load("pcf-scan", scale)
+    params = stored.sweep.params(scale)
+    status = "".join(r["status"] for r in stored.results)
+    rate = [x for r in stored.results for x in r["rate"]]
+    delta = [x for r in stored.results for x in r["delta"]]
+    where = [i for i, s in enumerate(status) if s in "PLE"]
+    assert where  # the claims need some
+    family_index = pcf.scan_indices(params)
+    shape = {k: params[k] for k in ("bound", "a_degree", "b_degree")}
+    fresh = pcf.scan_item({**shape, "indices": [family_index[i] for i in where]})
+    assert fresh["status"] == "".join(status[i] for i in where)
+    assert fresh["rate"] == [rate[i] for i in where]
+    assert fresh["delta"] == [delta[i] for i in where]

@@ -11,6 +11,7 @@ ValueError/TypeError naming the argument.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import mpmath
@@ -155,6 +156,37 @@ BAD = [
     (lambda: family(2, 1, 1.5), ValueError, "b_degree"),
     (lambda: family(6, 2, 2), ValueError, "MAX_FAMILY"),
     (lambda: classify((1, 2), CONSTANTS), TypeError, "found"),
+    (
+        lambda: classify(Dynamics((1,), (1,), mpmath.pi, 1.0, 0.0), CONSTANTS, dps=0),
+        ValueError,
+        "dps",
+    ),
+    (
+        lambda: classify(Dynamics((1,), (1,), mpmath.pi, 1.0, 0.0), CONSTANTS, dps=10**7),
+        ValueError,
+        "dps",
+    ),
+    (
+        lambda: classify(Dynamics((1,), (1,), mpmath.pi, 1.0, 0.0), CONSTANTS, min_rate=math.nan),
+        ValueError,
+        "min_rate",
+    ),
+    (
+        lambda: classify(Dynamics((1,), (1,), mpmath.pi, 1.0, 0.0), {"c": math.nan}),
+        ValueError,
+        "candidates",
+    ),
+    (
+        lambda: classify(Dynamics((1,), (1,), mpmath.pi, 1.0, 0.0), {"c": 0}),
+        ValueError,
+        "candidates",
+    ),
+    (
+        lambda: classify(Dynamics((1,), (1,), mpmath.pi, 1.0, 0.0), {"c": 0.5}),
+        ValueError,
+        "constant",
+    ),
+    (lambda: family(5, 10**12, 0), ValueError, "MAX_FAMILY"),
     (lambda: classify(Dynamics((1,), (1,), mpmath.pi, 1.0, 0.0), [1]), TypeError, "candidates"),
     (lambda: convergents([0], [1], 1), ZeroDenominatorError, "q_1"),
     (lambda: convergents([0], [1], 1), ValueError, "q_1"),

@@ -25,7 +25,7 @@ import functools
 import itertools
 import math
 from dataclasses import dataclass
-from numbers import Integral
+from numbers import Integral, Real
 
 import mpmath
 
@@ -483,6 +483,11 @@ def family(
         count(a_degree, "a_degree", minimum=0),
         count(b_degree, "b_degree", minimum=0),
     )
+    if (a_degree + b_degree + 2) * math.log(2 * bound + 1) > math.log(4 * MAX_FAMILY):
+        raise ValueError(
+            f"the family with bound {bound} and degrees {a_degree}, {b_degree} holds more than "
+            f"MAX_FAMILY = {MAX_FAMILY:,} PCFs"
+        )
     size = ((2 * bound + 1) ** (a_degree + 1) - 1) * ((2 * bound + 1) ** (b_degree + 1) - 1)
     if size > MAX_FAMILY:
         raise ValueError(
@@ -520,18 +525,34 @@ def classify(
         raise TypeError(f"found must be a Dynamics, got {type(found).__name__}")
     if not isinstance(candidates, dict) or not all(isinstance(k, str) for k in candidates):
         raise TypeError("candidates must be a dict of name -> constant")
-    if not found.rate >= min_rate:
-        return "unidentified"
+    dps = _digits(dps, "dps", 15)
+    if isinstance(min_rate, bool) or not isinstance(min_rate, Real) or not math.isfinite(min_rate):
+        raise ValueError(f"min_rate must be a finite real number, got {min_rate!r}")
     with mpmath.workdps(dps + 10):
-        try:
-            if found.limit == 0 or identify(found.limit, {"1": 1}, dps=dps):
-                return "rational"
-            for name, constant in candidates.items():
-                rel = identify_mobius(found.limit, constant, name, dps=dps)
-                if rel is not None and (rel.coefficients[1] or rel.coefficients[3]):
-                    return name
-        except ValueError:  # a limit below the working precision: PSLQ cannot use it
-            pass
+        constants = {}
+        for name, constant in candidates.items():
+            value = _finite_real(constant, f"candidates[{name!r}]")
+            if value == 0:
+                raise ValueError(f"candidates[{name!r}] must be nonzero")
+            constants[name] = value
+        if not found.rate >= min_rate:
+            return "unidentified"
+        x = _finite_real(found.limit, "found.limit")
+        if x == 0:
+            return "rational"
+        tiny = mpmath.mpf(10) ** (10 - dps)
+
+        def usable(*others):  # PSLQ needs x and each constant within its working precision
+            return all(abs(x) >= abs(c) * tiny and abs(c) >= tiny * max(abs(x), 1) for c in others)
+
+        if usable(mpmath.mpf(1)) and identify(x, {"1": 1}, dps=dps):
+            return "rational"
+        for name, constant in constants.items():
+            if not usable(constant):
+                continue
+            rel = identify_mobius(x, constant, name, dps=dps)
+            if rel is not None and (rel.coefficients[1] or rel.coefficients[3]):
+                return name
     return "unidentified"
 
 
