@@ -78,3 +78,26 @@ def test_a_growth_item_is_one_seeded_group_of_rings():
     again = sync.simulate_ring(replicas=2, seed=11, **sync.REGIMES["EW, noise"])
     assert np.allclose(result["width2"], again.width2, rtol=1e-7, atol=0)
     assert result["times"] == [float(t) for t in again.times]
+
+
+def test_phase_map_point_has_independent_groups_and_refuses_bad_items():
+    item = {"c": 0.0, "D": 0.05, "groups": 2, "replicas": 2, "seed": 7}
+    out = sync.map_item(item)
+    assert len(out["width2_groups"]) == 2 and len(out["width2_groups"][0]) == len(out["times"])
+    assert out["width2_groups"][0] != out["width2_groups"][1]  # independent rings
+    assert out["slipped_bonds"] == 0.0  # far below the edge: nothing slips
+    # the same rings as simulate_ring with all replicas together, averaged per group
+    whole = sync.simulate_ring(replicas=4, seed=7, c=0.0, D=0.05, **sync.MAP_RING)
+    assert np.allclose(out["width2_groups"][1], whole.width2[:, 2:].mean(axis=1), rtol=1e-5)
+    assert sync.map_spot_eligible(item) and not sync.map_spot_eligible({**item, "D": 0.2})
+    for bad, error, name in [
+        ({**item, "replicas": 2.9}, ValueError, "replicas"),
+        ({**item, "seed": 1.7}, ValueError, "seed"),
+        ({**item, "groups": 1}, ValueError, "groups"),
+        ({**item, "c": True}, TypeError, "c"),
+        ({**item, "D": float("nan")}, TypeError, "D"),
+        ({k: v for k, v in item.items() if k != "D"}, ValueError, "D"),
+        ([item], TypeError, "item"),
+    ]:
+        with pytest.raises(error, match=name):
+            sync.map_item(bad)
