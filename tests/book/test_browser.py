@@ -324,6 +324,13 @@ def test_ledger_front_page(site, browser):
         claims = json.loads(response.read().decode("utf-8"))["claims"]
     assert len(records) == len(claims) == r["claimRows"]
     assert [c["claim"] for c in claims] == [row["claim"] for row in records]
+    # one verdict field, as the ledger counts it: a claim not run at the paper's scale says so
+    # in `verdict` itself (the rule's verdict on what was run is `rule_verdict`)
+    kinds = {"reproduced", "partly", "not-reproduced", "not-at-scale"}
+    assert {row["verdict"] for row in records} <= kinds
+    for row in records:
+        assert (row["verdict"] == "not-at-scale") == bool(row["not_at_paper_scale"]), row["claim"]
+        assert row["rule_verdict"] in kinds - {"not-at-scale"}
 
 
 _VISIBLE_VERDICTS = """

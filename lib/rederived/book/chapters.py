@@ -199,7 +199,11 @@ class LedgerRow:
             "measured": self.record["measured"] if self.record else "",
             "unit": c.unit,
             "rule": c.rule,
-            "verdict": self.verdict,
+            # one verdict, as the ledger, the status page and the chapter's marks count it
+            # ("not-at-scale" where the paper's scale was not reached); the rule's own verdict
+            # on what was run beside it
+            "verdict": self.kind,
+            "rule_verdict": self.verdict,
             "not_at_paper_scale": c.not_at_paper_scale or "",
             "note": self.stored("note"),
             "control": c.control or "",

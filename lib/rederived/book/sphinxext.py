@@ -39,7 +39,7 @@ from rederived.book.chapters import (
     find_chapters,
     ledger_rows,
 )
-from rederived.book.claims import MIME_TYPE, NOT_AT_SCALE, stored_results
+from rederived.book.claims import MIME_TYPE, NOT_AT_SCALE
 
 logger = logging.getLogger(__name__)
 
@@ -353,6 +353,9 @@ class ExecutionStatus(_GeneratedTable):
 
     def run(self) -> list[nodes.Node]:
         chapters = {c.docname: c for c in self.chapters()}
+        kinds: dict[str, list[str]] = {}  # the ledger's verdicts, not-at-scale included
+        for row in ledger_rows(self.env.srcdir):
+            kinds.setdefault(row.chapter.docname, []).append(row.kind)
         rows, total = [], 0.0
         for docname, number, _part in book_order(self.env.srcdir):
             chapter = chapters.get(docname)
@@ -367,8 +370,10 @@ class ExecutionStatus(_GeneratedTable):
                 continue
             seconds = float(meta["execution_seconds"])
             total += seconds
-            verdicts = [r["verdict"] for r in stored_results(chapter.ipynb)]
-            counts = " ".join(f"{verdicts.count(v)} {_MARK[v]}" for v in _MARK if v in verdicts)
+            verdicts = kinds.get(docname, [])
+            counts = " ".join(
+                f"{verdicts.count(v)} {_KIND_MARK[v]}" for v in _KINDS if v in verdicts
+            )
             flag = " (over budget)" if seconds > BUDGET_SECONDS else ""
             title = chapter_title(chapter)
             title = f"{number}. {title}" if number is not None else title
@@ -381,7 +386,7 @@ class ExecutionStatus(_GeneratedTable):
             f"**{_plural(len(rows), 'executed notebook')}, {total:.1f} s in all** "
             f"(budget: {BUDGET_SECONDS:.0f} s a chapter).",
             "",
-            "| Chapter | Executed | Run time (s) | Rule verdicts | Ran with |",
+            "| Chapter | Executed | Run time (s) | Verdicts | Ran with |",
             "|---|---|---|---|---|",
             *rows,
         ]
