@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rederived.book.benchmark import best_time, loglog_slope
+from rederived.book.benchmark import best_time, best_times, loglog_slope
 
 
 def test_loglog_slope_recovers_exponents():
@@ -50,3 +50,19 @@ def test_best_time_on_the_cpu_clock():
     assert busy > 0 and asleep < 0.01  # sleeping takes wall time, not processor time
     with pytest.raises(ValueError, match="clock"):
         _best_time(lambda: None, clock="gpu")
+
+
+def test_best_times_interleaves_and_keeps_each_minimum():
+    order = []
+    times = best_times({"a": lambda: order.append("a"), "b": lambda: order.append("b")}, repeat=3)
+    assert set(times) == {"a", "b"} and all(t >= 0 for t in times.values())
+    # rotating rounds, each timing after an untimed warm call of the same function
+    assert order == ["a", "a", "b", "b", "b", "b", "a", "a", "a", "a", "b", "b"]
+    with pytest.raises(TypeError, match="fns"):
+        best_times({})
+    with pytest.raises(TypeError, match="fns"):
+        best_times({"a": 3})
+    with pytest.raises(ValueError, match="repeat"):
+        best_times({"a": print}, repeat=0)
+    with pytest.raises(ValueError, match="clock"):
+        best_times({"a": print}, clock="gpu")

@@ -7,11 +7,11 @@ compare across machines; exponents come from least-squares slopes on log–log a
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
-__all__ = ["best_time", "loglog_slope"]
+__all__ = ["best_time", "best_times", "loglog_slope"]
 
 
 def best_time(
@@ -40,6 +40,43 @@ def best_time(
             fn()
         best = min(best, (timer() - start) / number)
     return float(best)
+
+
+def best_times(
+    fns: Mapping[object, Callable[[], object]],
+    *,
+    repeat: int = 5,
+    number: int = 1,
+    clock: str = "wall",
+) -> dict:
+    """:func:`best_time` of several functions with their repeats *interleaved*: round after
+    round, each function is timed once (in an order that rotates from round to round), and each
+    keeps its smallest time. A burst of load on the machine then slows one round of every
+    function instead of all the rounds of one, so ratios and slopes between them stay put.
+    Each timing follows an untimed call of the same function, so that it finds its data in
+    the caches as a repeated call would (small sizes would otherwise pay most).
+    """
+    if not isinstance(fns, Mapping) or not fns:
+        raise TypeError("fns must be a non-empty mapping of key -> callable")
+    for key, fn in fns.items():
+        if not callable(fn):
+            raise TypeError(f"fns[{key!r}] must be callable, got {type(fn).__name__}")
+    if clock not in ("wall", "cpu"):
+        raise ValueError(f"clock must be 'wall' or 'cpu', got {clock!r}")
+    for name, value in (("repeat", repeat), ("number", number)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    timer = time.perf_counter if clock == "wall" else time.process_time
+    keys = list(fns)
+    best = dict.fromkeys(keys, np.inf)
+    for r in range(repeat):
+        for key in keys[r % len(keys) :] + keys[: r % len(keys)]:
+            fns[key]()  # untimed: the data of the function timed before it leave the caches
+            start = timer()
+            for _ in range(number):
+                fns[key]()
+            best[key] = min(best[key], (timer() - start) / number)
+    return {key: float(best[key]) for key in keys}
 
 
 def loglog_slope(x: object, y: object) -> float:
