@@ -101,3 +101,22 @@ def test_phase_map_point_has_independent_groups_and_refuses_bad_items():
     ]:
         with pytest.raises(error, match=name):
             sync.map_item(bad)
+
+
+def test_ew_ring_width_grows_to_its_plateau():
+    L, K = 64, 1.0
+    t = np.array([0.0, 1e-3, 1e6])
+    w = sync.ew_ring_width2(t, L, K)
+    assert w[0] == 0
+    assert np.isclose(w[1], 2e-3 * (L - 1) / L, rtol=1e-2)  # early: every mode grows as 2t
+    assert np.isclose(w[2], (L**2 - 1) / (12 * K * L), rtol=1e-12)  # the plateau
+    assert np.all(np.diff(sync.ew_ring_width2(np.linspace(0, 500, 50), L, K)) > 0)
+    for args, error, name in [
+        ((-1.0, L, K), ValueError, "t"),
+        ((np.nan, L, K), ValueError, "t"),
+        ((1.0, 2, K), ValueError, "L"),
+        ((1.0, L, 0.0), ValueError, "K"),
+        ((1.0, 10**6, K), ValueError, "L"),
+    ]:
+        with pytest.raises(error, match=name):
+            sync.ew_ring_width2(*args)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from rederived.stochastic import sync
 
-COVERS = ("RingRun", "group_exponents", "growth_exponent", "simulate_ring")
+COVERS = ("RingRun", "ew_ring_width2", "group_exponents", "growth_exponent", "simulate_ring")
 
 
 @given(
@@ -95,3 +95,15 @@ BAD = [
 def test_bad_input_is_refused_naming_the_argument(call, error, names):
     with pytest.raises(error, match=names):
         call()
+
+
+@given(st.integers(3, 400), st.floats(1e-3, 1e3), st.floats(0, 1e6))
+def test_ew_ring_width_is_bounded_by_its_plateau(L, K, t):
+    """On its whole domain: finite, non-negative, never above the exact plateau, and equal to it
+    within rounding once every mode has relaxed."""
+    w = float(sync.ew_ring_width2(t, L, K))
+    plateau = (L**2 - 1) / (12 * K * L)
+    assert np.isfinite(w) and 0 <= w <= plateau * (1 + 1e-12)
+    slowest = 4 * K * np.sin(np.pi / L) ** 2
+    if 2 * slowest * t > 60:
+        assert np.isclose(w, plateau, rtol=1e-12)

@@ -32,6 +32,7 @@ __all__ = [
     "MAX_WORK",
     "REGIMES",
     "RingRun",
+    "ew_ring_width2",
     "group_exponents",
     "growth_exponent",
     "simulate_ring",
@@ -265,6 +266,26 @@ GROWTH_SWEEP = _make_growth_sweep()
 
 #: the ring of the coarse phase map: small enough to saturate within the run
 MAP_RING = dict(L=64, K=1, disorder="noise", dt=0.05, t_max=2000, n_out=80)
+
+
+def ew_ring_width2(t: object, L: object, K: object) -> np.ndarray:
+    """W²(t)/D of the linearised odd coupling from a flat start: the discrete Edwards–Wilkinson
+    ring, continuous time, mode k relaxing at λ_k = 4K sin²(πk/L), so that
+    W²/D = Σ_k (1 − e^{−2λ_k t})/(λ_k L), which tends to (L² − 1)/(12KL).
+
+    Domain: t ≥ 0 (any shape), L ≥ 3 up to 10⁵, K > 0."""
+    L = _count(L, "L", 3)
+    if L > 100_000:
+        raise ValueError(f"L must be at most 100000, got {L}")
+    K = _nonnegative(K, "K")
+    if K == 0:
+        raise ValueError("K must be positive: without coupling the ring never saturates")
+    t = np.asarray(t, dtype=float)
+    if not np.all(np.isfinite(t)) or np.any(t < 0):
+        raise ValueError("t must be finite and non-negative")
+    _memory(t.size * (L - 1) * 8.0, "ew_ring_width2")
+    lam = 4 * K * np.sin(np.pi * np.arange(1, L) / L) ** 2
+    return np.sum(-np.expm1(-2 * t[..., None] * lam) / lam, axis=-1) / L
 
 
 def map_item(item: dict) -> dict:
