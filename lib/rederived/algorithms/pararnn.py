@@ -22,7 +22,16 @@ import numpy as np
 from rederived._checks import memory as _memory
 from rederived._checks import real_array as _real
 
-__all__ = ["MAX_ITERATIONS", "DiagonalGRU", "linear_recurrence", "newton", "sequential"]
+__all__ = [
+    "MAX_ITERATIONS",
+    "DiagonalGRU",
+    "Gradients",
+    "backward",
+    "backward_sequential",
+    "linear_recurrence",
+    "newton",
+    "sequential",
+]
 
 #: the most Newton iterations :func:`newton` runs
 MAX_ITERATIONS = 10_000
@@ -129,6 +138,94 @@ class DiagonalGRU:
         dr = r * (1 - r) * ar
         dc = (1 - c**2) * ah * (r + h * dr)
         return new, dz * (c - h) + z * dc + (1 - z)
+
+    def step_partials(self, h: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The partial derivatives of h' at (h, u), elementwise (the cell is diagonal): with
+        respect to the projections u (shape (3, ..., N): ∂h'/∂u_z, ∂h'/∂u_r, ∂h'/∂u_h) and to
+        the recurrent diagonals a (same shape: ∂h'/∂a_z, ∂h'/∂a_r, ∂h'/∂a_h)."""
+        az, ar, ah = self.a[:, None, :] if h.ndim == 2 else self.a
+        z = _sigmoid(az * h + u[0])
+        r = _sigmoid(ar * h + u[1])
+        c = np.tanh(ah * h * r + u[2])
+        d_uh = z * (1 - c**2)
+        d_u = np.stack([z * (1 - z) * (c - h), d_uh * ah * h * r * (1 - r), d_uh])
+        d_a = np.stack([d_u[0] * h, d_u[1] * h, d_uh * h * r])
+        return d_u, d_a
+
+
+@dataclass(frozen=True)
+class Gradients:
+    """Gradients of a scalar loss with respect to the cell's parameters (shapes as in
+    :class:`DiagonalGRU`: a (3, N), B (3, N, D), b (3, N)), the initial state h0 (N,) and the
+    inputs x (T, D)."""
+
+    a: np.ndarray
+    B: np.ndarray
+    b: np.ndarray
+    h0: np.ndarray
+    x: np.ndarray
+
+
+def _backward_inputs(cell: DiagonalGRU, x: object, h0: object, H: object, grad_H: object):
+    u = cell.projections(x)
+    h0 = _initial_state(cell, h0)
+    T = u.shape[1]
+    H, G = _real(H, "H"), _real(grad_H, "grad_H")
+    for name, v in (("H", H), ("grad_H", G)):
+        if v.shape != (T, cell.hidden) or not np.all(np.isfinite(v)):
+            raise ValueError(f"{name} must be a finite array of shape ({T}, {cell.hidden})")
+    return u, h0, H, G
+
+
+def _parameter_gradients(cell, x, u, previous, lam, jac_first) -> Gradients:
+    d_u, d_a = cell.step_partials(previous, u)
+    weighted = lam[None] * d_u  # (3, T, N): ∂L/∂u
+    return Gradients(
+        a=np.einsum("tn,gtn->gn", lam, d_a),
+        B=np.einsum("gtn,td->gnd", weighted, np.asarray(x, dtype=float)),
+        b=weighted.sum(axis=1),
+        h0=jac_first * lam[0],
+        x=np.einsum("gtn,gnd->td", weighted, cell.B),
+    )
+
+
+def backward(cell: DiagonalGRU, x: object, h0: object, H: object, grad_H: object) -> Gradients:
+    """Gradients of a loss L(h_1..h_T) through the recurrence, in parallel.
+
+    H is the solution of the recurrence (from :func:`newton` or :func:`sequential`) and
+    grad_H = ∂L/∂H its explicit gradient. By the implicit-function theorem the adjoint λ solves
+    the transposed bidiagonal system λ_t = ∂L/∂h_t + J_{t+1} ⊙ λ_{t+1}, λ_T = ∂L/∂h_T: the same
+    linear recurrence as a Newton step, run backwards in time, so :func:`linear_recurrence`
+    solves it in ⌈log₂ T⌉ rounds. Then ∂L/∂θ = Σ_t λ_t · ∂f(h_{t−1}, x_t)/∂θ.
+
+    Domain: as :func:`newton`; H and grad_H finite (T, N) arrays. The gradients are exact for
+    the H given; H should solve the recurrence (to rounding) for them to be the loss's.
+    """
+    u, h0, H, G = _backward_inputs(cell, x, h0, H, grad_H)
+    previous = np.vstack([h0, H[:-1]])
+    _, jac = cell.step(previous, u)
+    # reversed time: μ_s = λ_{T-1-s} (0-based), μ_s = G_{T-1-s} + J_{T-s} μ_{s-1}
+    a_rev = np.zeros_like(jac)
+    a_rev[1:] = jac[:0:-1]
+    mu, _ = linear_recurrence(a_rev, G[::-1])
+    lam = mu[::-1]
+    return _parameter_gradients(cell, x, u, previous, lam, jac[0])
+
+
+def backward_sequential(
+    cell: DiagonalGRU, x: object, h0: object, H: object, grad_H: object
+) -> Gradients:
+    """The same gradients as :func:`backward` by back-propagation through time, one step at a
+    time from t = T down to 1 (the reference)."""
+    u, h0, H, G = _backward_inputs(cell, x, h0, H, grad_H)
+    previous = np.vstack([h0, H[:-1]])
+    _, jac = cell.step(previous, u)
+    lam = np.empty_like(G)
+    carry = np.zeros(cell.hidden)
+    for t in range(G.shape[0] - 1, -1, -1):
+        lam[t] = G[t] + carry
+        carry = jac[t] * lam[t]
+    return _parameter_gradients(cell, x, u, previous, lam, jac[0])
 
 
 def _initial_state(cell: DiagonalGRU, h0: object) -> np.ndarray:

@@ -342,13 +342,14 @@ def _make_map_sweep():
         description="one point (non-oddity c, noise strength D) of the coarse phase map: rings "
         "of 64 oscillators run to saturation.",
         scales={
-            # the paper's product, coarsely: 8 × 8 points, four groups of 8 rings each, to
+            # the paper's product, coarsely: 8 × 8 points, eight groups of 8 rings each, to
             # t = 2000; the noise strengths span the synchronized region of so small a ring (a
-            # first grid to D = 1 had desynchronized everywhere past D = 0.3)
+            # first grid to D = 1 had desynchronized everywhere past D = 0.3); a first run had
+            # four groups, too few to spread a claim over
             "paper": {
                 "c": [0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5],
                 "D": [0.005, 0.01, 0.02, 0.035, 0.05, 0.075, 0.1, 0.2],
-                "groups": 4,
+                "groups": 8,
                 "replicas": 8,
                 "seed": 2604,
             },
