@@ -19,6 +19,7 @@ from hypothesis.extra import numpy as hnp
 from rederived.algorithms import shampoo
 
 COVERS = (
+    "batch_means",
     "cosine",
     "covariance",
     "full_precondition",
@@ -28,6 +29,7 @@ COVERS = (
     "rearrange",
     "relative_error",
     "shampoo_factors",
+    "softmax_gauss_newton",
     "spd_power",
 )
 
@@ -165,7 +167,65 @@ BAD = [
         "power",
     ),
     (lambda: shampoo.full_precondition(np.ones((2, 3)), H4), ValueError, "does not fit"),
+    (lambda: shampoo.batch_means(np.ones((4, 2, 2)), 5), ValueError, "batch"),
+    (lambda: shampoo.batch_means(np.ones((4, 2, 2)), 0), ValueError, "batch"),
+    (lambda: shampoo.batch_means(np.ones((4, 2, 2)), 2.0), ValueError, "batch"),
+    (lambda: shampoo.batch_means(np.ones((4, 2)), 1), ValueError, "G"),
+    (lambda: shampoo.softmax_gauss_newton(np.ones((1, 3)), np.ones((4, 3))), ValueError, "W"),
+    (lambda: shampoo.softmax_gauss_newton(np.ones((2, 3)), np.ones((4, 2))), ValueError, "X"),
+    (lambda: shampoo.softmax_gauss_newton(np.ones((2, 3)), np.ones((0, 3))), ValueError, "X"),
+    (
+        lambda: shampoo.softmax_gauss_newton(np.full((2, 3), np.nan), np.ones((4, 3))),
+        ValueError,
+        "W",
+    ),
+    (lambda: shampoo.softmax_gauss_newton(np.ones((2, 3)), np.ones((4, 3)) * 1j), TypeError, "X"),
+    (
+        lambda: shampoo.softmax_gauss_newton(np.ones((300, 300)), np.ones((4, 300))),
+        ValueError,
+        "GiB",
+    ),
 ]
+
+
+@given(gradients(), st.integers(1, 6))
+def test_batch_means_average_consecutive_samples(case, batch):
+    unit, scale = case
+    G = unit * min(scale, 1e300)
+    assume(batch <= len(G))
+    means = shampoo.batch_means(G, batch)
+    count = len(G) // batch
+    assert means.shape == (count, *G.shape[1:]) and np.all(np.isfinite(means))
+    for k in range(count):
+        assert np.allclose(means[k], G[k * batch : (k + 1) * batch].mean(axis=0), rtol=1e-12)
+
+
+@given(
+    st.integers(2, 4),
+    st.integers(1, 4),
+    st.integers(1, 30),
+    st.sampled_from([0.0, 1.0, 30.0, 1e3]),
+    st.integers(0, 2**32),
+)
+def test_gauss_newton_is_the_fisher_of_sampled_labels(m, n, samples, weight_scale, seed):
+    g = np.random.default_rng(seed)
+    W, X = weight_scale * g.normal(size=(m, n)), g.normal(size=(samples, n))
+    H = shampoo.softmax_gauss_newton(W, X)
+    assert H.shape == (m * n, m * n) and np.all(np.isfinite(H))
+    assert np.allclose(H, H.T, rtol=0, atol=1e-12 * max(1.0, np.abs(H).max()))
+    # positive semidefinite, with each x's block Λ ⊗ x xᵀ annihilating 1 ⊗ x⊥ directions
+    assert np.linalg.eigvalsh(H).min() >= -1e-10 * max(1.0, np.abs(H).max())
+    # the exact expectation over labels drawn from p: Σ_y p_y vec(G_y) vec(G_y)ᵀ
+    z = X @ W.T
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    fisher = np.zeros_like(H)
+    for s in range(samples):
+        for y in range(m):
+            score = p[s] - np.eye(m)[y]
+            v = np.outer(score, X[s]).ravel()
+            fisher += p[s, y] * np.outer(v, v) / samples
+    assert np.allclose(H, fisher, rtol=1e-9, atol=1e-12 * max(1.0, np.abs(fisher).max()))
 
 
 @pytest.mark.parametrize(("call", "error", "names"), BAD)

@@ -18,6 +18,7 @@ from rederived._checks import memory as _memory
 from rederived._checks import real_array as _real
 
 __all__ = [
+    "batch_means",
     "cosine",
     "covariance",
     "full_precondition",
@@ -27,6 +28,7 @@ __all__ = [
     "rearrange",
     "relative_error",
     "shampoo_factors",
+    "softmax_gauss_newton",
     "spd_power",
 ]
 
@@ -70,6 +72,52 @@ def shampoo_factors(G: object) -> tuple[np.ndarray, np.ndarray]:
         L = np.einsum("sij,skj->ik", G, G) / G.shape[0]
         R = np.einsum("sji,sjk->ik", G, G) / G.shape[0]
     return _finite_result(L, "L"), _finite_result(R, "R")
+
+
+def batch_means(G: object, batch: object) -> np.ndarray:
+    """Mini-batch gradients: the means of consecutive groups of ``batch`` samples of G (a last,
+    incomplete group is dropped), shape (samples // batch, m, n). Shampoo's statistics of
+    these are what an optimizer that sees one batch gradient per step accumulates.
+
+    Domain: G as for :func:`covariance`; batch an int from 1 to the number of samples."""
+    G = _grads(G)
+    if isinstance(batch, bool) or not isinstance(batch, Integral) or not 1 <= batch <= len(G):
+        raise ValueError(f"batch must be an int from 1 to {len(G)} (the samples), got {batch!r}")
+    count = len(G) // int(batch)
+    with np.errstate(**_QUIET):
+        means = G[: count * batch].reshape(count, int(batch), *G.shape[1:]).mean(axis=1)
+    return _finite_result(means, "the batch means")
+
+
+def softmax_gauss_newton(W: object, X: object, *, max_bytes: object = None) -> np.ndarray:
+    """The Gauss–Newton matrix of the mean softmax cross-entropy of the linear model z = W x
+    over the inputs X: E_x[Λ(x) ⊗ x xᵀ] with Λ = diag(p) − p pᵀ, p = softmax(W x), shape
+    (mn, mn), indexed as vec(G) row-major like :func:`covariance`. For this model it is also
+    the Hessian, and the covariance of the gradients (p − e_y) xᵀ with the labels y drawn from
+    the model's own p (the Fisher matrix).
+
+    Domain: W a finite real (m, n) array with m ≥ 2 classes, n ≥ 1; X a finite real
+    (samples, n) array, samples ≥ 1; the result must fit in ``max_bytes`` (default 2 GiB)
+    and in float64."""
+    W, X = _real(W, "W"), _real(X, "X")
+    if W.ndim != 2 or W.shape[0] < 2 or W.shape[1] < 1 or not np.all(np.isfinite(W)):
+        raise ValueError(f"W must be a finite (m, n) array with m ≥ 2, got shape {W.shape}")
+    m, n = W.shape
+    if X.ndim != 2 or X.shape[0] < 1 or X.shape[1] != n or not np.all(np.isfinite(X)):
+        raise ValueError(f"X must be a finite (samples, {n}) array, got shape {X.shape}")
+    _memory(8.0 * (m * n) ** 2, f"the {m * n}×{m * n} Gauss–Newton matrix", max_bytes)
+    _memory(8.0 * len(X) * (m * m + n * n), "the per-sample factors", max_bytes)
+    with np.errstate(**_QUIET):
+        z = X @ W.T
+        z -= z.max(axis=1, keepdims=True)  # softmax without overflow
+        p = np.exp(z)
+        p /= p.sum(axis=1, keepdims=True)
+        lam = np.einsum("si,ik->sik", p, np.eye(m)) - p[:, :, None] * p[:, None, :]
+        outer = X[:, :, None] * X[:, None, :]
+        # Σ_s Λ_s ⊗ x_s x_sᵀ is a product in the rearranged layout: ℛ(H) = Λᵀ·(x xᵀ) / S
+        rearranged = lam.reshape(len(X), m * m).T @ outer.reshape(len(X), n * n) / len(X)
+    H = rearranged.reshape(m, m, n, n).transpose(0, 2, 1, 3).reshape(m * n, m * n)
+    return _finite_result(H, "the Gauss–Newton matrix")
 
 
 def _dims(H: np.ndarray, m: object, n: object) -> tuple[int, int]:
