@@ -25,7 +25,10 @@ COVERS = (
     "givens_hypot",
     "givens_lapack",
     "givens_naive",
+    "iterative_refinement",
     "lmul",
+    "lu_factor",
+    "lu_solve",
     "make_format",
     "round_to",
 )
@@ -172,7 +175,98 @@ def test_make_format_largest_number_is_the_overflow_threshold(precision, emax):
     assert isinstance(fmt, lowprec.Format)
 
 
+@given(
+    st.integers(1, 12),
+    st.sampled_from(["fp16", "bf16", "fp32", "fp8_e4m3"]),
+    st.sampled_from([1e-30, 1e-3, 1.0, 100.0]),
+    st.integers(0, 2**32),
+)
+def test_emulated_lu_is_a_factorization_in_the_format_or_refuses(n, name, scale, seed):
+    fmt = lowprec.FORMATS[name]
+    A = np.random.default_rng(seed).normal(size=(n, n)) * scale
+    try:
+        lu, perm = lowprec.lu_factor(A, fmt)
+    except ValueError as error:  # only a value beyond the format, or a pivot lost to it
+        assert "overflows" in str(error) or "singular" in str(error)
+        return
+    assert np.all(np.isfinite(lu)) and sorted(perm) == list(range(n))
+    assert np.array_equal(lowprec.round_to(lu, fmt), lu)  # every entry is a value of the format
+    L, U = np.tril(lu, -1) + np.eye(n), np.triu(lu)
+    rounded = lowprec.round_to(A, fmt)
+    # LU's backward error: |A[perm] − L U| ≤ γ_n |L| |U| with γ_n = n u / (1 − n u), plus the
+    # rounding of A itself, plus underflow: a multiplier below the subnormal range is off by up
+    # to the subnormal spacing η, times the pivot row (and every product or sum by η)
+    u = 2.0**-fmt.precision
+    gamma = 3 * n * u / max(1 - 3 * n * u, 1e-3)
+    eta = 2.0 ** (fmt.emin - fmt.precision + 1)
+    underflow = n * eta * (np.ones((n, n)) @ np.abs(U) + 1)
+    assert np.all(np.abs(rounded[perm] - L @ U) <= gamma * (np.abs(L) @ np.abs(U)) + underflow)
+
+
+@given(st.integers(1, 30), st.integers(0, 2**32))
+def test_native_and_emulated_single_precision_solves_agree_bit_for_bit(n, seed):
+    g = np.random.default_rng(seed)
+    A, b = g.normal(size=(n, n)), g.normal(size=n) * 10.0 ** g.integers(-30, 30)
+    lu, perm = lowprec.lu_factor(A, "fp16")
+    emulated = lowprec.make_format(24, 127, name="fp32, emulated")  # not the FORMATS object
+    assert np.array_equal(
+        lowprec.lu_solve(lu, perm, b, "fp32"), lowprec.lu_solve(lu, perm, b, emulated)
+    )
+
+
+@given(st.integers(2, 30), st.sampled_from([1e1, 1e2, 1e6]), st.integers(0, 2**32))
+def test_refinement_converges_when_well_conditioned_and_says_when_it_blows_up(n, kappa, seed):
+    g = np.random.default_rng(seed)
+    U, _ = np.linalg.qr(g.normal(size=(n, n)))
+    V, _ = np.linalg.qr(g.normal(size=(n, n)))
+    A = (U * kappa ** (-np.arange(n) / (n - 1))) @ V.T
+    x = g.normal(size=n)
+    try:
+        iterates, diverged = lowprec.iterative_refinement(A, A @ x, "fp16", "fp32", 30)
+    except ValueError as error:  # the half-precision factors lost a pivot
+        assert "singular" in str(error)
+        return
+    assert np.all(np.isfinite(iterates)) and 1 <= len(iterates) <= 31
+    assert diverged == (len(iterates) < 31)
+    if kappa <= 1e2:  # κ u_f ≤ 0.05: converges to single precision
+        assert not diverged
+        assert np.abs(iterates[-1] - x).max() <= 20 * 2.0**-24 * np.abs(x).max()
+
+
 BAD = [
+    (lambda: lowprec.lu_factor(np.ones((2, 3)), "fp16"), ValueError, "A must be a square"),
+    (lambda: lowprec.lu_factor(np.zeros((0, 0)), "fp16"), ValueError, "A must be a square"),
+    (lambda: lowprec.lu_factor([[np.nan]], "fp16"), ValueError, "A must be finite"),
+    (lambda: lowprec.lu_factor([[1j]], "fp16"), TypeError, "A"),
+    (lambda: lowprec.lu_factor([[1e6]], "fp16"), ValueError, "A overflows fp16"),
+    (lambda: lowprec.lu_factor(np.ones((2, 2)), "fp16"), ValueError, "singular"),
+    (lambda: lowprec.lu_factor(np.eye(2), "fp7"), ValueError, "fmt"),
+    (lambda: lowprec.lu_factor(np.eye(2001), "fp16"), ValueError, "at most 2000"),
+    (lambda: lowprec.lu_solve(np.eye(2), [0, 0], [1.0, 1.0], "fp32"), ValueError, "perm"),
+    (lambda: lowprec.lu_solve(np.eye(2), [0, 1], [1.0], "fp32"), ValueError, "b must"),
+    (lambda: lowprec.lu_solve(np.zeros((2, 2)), [0, 1], [1.0, 1.0], "fp32"), ValueError, "zero"),
+    (lambda: lowprec.lu_solve(np.eye(1), [0], [1e39], "fp32"), ValueError, "overflows fp32"),
+    (lambda: lowprec.lu_solve(np.eye(1), [0], [1e6], "fp16"), ValueError, "overflows fp16"),
+    (
+        lambda: lowprec.iterative_refinement(np.eye(2), [1.0, 1.0], "fp16", "fp32", -1),
+        ValueError,
+        "iterations",
+    ),
+    (
+        lambda: lowprec.iterative_refinement(np.eye(2), [1.0, 1.0], "fp16", "fp32", 1.5),
+        TypeError,
+        "iterations",
+    ),
+    (
+        lambda: lowprec.iterative_refinement(np.eye(2), [1.0, np.inf], "fp16", "fp32"),
+        ValueError,
+        "b must",
+    ),
+    (
+        lambda: lowprec.iterative_refinement(np.eye(2), [1.0, 1.0], "fp16", "fp99"),
+        ValueError,
+        "fmt",
+    ),
     (lambda: lowprec.round_to([1.0], "fp7"), ValueError, "fmt"),
     (lambda: lowprec.round_to([1.0], "fp16", "sideways"), ValueError, "rounding"),
     (lambda: lowprec.round_to(np.array([1j]), "fp16"), TypeError, "x"),

@@ -10,7 +10,8 @@ numbers near x are the integers times 2^q; round y to an integer in the requeste
 scale back. Every step is exact in float64 for p ≤ 53 and emin − p + 1 ≥ −1074.
 
 ``lmul`` is the L-Mul approximate product of Luo and Sun (2024), ``givens_*`` three ways to
-generate a plane rotation.
+generate a plane rotation, ``lu_factor``/``lu_solve``/``iterative_refinement`` a linear solve
+with LU factors in a low precision, refined in a higher one.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ __all__ = [
     "givens_hypot",
     "givens_lapack",
     "givens_naive",
+    "iterative_refinement",
     "lmul",
+    "lu_factor",
+    "lu_solve",
     "make_format",
     "round_to",
 ]
@@ -404,3 +408,165 @@ def givens_lapack(f: object, g: object) -> tuple[np.ndarray, np.ndarray, np.ndar
     out = np.array([routine(fi, gi) for fi, gi in zip(f.ravel(), g.ravel(), strict=True)])
     c, s, r = (out[:, i].astype(f.dtype).reshape(f.shape) for i in range(3))
     return c, s, r
+
+
+#: the largest matrix the emulated LU accepts (its cost is n³/3 rounded operations)
+MAX_LU_SIZE = 2000
+
+
+def _square(A: object) -> np.ndarray:
+    A = _real_array(A, "A")
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or A.shape[0] < 1:
+        raise ValueError(f"A must be a square (n, n) array with n ≥ 1, got shape {A.shape}")
+    if A.shape[0] > MAX_LU_SIZE:
+        raise ValueError(f"A must be at most {MAX_LU_SIZE} × {MAX_LU_SIZE}, got {A.shape}")
+    if not np.all(np.isfinite(A)):
+        raise ValueError("A must be finite")
+    return A
+
+
+def _in_format(x: np.ndarray, fmt: Format, what: str) -> np.ndarray:
+    """x rounded to fmt, or a ValueError if a value overflows the format's range."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = round_to(x, fmt)
+    if not np.all(np.isfinite(out)):
+        raise ValueError(f"{what} overflows {fmt.name} (largest finite {fmt.xmax:g}): scale it")
+    return out
+
+
+def lu_factor(A: object, fmt: object) -> tuple[np.ndarray, np.ndarray]:
+    """LU factorisation with partial pivoting, every operation rounded to ``fmt``.
+
+    A is rounded to the format, then eliminated column by column (right-looking): each
+    multiplier l = a/pivot, each product l·u and each difference is rounded to the format, as
+    the format's own arithmetic would do with round-to-nearest.
+
+    Domain: A a finite real square (n, n) array, 1 ≤ n ≤ ``MAX_LU_SIZE``; fmt a :class:`Format`
+    or a name in ``FORMATS``. ValueError if A or an intermediate overflows the format, or if a
+    pivot column is zero in the format (A is singular there).
+
+    Returns
+    -------
+    lu : ndarray (n, n)
+        The multipliers of L below the diagonal (its unit diagonal implied) and U on and
+        above it, values of the format.
+    perm : ndarray (n,) of int
+        The row order: A[perm] ≈ L U.
+    """
+    fmt = _format(fmt)
+    lu = _in_format(_square(A), fmt, "A")
+    n = lu.shape[0]
+    perm = np.arange(n)
+    for k in range(n):
+        p = k + int(np.argmax(np.abs(lu[k:, k])))
+        if lu[p, k] == 0:
+            raise ValueError(f"A is singular in {fmt.name}: column {k} has no nonzero pivot")
+        if p != k:
+            lu[[k, p]] = lu[[p, k]]
+            perm[[k, p]] = perm[[p, k]]
+        if k + 1 < n:
+            lu[k + 1 :, k] = _in_format(lu[k + 1 :, k] / lu[k, k], fmt, "a multiplier")
+            update = _in_format(np.outer(lu[k + 1 :, k], lu[k, k + 1 :]), fmt, "a product")
+            lu[k + 1 :, k + 1 :] = _in_format(lu[k + 1 :, k + 1 :] - update, fmt, "an update")
+    return lu, perm
+
+
+def lu_solve(lu: object, perm: object, b: object, fmt: object) -> np.ndarray:
+    """Solve A x = b with the factors of :func:`lu_factor`, forward and back substitution with
+    every operation rounded to ``fmt`` (which may differ from the factors' format: a solve in a
+    higher working precision with low-precision factors, as in iterative refinement).
+
+    Domain: lu a finite square (n, n) array with a nonzero diagonal, perm a permutation of
+    0..n−1, b a finite real (n,) array; ValueError if a value overflows the format."""
+    fmt = _format(fmt)
+    lu = _square(lu)
+    n = lu.shape[0]
+    perm = np.asarray(perm)
+    if (
+        perm.dtype.kind not in "iu"
+        or perm.shape != (n,)
+        or not np.array_equal(np.sort(perm), np.arange(n))
+    ):
+        raise ValueError(f"perm must be a permutation of 0..{n - 1}")
+    if np.any(np.diag(lu) == 0):
+        raise ValueError("lu has a zero on its diagonal (U is singular)")
+    b = _real_array(b, "b")
+    if b.shape != (n,) or not np.all(np.isfinite(b)):
+        raise ValueError(f"b must be a finite array of shape ({n},), got {b.shape}")
+    if fmt is FORMATS["fp32"] and np.all(np.abs(lu) <= fmt.xmax):
+        # IEEE single arithmetic itself: each operation on float32 operands rounds exactly as
+        # round_to(·, "fp32") of its float64 value would (53 ≥ 2·24 + 2 bits), so the result is
+        # the same as the emulated loop below, faster
+        with np.errstate(over="ignore", invalid="ignore"):
+            x = _native_substitution(lu.astype(np.float32), b[perm].astype(np.float32))
+        if not np.all(np.isfinite(x)) or not np.all(np.isfinite(b[perm].astype(np.float32))):
+            raise ValueError(f"x overflows fp32 (largest finite {fmt.xmax:g}): scale it")
+        return x.astype(np.float64)
+    y = _in_format(b[perm], fmt, "b")
+    for k in range(n - 1):  # forward: L y = P b, column by column
+        y[k + 1 :] = _in_format(
+            y[k + 1 :] - _in_format(lu[k + 1 :, k] * y[k], fmt, "L y"), fmt, "y"
+        )
+    x = y
+    for k in range(n - 1, -1, -1):  # back: U x = y, column by column
+        x[k] = _in_format(x[k] / lu[k, k], fmt, "x")
+        if k:
+            x[:k] = _in_format(x[:k] - _in_format(lu[:k, k] * x[k], fmt, "U x"), fmt, "x")
+    return x
+
+
+def _native_substitution(lu: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Forward then back substitution in the arrays' own precision, column by column (the
+    order of operations of :func:`lu_solve`'s emulated loop)."""
+    n = len(y)
+    for k in range(n - 1):
+        y[k + 1 :] -= lu[k + 1 :, k] * y[k]
+    for k in range(n - 1, -1, -1):
+        y[k] /= lu[k, k]
+        if k:
+            y[:k] -= lu[:k, k] * y[k]
+    return y
+
+
+def iterative_refinement(
+    A: object, b: object, factor_fmt: object, working_fmt: object, iterations: int = 10
+) -> tuple[np.ndarray, bool]:
+    """Mixed-precision iterative refinement of A x = b: LU factors in ``factor_fmt``
+    (:func:`lu_factor`); the first solve and each correction solve with them in
+    ``working_fmt`` (:func:`lu_solve`); residuals r = b − A x in float64; the iterate updated
+    and rounded in ``working_fmt``. Three precisions (u_f, u, u_r) as in Carson and Higham
+    (2018), with u_r = 2⁻⁵³.
+
+    Domain: as :func:`lu_factor` for A, b a finite real (n,) array, iterations an int in
+    0..1000.
+
+    Returns
+    -------
+    iterates : ndarray (k + 1, n)
+        x₀ … x_k, with k = iterations unless the refinement diverged.
+    diverged : bool
+        True if it stopped early because a correction or the iterate overflowed the working
+        format (the refinement diverges when the factors are too inaccurate for A); the
+        iterates returned are then those before the overflow, all finite.
+    """
+    if isinstance(iterations, bool) or not isinstance(iterations, Integral):
+        raise TypeError(f"iterations must be an int, got {iterations!r}")
+    if not 0 <= iterations <= 1000:
+        raise ValueError(f"iterations must be in 0..1000, got {iterations}")
+    A = _square(A)
+    b = _real_array(b, "b")
+    if b.shape != (A.shape[0],) or not np.all(np.isfinite(b)):
+        raise ValueError(f"b must be a finite array of shape ({A.shape[0]},), got {b.shape}")
+    working = _format(working_fmt)
+    lu, perm = lu_factor(A, factor_fmt)
+    xs = [lu_solve(lu, perm, b, working)]
+    for _ in range(iterations):
+        with np.errstate(over="ignore", invalid="ignore"):
+            r = b - A @ xs[-1]
+        try:
+            if not np.all(np.isfinite(r)):
+                raise ValueError("the residual overflows")
+            xs.append(_in_format(xs[-1] + lu_solve(lu, perm, r, working), working, "the iterate"))
+        except ValueError:  # overflow of the working format: the refinement diverged
+            return np.array(xs), True
+    return np.array(xs), False
