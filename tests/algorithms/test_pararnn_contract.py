@@ -164,6 +164,18 @@ BAD = [
     ),
     (lambda: pararnn.backward(CELL, np.ones((4, 2)), np.zeros(2), H4, H4), ValueError, "x"),
     (
+        lambda: pararnn.backward(CELL, np.ones((4, 3)), np.zeros(2), H4, np.full((4, 2), 1.7e308)),
+        ValueError,
+        "grad_H",
+    ),
+    (
+        lambda: pararnn.backward_sequential(
+            CELL, np.ones((4, 3)), np.zeros(2), H4, np.full((4, 2), 1.7e308)
+        ),
+        ValueError,
+        "grad_H",
+    ),
+    (
         lambda: pararnn.backward_sequential(CELL, np.ones((4, 3)), np.zeros(3), H4, H4),
         ValueError,
         "h0",

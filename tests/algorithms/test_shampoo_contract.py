@@ -171,6 +171,16 @@ BAD = [
     (lambda: shampoo.batch_means(np.ones((4, 2, 2)), 0), ValueError, "batch"),
     (lambda: shampoo.batch_means(np.ones((4, 2, 2)), 2.0), ValueError, "batch"),
     (lambda: shampoo.batch_means(np.ones((4, 2)), 1), ValueError, "G"),
+    (
+        lambda: shampoo.softmax_gauss_newton(np.full((2, 3), 1e308), np.full((4, 3), 10.0)),
+        ValueError,
+        "W or X",
+    ),
+    (
+        lambda: shampoo.softmax_gauss_newton(np.zeros((2, 3)), np.full((4, 3), 1e160)),
+        ValueError,
+        "scale X",
+    ),
     (lambda: shampoo.softmax_gauss_newton(np.ones((1, 3)), np.ones((4, 3))), ValueError, "W"),
     (lambda: shampoo.softmax_gauss_newton(np.ones((2, 3)), np.ones((4, 2))), ValueError, "X"),
     (lambda: shampoo.softmax_gauss_newton(np.ones((2, 3)), np.ones((0, 3))), ValueError, "X"),
@@ -198,6 +208,11 @@ def test_batch_means_average_consecutive_samples(case, batch):
     assert means.shape == (count, *G.shape[1:]) and np.all(np.isfinite(means))
     for k in range(count):
         assert np.allclose(means[k], G[k * batch : (k + 1) * batch].mean(axis=0), rtol=1e-12)
+
+
+def test_the_mean_of_huge_gradients_is_finite_when_it_is():
+    G = np.array([1.7e308, 1.7e308, -1.7e308, 1.7e308]).reshape(4, 1, 1)
+    assert shampoo.batch_means(G, 4).ravel()[0] == pytest.approx(8.5e307)
 
 
 @given(

@@ -167,9 +167,10 @@ class Gradients:
 
 
 def _backward_inputs(cell: DiagonalGRU, x: object, h0: object, H: object, grad_H: object):
-    u = cell.projections(x)
+    u = cell.projections(x)  # checks x (and holds 3 of the pass's (T, N) arrays)
     h0 = _initial_state(cell, h0)
     T = u.shape[1]
+    _memory(8.0 * 16 * T * cell.hidden, "the backward pass's (T, N) arrays")
     H, G = _real(H, "H"), _real(grad_H, "grad_H")
     for name, v in (("H", H), ("grad_H", G)):
         if v.shape != (T, cell.hidden) or not np.all(np.isfinite(v)):
@@ -178,15 +179,25 @@ def _backward_inputs(cell: DiagonalGRU, x: object, h0: object, H: object, grad_H
 
 
 def _parameter_gradients(cell, x, u, previous, lam, jac_first) -> Gradients:
+    if not np.all(np.isfinite(lam)):
+        raise ValueError(
+            "the adjoint overflows float64 (grad_H too large, or a cell whose Jacobians grow "
+            "along the sequence): scale grad_H down"
+        )
     d_u, d_a = cell.step_partials(previous, u)
-    weighted = lam[None] * d_u  # (3, T, N): ∂L/∂u
-    return Gradients(
-        a=np.einsum("tn,gtn->gn", lam, d_a),
-        B=np.einsum("gtn,td->gnd", weighted, np.asarray(x, dtype=float)),
-        b=weighted.sum(axis=1),
-        h0=jac_first * lam[0],
-        x=np.einsum("gtn,gnd->td", weighted, cell.B),
-    )
+    with np.errstate(over="ignore", invalid="ignore"):
+        weighted = lam[None] * d_u  # (3, T, N): ∂L/∂u
+        grads = Gradients(
+            a=np.einsum("tn,gtn->gn", lam, d_a),
+            B=np.einsum("gtn,td->gnd", weighted, np.asarray(x, dtype=float)),
+            b=weighted.sum(axis=1),
+            h0=jac_first * lam[0],
+            x=np.einsum("gtn,gnd->td", weighted, cell.B),
+        )
+    for name in ("a", "B", "b", "h0", "x"):
+        if not np.all(np.isfinite(getattr(grads, name))):
+            raise ValueError(f"the gradient of {name} overflows float64: scale grad_H down")
+    return grads
 
 
 def backward(cell: DiagonalGRU, x: object, h0: object, H: object, grad_H: object) -> Gradients:
@@ -207,7 +218,13 @@ def backward(cell: DiagonalGRU, x: object, h0: object, H: object, grad_H: object
     # reversed time: μ_s = λ_{T-1-s} (0-based), μ_s = G_{T-1-s} + J_{T-s} μ_{s-1}
     a_rev = np.zeros_like(jac)
     a_rev[1:] = jac[:0:-1]
-    mu, _ = linear_recurrence(a_rev, G[::-1])
+    try:
+        mu, _ = linear_recurrence(a_rev, G[::-1])
+    except ValueError:
+        raise ValueError(
+            "the adjoint overflows float64 (grad_H too large, or a cell whose Jacobians grow "
+            "along the sequence): scale grad_H down"
+        ) from None
     lam = mu[::-1]
     return _parameter_gradients(cell, x, u, previous, lam, jac[0])
 
@@ -222,9 +239,10 @@ def backward_sequential(
     _, jac = cell.step(previous, u)
     lam = np.empty_like(G)
     carry = np.zeros(cell.hidden)
-    for t in range(G.shape[0] - 1, -1, -1):
-        lam[t] = G[t] + carry
-        carry = jac[t] * lam[t]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(G.shape[0] - 1, -1, -1):
+            lam[t] = G[t] + carry
+            carry = jac[t] * lam[t]
     return _parameter_gradients(cell, x, u, previous, lam, jac[0])
 
 

@@ -84,8 +84,8 @@ def batch_means(G: object, batch: object) -> np.ndarray:
     if isinstance(batch, bool) or not isinstance(batch, Integral) or not 1 <= batch <= len(G):
         raise ValueError(f"batch must be an int from 1 to {len(G)} (the samples), got {batch!r}")
     count = len(G) // int(batch)
-    with np.errstate(**_QUIET):
-        means = G[: count * batch].reshape(count, int(batch), *G.shape[1:]).mean(axis=1)
+    with np.errstate(**_QUIET):  # divided before summed: the mean of huge values stays finite
+        means = (G[: count * batch] / batch).reshape(count, int(batch), *G.shape[1:]).sum(axis=1)
     return _finite_result(means, "the batch means")
 
 
@@ -105,10 +105,13 @@ def softmax_gauss_newton(W: object, X: object, *, max_bytes: object = None) -> n
     m, n = W.shape
     if X.ndim != 2 or X.shape[0] < 1 or X.shape[1] != n or not np.all(np.isfinite(X)):
         raise ValueError(f"X must be a finite (samples, {n}) array, got shape {X.shape}")
-    _memory(8.0 * (m * n) ** 2, f"the {m * n}×{m * n} Gauss–Newton matrix", max_bytes)
-    _memory(8.0 * len(X) * (m * m + n * n), "the per-sample factors", max_bytes)
+    _memory(24.0 * (m * n) ** 2, f"the {m * n}×{m * n} Gauss–Newton matrix", max_bytes)
+    _memory(16.0 * len(X) * (m * m + n * n), "the per-sample factors", max_bytes)
     with np.errstate(**_QUIET):
         z = X @ W.T
+    if not np.all(np.isfinite(z)):
+        raise ValueError("the logits W x overflow float64: scale W or X down")
+    with np.errstate(**_QUIET):
         z -= z.max(axis=1, keepdims=True)  # softmax without overflow
         p = np.exp(z)
         p /= p.sum(axis=1, keepdims=True)
@@ -117,7 +120,9 @@ def softmax_gauss_newton(W: object, X: object, *, max_bytes: object = None) -> n
         # Σ_s Λ_s ⊗ x_s x_sᵀ is a product in the rearranged layout: ℛ(H) = Λᵀ·(x xᵀ) / S
         rearranged = lam.reshape(len(X), m * m).T @ outer.reshape(len(X), n * n) / len(X)
     H = rearranged.reshape(m, m, n, n).transpose(0, 2, 1, 3).reshape(m * n, m * n)
-    return _finite_result(H, "the Gauss–Newton matrix")
+    if not np.all(np.isfinite(H)):
+        raise ValueError("the Gauss–Newton matrix overflows float64 (|x|² too large): scale X down")
+    return H
 
 
 def _dims(H: np.ndarray, m: object, n: object) -> tuple[int, int]:

@@ -144,3 +144,115 @@ def rounding_to_fp16() -> Row:
         "compiled cast is slow too (on ordinary inputs it is much faster); none lies beyond "
         "fp16's range, where Pychop's results differ (see the low-precision chapter).",
     )
+
+
+@row
+def recurrence_gradients() -> Row:
+    """Gradients of L = Σ w ⊙ H through a diagonal GRU (64 units, 32 inputs) over T steps."""
+    from rederived.algorithms import pararnn
+
+    cell = pararnn.DiagonalGRU.random(64, 32, seed=0)
+    h0 = np.zeros(64)
+
+    def make(T):
+        rng = np.random.default_rng(T)
+        x = rng.normal(size=(T, 32))
+        return x, pararnn.sequential(cell, x, h0), rng.normal(size=(T, 64))
+
+    def flat(grads):
+        return np.concatenate([np.ravel(getattr(grads, n)) for n in ("a", "B", "b", "h0", "x")])
+
+    return Row(
+        family="recurrence gradients",
+        chapter="algorithms/pararnn",
+        kernel="rederived.algorithms.pararnn.backward (adjoint by the reversed parallel scan)",
+        baseline="back-propagation through time, step by step (pararnn.backward_sequential)",
+        peer="",
+        size_name="sequence length T",
+        sizes=(512, 1024, 2048, 4096),
+        make=make,
+        run_kernel=lambda x: flat(pararnn.backward(cell, x[0], h0, x[1], x[2])),
+        run_baseline=lambda x: flat(pararnn.backward_sequential(cell, x[0], h0, x[1], x[2])),
+        error=lambda a, b: float(np.max(np.abs(a - b)) / np.max(np.abs(b))),
+        error_name="largest gradient difference, relative to the largest entry",
+        tolerance=1e-12,
+        fit_from=1,
+        note="Automatic differentiation peers (JAX, PyTorch) were left out as heavy; the "
+        "parameter sums dominate both, so on one core neither is faster.",
+    )
+
+
+@row
+def gauss_newton_matrix() -> Row:
+    """The Gauss–Newton matrix of softmax regression, 8 classes and 10 features, over S
+    examples."""
+    from rederived.algorithms import shampoo
+
+    W = np.random.default_rng(0).normal(size=(8, 10)) * 0.3
+
+    def make(S):
+        return np.random.default_rng(S).normal(size=(S, 10))
+
+    def einsum_gn(X):
+        z = X @ W.T
+        p = np.exp(z - z.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        lam = np.einsum("si,ik->sik", p, np.eye(8)) - p[:, :, None] * p[:, None, :]
+        return np.einsum("sik,sj,sl->ijkl", lam, X, X, optimize=True).reshape(80, 80) / len(X)
+
+    return Row(
+        family="Gauss–Newton matrix",
+        chapter="algorithms/shampoo-preconditioner",
+        kernel="rederived.algorithms.shampoo.softmax_gauss_newton (one matrix product in the "
+        "rearranged layout)",
+        baseline="the sum of Λ ⊗ x xᵀ over the examples as one einsum",
+        peer="",
+        size_name="examples S",
+        sizes=(2_000, 8_000, 32_000, 128_000),
+        make=make,
+        run_kernel=lambda X: shampoo.softmax_gauss_newton(W, X),
+        run_baseline=einsum_gn,
+        error=lambda a, b: float(np.max(np.abs(a - b)) / np.max(np.abs(b))),
+        error_name="largest difference, relative to the largest entry",
+        tolerance=1e-12,
+        fit_from=1,
+        note="Automatic-differentiation Hessians (JAX, PyTorch) would be the peers; left out "
+        "as heavy for one matrix that has a closed form.",
+    )
+
+
+@row
+def mixed_precision_refinement() -> Row:
+    """A x = b with κ₂(A) = 100: half-precision LU (emulated), refined in single precision."""
+    from rederived.algorithms import lowprec
+
+    def make(n):
+        rng = np.random.default_rng(n)
+        U, _ = np.linalg.qr(rng.normal(size=(n, n)))
+        V, _ = np.linalg.qr(rng.normal(size=(n, n)))
+        A = (U * 100.0 ** (-np.arange(n) / (n - 1))) @ V.T
+        return A, A @ rng.normal(size=n)
+
+    return Row(
+        family="mixed-precision refinement",
+        chapter="algorithms/low-precision",
+        kernel='rederived.algorithms.lowprec.iterative_refinement(A, b, "fp16", "fp32", 10)',
+        baseline="LAPACK's single-precision solve (numpy.linalg.solve in float32)",
+        peer="",
+        size_name="matrix size n",
+        sizes=(25, 50, 100, 200),
+        make=make,
+        run_kernel=lambda x: lowprec.iterative_refinement(*x, "fp16", "fp32", 10)[0][-1],
+        run_baseline=lambda x: np.linalg.solve(
+            x[0].astype(np.float32), x[1].astype(np.float32)
+        ).astype(np.float64),
+        error=lambda a, b: float(np.max(np.abs(a - b)) / np.max(np.abs(b))),
+        error_name="largest difference from the single-precision solve, relative",
+        tolerance=1e-4,
+        fit_from=1,
+        baseline_exact=False,
+        note="The factorization is emulated operation by operation (one rounding call per "
+        "elimination step), so it is far slower than hardware half precision would be; the "
+        "row measures what the emulation costs. pychop could emulate the same; it rounds "
+        "whole arrays, which the elimination loop would call as often.",
+    )
