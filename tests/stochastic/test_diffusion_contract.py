@@ -21,7 +21,9 @@ from rederived.stochastic import diffusion
 COVERS = (
     "TimeAverage",
     "alpha_point_kernel",
+    "chain_correlation",
     "chain_stationary",
+    "correlation",
     "simulate",
     "stationary_density",
 )
@@ -90,8 +92,63 @@ def test_the_defects_once_found():
         diffusion.alpha_point_kernel(lambda x: -x, D_fn, 0.5, np.linspace(-6, 6, 481), 1e-6)
 
 
+@given(st.floats(0.02, 0.08), st.floats(0, 1), st.integers(0, 40))
+def test_chain_correlation_of_ornstein_uhlenbeck(dt, alpha, steps):
+    # A = −x, D = 1 (no state dependence): C(t) = e^{−t} up to the chain's O(dt) error
+    grid = np.linspace(-7, 7, 281)
+    K = diffusion.alpha_point_kernel(lambda x: -x, np.ones_like, alpha, grid, dt)
+    C = diffusion.chain_correlation(K, grid, steps)
+    assert C.shape == (steps + 1,) and np.all(np.isfinite(C))
+    t = np.arange(steps + 1) * dt
+    assert np.all(np.abs(C - np.exp(-t)) < 0.02 + 2 * dt)
+    assert np.all(np.diff(C) <= 1e-12)  # the correlation of a reversible chain decays
+
+
+@given(st.floats(0.01, 0.1), st.floats(0, 1), st.integers(0, 2**32))
+def test_simulated_correlation_of_ornstein_uhlenbeck(dt, alpha, seed):
+    start_seed, run_seed = np.random.SeedSequence(seed).spawn(2)  # independent streams
+    x0 = np.random.default_rng(start_seed).standard_normal(4000)
+    C = diffusion.correlation(
+        lambda x: -x, np.ones_like, x0, dt, 20, alpha, groups=8, seed=run_seed
+    )
+    assert C.shape == (21, 8) and np.all(np.isfinite(C))
+    t = np.arange(21) * dt
+    mean, se = C.mean(axis=1), C.std(axis=1, ddof=1) / np.sqrt(8)
+    assert np.all(np.abs(mean - np.exp(-t)) < 6 * se + 0.02 + dt)
+
+
 GRID = np.linspace(-3, 3, 61)
 BAD = [
+    (lambda: diffusion.chain_correlation(np.eye(61), GRID, -1), ValueError, "steps"),
+    (lambda: diffusion.chain_correlation(np.eye(61), GRID, 2.0), ValueError, "steps"),
+    (lambda: diffusion.chain_correlation(np.eye(5), GRID, 2), ValueError, "kernel"),
+    (lambda: diffusion.chain_correlation(-np.eye(61), GRID, 2), ValueError, "kernel"),
+    (
+        lambda: diffusion.correlation(lambda x: -x, np.ones_like, np.zeros(9), 0.1, 5, 0, groups=2),
+        ValueError,
+        "groups",
+    ),
+    (
+        lambda: diffusion.correlation(
+            lambda x: -x, np.ones_like, [np.nan, 0.0], 0.1, 5, 0, groups=2
+        ),
+        ValueError,
+        "x0",
+    ),
+    (
+        lambda: diffusion.correlation(
+            lambda x: -100 * x, np.ones_like, np.zeros(4), 0.1, 5, 0, groups=2
+        ),
+        ValueError,
+        "dt is too large",
+    ),
+    (
+        lambda: diffusion.correlation(
+            lambda x: -x, np.ones_like, np.zeros(4), 0.1, 5, 1.5, groups=2
+        ),
+        ValueError,
+        "alpha",
+    ),
     (lambda: diffusion.simulate(lambda x: -x, np.ones_like, [0.0], 0.1, 10, 0), ValueError, "x0"),
     (
         lambda: diffusion.simulate(lambda x: -x, np.ones_like, np.ones(4) * 1j, 0.1, 10, 0),

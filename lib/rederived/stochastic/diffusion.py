@@ -11,7 +11,9 @@ density is e^{−βU} D^{−(1−α)}; adding the drift (1 − α)D' makes it Bo
 - :func:`stationary_density` gives the exact long-time density on a grid;
 - :func:`alpha_point_kernel` is the short-time propagator of the α-point discretisation (a
   path integral's one step, with its α-dependent Jacobian), and :func:`chain_stationary` the
-  long-time density of the Markov chain it defines.
+  long-time density of the Markov chain it defines;
+- :func:`correlation` and :func:`chain_correlation` give the equilibrium correlation
+  ⟨x(0)x(t)⟩ − ⟨x⟩², from walkers and from the path integral's chain.
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ __all__ = [
     "MAX_STIFFNESS",
     "TimeAverage",
     "alpha_point_kernel",
+    "chain_correlation",
     "chain_stationary",
+    "correlation",
     "simulate",
     "stationary_density",
 ]
@@ -315,3 +319,77 @@ def chain_stationary(kernel: object, grid: object) -> np.ndarray:
         )
     v = np.clip(v, 0, None)
     return v / np.trapezoid(v, x)
+
+
+def chain_correlation(kernel: object, grid: object, steps: object) -> np.ndarray:
+    """⟨x₀ x_n⟩ − ⟨x⟩² for n = 0..steps along the Markov chain with transition matrix
+    ``kernel`` (as :func:`alpha_point_kernel` returns it) started from its own stationary
+    density (:func:`chain_stationary`): E[x_n | x₀ = x_j] is (Kᵀ)ⁿ applied to the grid.
+
+    Domain: as :func:`chain_stationary`; steps an int ≥ 0 (at most 10⁶). Returns shape
+    (steps + 1,)."""
+    p = chain_stationary(kernel, grid)  # checks kernel and grid
+    K, x = _real(kernel, "kernel"), _real(grid, "grid")
+    if isinstance(steps, bool) or not isinstance(steps, Integral) or not 0 <= steps <= 10**6:
+        raise ValueError(f"steps must be an int in 0..10**6, got {steps!r}")
+    h = np.diff(x)
+    weights = p * np.concatenate([[h[0] / 2], (h[:-1] + h[1:]) / 2, [h[-1] / 2]])
+    weights /= weights.sum()
+    mean = float(weights @ x)
+    out, g = np.empty(int(steps) + 1), x.copy()
+    for n in range(int(steps) + 1):
+        out[n] = weights @ (x * g) - mean * (weights @ g)
+        g = K.T @ g
+    return out
+
+
+def correlation(
+    drift: Callable,
+    D: Callable,
+    x0: object,
+    dt: object,
+    n_steps: object,
+    alpha: object,
+    *,
+    groups: int = 10,
+    seed: object = 0,
+) -> np.ndarray:
+    """⟨x(0)x(t)⟩ − ⟨x(0)⟩⟨x(t)⟩ at t = 0, dt, …, n_steps·dt, per group of walkers, for walkers
+    started at ``x0`` (drawn from the stationary density, this is the equilibrium correlation)
+    and moved by the α-point scheme of :func:`simulate`.
+
+    Domain: as :func:`simulate`. Returns shape (n_steps + 1, groups); ValueError for a step
+    too large for the drift, or walkers that leave the finite range."""
+    x = _real(x0, "x0")
+    if x.ndim != 1 or x.size < 2 or not np.all(np.isfinite(x)):
+        raise ValueError("x0 must be a finite 1-D array of at least 2 walkers")
+    dt, n_steps, alpha = _positive(dt, "dt"), _count(n_steps, "n_steps"), _alpha(alpha)
+    groups = _count(groups, "groups")
+    if groups < 2 or x.size % groups:
+        raise ValueError(f"groups must be >= 2 and divide the number of walkers, got {groups}")
+    _memory(8.0 * (x.size * 6 + (n_steps + 1) * groups), f"{x.size} walkers")
+    rng = np.random.default_rng(seed)
+    start = x.reshape(groups, -1)
+    out = np.empty((n_steps + 1, groups))
+
+    def record(n, x):
+        now = x.reshape(groups, -1)
+        out[n] = (start * now).mean(axis=1) - start.mean(axis=1) * now.mean(axis=1)
+
+    record(0, x)
+    for n in range(1, n_steps + 1):
+        if (n - 1) % max(1, n_steps // 10) == 0:  # ten times per run, from the first step
+            eps = 1e-6 * (1 + np.abs(x))
+            slope = np.abs(np.asarray(drift(x + eps), float) - np.asarray(drift(x - eps), float))
+            if not float(np.max(slope / (2 * eps))) * dt <= MAX_STIFFNESS:
+                raise ValueError(f"dt is too large for this drift (|A'(x)|·dt > {MAX_STIFFNESS})")
+        dW = rng.standard_normal(x.size) * np.sqrt(dt)
+        a, b = np.asarray(drift(x), dtype=float), np.sqrt(2 * _diffusivity(D, x))
+        if alpha:
+            predictor = x + a * dt + b * dW
+            b = np.sqrt(2 * _diffusivity(D, x + alpha * (predictor - x)))
+        x = x + a * dt + b * dW
+        if not np.all(np.isfinite(x)):
+            raise ValueError("the walkers left the finite range: dt is too large for this drift")
+        record(n, x)
+    return out
