@@ -25,6 +25,7 @@ COVERS = (
     "givens_hypot",
     "givens_lapack",
     "givens_naive",
+    "givens_reciprocal",
     "iterative_refinement",
     "lmul",
     "lu_factor",
@@ -144,7 +145,7 @@ def finite_arrays(dtype):
 def test_givens_rotations_are_rotations(fg):
     f, g = fg
     finfo = np.finfo(f.dtype)
-    for algorithm in (lowprec.givens_hypot, lowprec.givens_lapack):
+    for algorithm in (lowprec.givens_hypot, lowprec.givens_lapack, lowprec.givens_reciprocal):
         c, s, r = algorithm(f, g)
         fits = np.isfinite(r)  # r = ±hypot(f, g) can exceed the largest float
         assert np.all(np.isfinite(c) & np.isfinite(s))
@@ -292,6 +293,8 @@ BAD = [
     (lambda: lowprec.lmul([1.0], [1.0], 3, offset=1), TypeError, "offset"),
     (lambda: lowprec.givens_hypot(np.ones(2), np.ones(2, np.float32)), TypeError, "f and g"),
     (lambda: lowprec.givens_hypot(np.ones(2), np.ones(3)), ValueError, "shape"),
+    (lambda: lowprec.givens_reciprocal(np.ones(2), np.ones(2, np.float32)), TypeError, "f and g"),
+    (lambda: lowprec.givens_reciprocal(np.array([np.inf]), np.ones(1)), ValueError, "finite"),
     (lambda: lowprec.givens_lapack(np.array([np.nan]), np.ones(1)), ValueError, "finite"),
     (lambda: lowprec.givens_naive(np.array([1, 2]), np.array([1, 2])), TypeError, "f and g"),
 ]

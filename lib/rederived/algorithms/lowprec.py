@@ -28,6 +28,7 @@ __all__ = [
     "givens_hypot",
     "givens_lapack",
     "givens_naive",
+    "givens_reciprocal",
     "iterative_refinement",
     "lmul",
     "lu_factor",
@@ -380,6 +381,26 @@ def givens_hypot(f: object, g: object) -> tuple[np.ndarray, np.ndarray, np.ndarr
     fs, gs = np.ldexp(f, -e), np.ldexp(g, -e)
     with np.errstate(all="ignore"):
         c, s, r = _complete(f, g, np.hypot(fs, gs), scaled=(fs, gs))
+        return c, s, np.ldexp(r, e).astype(f.dtype)
+
+
+def givens_reciprocal(f: object, g: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The same convention and the same scaled d as :func:`givens_hypot`, but c and s through
+    one reciprocal, p = 1/d, c = |f|·p, s = g·sign(f)·p: two roundings on c and s where
+    :func:`givens_hypot` divides once (LAPACK 3.10's real xLARTG computes c and s this way;
+    3.11 divides)."""
+    f, g = _pair(f, g)
+    _, e = np.frexp(np.maximum(np.abs(f), np.abs(g)))
+    fs, gs = np.ldexp(f, -e), np.ldexp(g, -e)
+    one = np.ones((), dtype=f.dtype)
+    with np.errstate(all="ignore"):
+        d = np.hypot(fs, gs)
+        p = one / d
+        sign = np.where(np.signbit(f) & (f != 0), -one, one)
+        c, s, r = _complete(f, g, d, scaled=(fs, gs))  # the zero cases and r
+        nonzero = (f != 0) & (g != 0)
+        c = np.where(nonzero, np.abs(fs) * p, c)
+        s = np.where(nonzero, gs * sign * p, s)
         return c, s, np.ldexp(r, e).astype(f.dtype)
 
 
