@@ -37,7 +37,6 @@ PENDING_EXERCISES = {
     "scaling/four-regimes",
     "scaling/learning-curves",
     "stochastic/coulomb-gas-cumulants",
-    "stochastic/persistence-iia",
     "symmetry/classical-group-characters",
     "symmetry/gaunt-tensor-products",
     "symmetry/lie-group-decompositions",
