@@ -69,6 +69,7 @@ REGISTRY: dict[str, str] = {
     "pcf-scan": "rederived.experimental.pcf:SCAN_SWEEP",
     "plrf-phases": "rederived.scaling.plrf:PHASE_SWEEP",
     "fisher-transfer": "rederived.stochastic.fisher:TRANSFER_SWEEP",
+    "fisher-potts4": "rederived.stochastic.fisher:POTTS4_SWEEP",
     "sync-growth": "rederived.stochastic.sync:GROWTH_SWEEP",
     "sync-map": "rederived.stochastic.sync:MAP_SWEEP",
 }

@@ -206,12 +206,19 @@ def test_emulated_lu_is_a_factorization_in_the_format_or_refuses(n, name, scale,
 
 @given(st.integers(1, 30), st.integers(0, 2**32))
 def test_native_and_emulated_single_precision_solves_agree_bit_for_bit(n, seed):
+    # with factors from lu_factor (values of fp16, so of fp32) and with arbitrary float64 factors
+    # (which the native path must not round: it is only taken when they are fp32 values)
     g = np.random.default_rng(seed)
     A, b = g.normal(size=(n, n)), g.normal(size=n) * 10.0 ** g.integers(-30, 30)
     lu, perm = lowprec.lu_factor(A, "fp16")
     emulated = lowprec.make_format(24, 127, name="fp32, emulated")  # not the FORMATS object
     assert np.array_equal(
         lowprec.lu_solve(lu, perm, b, "fp32"), lowprec.lu_solve(lu, perm, b, emulated)
+    )
+    wide = np.triu(g.normal(size=(n, n))) + 4 * np.eye(n) + np.tril(g.normal(size=(n, n)), -1)
+    assert np.array_equal(
+        lowprec.lu_solve(wide, np.arange(n), b, "fp32"),
+        lowprec.lu_solve(wide, np.arange(n), b, emulated),
     )
 
 
@@ -248,6 +255,7 @@ BAD = [
     (lambda: lowprec.lu_solve(np.zeros((2, 2)), [0, 1], [1.0, 1.0], "fp32"), ValueError, "zero"),
     (lambda: lowprec.lu_solve(np.eye(1), [0], [1e39], "fp32"), ValueError, "overflows fp32"),
     (lambda: lowprec.lu_solve(np.eye(1), [0], [1e6], "fp16"), ValueError, "overflows fp16"),
+    (lambda: lowprec.lu_solve(np.eye(1) * 1e-50, [0], [1.0], "fp32"), ValueError, "overflows fp32"),
     (
         lambda: lowprec.iterative_refinement(np.eye(2), [1.0, 1.0], "fp16", "fp32", -1),
         ValueError,

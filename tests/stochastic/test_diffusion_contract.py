@@ -123,6 +123,33 @@ BAD = [
     (lambda: diffusion.chain_correlation(np.eye(61), GRID, 2.0), ValueError, "steps"),
     (lambda: diffusion.chain_correlation(np.eye(5), GRID, 2), ValueError, "kernel"),
     (lambda: diffusion.chain_correlation(-np.eye(61), GRID, 2), ValueError, "kernel"),
+    (lambda: diffusion.chain_correlation(np.eye(61), GRID, 2), ValueError, "point mass"),
+    (
+        lambda: diffusion.chain_correlation(np.eye(61), np.where(GRID > 2, np.nan, GRID), 2),
+        ValueError,
+        "grid",
+    ),
+    (
+        lambda: diffusion.correlation(
+            lambda x: -x, np.ones_like, np.full(4, 1e200), 0.1, 5, 0, groups=2
+        ),
+        ValueError,
+        "x0",
+    ),
+    (
+        lambda: diffusion.correlation(
+            lambda x: np.nan * x, np.ones_like, np.zeros(4), 0.1, 5, 0, groups=2
+        ),
+        ValueError,
+        "drift",
+    ),
+    (
+        lambda: diffusion.correlation(
+            lambda x: -x[:2], np.ones_like, np.zeros(4), 0.1, 5, 0, groups=2
+        ),
+        ValueError,
+        "drift",
+    ),
     (
         lambda: diffusion.correlation(lambda x: -x, np.ones_like, np.zeros(9), 0.1, 5, 0, groups=2),
         ValueError,

@@ -514,13 +514,20 @@ def lu_solve(lu: object, perm: object, b: object, fmt: object) -> np.ndarray:
     b = _real_array(b, "b")
     if b.shape != (n,) or not np.all(np.isfinite(b)):
         raise ValueError(f"b must be a finite array of shape ({n},), got {b.shape}")
-    if fmt is FORMATS["fp32"] and np.all(np.abs(lu) <= fmt.xmax):
+    with np.errstate(over="ignore"):
+        lu32 = lu.astype(np.float32)
+    if fmt is FORMATS["fp32"] and np.array_equal(lu32, lu):
         # IEEE single arithmetic itself: each operation on float32 operands rounds exactly as
         # round_to(·, "fp32") of its float64 value would (53 ≥ 2·24 + 2 bits), so the result is
-        # the same as the emulated loop below, faster
-        with np.errstate(over="ignore", invalid="ignore"):
-            x = _native_substitution(lu.astype(np.float32), b[perm].astype(np.float32))
-        if not np.all(np.isfinite(x)) or not np.all(np.isfinite(b[perm].astype(np.float32))):
+        # the same as the emulated loop below (which it must equal: the factors are already
+        # values of fp32), faster
+        with np.errstate(over="ignore"):
+            b32 = b[perm].astype(np.float32)
+        if not np.all(np.isfinite(b32)):
+            raise ValueError(f"b overflows fp32 (largest finite {fmt.xmax:g}): scale it")
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            x = _native_substitution(lu32, b32)
+        if not np.all(np.isfinite(x)):
             raise ValueError(f"x overflows fp32 (largest finite {fmt.xmax:g}): scale it")
         return x.astype(np.float64)
     y = _in_format(b[perm], fmt, "b")

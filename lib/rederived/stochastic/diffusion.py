@@ -307,8 +307,8 @@ def chain_stationary(kernel: object, grid: object) -> np.ndarray:
         raise ValueError("kernel must be square, of the grid's size (at least 3 points)")
     if not (np.all(np.isfinite(K)) and np.all(K >= 0)):
         raise ValueError("kernel must hold finite, non-negative transition probabilities")
-    if x.ndim != 1 or np.any(np.diff(x) <= 0):
-        raise ValueError("grid must be a 1-D increasing array")
+    if x.ndim != 1 or not np.all(np.isfinite(x)) or np.any(np.diff(x) <= 0):
+        raise ValueError("grid must be a finite, 1-D increasing array")
     values, vectors = np.linalg.eig(K)
     v = np.real(vectors[:, np.argmin(np.abs(values - 1))])
     v = v if v.sum() >= 0 else -v
@@ -336,6 +336,11 @@ def chain_correlation(kernel: object, grid: object, steps: object) -> np.ndarray
     weights = p * np.concatenate([[h[0] / 2], (h[:-1] + h[1:]) / 2, [h[-1] / 2]])
     weights /= weights.sum()
     mean = float(weights @ x)
+    if not weights @ (x - mean) ** 2 > 0:
+        raise ValueError(
+            "the chain's stationary density is a point mass (a kernel that does not move, or "
+            "does not mix): there is no correlation to follow"
+        )
     out, g = np.empty(int(steps) + 1), x.copy()
     for n in range(int(steps) + 1):
         out[n] = weights @ (x * g) - mean * (weights @ g)
@@ -371,12 +376,16 @@ def correlation(
     rng = np.random.default_rng(seed)
     start = x.reshape(groups, -1)
     out = np.empty((n_steps + 1, groups))
+    a0 = np.asarray(drift(x), dtype=float)
+    if a0.shape != x.shape or not np.all(np.isfinite(a0)):
+        raise ValueError("drift must map the walkers to finite values of the same shape")
 
     def record(n, x):
         now = x.reshape(groups, -1)
         out[n] = (start * now).mean(axis=1) - start.mean(axis=1) * now.mean(axis=1)
 
-    record(0, x)
+    with np.errstate(over="ignore", invalid="ignore"):
+        record(0, x)
     for n in range(1, n_steps + 1):
         if (n - 1) % max(1, n_steps // 10) == 0:  # ten times per run, from the first step
             eps = 1e-6 * (1 + np.abs(x))
@@ -391,5 +400,8 @@ def correlation(
         x = x + a * dt + b * dW
         if not np.all(np.isfinite(x)):
             raise ValueError("the walkers left the finite range: dt is too large for this drift")
-        record(n, x)
+        with np.errstate(over="ignore", invalid="ignore"):
+            record(n, x)
+    if not np.all(np.isfinite(out)):
+        raise ValueError("the correlation overflows float64: x0 is too far out, scale it")
     return out
