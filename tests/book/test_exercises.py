@@ -36,8 +36,6 @@ PENDING_EXERCISES = {
     "scaling/four-plus-three-phases",
     "scaling/four-regimes",
     "scaling/learning-curves",
-    "stochastic/coulomb-gas-cumulants",
-    "symmetry/classical-group-characters",
     "symmetry/gaunt-tensor-products",
     "symmetry/lie-group-decompositions",
     "symmetry/tensor-decomposition-networks",
