@@ -24,7 +24,6 @@ CHAPTERS = sorted(
 PENDING_EXERCISES = {
     "approximation/autonumerics-zero",
     "approximation/empirical-interpolation",
-    "approximation/log-bessel",
     "approximation/metric-space-magnitude",
     "approximation/wls-dpp",
     "experimental/apery-series",
