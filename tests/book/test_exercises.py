@@ -25,7 +25,6 @@ PENDING_EXERCISES = {
     "approximation/autonumerics-zero",
     "approximation/empirical-interpolation",
     "approximation/metric-space-magnitude",
-    "approximation/wls-dpp",
     "experimental/apery-series",
     "experimental/eml-operator",
     "experimental/eml-regression",
