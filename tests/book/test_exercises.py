@@ -24,7 +24,6 @@ CHAPTERS = sorted(
 PENDING_EXERCISES = {
     "approximation/autonumerics-zero",
     "approximation/empirical-interpolation",
-    "approximation/metric-space-magnitude",
     "experimental/apery-series",
     "experimental/eml-operator",
     "experimental/eml-regression",
