@@ -33,7 +33,6 @@ PENDING_EXERCISES = {
     "scaling/four-plus-three-phases",
     "scaling/four-regimes",
     "scaling/learning-curves",
-    "symmetry/gaunt-tensor-products",
     "symmetry/lie-group-decompositions",
     "symmetry/tensor-decomposition-networks",
 }
