@@ -34,7 +34,6 @@ PENDING_EXERCISES = {
     "scaling/four-regimes",
     "scaling/learning-curves",
     "symmetry/lie-group-decompositions",
-    "symmetry/tensor-decomposition-networks",
 }
 PENDING_SUMMARIES = PENDING_EXERCISES
 
