@@ -33,7 +33,6 @@ PENDING_EXERCISES = {
     "scaling/four-plus-three-phases",
     "scaling/four-regimes",
     "scaling/learning-curves",
-    "symmetry/lie-group-decompositions",
 }
 PENDING_SUMMARIES = PENDING_EXERCISES
 
