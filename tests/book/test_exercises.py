@@ -23,7 +23,6 @@ CHAPTERS = sorted(
 
 PENDING_EXERCISES = {
     "approximation/autonumerics-zero",
-    "approximation/empirical-interpolation",
     "experimental/apery-series",
     "experimental/eml-operator",
     "experimental/eml-regression",
