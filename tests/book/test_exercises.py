@@ -26,7 +26,6 @@ PENDING_EXERCISES = {
     "experimental/eml-operator",
     "experimental/eml-regression",
     "experimental/integer-sequence-conjectures",
-    "experimental/polynomial-continued-fractions",
     "scaling/chinchilla-refit",
     "scaling/four-plus-three-phases",
     "scaling/four-regimes",
