@@ -26,7 +26,6 @@ PENDING_EXERCISES = {
     "experimental/eml-operator",
     "experimental/eml-regression",
     "experimental/integer-sequence-conjectures",
-    "scaling/chinchilla-refit",
     "scaling/four-plus-three-phases",
     "scaling/four-regimes",
     "scaling/learning-curves",
