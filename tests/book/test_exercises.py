@@ -23,7 +23,6 @@ CHAPTERS = sorted(
 
 PENDING_EXERCISES = {
     "experimental/apery-series",
-    "experimental/eml-operator",
     "experimental/eml-regression",
     "experimental/integer-sequence-conjectures",
     "scaling/four-plus-three-phases",
