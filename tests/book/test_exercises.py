@@ -27,7 +27,6 @@ PENDING_EXERCISES = {
     "experimental/integer-sequence-conjectures",
     "scaling/four-plus-three-phases",
     "scaling/four-regimes",
-    "scaling/learning-curves",
 }
 PENDING_SUMMARIES = PENDING_EXERCISES
 
