@@ -26,7 +26,6 @@ PENDING_EXERCISES = {
     "experimental/eml-regression",
     "experimental/integer-sequence-conjectures",
     "scaling/four-plus-three-phases",
-    "scaling/four-regimes",
 }
 PENDING_SUMMARIES = PENDING_EXERCISES
 
