@@ -22,9 +22,7 @@ CHAPTERS = sorted(
 )
 
 PENDING_EXERCISES = {
-    "experimental/apery-series",
     "experimental/eml-regression",
-    "experimental/integer-sequence-conjectures",
     "scaling/four-plus-three-phases",
 }
 PENDING_SUMMARIES = PENDING_EXERCISES
