@@ -89,6 +89,46 @@ class TimeAverage:
         return float(m.std(ddof=1) / np.sqrt(m.size))
 
 
+def _walkers(x0: object) -> np.ndarray:
+    """The starting walkers: a finite 1-D array of at least 2."""
+    x = _real(x0, "x0")
+    if x.ndim != 1 or x.size < 2 or not np.all(np.isfinite(x)):
+        raise ValueError("x0 must be a finite 1-D array of at least 2 walkers")
+    return x
+
+
+def _groups(groups: object, walkers: int) -> int:
+    """A number of groups (at least 2) that divides the walkers."""
+    groups = _count(groups, "groups")
+    if groups < 2 or walkers % groups:
+        raise ValueError(f"groups must be >= 2 and divide the number of walkers, got {groups}")
+    return groups
+
+
+def _alpha_point_step(drift, D, alpha, x, h, dW):
+    """One step of the α-point scheme: the noise amplitude at a predictor's α-point."""
+    a, b = np.asarray(drift(x), dtype=float), np.sqrt(2 * _diffusivity(D, x))
+    if alpha:
+        predictor = x + a * h + b * dW
+        b = np.sqrt(2 * _diffusivity(D, x + alpha * (predictor - x)))
+    return x + a * h + b * dW
+
+
+def _check_step(drift, x, h, dt):
+    """Refuse a step too large for the drift's local slope, or walkers that left."""
+    if not np.all(np.isfinite(x)):
+        raise ValueError("the walkers left the finite range: dt is too large for this drift")
+    eps = 1e-6 * (1 + np.abs(x))
+    slope = np.abs(np.asarray(drift(x + eps), float) - np.asarray(drift(x - eps), float))
+    stiffness = float(np.max(slope / (2 * eps))) * h
+    if not stiffness <= MAX_STIFFNESS:
+        raise ValueError(
+            f"dt is too large for this drift: |A'(x)|·dt reaches {stiffness:.3g} "
+            f"(explicit Euler needs it below {MAX_STIFFNESS}; take dt ≤ "
+            f"{MAX_STIFFNESS * dt / stiffness:.3g})"
+        )
+
+
 def simulate(
     drift: Callable,
     D: Callable,
@@ -143,18 +183,14 @@ def simulate(
         |A'(x)| times dt (2·dt with ``richardson``), checked on the walkers ten times per run,
         must stay below :data:`MAX_STIFFNESS` (explicit Euler is inaccurate, then unstable).
     """
-    x = _real(x0, "x0")
-    if x.ndim != 1 or x.size < 2 or not np.all(np.isfinite(x)):
-        raise ValueError("x0 must be a finite 1-D array of at least 2 walkers")
+    x = _walkers(x0)
     dt, n_steps, alpha = _positive(dt, "dt"), _count(n_steps, "n_steps"), _alpha(alpha)
     if isinstance(average_from, bool) or not isinstance(average_from, Integral):
         raise ValueError(f"average_from must be an int step, got {average_from!r}")
     start = int(average_from)
     if not 0 <= start < n_steps:
         raise ValueError(f"average_from must be in [0, n_steps), got {average_from!r}")
-    groups = _count(groups, "groups")
-    if groups < 2 or x.size % groups:
-        raise ValueError(f"groups must be >= 2 and divide the number of walkers, got {groups}")
+    groups = _groups(groups, x.size)
     if (
         isinstance(powers, str | bytes)
         or not hasattr(powers, "__len__")
@@ -169,29 +205,14 @@ def simulate(
     rng = np.random.default_rng(seed)
 
     def step_once(x, h, dW):
-        a, b = np.asarray(drift(x), dtype=float), np.sqrt(2 * _diffusivity(D, x))
-        if alpha:
-            predictor = x + a * h + b * dW
-            b = np.sqrt(2 * _diffusivity(D, x + alpha * (predictor - x)))
-        return x + a * h + b * dW
+        return _alpha_point_step(drift, D, alpha, x, h, dW)
 
     def accumulate(total, x):
         for i, p in enumerate(powers):
             total[i] += (x**p).reshape(groups, -1).mean(axis=1)
 
     def check_step(x, h):
-        """Refuse a step too large for the drift's local slope, or walkers that left."""
-        if not np.all(np.isfinite(x)):
-            raise ValueError("the walkers left the finite range: dt is too large for this drift")
-        eps = 1e-6 * (1 + np.abs(x))
-        slope = np.abs(np.asarray(drift(x + eps), float) - np.asarray(drift(x - eps), float))
-        stiffness = float(np.max(slope / (2 * eps))) * h
-        if not stiffness <= MAX_STIFFNESS:
-            raise ValueError(
-                f"dt is too large for this drift: |A'(x)|·dt reaches {stiffness:.3g} "
-                f"(explicit Euler needs it below {MAX_STIFFNESS}; take dt ≤ "
-                f"{MAX_STIFFNESS * dt / stiffness:.3g})"
-            )
+        _check_step(drift, x, h, dt)
 
     every = max(1, n_steps // 10)
     sums, coarse_sums = np.zeros((len(powers), groups)), np.zeros((len(powers), groups))
@@ -365,13 +386,9 @@ def correlation(
 
     Domain: as :func:`simulate`. Returns shape (n_steps + 1, groups); ValueError for a step
     too large for the drift, or walkers that leave the finite range."""
-    x = _real(x0, "x0")
-    if x.ndim != 1 or x.size < 2 or not np.all(np.isfinite(x)):
-        raise ValueError("x0 must be a finite 1-D array of at least 2 walkers")
+    x = _walkers(x0)
     dt, n_steps, alpha = _positive(dt, "dt"), _count(n_steps, "n_steps"), _alpha(alpha)
-    groups = _count(groups, "groups")
-    if groups < 2 or x.size % groups:
-        raise ValueError(f"groups must be >= 2 and divide the number of walkers, got {groups}")
+    groups = _groups(groups, x.size)
     _memory(8.0 * (x.size * 6 + (n_steps + 1) * groups), f"{x.size} walkers")
     rng = np.random.default_rng(seed)
     start = x.reshape(groups, -1)
@@ -388,16 +405,9 @@ def correlation(
         record(0, x)
     for n in range(1, n_steps + 1):
         if (n - 1) % max(1, n_steps // 10) == 0:  # ten times per run, from the first step
-            eps = 1e-6 * (1 + np.abs(x))
-            slope = np.abs(np.asarray(drift(x + eps), float) - np.asarray(drift(x - eps), float))
-            if not float(np.max(slope / (2 * eps))) * dt <= MAX_STIFFNESS:
-                raise ValueError(f"dt is too large for this drift (|A'(x)|·dt > {MAX_STIFFNESS})")
-        dW = rng.standard_normal(x.size) * np.sqrt(dt)
-        a, b = np.asarray(drift(x), dtype=float), np.sqrt(2 * _diffusivity(D, x))
-        if alpha:
-            predictor = x + a * dt + b * dW
-            b = np.sqrt(2 * _diffusivity(D, x + alpha * (predictor - x)))
-        x = x + a * dt + b * dW
+            with np.errstate(all="ignore"):
+                _check_step(drift, x, dt, dt)
+        x = _alpha_point_step(drift, D, alpha, x, dt, rng.standard_normal(x.size) * np.sqrt(dt))
         if not np.all(np.isfinite(x)):
             raise ValueError("the walkers left the finite range: dt is too large for this drift")
         with np.errstate(over="ignore", invalid="ignore"):
