@@ -83,3 +83,79 @@ def test_every_library_a_chapter_imports_is_installed_by_its_setup_cell():
                     if not dists & allowed:
                         missing.add((chapter.md.stem, top))
     assert not missing, f"imports not installed by rederived[notebook]: {sorted(missing)}"
+
+
+def test_the_setup_cell_pins_the_release_of_this_checkout():
+    import tomllib
+
+    from rederived.book.chapters import RELEASE
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert RELEASE == project["version"]
+    assert (ROOT / "runtime.txt").read_text(encoding="utf-8").strip() == "python-3.11"
+
+
+def _run_setup_cell(monkeypatch, version):
+    """Execute the setup cell with ``importlib.metadata.version`` answering ``version`` (an
+    exception class: raised) and ``subprocess.run`` recording instead of installing."""
+    import importlib.metadata
+    import subprocess
+
+    def fake_version(name):
+        assert name == "rederived"
+        if isinstance(version, type):
+            raise version(name)
+        return version
+
+    calls = []
+    monkeypatch.setattr(importlib.metadata, "version", fake_version)
+    monkeypatch.setattr(subprocess, "run", lambda args, **kw: calls.append((args, kw)))
+    exec(compile(SETUP_CELL, "<setup cell>", "exec"), {})
+    return calls
+
+
+def test_the_setup_cell_installs_the_tagged_release_when_the_package_is_missing(monkeypatch):
+    import importlib.metadata
+    import warnings
+
+    from rederived.book.chapters import RELEASE
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        calls = _run_setup_cell(monkeypatch, importlib.metadata.PackageNotFoundError)
+    assert len(calls) == 1
+    args, options = calls[0]
+    assert args[-1] == f"rederived[notebook] @ git+{REPOSITORY}@v{RELEASE}" and options["check"]
+
+
+def test_the_setup_cell_is_silent_on_the_release_and_warns_on_another(monkeypatch):
+    import warnings
+
+    from rederived.book.chapters import RELEASE
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _run_setup_cell(monkeypatch, RELEASE) == []
+    with pytest.warns(UserWarning, match=f"built with rederived {RELEASE} and 0.0.1 is installed"):
+        assert _run_setup_cell(monkeypatch, "0.0.1") == []
+
+
+def test_pin_rewrites_an_old_setup_cell_in_both_files_and_nothing_else(tmp_path):
+    from rederived.book.chapters import Chapter, pin
+
+    chapter = next(c for c in CHAPTERS if c.md.stem == "chinchilla-refit")
+    copy = Chapter(tmp_path / chapter.md.name, tmp_path)
+    shutil.copyfile(chapter.md, copy.md)
+    shutil.copyfile(chapter.ipynb, copy.ipynb)
+    assert not pin(copy), "a chapter already pinned is left alone"
+    old = "import sys\nprint('an older setup cell')"
+    copy.md.write_text(chapter.md.read_text(encoding="utf-8").replace(SETUP_CELL.rstrip("\n"), old))
+    nb = json.loads(chapter.ipynb.read_text(encoding="utf-8"))
+    first = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    first["source"] = old
+    copy.ipynb.write_text(json.dumps(nb), encoding="utf-8")
+    assert pin(copy)
+    assert copy.md.read_text(encoding="utf-8") == chapter.md.read_text(encoding="utf-8")
+    assert json.loads(copy.ipynb.read_text(encoding="utf-8")) == json.loads(
+        chapter.ipynb.read_text(encoding="utf-8")
+    )

@@ -6,7 +6,8 @@ authors edit; the ``.ipynb`` holds the executed outputs that nbval verifies and 
 A chapter may declare its claims in ``lib/rederived/book/ledger/<name>.claims.toml``
 (see :mod:`rederived.book.claims`), packaged with ``rederived`` so that the notebook runs alone.
 
-Run ``python -m rederived.book --help`` for the command line (``execute``, ``check``, ``ledger``).
+Run ``python -m rederived.book --help`` for the command line (``execute``, ``check``, ``ledger``,
+``pin``).
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from rederived import __version__
 from rederived.book.claims import Claim, Ledger, audit, packaged_claims, stored_results
 
 __all__ = [
+    "RELEASE",
     "REPOSITORY",
     "SETUP_CELL",
     "Chapter",
@@ -32,27 +35,47 @@ __all__ = [
     "execute",
     "find_chapters",
     "ledger_rows",
+    "notebooks_zip",
     "pair_differences",
+    "pin",
 ]
 
 
 #: The book's public repository (``repository.url`` in ``_config.yml``; a test keeps them equal).
 REPOSITORY = "https://github.com/rederived/rederived"
 
-#: The first code cell of every chapter, tagged ``remove-cell`` (not shown in the book): a no-op
-#: where ``rederived`` is importable; elsewhere (a notebook opened alone in Colab) it installs the
-#: package, whose data include the chapter's claims and data sets.
+#: The release of ``rederived`` these pages are built with: the version of the package in this
+#: checkout. The setup cell of every chapter installs exactly this release (the git tag
+#: ``v<version>``), so a notebook downloaded from the book runs the code its outputs came from.
+RELEASE = __version__
+
+#: The first code cell of every chapter, tagged ``remove-cell`` (not shown in the book). Where
+#: ``rederived`` is missing (a notebook opened alone in Colab or Binder) it installs the release
+#: the page was built with, whose data include the chapter's claims and data sets; where another
+#: version is installed it warns that the outputs may differ. ``python -m rederived.book pin``
+#: writes it into every chapter after the version changes.
 SETUP_CELL = f"""\
-# Running this notebook on its own (Colab): install the book's package if it is missing.
-import importlib.util
+# Running this notebook on its own (Colab): install the release of the book's package that
+# this page was built with if the package is missing, and warn if another one is installed.
+import importlib.metadata
 import subprocess
 import sys
+import warnings
 
-if importlib.util.find_spec("rederived") is None:
+_release = "{RELEASE}"
+try:
+    _installed = importlib.metadata.version("rederived")
+except importlib.metadata.PackageNotFoundError:
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet",
-         "rederived[notebook] @ git+{REPOSITORY}"],
+         f"rederived[notebook] @ git+{REPOSITORY}@v{{_release}}"],
         check=True,
+    )
+    _installed = _release
+if _installed != _release:
+    warnings.warn(
+        f"this page was built with rederived {{_release}} and {{_installed}} is installed: "
+        "outputs may differ", stacklevel=1,
     )
 """
 
@@ -342,6 +365,7 @@ def execute(chapter: Chapter, *, timeout: int = 600, kernel_name: str = "python3
         "execution_seconds": round(seconds, 1),
         "python": platform.python_version(),
         "numpy": numpy.__version__,
+        "rederived": __version__,
     }
     jupytext.write(nb, chapter.ipynb, fmt="ipynb")
     return seconds
@@ -398,6 +422,81 @@ def _cmd_ledger(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Where the book build writes the zip of every notebook (under the book root); the
+#: introduction links it with ``{download}``.
+NOTEBOOKS_ZIP = Path("_build") / "downloads" / "rederived-notebooks.zip"
+
+
+def notebooks_zip(root: str | Path | None = None, target: str | Path | None = None) -> Path:
+    """Write every chapter's executed ``.ipynb``, in reading order, into one zip with a short
+    README; return its path (default ``<root>/_build/downloads/rederived-notebooks.zip``).
+
+    The archive is byte-for-byte reproducible (fixed timestamps and order), so rebuilding the
+    book without changing a notebook leaves it unchanged.
+    """
+    import zipfile
+
+    root = book_root(root)
+    target = Path(target) if target is not None else root / NOTEBOOKS_ZIP
+    chapters = {c.docname: c for c in find_chapters(root)}
+    ordered = [chapters[doc] for doc, _number, _part in book_order(root) if doc in chapters]
+    readme = (
+        f"Rederived: the book's notebooks, executed, with their outputs (release {RELEASE}).\n\n"
+        "Each notebook runs on its own: its first, hidden cell installs the release of the\n"
+        "package the outputs came from when it is missing,\n\n"
+        f'    pip install "rederived[notebook] @ git+{REPOSITORY}@v{RELEASE}"\n\n'
+        "and warns when another version is installed. Open them in Jupyter, in reading order:\n\n"
+        + "".join(f"    {c.docname.removeprefix('chapters/')}.ipynb\n" for c in ordered)
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        entries = [("README.txt", readme.encode("utf-8"))] + [
+            (f"{c.docname.removeprefix('chapters/')}.ipynb", c.ipynb.read_bytes()) for c in ordered
+        ]
+        for name, data in entries:
+            info = zipfile.ZipInfo(f"rederived-notebooks/{name}", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    partial.replace(target)
+    return target
+
+
+_SETUP_OPENING = "```{code-cell} ipython3\n:tags: [remove-cell]\n\n"
+
+
+def pin(chapter: Chapter) -> bool:
+    """Write the current :data:`SETUP_CELL` into the chapter's first code cell, in the ``.md``
+    and in the ``.ipynb`` (whose outputs stay as they are: the cell prints nothing where the
+    package is installed). True if either file changed."""
+    import jupytext
+
+    text = chapter.md.read_text(encoding="utf-8")
+    start = text.find(_SETUP_OPENING)
+    if start < 0 or text.find("```{code-cell}") != start:
+        raise ValueError(f"{chapter.docname}: the first code cell is not the hidden setup cell")
+    body = start + len(_SETUP_OPENING)
+    end = text.index("\n```\n", body)
+    pinned = text[:body] + SETUP_CELL.rstrip("\n") + text[end:]
+    changed = pinned != text
+    if changed:
+        chapter.md.write_text(pinned, encoding="utf-8")
+    nb = jupytext.read(chapter.ipynb, fmt="ipynb")
+    first = next(c for c in nb.cells if c.cell_type == "code")
+    if first.source != SETUP_CELL.rstrip("\n"):
+        first.source = SETUP_CELL.rstrip("\n")
+        jupytext.write(nb, chapter.ipynb, fmt="ipynb")
+        changed = True
+    return changed
+
+
+def _cmd_pin(args: argparse.Namespace) -> int:
+    changed = [c.docname for c in find_chapters() if pin(c)]
+    print(f"setup cells pinned to rederived {RELEASE}: {len(changed)} chapter(s) rewritten")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rederived.book", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -412,5 +511,9 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_cmd_check)
     p = sub.add_parser("ledger", help="print every claim with its stored measurement and verdict")
     p.set_defaults(func=_cmd_ledger)
+    p = sub.add_parser(
+        "pin", help="write the setup cell that installs this release into every chapter"
+    )
+    p.set_defaults(func=_cmd_pin)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -12,7 +12,8 @@ Enabled in ``_config.yml`` (``sphinx.extra_extensions``). It
 - adds the chapter's ``.md`` source to the page's download menu next to the ``.ipynb``;
 - provides ``{chapter-map}`` (the introduction's map of chapters and findings), writes the
   ledger as ``ledger.csv`` and ``ledger.json`` beside the pages, gives every figure's image its
-  caption as alt text, and registers the author–year bibliography style ``rederived``.
+  caption as alt text, and registers the author–year bibliography style ``rederived``;
+- writes the zip of every executed notebook that the introduction offers for download.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from rederived.book.chapters import (
     chapter_title,
     find_chapters,
     ledger_rows,
+    notebooks_zip,
 )
 from rederived.book.claims import MIME_TYPE, NOT_AT_SCALE
 
@@ -421,6 +423,8 @@ def _configure(app: Sphinx, config) -> None:
         config.html_static_path.append(str(Path(spec.origin).parent / "static"))
         config.mathjax_path = "mathjax/tex-mml-chtml.js"
     config.html_static_path.append(str(_STATIC))
+    # The zip of every notebook, which the introduction offers with {download}.
+    notebooks_zip(app.srcdir)
 
 
 def _add_markdown_download(app: Sphinx, pagename: str, templatename, context, doctree) -> None:

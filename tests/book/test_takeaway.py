@@ -1,0 +1,54 @@
+"""What a reader takes away: the zip of every notebook, offered by the built introduction."""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from rederived.book.chapters import (
+    RELEASE,
+    REPOSITORY,
+    book_order,
+    find_chapters,
+    notebooks_zip,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+HTML = ROOT / "_build" / "html"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def test_the_zip_holds_every_notebook_in_reading_order_and_is_reproducible(tmp_path):
+    first = notebooks_zip(ROOT, tmp_path / "a.zip")
+    second = notebooks_zip(ROOT, tmp_path / "b.zip")
+    assert first.read_bytes() == second.read_bytes(), "the same notebooks give the same zip"
+    chapters = {c.docname: c for c in find_chapters(ROOT)}
+    order = [doc for doc, _n, _p in book_order(ROOT) if doc in chapters]
+    assert sorted(order) == sorted(chapters), "every paired chapter is in the table of contents"
+    with zipfile.ZipFile(first) as archive:
+        names = archive.namelist()
+        assert names == ["rederived-notebooks/README.txt"] + [
+            f"rederived-notebooks/{doc.removeprefix('chapters/')}.ipynb" for doc in order
+        ]
+        for doc in order:
+            stored = archive.read(f"rederived-notebooks/{doc.removeprefix('chapters/')}.ipynb")
+            assert stored == chapters[doc].ipynb.read_bytes(), doc
+        readme = archive.read("rederived-notebooks/README.txt").decode("utf-8")
+    assert f"git+{REPOSITORY}@v{RELEASE}" in readme
+
+
+def test_the_built_introduction_offers_the_zip(tmp_path):
+    intro = HTML / "chapters" / "intro.html"
+    if not intro.is_file():
+        if IN_CI:
+            pytest.fail("the HTML book is missing (CI=true: `make book` runs before the tests)")
+        pytest.skip("build the book first (`make book`)")
+    links = re.findall(r'href="([^"]*rederived-notebooks\.zip)"', intro.read_text("utf-8"))
+    assert len(links) == 1, links
+    served = (intro.parent / links[0]).resolve()
+    assert served.is_file()
+    assert served.read_bytes() == notebooks_zip(ROOT, tmp_path / "fresh.zip").read_bytes()
