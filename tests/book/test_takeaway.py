@@ -1,4 +1,5 @@
-"""What a reader takes away: the zip of every notebook, offered by the built introduction."""
+"""What a reader takes away: the zip of every notebook, offered by the built introduction, and
+the BibTeX of the "how to cite" page."""
 
 from __future__ import annotations
 
@@ -52,3 +53,20 @@ def test_the_built_introduction_offers_the_zip(tmp_path):
     served = (intro.parent / links[0]).resolve()
     assert served.is_file()
     assert served.read_bytes() == notebooks_zip(ROOT, tmp_path / "fresh.zip").read_bytes()
+
+
+def test_the_cite_page_gives_bibtex_for_this_release_and_every_numbered_chapter():
+    page = HTML / "chapters" / "cite.html"
+    if not page.is_file():
+        if IN_CI:
+            pytest.fail("the HTML book is missing (CI=true: `make book` runs before the tests)")
+        pytest.skip("build the book first (`make book`)")
+    import html as _html
+
+    text = _html.unescape(re.sub(r"<[^>]+>", "", page.read_text("utf-8")))
+    numbered = [doc for doc, number, _p in book_order(ROOT) if number is not None]
+    keys = re.findall(r"@incollection\{rederived-([\w-]+),", text)
+    assert keys == [Path(doc).name for doc in numbered]
+    assert re.search(r"@book\{rederived-" + re.escape(RELEASE) + ",", text)
+    assert len(re.findall(r"version\s*=\s*\{" + re.escape(RELEASE) + r"\}", text)) == len(keys) + 1
+    assert len(re.findall(r"url\s*=\s*\{" + re.escape(REPOSITORY) + r"\}", text)) == len(keys) + 1

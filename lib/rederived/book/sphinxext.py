@@ -10,7 +10,8 @@ Enabled in ``_config.yml`` (``sphinx.extra_extensions``). It
   verdict) and ``execution-status`` (per-chapter run time and versions); both warn, which fails
   the ``-W`` build, when a chapter's stored record disagrees with its declaration;
 - adds the chapter's ``.md`` source to the page's download menu next to the ``.ipynb``;
-- provides ``{chapter-map}`` (the introduction's map of chapters and findings), writes the
+- provides ``{chapter-map}`` (the introduction's map of chapters and findings) and
+  ``{cite-this-book}`` (BibTeX for the book and each chapter, at this release), writes the
   ledger as ``ledger.csv`` and ``ledger.json`` beside the pages, gives every figure's image its
   caption as alt text, and registers the author–year bibliography style ``rederived``;
 - writes the zip of every executed notebook that the introduction offers for download.
@@ -33,6 +34,8 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from rederived.book.chapters import (
+    RELEASE,
+    REPOSITORY,
     Chapter,
     LedgerRow,
     book_order,
@@ -323,6 +326,58 @@ class ChapterMap(_GeneratedTable):
         return self.render(lines)
 
 
+def _bibtex(kind: str, key: str, fields: dict[str, str]) -> list[str]:
+    width = max(map(len, fields))
+    body = [f"  {name.ljust(width)} = {{{value}}}," for name, value in fields.items()]
+    return [f"@{kind}{{{key},", *body, "}"]
+
+
+class CiteThisBook(_GeneratedTable):
+    """``{cite-this-book}``: BibTeX for the book and for each numbered chapter, generated from
+    ``_config.yml`` (title, author, year), the release of ``rederived`` and ``REPOSITORY``."""
+
+    def run(self) -> list[nodes.Node]:
+        self.chapters()
+        config = self.env.config
+        title, author, year = config.html_title, config.author, str(config.copyright)
+        book = {
+            "title": title,
+            "author": f"{{{author}}}",
+            "year": year,
+            "version": RELEASE,
+            "url": REPOSITORY,
+            "note": f"Release {RELEASE}",
+        }
+        lines = [
+            f"The book, release {RELEASE}:",
+            "",
+            "```bibtex",
+            *_bibtex("book", f"rederived-{RELEASE}", book),
+            "```",
+            "",
+            "A chapter (each numbered chapter has its entry below; the key is the chapter's file "
+            "name):",
+            "",
+            "```bibtex",
+        ]
+        chapters = _chapters(str(self.env.srcdir))
+        for docname, number, _part in book_order(self.env.srcdir):
+            if number is None or docname not in chapters:
+                continue
+            entry = {
+                "title": chapter_title(chapters[docname]),
+                "booktitle": title,
+                "chapter": str(number),
+                "author": f"{{{author}}}",
+                "year": year,
+                "version": RELEASE,
+                "url": REPOSITORY,
+            }
+            lines += [*_bibtex("incollection", f"rederived-{Path(docname).name}", entry), ""]
+        lines[-1] = "```"
+        return self.render(lines)
+
+
 def _plural(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
@@ -512,6 +567,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("claims-ledger", ClaimsLedger)
     app.add_directive("execution-status", ExecutionStatus)
     app.add_directive("chapter-map", ChapterMap)
+    app.add_directive("cite-this-book", CiteThisBook)
     app.connect("build-finished", _write_exports)
     app.add_css_file("rederived.css")
     app.add_js_file("rederived.js")
