@@ -11,7 +11,8 @@ Enabled in ``_config.yml`` (``sphinx.extra_extensions``). It
   the ``-W`` build, when a chapter's stored record disagrees with its declaration;
 - adds the chapter's ``.md`` source to the page's download menu next to the ``.ipynb``;
 - provides ``{chapter-map}`` (the introduction's map of chapters and findings) and
-  ``{cite-this-book}`` (BibTeX for the book and each chapter, at this release), writes the
+  ``{cite-this-book}`` (BibTeX for the book and each chapter, at this release) and
+  ``{ledger-glance}`` (every verdict of the book in one view), writes the
   ledger as ``ledger.csv`` and ``ledger.json`` beside the pages, gives every figure's image its
   caption as alt text, and registers the author–year bibliography style ``rederived``;
 - writes the zip of every executed notebook that the introduction offers for download.
@@ -326,6 +327,69 @@ class ChapterMap(_GeneratedTable):
         return self.render(lines)
 
 
+class LedgerGlance(_GeneratedTable):
+    """``{ledger-glance}``: the ledger at a glance. One row per numbered chapter, grouped by
+    part, one mark per claim in its verdict's colour and symbol (a dashed outline where the
+    verdict is fragile), each linking to the claim in its chapter; HTML and CSS, so it reflows
+    on a phone and follows the dark theme."""
+
+    def run(self) -> list[nodes.Node]:
+        self.chapters()
+        import html as _html
+
+        rows = [r for r in ledger_rows(self.env.srcdir) if r.number is not None]
+        by_chapter: dict[str, list[LedgerRow]] = {}
+        for row in rows:
+            by_chapter.setdefault(row.chapter.docname, []).append(row)
+        tally = _tally(rows)
+        summary = ", ".join(f"{tally[k]} {_KIND_LABEL[k]}" for k in _KINDS)
+        fragile = sum(r.fragile for r in rows)
+        label = (
+            f"The ledger at a glance: {len(rows)} claims in {len(by_chapter)} chapters, "
+            f"{summary}; {fragile} fragile."
+        )
+        out = [
+            f'<div class="rederived-glance" role="figure" aria-label="{_html.escape(label)}">',
+            '<p class="rederived-glance-legend">'
+            + " ".join(
+                f'<span class="rederived-glance-key"><span class="rederived-glance-mark '
+                f'rederived-{k}">{_KIND_MARK[k]}</span> {_html.escape(_KIND_LABEL[k])} '
+                f"({tally[k]})</span>"
+                for k in _KINDS
+            )
+            + ' <span class="rederived-glance-key"><span class="rederived-glance-mark '
+            f'rederived-glance-fragile">&nbsp;</span> fragile ({fragile})</span></p>',
+        ]
+        part = None
+        for group in by_chapter.values():
+            if group[0].part != part:
+                part = group[0].part
+                out.append(f'<p class="rederived-glance-part">{_html.escape(part)}</p>')
+            chapter = group[0].chapter
+            marks = []
+            for row in group:
+                kind = row.kind if row.kind in _KINDS else "not-checked"
+                title = f"{row.claim.id}: {_KIND_LABEL.get(kind, 'not checked')}"
+                if row.fragile:
+                    title += ", fragile"
+                classes = f"rederived-glance-mark rederived-{kind}" + (
+                    " rederived-glance-fragile" if row.fragile else ""
+                )
+                marks.append(
+                    f'<a class="{classes}" href="{self.link(chapter, f"claim-{row.claim.id}")}" '
+                    f'title="{_html.escape(title)}" aria-label="{_html.escape(title)}">'
+                    f"{_KIND_MARK.get(kind, '?')}</a>"
+                )
+            out.append(
+                '<div class="rederived-glance-row">'
+                f'<a class="rederived-glance-chapter" href="{self.link(chapter)}">'
+                f"{_html.escape(_heading(group[0]))}</a>"
+                f'<span class="rederived-glance-marks">{"".join(marks)}</span></div>'
+            )
+        out.append(f'<p class="rederived-glance-caption">{_html.escape(label)}</p></div>')
+        return [nodes.raw("", "\n".join(out), format="html")]
+
+
 def _bibtex(kind: str, key: str, fields: dict[str, str]) -> list[str]:
     width = max(map(len, fields))
     body = [f"  {name.ljust(width)} = {{{value}}}," for name, value in fields.items()]
@@ -568,6 +632,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("execution-status", ExecutionStatus)
     app.add_directive("chapter-map", ChapterMap)
     app.add_directive("cite-this-book", CiteThisBook)
+    app.add_directive("ledger-glance", LedgerGlance)
     app.connect("build-finished", _write_exports)
     app.add_css_file("rederived.css")
     app.add_js_file("rederived.js")
