@@ -149,3 +149,26 @@ def test_every_reproduced_paper_has_a_link():
     for key in cited:
         fields = bib.entries[key].fields
         assert {"doi", "url", "eprint"} & set(fields), f"{key}: no DOI, arXiv id or URL"
+
+
+_TEX_OUTSIDE_MATH = re.compile(r"[_^]\{|\^\(|\\[a-zA-Z]+")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
+def test_claim_text_has_no_tex_outside_math(chapter):
+    """TeX belongs between $ signs, where the book typesets it; outside them a reader sees
+    `A_{μ_m}` or `L^(1/2)` as raw text (in the boxes, the ledger and its exports)."""
+    ledger = chapter.ledger()
+    if ledger is None:
+        pytest.skip("no claims")
+    fields = [("finding", ledger.finding or "")]
+    for claim in ledger.claims.values():
+        for key in ("statement", "paper_value", "measure", "unit", "control", "no_control"):
+            fields.append((f"{claim.id}.{key}", getattr(claim, key) or ""))
+    leaks = []
+    for where, text in fields:
+        outside = " ".join(re.split(r"(?<!\\)\$", text)[::2])
+        found = _TEX_OUTSIDE_MATH.findall(outside)
+        if found:
+            leaks.append(f"{where}: {found}")
+    assert not leaks, leaks
