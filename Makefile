@@ -12,7 +12,7 @@ JB_FLAGS := --warningiserror --nitpick --keep-going
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
          --nbval-cell-timeout 300
 
-.PHONY: help venv book test unit nbval browser contracts lint format execute check ledger pin serve lab lock clean
+.PHONY: help venv book test unit nbval browser contracts lint format execute check ledger pin pdf serve lab lock clean
 
 help:
 	@echo "make book     build the HTML book into _build/html (warnings are errors)"
@@ -21,6 +21,7 @@ help:
 	@echo "make execute  re-execute chapters whose .md changed (ALL=1: every chapter; CHAPTERS=...)"
 	@echo "make serve    preview the built book on http://127.0.0.1:$(PORT)"
 	@echo "make lab      JupyterLab with jupytext: the .md chapters open as notebooks"
+	@echo "make pdf      print the built book into _build/pdf/rederived.pdf (headless Chromium)"
 	@echo "make pin      write the setup cell installing this release into every chapter"
 
 venv: $(STAMP)
@@ -71,6 +72,10 @@ check: $(STAMP)
 
 ledger: $(STAMP)
 	$(PY) -m rederived.book ledger
+
+# The whole book as one PDF, printed offline by headless Chromium from the built HTML.
+pdf: $(STAMP) book
+	$(PY) -m rederived.book pdf
 
 # Pin every chapter's setup cell to the release in pyproject.toml (see README: publishing).
 pin: $(STAMP)

@@ -507,3 +507,76 @@ def test_output_lines_scroll_rather_than_clip(site, browser):
         _open(browser, site + page)
         clipped = browser.execute_script(script)
         assert not clipped, f"{page}: output cut at the right edge: {clipped[:2]}"
+
+
+def _images_in(xobjects, seen) -> int:
+    """Image XObjects reachable from a page's resources (forms included), each counted once."""
+    count = 0
+    for ref in (xobjects or {}).values():
+        key = getattr(ref, "idnum", None)
+        if key is not None and key in seen:
+            continue
+        seen.add(key)
+        obj = ref.get_object()
+        if obj.get("/Subtype") == "/Image":
+            count += 1
+        elif obj.get("/Subtype") == "/Form":
+            count += _images_in(obj.get("/Resources", {}).get("/XObject"), seen)
+    return count
+
+
+def test_the_whole_book_prints_to_one_pdf(browser):
+    """`make pdf`: every page of the table of contents printed offline, in reading order, one
+    bookmark each, its mathematics typeset (MathJax's fonts in the PDF) and its figures in it."""
+    from pypdf import PdfReader
+
+    from rederived.book.pdf import build_pdf
+
+    if not (HTML / "index.html").is_file():
+        _unavailable(f"no built book at {HTML}: run `make book` first")
+    path, summary = build_pdf(ROOT, driver=browser)
+    reports = summary["pages"]
+    problems = [f"{r['page']}: {r['error']}" for r in reports if r["error"]]
+    problems += [
+        f"{r['page']}: math not typeset" for r in reports if r["mathNodes"] and not r["typeset"]
+    ]
+    problems += [
+        f"{r['page']}: {r['mathErrors']} MathJax errors" for r in reports if r["mathErrors"]
+    ]
+    problems += [
+        f"{r['page']}: {r['brokenImages']} broken images" for r in reports if r["brokenImages"]
+    ]
+    assert not problems, problems
+    reader = PdfReader(path)
+    assert len(reader.pages) == summary["pdf_pages"]
+    assert all(r["pdf_pages"] >= 1 for r in reports)
+    assert [item.title for item in reader.outline] == [
+        r["title"].split(" — ")[0].strip() for r in reports
+    ]
+    seen: set = set()
+    images = sum(_images_in(p.get("/Resources", {}).get("/XObject"), seen) for p in reader.pages)
+    figures = sum(r["figures"] for r in reports)
+    assert figures >= 50 and images >= figures, (images, figures)
+
+    # MathJax's glyphs reach the PDF as its own fonts (MathJax_Main, MathJax_Math, ...): every
+    # page whose HTML typeset formulas must print some of them
+    def font_names(page) -> set[str]:
+        names = set()
+        for font in (page.get("/Resources", {}).get("/Font") or {}).values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            for name in (
+                font.get("/BaseFont"),
+                descriptor and descriptor.get_object().get("/FontName"),
+            ):
+                if name:
+                    names.add(str(name).split("+")[-1])
+        return names
+
+    start, untypeset = 0, []
+    for r in reports:
+        names = set().union(*(font_names(p) for p in reader.pages[start : start + r["pdf_pages"]]))
+        if r["typeset"] and not any(n.startswith("MathJax_") for n in names):
+            untypeset.append(r["page"])
+        start += r["pdf_pages"]
+    assert sum(bool(r["typeset"]) for r in reports) >= 20 and not untypeset, untypeset

@@ -7,7 +7,7 @@ A chapter may declare its claims in ``lib/rederived/book/ledger/<name>.claims.to
 (see :mod:`rederived.book.claims`), packaged with ``rederived`` so that the notebook runs alone.
 
 Run ``python -m rederived.book --help`` for the command line (``execute``, ``check``, ``ledger``,
-``pin``).
+``pin``, ``pdf``).
 """
 
 from __future__ import annotations
@@ -497,6 +497,14 @@ def _cmd_pin(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_pdf(args: argparse.Namespace) -> int:
+    from rederived.book.pdf import build_pdf
+
+    path, summary = build_pdf()
+    print(f"{path}: {summary['pdf_pages']} pages from {len(summary['pages'])} HTML pages")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rederived.book", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -515,5 +523,7 @@ def main(argv: list[str] | None = None) -> int:
         "pin", help="write the setup cell that installs this release into every chapter"
     )
     p.set_defaults(func=_cmd_pin)
+    p = sub.add_parser("pdf", help="print the built HTML book into _build/pdf/rederived.pdf")
+    p.set_defaults(func=_cmd_pdf)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -1,0 +1,191 @@
+"""The whole book as one PDF, printed offline by headless Chromium from the built HTML.
+
+``python -m rederived.book pdf`` (``make pdf``) serves ``_build/html`` on a loopback port, opens
+every page of the table of contents in reading order, waits until MathJax has typeset it,
+prints it (A4, backgrounds on) and joins the pages into ``_build/pdf/rederived.pdf`` with one
+bookmark per page. Nothing is fetched from the network: MathJax and the fonts are served by the
+book itself. A JSON report beside the PDF records, per page, the PDF pages it took, the typeset
+formulas and the figures, so that a test can hold the PDF to the HTML.
+
+Needs Debian's ``chromium`` and ``chromium-driver`` (as the browser check does), ``selenium``
+and ``pypdf``.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import io
+import json
+import shutil
+import tempfile
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from rederived.book.chapters import RELEASE, book_order, book_root
+
+__all__ = ["PDF_PATH", "build_pdf", "chromium", "print_pages"]
+
+#: Where ``make pdf`` writes the book, under the book root; the report is beside it.
+PDF_PATH = Path("_build") / "pdf" / "rederived.pdf"
+
+# Waits for MathJax to finish (pages without math: at once), then counts what the print shows.
+_READY = """
+const done = arguments[arguments.length - 1];
+const started = Date.now();
+function report(error) {
+  const text = document.querySelector('main') ? document.querySelector('main').innerText : '';
+  done({
+    error: error || null,
+    title: document.title,
+    mathNodes: document.querySelectorAll('.math').length,
+    typeset: document.querySelectorAll('mjx-container').length,
+    mathErrors: document.querySelectorAll('mjx-merror, [data-mjx-error]').length,
+    figures: document.querySelectorAll('figure img, .figure img, .cell_output img').length,
+    brokenImages: Array.from(document.images)
+      .filter(img => !(img.complete && img.naturalWidth > 0)).length,
+    characters: text.length,
+  });
+}
+function whenReady() {
+  if (!document.body) {
+    if (Date.now() - started < 30000) { setTimeout(whenReady, 100); } else { report('no body'); }
+    return;
+  }
+  if (window.MathJax && window.MathJax.startup && window.MathJax.startup.promise) {
+    let finished = false;
+    setTimeout(() => { if (!finished) { finished = true; report('MathJax stalled'); } }, 120000);
+    window.MathJax.startup.promise
+      .then(() => document.fonts.ready)
+      .then(() => { if (!finished) { finished = true; report(); } })
+      .catch(e => { if (!finished) { finished = true; report(String(e)); } });
+  } else if (document.querySelectorAll('.math').length && Date.now() - started < 30000) {
+    setTimeout(whenReady, 100);
+  } else {
+    document.fonts.ready.then(() => report());
+  }
+}
+whenReady();
+"""
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass
+
+
+def chromium(profile: str | Path, width: int = 1400):
+    """A headless Chromium driven by selenium (Debian's ``chromium`` and ``chromium-driver``);
+    RuntimeError, naming what to install, when either is missing."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver_path = shutil.which("chromedriver")
+    if not browser or not driver_path:
+        raise RuntimeError("headless Chromium not found: apt-get install chromium chromium-driver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--window-size={width},1000",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    driver.set_script_timeout(180)
+    driver.set_page_load_timeout(120)
+    return driver
+
+
+def _reading_order(root: Path, html: Path) -> list[str]:
+    pages = [f"{doc}.html" for doc, _number, _part in book_order(root)]
+    missing = [p for p in pages if not (html / p).is_file()]
+    if missing:
+        raise FileNotFoundError(f"pages missing from {html}: {missing[:3]} (run `make book`)")
+    return pages
+
+
+def print_pages(driver, site: str, pages: list[str]) -> tuple[list[bytes], list[dict]]:
+    """Open each page under ``site`` (a URL ending in /), wait for MathJax, print it; return
+    the PDF bytes and the inspection report of every page."""
+    from selenium.webdriver.common.print_page_options import PrintOptions
+
+    options = PrintOptions()
+    options.page_width, options.page_height = 21.0, 29.7  # A4, in centimetres
+    options.margin_top = options.margin_bottom = 1.5
+    options.margin_left = options.margin_right = 1.5
+    options.background = True
+    pdfs, reports = [], []
+    for page in pages:
+        for _attempt in range(2):  # once more if MathJax stalled under load
+            driver.get(site + page)
+            report = driver.execute_async_script(_READY)
+            if report["error"] is None:
+                break
+        report["page"] = page
+        pdfs.append(base64.b64decode(driver.print_page(options)))
+        reports.append(report)
+    return pdfs, reports
+
+
+def build_pdf(
+    root: str | Path | None = None, target: str | Path | None = None, driver=None
+) -> tuple[Path, dict]:
+    """Print the built book (``<root>/_build/html``) into one PDF; return its path and the
+    report (also written beside it as ``.json``). ``driver``: a selenium Chromium to use
+    (default: one started here and closed after)."""
+    from pypdf import PdfReader, PdfWriter
+
+    root = book_root(root)
+    html = root / "_build" / "html"
+    target = Path(target) if target is not None else root / PDF_PATH
+    pages = _reading_order(root, html)
+    server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(html)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    own = driver is None
+    profile = tempfile.mkdtemp(prefix="rederived-pdf-") if own else None
+    try:
+        if own:
+            driver = chromium(profile)
+        driver.set_window_size(1400, 1000)
+        pdfs, reports = print_pages(driver, f"http://127.0.0.1:{server.server_address[1]}/", pages)
+    finally:
+        if own and driver is not None:
+            driver.quit()
+        if profile:
+            shutil.rmtree(profile, ignore_errors=True)
+        server.shutdown()
+        server.server_close()
+    writer = PdfWriter()
+    for data, report in zip(pdfs, reports, strict=True):
+        start = len(writer.pages)
+        writer.append(PdfReader(io.BytesIO(data)))
+        report["pdf_pages"] = len(writer.pages) - start
+        title = report["title"].split(" — ")[0].strip() or report["page"]
+        writer.add_outline_item(title=title, page_number=start)
+    writer.add_metadata({"/Title": f"Rederived (release {RELEASE})"})
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "wb") as handle:
+        writer.write(handle)
+    summary = {
+        "release": RELEASE,
+        "pages": reports,
+        "pdf_pages": sum(r["pdf_pages"] for r in reports),
+    }
+    target.with_suffix(".json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    return target, summary
