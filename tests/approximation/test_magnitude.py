@@ -42,6 +42,40 @@ def test_add_point_matches_a_new_solve():
     assert w_p == pytest.approx(direct.w[-1]) and total == pytest.approx(direct.magnitude)
 
 
+def test_add_point_reuses_the_factorisation_of_the_base_space(monkeypatch):
+    """The update is O(n²) because it solves with the factors ``weighting`` kept: it factorises
+    nothing itself, and a Weighting without factors (built by hand) is factorised once."""
+    rng = np.random.default_rng(2)
+    X, p = rng.uniform(size=(25, 2)), rng.uniform(size=2)
+    D, c = cdist(X, X), np.linalg.norm(X - p, axis=1)
+    base = magnitude.weighting(D, 3.0)
+    expected = magnitude.add_point(base, D, c)
+    calls = []
+    real_factor = magnitude._factor
+    monkeypatch.setattr(magnitude, "_factor", lambda Z: calls.append(Z.shape) or real_factor(Z))
+    assert magnitude.add_point(base, D, c) == pytest.approx(expected, rel=1e-12)
+    assert calls == []
+    bare = magnitude.Weighting(base.w, base.magnitude, base.t, base.condition)
+    assert magnitude.add_point(bare, D, c) == pytest.approx(expected, rel=1e-12)
+    assert calls == [(25, 25)]
+
+    # an indefinite Z keeps LU factors, which the update uses as well: the graph metric of
+    # K(3,2) at t = 0.2, with a sixth vertex joined to the part of three (making K(3,3))
+    def bipartite(a, b):
+        D = np.full((a + b, a + b), 2.0)
+        D[:a, a:] = D[a:, :a] = 1.0
+        np.fill_diagonal(D, 0.0)
+        return D
+
+    small, large = bipartite(3, 2), bipartite(3, 3)
+    graph = magnitude.weighting(small, 0.2)
+    assert graph.factor[0] == "lu"
+    direct = magnitude.weighting(large, 0.2)
+    assert magnitude.add_point(graph, small, large[5, :5]) == pytest.approx(
+        (direct.w[-1], direct.magnitude), rel=1e-10
+    )
+
+
 def test_local_weights_converge_at_large_scale():
     X = np.random.default_rng(2).uniform(size=(300, 2))
     exact = magnitude.weighting(cdist(X, X), 200.0).w

@@ -10,7 +10,7 @@ indefinite or singular, and the solve falls back to LU with a check of its condi
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.linalg
@@ -73,26 +73,39 @@ class Weighting:
     magnitude: float
     t: float
     condition: float
+    # the factorisation of Z, kept so that add_point solves with it in O(n²)
+    factor: tuple | None = field(default=None, repr=False, compare=False)
 
 
-def _solve(Z: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, float]:
+def _factor(Z: np.ndarray) -> tuple[tuple, float]:
+    """Cholesky of Z where it is positive definite, LU otherwise; with 1/cond₁(Z)."""
     norm = np.linalg.norm(Z, 1)
     try:
-        factor = scipy.linalg.cho_factor(Z, lower=True, check_finite=False)
-        x = scipy.linalg.cho_solve(factor, rhs, check_finite=False)
-        rcond = scipy.linalg.lapack.dpocon(factor[0], norm, uplo="L")[0]
+        cho = scipy.linalg.cho_factor(Z, lower=True, check_finite=False)
+        return ("cholesky", cho), scipy.linalg.lapack.dpocon(cho[0], norm, uplo="L")[0]
     except np.linalg.LinAlgError:  # not positive definite: a general solve
-        with warnings.catch_warnings():  # an exactly singular Z is reported below, clearly
+        with warnings.catch_warnings():  # an exactly singular Z is reported by the caller
             warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)
-            lu, piv = scipy.linalg.lu_factor(Z, check_finite=False)
-        rcond = scipy.linalg.lapack.dgecon(lu, norm)[0]
-        x = scipy.linalg.lu_solve((lu, piv), rhs, check_finite=False)
+            lu = scipy.linalg.lu_factor(Z, check_finite=False)
+        return ("lu", lu), scipy.linalg.lapack.dgecon(lu[0], norm)[0]
+
+
+def _apply(factor: tuple, rhs: np.ndarray) -> np.ndarray:
+    kind, data = factor
+    if kind == "cholesky":
+        return scipy.linalg.cho_solve(data, rhs, check_finite=False)
+    return scipy.linalg.lu_solve(data, rhs, check_finite=False)
+
+
+def _solve(Z: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, float, tuple]:
+    factor, rcond = _factor(Z)
+    x = _apply(factor, rhs)
     if not rcond > _SINGULAR or not np.all(np.isfinite(x)):
         raise ValueError(
             f"Z = exp(-t D) is singular or nearly so (1/cond = {rcond:.1e}): the weighting is not "
             "determined; use another t (or merge coincident points)"
         )
-    return x, 1.0 / rcond
+    return x, 1.0 / rcond, factor
 
 
 def weighting(D: object, t: float, *, check: bool = True) -> Weighting:
@@ -106,8 +119,8 @@ def weighting(D: object, t: float, *, check: bool = True) -> Weighting:
             raise ValueError(f"D must be a finite square matrix, got shape {D.shape}")
     with np.errstate(over="ignore"):  # t·D beyond the double range: exp(−∞) = 0, exactly
         Z = np.exp(-t * D)
-    w, cond = _solve(Z, np.ones(D.shape[0]))
-    return Weighting(w, float(w.sum()), t, cond)
+    w, cond, factor = _solve(Z, np.ones(D.shape[0]))
+    return Weighting(w, float(w.sum()), t, cond, factor)
 
 
 def magnitude(D: object, t: float) -> float:
@@ -130,7 +143,8 @@ def add_point(base: Weighting, D: object, distances: object) -> tuple[float, flo
     ``base`` is the weighting of X (distance matrix ``D``, at ``base.t``) and ``distances`` the
     distances from p to the points of X. With c = exp(−t d(p, ·)) and u = Z⁻¹c, the new point's
     weight is (1 − cᵀw)/(1 − cᵀu) and |X ∪ {p}| = |X| + (1 − cᵀw)²/(1 − cᵀu). O(n²) instead of a
-    new O(n³) solve."""
+    new O(n³) solve: the factorisation of Z that ``weighting`` computed is reused (a
+    Weighting built by hand, without it, is factorised here once)."""
     if not isinstance(base, Weighting):
         raise TypeError("base must be a Weighting (from weighting())")
     D = real_array(D, "D")
@@ -145,7 +159,12 @@ def add_point(base: Weighting, D: object, distances: object) -> tuple[float, flo
     if np.max(np.abs(Z @ base.w - 1)) > 1e-8 * base.condition * max(1.0, np.max(np.abs(base.w))):
         raise ValueError("D is not the distance matrix base was computed from (Z w ≠ 1)")
     c = np.exp(-base.t * c)
-    u, _ = _solve(Z, c)
+    if base.factor is not None:
+        u = _apply(base.factor, c)
+        if not np.all(np.isfinite(u)):
+            raise ValueError("the solve with the base space's factorisation is not finite")
+    else:
+        u, _, _ = _solve(Z, c)
     schur = 1.0 - c @ u
     if not schur > _SINGULAR:
         raise ValueError("the new point (nearly) coincides with the space: Z becomes singular")
