@@ -527,7 +527,9 @@ def _images_in(xobjects, seen) -> int:
 
 def test_the_whole_book_prints_to_one_pdf(browser):
     """`make pdf`: every page of the table of contents printed offline, in reading order, one
-    bookmark each, its mathematics typeset (MathJax's fonts in the PDF) and its figures in it."""
+    bookmark each, nothing cut at the printed width, links between pages pointing into the PDF
+    (none to the local server), its mathematics typeset (MathJax's fonts on every page range
+    with formulas) and each page's figures in its own page range."""
     from pypdf import PdfReader
 
     from rederived.book.pdf import build_pdf
@@ -536,7 +538,7 @@ def test_the_whole_book_prints_to_one_pdf(browser):
         _unavailable(f"no built book at {HTML}: run `make book` first")
     path, summary = build_pdf(ROOT, driver=browser)
     reports = summary["pages"]
-    problems = [f"{r['page']}: {r['error']}" for r in reports if r["error"]]
+    problems = list(summary["problems"])
     problems += [
         f"{r['page']}: math not typeset" for r in reports if r["mathNodes"] and not r["typeset"]
     ]
@@ -553,13 +555,21 @@ def test_the_whole_book_prints_to_one_pdf(browser):
     assert [item.title for item in reader.outline] == [
         r["title"].split(" — ")[0].strip() for r in reports
     ]
-    seen: set = set()
-    images = sum(_images_in(p.get("/Resources", {}).get("/XObject"), seen) for p in reader.pages)
-    figures = sum(r["figures"] for r in reports)
-    assert figures >= 50 and images >= figures, (images, figures)
+    local, internal = [], 0
+    for page in reader.pages:
+        for ref in page.get("/Annots") or []:
+            annotation = ref.get_object()
+            action = annotation.get("/A")
+            uri = str(action.get_object().get("/URI", "")) if action is not None else ""
+            if uri.startswith("http://127.0.0.1"):
+                local.append(uri)
+            internal += "/Dest" in annotation
+    assert not local, local[:5]
+    assert internal >= summary["links_between_pages"] > 100
 
     # MathJax's glyphs reach the PDF as its own fonts (MathJax_Main, MathJax_Math, ...): every
-    # page whose HTML typeset formulas must print some of them
+    # page whose HTML typeset formulas must print some of them; and every page's figures must
+    # be images within its own page range
     def font_names(page) -> set[str]:
         names = set()
         for font in (page.get("/Resources", {}).get("/Font") or {}).values():
@@ -573,10 +583,16 @@ def test_the_whole_book_prints_to_one_pdf(browser):
                     names.add(str(name).split("+")[-1])
         return names
 
-    start, untypeset = 0, []
+    start, untypeset, missing_figures = 0, [], []
     for r in reports:
-        names = set().union(*(font_names(p) for p in reader.pages[start : start + r["pdf_pages"]]))
+        pages = reader.pages[start : start + r["pdf_pages"]]
+        names = set().union(*(font_names(p) for p in pages))
         if r["typeset"] and not any(n.startswith("MathJax_") for n in names):
             untypeset.append(r["page"])
+        seen: set = set()
+        images = sum(_images_in(p.get("/Resources", {}).get("/XObject"), seen) for p in pages)
+        if images < r["figures"]:
+            missing_figures.append((r["page"], images, r["figures"]))
         start += r["pdf_pages"]
     assert sum(bool(r["typeset"]) for r in reports) >= 20 and not untypeset, untypeset
+    assert sum(r["figures"] for r in reports) >= 50 and not missing_figures, missing_figures

@@ -96,33 +96,38 @@ def test_the_setup_cell_pins_the_release_of_this_checkout():
 
 
 def _run_setup_cell(monkeypatch, version):
-    """Execute the setup cell with ``importlib.metadata.version`` answering ``version`` (an
-    exception class: raised) and ``subprocess.run`` recording instead of installing."""
-    import importlib.metadata
+    """Execute the setup cell with ``rederived`` missing (``version`` None: ``find_spec`` finds
+    nothing, and the install that ``subprocess.run`` records instead of running "installs" the
+    release) or installed at ``version``."""
+    import importlib.util
     import subprocess
 
-    def fake_version(name):
-        assert name == "rederived"
-        if isinstance(version, type):
-            raise version(name)
-        return version
+    import rederived
+    from rederived.book.chapters import RELEASE
 
+    real_find_spec = importlib.util.find_spec
     calls = []
-    monkeypatch.setattr(importlib.metadata, "version", fake_version)
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: (
+            None if name == "rederived" and version is None else real_find_spec(name, *a)
+        ),
+    )
     monkeypatch.setattr(subprocess, "run", lambda args, **kw: calls.append((args, kw)))
+    monkeypatch.setattr(rederived, "__version__", RELEASE if version is None else version)
     exec(compile(SETUP_CELL, "<setup cell>", "exec"), {})
     return calls
 
 
 def test_the_setup_cell_installs_the_tagged_release_when_the_package_is_missing(monkeypatch):
-    import importlib.metadata
     import warnings
 
     from rederived.book.chapters import RELEASE
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        calls = _run_setup_cell(monkeypatch, importlib.metadata.PackageNotFoundError)
+        calls = _run_setup_cell(monkeypatch, None)
     assert len(calls) == 1
     args, options = calls[0]
     assert args[-1] == f"rederived[notebook] @ git+{REPOSITORY}@v{RELEASE}" and options["check"]
@@ -148,7 +153,7 @@ def test_pin_rewrites_an_old_setup_cell_in_both_files_and_nothing_else(tmp_path)
     shutil.copyfile(chapter.md, copy.md)
     shutil.copyfile(chapter.ipynb, copy.ipynb)
     assert not pin(copy), "a chapter already pinned is left alone"
-    old = "import sys\nprint('an older setup cell')"
+    old = "# Running this notebook on its own (an older version)\nimport sys"
     copy.md.write_text(chapter.md.read_text(encoding="utf-8").replace(SETUP_CELL.rstrip("\n"), old))
     nb = json.loads(chapter.ipynb.read_text(encoding="utf-8"))
     first = next(c for c in nb["cells"] if c["cell_type"] == "code")
@@ -159,3 +164,11 @@ def test_pin_rewrites_an_old_setup_cell_in_both_files_and_nothing_else(tmp_path)
     assert json.loads(copy.ipynb.read_text(encoding="utf-8")) == json.loads(
         chapter.ipynb.read_text(encoding="utf-8")
     )
+    # a notebook whose first code cell is not the setup cell is refused, and nothing is written
+    first["source"] = "x = 1"
+    first["metadata"] = {}
+    copy.ipynb.write_text(json.dumps(nb), encoding="utf-8")
+    before = copy.md.read_text(encoding="utf-8"), copy.ipynb.read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match="not the hidden setup cell"):
+        pin(copy)
+    assert (copy.md.read_text(encoding="utf-8"), copy.ipynb.read_text(encoding="utf-8")) == before

@@ -65,8 +65,17 @@ def test_the_cite_page_gives_bibtex_for_this_release_and_every_numbered_chapter(
 
     text = _html.unescape(re.sub(r"<[^>]+>", "", page.read_text("utf-8")))
     numbered = [doc for doc, number, _p in book_order(ROOT) if number is not None]
-    keys = re.findall(r"@incollection\{rederived-([\w-]+),", text)
+    prefix = re.escape(f"rederived-{RELEASE}-")
+    keys = re.findall(r"@incollection\{" + prefix + r"([\w-]+),", text)
     assert keys == [Path(doc).name for doc in numbered]
     assert re.search(r"@book\{rederived-" + re.escape(RELEASE) + ",", text)
     assert len(re.findall(r"version\s*=\s*\{" + re.escape(RELEASE) + r"\}", text)) == len(keys) + 1
-    assert len(re.findall(r"url\s*=\s*\{" + re.escape(REPOSITORY) + r"\}", text)) == len(keys) + 1
+    urls = re.findall(r"url\s*=\s*\{([^}]*)\}", text)
+    assert urls == [f"{REPOSITORY}/tree/v{RELEASE}"] + [
+        f"{REPOSITORY}/blob/v{RELEASE}/{doc}.ipynb" for doc in numbered
+    ]
+    for doc in numbered:
+        assert (ROOT / f"{doc}.ipynb").is_file()
+    # titles brace-protected, so that bibliography styles keep their capitals
+    assert len(re.findall(r"title\s*=\s*\{\{", text)) == 2 * len(keys) + 1
+    assert len(re.findall(r"publisher\s*=", text)) == len(keys) + 1

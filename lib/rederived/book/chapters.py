@@ -57,25 +57,24 @@ RELEASE = __version__
 SETUP_CELL = f"""\
 # Running this notebook on its own (Colab): install the release of the book's package that
 # this page was built with if the package is missing, and warn if another one is installed.
-import importlib.metadata
+import importlib.util
 import subprocess
 import sys
 import warnings
 
 _release = "{RELEASE}"
-try:
-    _installed = importlib.metadata.version("rederived")
-except importlib.metadata.PackageNotFoundError:
+if importlib.util.find_spec("rederived") is None:
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet",
          f"rederived[notebook] @ git+{REPOSITORY}@v{{_release}}"],
         check=True,
     )
-    _installed = _release
-if _installed != _release:
+import rederived
+
+if rederived.__version__ != _release:
     warnings.warn(
-        f"this page was built with rederived {{_release}} and {{_installed}} is installed: "
-        "outputs may differ", stacklevel=1,
+        f"this page was built with rederived {{_release}} and {{rederived.__version__}} is "
+        "installed: outputs may differ", stacklevel=1,
     )
 """
 
@@ -466,10 +465,9 @@ def notebooks_zip(root: str | Path | None = None, target: str | Path | None = No
 _SETUP_OPENING = "```{code-cell} ipython3\n:tags: [remove-cell]\n\n"
 
 
-def pin(chapter: Chapter) -> bool:
-    """Write the current :data:`SETUP_CELL` into the chapter's first code cell, in the ``.md``
-    and in the ``.ipynb`` (whose outputs stay as they are: the cell prints nothing where the
-    package is installed). True if either file changed."""
+def _pinned(chapter: Chapter) -> tuple[str, object, bool]:
+    """The chapter's .md text and .ipynb notebook with the current setup cell; ValueError if
+    either file's first code cell is not the hidden setup cell (nothing is written then)."""
     import jupytext
 
     text = chapter.md.read_text(encoding="utf-8")
@@ -478,21 +476,40 @@ def pin(chapter: Chapter) -> bool:
         raise ValueError(f"{chapter.docname}: the first code cell is not the hidden setup cell")
     body = start + len(_SETUP_OPENING)
     end = text.index("\n```\n", body)
-    pinned = text[:body] + SETUP_CELL.rstrip("\n") + text[end:]
-    changed = pinned != text
-    if changed:
-        chapter.md.write_text(pinned, encoding="utf-8")
     nb = jupytext.read(chapter.ipynb, fmt="ipynb")
-    first = next(c for c in nb.cells if c.cell_type == "code")
-    if first.source != SETUP_CELL.rstrip("\n"):
-        first.source = SETUP_CELL.rstrip("\n")
+    first = next((c for c in nb.cells if c.cell_type == "code"), None)
+    if (
+        first is None
+        or "remove-cell" not in first.metadata.get("tags", [])
+        or not first.source.startswith("# Running this notebook on its own")
+    ):
+        raise ValueError(f"{chapter.ipynb.name}: the first code cell is not the hidden setup cell")
+    stale = first.source != SETUP_CELL.rstrip("\n")
+    first.source = SETUP_CELL.rstrip("\n")
+    return text[:body] + SETUP_CELL.rstrip("\n") + text[end:], nb, stale
+
+
+def pin(chapter: Chapter) -> bool:
+    """Write the current :data:`SETUP_CELL` into the chapter's first code cell, in the ``.md``
+    and in the ``.ipynb`` (whose outputs stay as they are: the cell prints nothing where the
+    package is installed). True if either file changed; ValueError, before writing anything,
+    if either file's first code cell is not the setup cell."""
+    import jupytext
+
+    text, nb, stale = _pinned(chapter)
+    changed = text != chapter.md.read_text(encoding="utf-8")
+    if changed:
+        chapter.md.write_text(text, encoding="utf-8")
+    if stale:
         jupytext.write(nb, chapter.ipynb, fmt="ipynb")
-        changed = True
-    return changed
+    return changed or stale
 
 
 def _cmd_pin(args: argparse.Namespace) -> int:
-    changed = [c.docname for c in find_chapters() if pin(c)]
+    chapters = find_chapters()
+    for chapter in chapters:  # check every chapter before rewriting any
+        _pinned(chapter)
+    changed = [c.docname for c in chapters if pin(c)]
     print(f"setup cells pinned to rederived {RELEASE}: {len(changed)} chapter(s) rewritten")
     return 0
 
@@ -502,7 +519,9 @@ def _cmd_pdf(args: argparse.Namespace) -> int:
 
     path, summary = build_pdf()
     print(f"{path}: {summary['pdf_pages']} pages from {len(summary['pages'])} HTML pages")
-    return 0
+    for problem in summary["problems"]:
+        print(f"  problem: {problem}")
+    return 1 if summary["problems"] else 0
 
 
 def main(argv: list[str] | None = None) -> int:

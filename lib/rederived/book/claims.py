@@ -664,7 +664,7 @@ class ClaimResult:
         extra = "".join(f"<br>{math_html(line)}" for line in self.evidence_lines())
         note = f"<br><em>{esc(self.note)}</em>" if self.note else ""
         if c.not_at_paper_scale:
-            note = f"<br><b>not at the paper's scale:</b> {esc(c.not_at_paper_scale)}" + note
+            note = f"<br><b>not at the paper's scale:</b> {math_html(c.not_at_paper_scale)}" + note
         kind = "not-at-scale" if c.not_at_paper_scale else self.verdict
         fragile = " rederived-fragile" if self.evidence.fragile else ""
         spread = f" {esc(self.spread_text())}" if self.spread_text() else ""
@@ -1039,14 +1039,14 @@ class _DeclarationTable:
             f"&nbsp; <b>rule:</b> {esc(c.rule)} &nbsp; <b>expected:</b> "
             f"{esc(c.expect.replace('-', ' '))}"
             + (f"<br><b>control:</b> {math_html(c.control)}" if c.control else "")
-            + (f"<br><b>no control:</b> {esc(c.no_control)}" if c.no_control else "")
+            + (f"<br><b>no control:</b> {math_html(c.no_control)}" if c.no_control else "")
             + (
-                f"<br><b>threshold set after a probe:</b> {esc(c.set_after_probe)}"
+                f"<br><b>threshold set after a probe:</b> {math_html(c.set_after_probe)}"
                 if c.set_after_probe
                 else ""
             )
             + (
-                f"<br><b>{esc(NOT_AT_SCALE)}:</b> {esc(c.not_at_paper_scale)}"
+                f"<br><b>{esc(NOT_AT_SCALE)}:</b> {math_html(c.not_at_paper_scale)}"
                 if c.not_at_paper_scale
                 else ""
             )

@@ -46,6 +46,11 @@ function report(error) {
     brokenImages: Array.from(document.images)
       .filter(img => !(img.complete && img.naturalWidth > 0)).length,
     characters: text.length,
+    // blocks that would be cut at the printed width (code, outputs, tables, equations)
+    overflowing: Array.from(document.querySelectorAll(
+      'main pre, main table, main div.math, main mjx-container[display="true"]'))
+      .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 2)
+      .map(e => e.tagName.toLowerCase() + ': ' + e.textContent.trim().slice(0, 60)),
   });
 }
 function whenReady() {
@@ -119,27 +124,87 @@ def _reading_order(root: Path, html: Path) -> list[str]:
     return pages
 
 
+#: A4 with 1.5 cm margins: the printed column is 18 cm, 680 CSS pixels.
+_PAPER_CM, _MARGIN_CM = (21.0, 29.7), 1.5
+_COLUMN_PX = round((_PAPER_CM[0] - 2 * _MARGIN_CM) / 2.54 * 96)
+
+
+def _load(driver, url: str) -> dict:
+    """Load a page and wait for MathJax; a stall or a timeout (seen under load) gets one more
+    load before it is reported in the page's ``error``."""
+    from selenium.common.exceptions import TimeoutException
+
+    report = None
+    for _attempt in range(2):
+        try:
+            driver.get(url)
+            report = driver.execute_async_script(_READY)
+        except TimeoutException as exc:
+            report = {"error": f"timed out: {exc.msg}"}
+            continue
+        if report["error"] is None:
+            break
+    return report
+
+
 def print_pages(driver, site: str, pages: list[str]) -> tuple[list[bytes], list[dict]]:
-    """Open each page under ``site`` (a URL ending in /), wait for MathJax, print it; return
-    the PDF bytes and the inspection report of every page."""
+    """Open each page under ``site`` (a URL ending in /) laid out as print at the printed
+    column's width, wait for MathJax, print it; return the PDF bytes and the inspection
+    report of every page (``error`` None when it loaded and typeset)."""
     from selenium.webdriver.common.print_page_options import PrintOptions
 
     options = PrintOptions()
-    options.page_width, options.page_height = 21.0, 29.7  # A4, in centimetres
-    options.margin_top = options.margin_bottom = 1.5
-    options.margin_left = options.margin_right = 1.5
+    options.page_width, options.page_height = _PAPER_CM
+    options.margin_top = options.margin_bottom = _MARGIN_CM
+    options.margin_left = options.margin_right = _MARGIN_CM
     options.background = True
     pdfs, reports = [], []
-    for page in pages:
-        for _attempt in range(2):  # once more if MathJax stalled under load
-            driver.get(site + page)
-            report = driver.execute_async_script(_READY)
-            if report["error"] is None:
-                break
-        report["page"] = page
-        pdfs.append(base64.b64decode(driver.print_page(options)))
-        reports.append(report)
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": _COLUMN_PX, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
+    )
+    try:
+        for page in pages:
+            report = _load(driver, site + page)
+            report["page"] = page
+            report.setdefault("overflowing", [])
+            pdfs.append(base64.b64decode(driver.print_page(options)))
+            reports.append(report)
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     return pdfs, reports
+
+
+def _link_pages(writer, origin: str, starts: dict[str, int]) -> int:
+    """Turn the printed links to pages of the book (``origin``: the local server's URL) into
+    links to the page's first PDF page, and drop links to the server's other files (downloads,
+    sources): a PDF read elsewhere must not point at a local server. Returns the links kept."""
+    from pypdf.generic import ArrayObject, NameObject
+
+    kept = 0
+    for page in writer.pages:
+        if "/Annots" not in page:
+            continue
+        annotations = ArrayObject()
+        for ref in page["/Annots"]:
+            annotation = ref.get_object()
+            action = annotation.get("/A")
+            uri = str(action.get_object().get("/URI", "")) if action is not None else ""
+            if not uri.startswith(origin):
+                annotations.append(ref)
+                continue
+            target = uri[len(origin) :].split("#")[0].split("?")[0]
+            if target in starts:
+                del annotation["/A"]
+                annotation[NameObject("/Dest")] = ArrayObject(
+                    [writer.pages[starts[target]].indirect_reference, NameObject("/Fit")]
+                )
+                annotations.append(ref)
+                kept += 1
+        page[NameObject("/Annots")] = annotations
+    return kept
 
 
 def build_pdf(
@@ -157,13 +222,15 @@ def build_pdf(
     server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(html)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    site = ""
     own = driver is None
     profile = tempfile.mkdtemp(prefix="rederived-pdf-") if own else None
     try:
         if own:
             driver = chromium(profile)
         driver.set_window_size(1400, 1000)
-        pdfs, reports = print_pages(driver, f"http://127.0.0.1:{server.server_address[1]}/", pages)
+        site = f"http://127.0.0.1:{server.server_address[1]}/"
+        pdfs, reports = print_pages(driver, site, pages)
     finally:
         if own and driver is not None:
             driver.quit()
@@ -171,13 +238,15 @@ def build_pdf(
             shutil.rmtree(profile, ignore_errors=True)
         server.shutdown()
         server.server_close()
-    writer = PdfWriter()
+    writer, starts = PdfWriter(), {}
     for data, report in zip(pdfs, reports, strict=True):
         start = len(writer.pages)
+        starts[report["page"]] = start
         writer.append(PdfReader(io.BytesIO(data)))
         report["pdf_pages"] = len(writer.pages) - start
-        title = report["title"].split(" — ")[0].strip() or report["page"]
+        title = (report.get("title") or "").split(" — ")[0].strip() or report["page"]
         writer.add_outline_item(title=title, page_number=start)
+    links = _link_pages(writer, site, starts)
     writer.add_metadata({"/Title": f"Rederived (release {RELEASE})"})
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "wb") as handle:
@@ -186,6 +255,13 @@ def build_pdf(
         "release": RELEASE,
         "pages": reports,
         "pdf_pages": sum(r["pdf_pages"] for r in reports),
+        "links_between_pages": links,
+        "problems": [f"{r['page']}: {r['error']}" for r in reports if r.get("error") is not None]
+        + [
+            f"{r['page']}: cut at the printed width: {r['overflowing'][:3]}"
+            for r in reports
+            if r.get("overflowing")
+        ],
     }
     target.with_suffix(".json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
     return target, summary

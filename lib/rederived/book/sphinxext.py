@@ -398,18 +398,21 @@ def _bibtex(kind: str, key: str, fields: dict[str, str]) -> list[str]:
 
 class CiteThisBook(_GeneratedTable):
     """``{cite-this-book}``: BibTeX for the book and for each numbered chapter, generated from
-    ``_config.yml`` (title, author, year), the release of ``rederived`` and ``REPOSITORY``."""
+    ``_config.yml`` (title, author, year), the release of ``rederived`` and ``REPOSITORY``.
+    Titles are brace-protected (bibliography styles keep their capitals), keys carry the
+    release, and a chapter's URL is its notebook at the release's tag."""
 
     def run(self) -> list[nodes.Node]:
         self.chapters()
         config = self.env.config
         title, author, year = config.html_title, config.author, str(config.copyright)
         book = {
-            "title": title,
+            "title": f"{{{title}}}",
             "author": f"{{{author}}}",
+            "publisher": f"{{{author}}}",
             "year": year,
             "version": RELEASE,
-            "url": REPOSITORY,
+            "url": f"{REPOSITORY}/tree/v{RELEASE}",
             "note": f"Release {RELEASE}",
         }
         lines = [
@@ -419,8 +422,8 @@ class CiteThisBook(_GeneratedTable):
             *_bibtex("book", f"rederived-{RELEASE}", book),
             "```",
             "",
-            "A chapter (each numbered chapter has its entry below; the key is the chapter's file "
-            "name):",
+            "A chapter (each numbered chapter has its entry below; the key is the release and "
+            "the chapter's file name, the URL its notebook at the release):",
             "",
             "```bibtex",
         ]
@@ -429,15 +432,17 @@ class CiteThisBook(_GeneratedTable):
             if number is None or docname not in chapters:
                 continue
             entry = {
-                "title": chapter_title(chapters[docname]),
-                "booktitle": title,
+                "title": f"{{{chapter_title(chapters[docname])}}}",
+                "booktitle": f"{{{title}}}",
                 "chapter": str(number),
                 "author": f"{{{author}}}",
+                "publisher": f"{{{author}}}",
                 "year": year,
                 "version": RELEASE,
-                "url": REPOSITORY,
+                "url": f"{REPOSITORY}/blob/v{RELEASE}/{docname}.ipynb",
             }
-            lines += [*_bibtex("incollection", f"rederived-{Path(docname).name}", entry), ""]
+            key = f"rederived-{RELEASE}-{Path(docname).name}"
+            lines += [*_bibtex("incollection", key, entry), ""]
         lines[-1] = "```"
         return self.render(lines)
 
