@@ -140,27 +140,6 @@ def test_bad_input_is_refused_with_a_clear_error(call, error, match):
         call()
 
 
-def test_complex_givens_against_scipys_lapack():
-    """The 3.11 form's c is LAPACK's bit for bit (SciPy's clartg); s and r agree to a few ulp
-    (SciPy's LAPACK orders their operations differently). The 3.10 form's c is not LAPACK's."""
-    from scipy.linalg import lapack
-
-    rng = np.random.default_rng(5)
-    f = (rng.standard_normal(500) + 1j * rng.standard_normal(500)).astype(np.complex64)
-    g = (rng.standard_normal(500) + 1j * rng.standard_normal(500)).astype(np.complex64)
-    theirs = [
-        np.array(v)
-        for v in zip(*(lapack.clartg(a, b) for a, b in zip(f, g, strict=True)), strict=True)
-    ]
-    c, s, r = lowprec.givens_complex(f, g)
-    assert np.array_equal(c, theirs[0])
-    spacing = np.spacing(np.abs(theirs[2]).astype(np.float32))
-    assert np.all(np.abs(r - theirs[2]) <= 4 * spacing)
-    assert np.all(np.abs(s - theirs[1]) <= 4 * np.spacing(np.float32(1)))
-    old_c = lowprec.givens_complex(f, g, "reciprocal")[0]
-    assert not np.array_equal(old_c, theirs[0])
-
-
 def test_count_different_sees_signed_zeros_and_equal_nans():
     a = np.array([0.0, -0.0, np.nan, 1.0, 2.0])
     b = np.array([0.0, 0.0, -np.nan, 1.0, 3.0])
