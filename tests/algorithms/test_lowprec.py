@@ -140,6 +140,26 @@ def test_bad_input_is_refused_with_a_clear_error(call, error, match):
         call()
 
 
+def test_complex_givens_is_lapacks_bit_for_bit():
+    """The division form is LAPACK 3.11–3.12's complex xLARTG (SciPy's clartg and zlartg) bit
+    for bit on the unscaled range; the reciprocal form (3.10) is not."""
+    from scipy.linalg import lapack
+
+    version = lapack.ilaver()
+    if not (3, 11) <= tuple(version)[:2] <= (3, 12):
+        pytest.skip(f"SciPy's LAPACK is {version}: the comparison is with releases 3.11 and 3.12")
+    rng = np.random.default_rng(5)
+    for dtype, rotate in ((np.complex64, lapack.clartg), (np.complex128, lapack.zlartg)):
+        size = 10.0 ** rng.uniform(-6, 6, (2, 400))
+        angle = rng.uniform(0, 2 * np.pi, (2, 400))
+        f, g = (size * np.exp(1j * angle)).astype(dtype)
+        theirs = [np.array(v) for v in zip(*map(rotate, f, g), strict=True)]
+        ours = lowprec.givens_complex(f, g)
+        assert all(np.array_equal(a, b) for a, b in zip(ours, theirs, strict=True))
+        old = lowprec.givens_complex(f, g, "reciprocal")
+        assert not any(np.array_equal(a, b) for a, b in zip(old, theirs, strict=True))
+
+
 def test_count_different_sees_signed_zeros_and_equal_nans():
     a = np.array([0.0, -0.0, np.nan, 1.0, 2.0])
     b = np.array([0.0, 0.0, -np.nan, 1.0, 3.0])

@@ -22,6 +22,7 @@ from rederived.algorithms import lowprec
 COVERS = (
     "Format",
     "count_different",
+    "givens_complex",
     "givens_hypot",
     "givens_lapack",
     "givens_naive",
@@ -305,7 +306,68 @@ BAD = [
     (lambda: lowprec.givens_reciprocal(np.array([np.inf]), np.ones(1)), ValueError, "finite"),
     (lambda: lowprec.givens_lapack(np.array([np.nan]), np.ones(1)), ValueError, "finite"),
     (lambda: lowprec.givens_naive(np.array([1, 2]), np.array([1, 2])), TypeError, "f and g"),
+    (lambda: lowprec.givens_complex(np.ones(2), np.ones(2)), TypeError, "f and g"),
+    (
+        lambda: lowprec.givens_complex(np.ones(2, np.complex64), np.ones(3, np.complex64)),
+        ValueError,
+        "shape",
+    ),
+    (
+        lambda: lowprec.givens_complex(np.ones(1, np.complex64), np.ones(1, np.complex64), "x"),
+        ValueError,
+        "form",
+    ),
+    (
+        lambda: lowprec.givens_complex(np.zeros(1, np.complex64), np.ones(1, np.complex64)),
+        ValueError,
+        "f must be",
+    ),
+    (
+        lambda: lowprec.givens_complex(np.ones(1, np.complex64), np.array([1e10j], np.complex64)),
+        ValueError,
+        "g must be",
+    ),
+    (
+        lambda: lowprec.givens_complex(
+            np.array([np.nan], np.complex128), np.ones(1, np.complex128)
+        ),
+        ValueError,
+        "f must be",
+    ),
 ]
+
+
+def _complex_pairs(dtype):
+    """Pairs of equal-length complex arrays with magnitudes log-uniform across the unscaled
+    range (kept a hundredth of a binade inside it, which rounding of the phase may cross)."""
+    low, high = (-30, 30) if dtype == np.complex64 else (-250, 250)
+    entry = st.tuples(st.floats(low + 0.01, high - 0.01), st.floats(0, 2 * np.pi))
+
+    def build(entries):
+        return np.array([2.0**e * np.exp(1j * a) for e, a in entries]).astype(dtype)
+
+    return st.integers(1, 20).flatmap(
+        lambda n: st.tuples(
+            st.lists(entry, min_size=n, max_size=n).map(build),
+            st.lists(entry, min_size=n, max_size=n).map(build),
+        )
+    )
+
+
+@given(
+    st.sampled_from([np.complex64, np.complex128]).flatmap(_complex_pairs),
+    st.sampled_from(["division", "reciprocal"]),
+)
+def test_complex_givens_is_a_rotation_that_zeroes_g_over_its_whole_range(fg, form):
+    f, g = fg
+    eps = np.finfo(f.real.dtype).eps
+    c, s, r = lowprec.givens_complex(f, g, form)
+    assert c.dtype == f.real.dtype and s.dtype == r.dtype == f.dtype
+    assert np.all(np.isfinite(c) & np.isfinite(s) & np.isfinite(r)) and np.all(c > 0)
+    assert np.all(np.abs(c * c + np.abs(s) ** 2 - 1) < 16 * eps)
+    scale = np.maximum(np.abs(f), np.abs(g))  # the rotation's outputs relative to its inputs
+    assert np.all(np.abs(c * f + s * g - r) <= 16 * eps * scale)
+    assert np.all(np.abs(-np.conj(s) * f + c * g) <= 16 * eps * scale)
 
 
 @pytest.mark.parametrize(("call", "error", "names"), BAD)

@@ -25,6 +25,7 @@ __all__ = [
     "FORMATS",
     "Format",
     "count_different",
+    "givens_complex",
     "givens_hypot",
     "givens_lapack",
     "givens_naive",
@@ -402,6 +403,84 @@ def givens_reciprocal(f: object, g: object) -> tuple[np.ndarray, np.ndarray, np.
         c = np.where(nonzero, np.abs(fs) * p, c)
         s = np.where(nonzero, gs * sign * p, s)
         return c, s, np.ldexp(r, e).astype(f.dtype)
+
+
+#: The range of |f| and |g| where the unscaled complex formulas neither overflow nor underflow
+#: (|f|²·(|f|² + |g|²) stays between the smallest normal and the largest finite number).
+_COMPLEX_RANGE = {np.complex64: (2.0**-30, 2.0**30), np.complex128: (2.0**-250, 2.0**250)}
+
+
+def givens_complex(
+    f: object, g: object, form: str = "division"
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Complex Givens rotation: c real, s and r complex, with c·f + s·g = r and
+    −conj(s)·f + c·g = 0, in the inputs' precision (complex64 or complex128), by the unscaled
+    branch of LAPACK's complex xLARTG. With f2 = |f|², h2 = |f|² + |g|²:
+
+    - ``form="division"``, LAPACK 3.11 and 3.12 (Pereira, Lotfi and Langou; Reference-LAPACK
+      pull request 631): c = √(f2/h2), r = f/c, s = conj(g)·(f/√(f2·h2));
+    - ``form="reciprocal"``, LAPACK 3.10 (Anderson's Algorithm 978): d = √(f2·h2), p = 1/d,
+      c = f2·p, s = conj(g)·(f·p), r = f·(h2·p).
+
+    A complex number is divided by a real one part by part, as Fortran compilers do (NumPy's
+    complex ÷ real would multiply by a reciprocal instead).
+
+    Domain: f and g of one complex dtype and shape, finite and non-zero, with |f| and |g| in
+    [2⁻³⁰, 2³⁰] (complex64) or [2⁻²⁵⁰, 2²⁵⁰] (complex128), a subset of the range where LAPACK
+    needs no scaling; outside it a ValueError (the scaled branches are not implemented here)."""
+    f, g = np.asarray(f), np.asarray(g)
+    if f.dtype not in (np.complex64, np.complex128) or g.dtype != f.dtype:
+        raise TypeError("f and g must be complex64 or complex128 arrays of the same dtype")
+    if f.shape != g.shape:
+        raise ValueError(f"f and g must have the same shape, got {f.shape} and {g.shape}")
+    if form not in ("division", "reciprocal"):
+        raise ValueError(f"form must be 'division' or 'reciprocal', got {form!r}")
+    low, high = _COMPLEX_RANGE[f.dtype.type]
+    for name, z in (("f", f), ("g", g)):
+        size = np.abs(z.astype(np.complex128))
+        if not (np.all(np.isfinite(size)) and np.all((size >= low) & (size <= high))):
+            raise ValueError(
+                f"{name} must be finite with |{name}| in [{low:g}, {high:g}] (the unscaled range)"
+            )
+    real = f.real.dtype.type
+    f2 = f.real * f.real + f.imag * f.imag
+    g2 = g.real * g.real + g.imag * g.imag
+    h2 = f2 + g2
+    if form == "division":
+        c = np.sqrt(f2 / h2)
+        r = _divide(f, c)
+        s = _conj_times(g, _divide(f, np.sqrt(f2 * h2)))
+    else:
+        p = real(1) / np.sqrt(f2 * h2)
+        c = f2 * p
+        s = _conj_times(g, _scale(f, p))
+        r = _scale(f, h2 * p)
+    return np.asarray(c, dtype=real), s.astype(f.dtype), r.astype(f.dtype)
+
+
+# Complex arithmetic written out in real operations, each rounded once, as compiled Fortran does
+# it: NumPy's complex ÷ real multiplies by a reciprocal, and its complex product may fuse a
+# multiply and an add, which would change the last bits (and differ between processors).
+def _divide(z: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """z / x for complex z and real x, part by part."""
+    out = np.empty_like(z)
+    out.real, out.imag = z.real / x, z.imag / x
+    return out
+
+
+def _scale(z: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """z · x for complex z and real x, part by part."""
+    out = np.empty_like(z)
+    out.real, out.imag = z.real * x, z.imag * x
+    return out
+
+
+def _conj_times(g: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """conj(g) · q, as (g_r q_r + g_i q_i) + i (g_r q_i − g_i q_r)."""
+    out = np.empty_like(q)
+    out.real = g.real * q.real + g.imag * q.imag
+    out.imag = g.real * q.imag - g.imag * q.real
+    return out
 
 
 def _complete(f, g, d, scaled=None):
