@@ -98,6 +98,14 @@ def test_the_defects_once_found():
     longd = np.array([np.longdouble(1) + np.longdouble(2) ** -60])
     if longd[0] != 1:  # where long double has more bits than double
         assert lowprec.round_to(longd, fmt, "up")[0] == 1 + 2**-52
+    # long doubles beyond float64's range scale exactly (a helper of the complex rotation once
+    # took the name of the scaling helper and broke this path)
+    if np.finfo(np.longdouble).maxexp > 1024:
+        huge = np.array([np.longdouble("1e400")])
+        assert lowprec.round_to(huge, "fp32")[0] == np.inf
+        assert lowprec.round_to(-huge, "fp32", saturate=True)[0] == -np.finfo(np.float32).max
+        tiny = np.array([np.longdouble("1e-400")])
+        assert lowprec.round_to(tiny, "fp32", subnormals=False)[0] == 0.0
     # L-Mul keeps the sign of a zero product, and does not flush a subnormal operand to zero
     assert np.signbit(lowprec.lmul(np.array([-0.0]), np.array([3.0]), 3))[0]
     assert lowprec.lmul(np.array([1.0]), np.array([5e-324]), 1, offset=False)[0] == 5e-324
@@ -352,6 +360,27 @@ def _complex_pairs(dtype):
             st.lists(entry, min_size=n, max_size=n).map(build),
         )
     )
+
+
+def test_complex_givens_at_the_ends_of_its_range_and_on_degenerate_shapes():
+    for dtype, (low, high) in (
+        (np.complex64, (2.0**-30, 2.0**30)),
+        (np.complex128, (2.0**-250, 2.0**250)),
+    ):
+        eps = np.finfo(dtype).eps
+        ends = np.array([low, high, low * 1j, high * 1j], dtype=dtype)
+        f, g = np.repeat(ends, 4), np.tile(ends, 4)
+        for form in ("division", "reciprocal"):
+            c, s, r = lowprec.givens_complex(f, g, form)
+            assert np.all(np.isfinite(c) & np.isfinite(s) & np.isfinite(r))
+            assert np.all(np.abs(c * c + np.abs(s) ** 2 - 1) < 4 * eps)
+            empty = lowprec.givens_complex(f[:0], g[:0], form)
+            assert all(v.shape == (0,) for v in empty)
+            single = lowprec.givens_complex(f[0], g[1], form)
+            assert all(np.ndim(v) == 0 for v in single)
+        for bad in (np.inf, low / 2, high * 2):
+            with pytest.raises(ValueError, match="f must be"):
+                lowprec.givens_complex(np.array([bad], dtype=dtype), np.ones(1, dtype))
 
 
 @given(

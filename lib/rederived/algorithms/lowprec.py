@@ -9,9 +9,11 @@ of the format's spacing at |x| (the subnormal spacing below 2^emin), so that the
 numbers near x are the integers times 2^q; round y to an integer in the requested direction;
 scale back. Every step is exact in float64 for p ≤ 53 and emin − p + 1 ≥ −1074.
 
-``lmul`` is the L-Mul approximate product of Luo and Sun (2024), ``givens_*`` three ways to
-generate a plane rotation, ``lu_factor``/``lu_solve``/``iterative_refinement`` a linear solve
-with LU factors in a low precision, refined in a higher one.
+``lmul`` is the L-Mul approximate product of Luo and Sun (2024), ``givens_*`` the ways to
+generate a plane rotation compared in the chapter (real: textbook, scaled hypot, reciprocal,
+LAPACK's branches; complex: LAPACK 3.10 and 3.11), ``lu_factor``/``lu_solve``/
+``iterative_refinement`` a linear solve with LU factors in a low precision, refined in a higher
+one.
 """
 
 from __future__ import annotations
@@ -419,8 +421,9 @@ def givens_complex(
 
     - ``form="division"``, LAPACK 3.11 and 3.12 (Pereira, Lotfi and Langou; Reference-LAPACK
       pull request 631): c = √(f2/h2), r = f/c, s = conj(g)·(f/√(f2·h2));
-    - ``form="reciprocal"``, LAPACK 3.10 (Anderson's Algorithm 978): d = √(f2·h2), p = 1/d,
-      c = f2·p, s = conj(g)·(f·p), r = f·(h2·p).
+    - ``form="reciprocal"``, LAPACK 3.10 (Anderson's Algorithm 978): d = √(f2·h2) (or √f2·√h2
+      where f2 ≤ √(safmin/ulp) or h2 ≥ √(safmax·ulp), as 3.10 does), p = 1/d, c = f2·p,
+      s = conj(g)·(f·p), r = f·(h2·p).
 
     A complex number is divided by a real one part by part, as Fortran compilers do (NumPy's
     complex ÷ real would multiply by a reciprocal instead).
@@ -448,27 +451,34 @@ def givens_complex(
     h2 = f2 + g2
     if form == "division":
         c = np.sqrt(f2 / h2)
-        r = _divide(f, c)
-        s = _conj_times(g, _divide(f, np.sqrt(f2 * h2)))
+        r = _complex_divide_real(f, c)
+        s = _conj_times(g, _complex_divide_real(f, np.sqrt(f2 * h2)))
     else:
-        p = real(1) / np.sqrt(f2 * h2)
+        # 3.10 takes d = √(f2·h2) where f2 > rtmin and h2 < rtmax, and √f2·√h2 elsewhere, with
+        # its constants rtmin = √(safmin/ulp) and rtmax = √(safmax·ulp) (la_constants.f90)
+        info = np.finfo(real)
+        rtmin = np.sqrt(real(info.smallest_normal) / real(info.eps))
+        rtmax = np.sqrt(real(1 / info.smallest_normal) * real(info.eps))
+        whole = (f2 > rtmin) & (h2 < rtmax)
+        d = np.where(whole, np.sqrt(f2 * h2), np.sqrt(f2) * np.sqrt(h2))
+        p = real(1) / d
         c = f2 * p
-        s = _conj_times(g, _scale(f, p))
-        r = _scale(f, h2 * p)
+        s = _conj_times(g, _complex_times_real(f, p))
+        r = _complex_times_real(f, h2 * p)
     return np.asarray(c, dtype=real), s.astype(f.dtype), r.astype(f.dtype)
 
 
 # Complex arithmetic written out in real operations, each rounded once, as compiled Fortran does
 # it: NumPy's complex ÷ real multiplies by a reciprocal, and its complex product may fuse a
 # multiply and an add, which would change the last bits (and differ between processors).
-def _divide(z: np.ndarray, x: np.ndarray) -> np.ndarray:
+def _complex_divide_real(z: np.ndarray, x: np.ndarray) -> np.ndarray:
     """z / x for complex z and real x, part by part."""
     out = np.empty_like(z)
     out.real, out.imag = z.real / x, z.imag / x
     return out
 
 
-def _scale(z: np.ndarray, x: np.ndarray) -> np.ndarray:
+def _complex_times_real(z: np.ndarray, x: np.ndarray) -> np.ndarray:
     """z · x for complex z and real x, part by part."""
     out = np.empty_like(z)
     out.real, out.imag = z.real * x, z.imag * x
