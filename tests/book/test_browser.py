@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 import threading
 import urllib.error
 import urllib.request
@@ -65,36 +64,16 @@ def site():
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver_path = shutil.which("chromedriver")
-    if not chromium or not driver_path:
-        _unavailable("headless Chromium not found: apt-get install chromium chromium-driver")
     try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
+        import selenium  # noqa: F401
     except ImportError:
         _unavailable("selenium is not installed: run the check through `make test`")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1400,1000",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
-    # generous: on two cores shared with the notebooks' kernels, MathJax's startup on the longest
-    # pages once took more than a minute (a harness timeout, not a check of the page)
-    driver.set_script_timeout(180)
-    driver.set_page_load_timeout(120)
+    from rederived.book.pdf import chromium
+
+    try:
+        driver = chromium(tmp_path_factory.mktemp("chromium-profile"))
+    except RuntimeError as missing:
+        _unavailable(str(missing))
     yield driver
     driver.quit()
 

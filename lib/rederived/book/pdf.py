@@ -86,8 +86,10 @@ class _Server(ThreadingHTTPServer):
 
 
 def chromium(profile: str | Path, width: int = 1400):
-    """A headless Chromium driven by selenium (Debian's ``chromium`` and ``chromium-driver``);
-    RuntimeError, naming what to install, when either is missing."""
+    """A headless Chromium driven by selenium (Debian's ``chromium`` and ``chromium-driver``),
+    offline, with generous timeouts (on two shared cores MathJax's startup on the longest pages
+    once took more than a minute); RuntimeError, naming what to install, when either is
+    missing. The PDF and the browser check both use it."""
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     driver_path = shutil.which("chromedriver")
     if not browser or not driver_path:
@@ -102,6 +104,7 @@ def chromium(profile: str | Path, width: int = 1400):
         "--no-sandbox",
         "--disable-gpu",
         "--disable-dev-shm-usage",
+        "--disable-quic",
         "--no-first-run",
         "--disable-background-networking",
         "--disable-component-update",
