@@ -7,6 +7,7 @@ import pytest
 import scipy.special as sps
 from scipy.spatial.transform import Rotation
 
+from rederived.symmetry import so3
 from rederived.symmetry.so3 import real_sph_harm, sh_index, sphere_quadrature, wigner_D_real
 
 RNG_SEED = 20261123
@@ -35,6 +36,51 @@ def test_matches_scipy_complex_harmonics_through_the_stated_convention():
             c = sps.sph_harm_y(l, abs(m), theta, phi)  # Condon–Shortley phase included
             expected = c.real if m == 0 else np.sqrt(2) * (-1) ** m * (c.real if m > 0 else c.imag)
             np.testing.assert_allclose(Y[:, l * l + l + m], expected, atol=1e-13)
+
+
+@pytest.mark.parametrize("lmax", [0, 1, 2, 7, 40, so3._FAST_LMAX])
+def test_fast_path_agrees_with_the_scaled_table(lmax):
+    # the fast recurrence on Q = P̄ / sin^m θ against the exponent-carrying table, entry by
+    # entry relative to the degree's scale, on random directions and directions near the poles
+    # down to the fast path's own threshold on rho^lmax
+    rng = np.random.default_rng(lmax)
+    xyz = rng.normal(size=(30, 3))
+    threshold = 2.0 ** (so3._FAST_RHO_LOG2 / max(lmax, 1))
+    rho = threshold * np.array([1.0, 1.5, 4.0, 1e3])
+    xyz = np.vstack([xyz, np.column_stack([rho, 0.3 * rho, np.ones(4)])])
+    unit = xyz.T / np.linalg.norm(xyz, axis=1)
+    x, y, z = unit
+    Y = real_sph_harm(lmax, xyz)
+    assert Y.shape == (34, (lmax + 1) ** 2) and np.all(np.isfinite(Y))
+    reference = so3._harmonics_scaled(lmax, x, y, z, np.hypot(x, y))
+    l, _ = sh_index(lmax)
+    scale = np.sqrt((2 * l + 1) / (4 * np.pi))
+    assert np.max(np.abs(Y - reference) / scale) < 1e-12 * (lmax + 1)
+
+
+def test_points_below_the_fast_threshold_take_the_scaled_path():
+    # rho = 1e-4 gives rho^100 = 1e-400, below the fast path's threshold: those points go to
+    # the scaled table, the others do not; Y_{100,70} ∝ rho^70 stays a normal double there
+    lmax = 100
+    xyz = np.array([[1e-4, 0.0, 1.0], [0.3, -0.2, 0.9], [2e-4, 1e-4, -1.0]])
+    Y = real_sph_harm(lmax, xyz)
+    unit = xyz.T / np.linalg.norm(xyz, axis=1)
+    reference = so3._harmonics_scaled(lmax, *unit, np.hypot(unit[0], unit[1]))
+    np.testing.assert_array_equal(Y[[0, 2]], reference[[0, 2]])
+    assert 1e-300 < abs(Y[0, lmax * lmax + lmax + 70]) < 1e-250
+    np.testing.assert_allclose(Y[1], reference[1], rtol=0, atol=1e-12)
+
+
+def test_fast_path_bound_is_the_peak_of_q():
+    # Q_l^m(1) = lim P̄_l^m(cos θ) / sin^m θ, checked at a small θ, and the largest degree of
+    # the fast path is the last one whose peak stays within the bound
+    theta, l = 1e-4, 30
+    P = so3.legendre_table(l, np.array([np.cos(theta)]))[0, l]
+    peak = np.max(P / np.sin(theta) ** np.arange(l + 1))
+    assert abs(np.log2(peak) - so3._q_peak_log2(l)) < 1e-6
+    assert (
+        so3._q_peak_log2(so3._FAST_LMAX) <= so3._FAST_Q_LOG2 < so3._q_peak_log2(so3._FAST_LMAX + 1)
+    )
 
 
 def test_orthonormal_under_the_quadrature_and_defined_at_the_poles():

@@ -17,6 +17,7 @@ so that 2π ∫ P̄² dz = 1. Degree 1 is (Y_{1,-1}, Y_{1,0}, Y_{1,1}) = √(3/4
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from numbers import Integral
 
@@ -166,22 +167,124 @@ def real_sph_harm(lmax: int, xyz: object) -> np.ndarray:
     big = np.max(np.abs(xyz), axis=1)
     if np.any(big == 0):
         raise ValueError(f"xyz has {int(np.sum(big == 0))} zero vector(s): no direction")
-    unit = xyz / big[:, None]
-    x, y, z = (unit / np.linalg.norm(unit, axis=1)[:, None]).T
+    n, size = xyz.shape[0], (lmax + 1) ** 2
+    unit = (xyz / big[:, None]).T
+    x, y, z = unit / np.sqrt(np.einsum("ij,ij->j", unit, unit))
     rho = np.hypot(x, y)
+    # the fast path (below) where neither of its two factors can leave the double range: the
+    # bound of Q (log2) is fixed by lmax, and rho^lmax must stay far above the underflow
+    fast = (rho == 0) | (rho >= 2.0 ** (_FAST_RHO_LOG2 / max(lmax, 1)))
+    if lmax > _FAST_LMAX:
+        fast[:] = False
+    _memory(8.0 * n * size + 48.0 * n * (lmax + 1), f"the harmonics of degree {lmax} at {n} points")
+    out = np.empty((size, n))
+    if np.all(fast):
+        _harmonics_fast(lmax, x, y, z, out)
+    else:
+        if np.any(fast):
+            part = np.empty((size, int(np.sum(fast))))
+            _harmonics_fast(lmax, x[fast], y[fast], z[fast], part)
+            out[:, fast] = part
+        out[:, ~fast] = _harmonics_scaled(lmax, x[~fast], y[~fast], z[~fast], rho[~fast]).T
+    # computed degree by degree with the points along rows; the caller gets (N, K), Fortran
+    # ordered (a copy to C order would cost as much as a third of the evaluation)
+    return out.T
+
+
+def _harmonics_scaled(lmax, x, y, z, rho) -> np.ndarray:
+    """The harmonics from the exponent-carrying Legendre table (any degree, any direction)."""
     P = legendre_table(lmax, z, rho)
     # cos(mφ), sin(mφ) from (x + iy)^m / rho^m, well defined (and unused: P̄ = 0) at the poles
     # (real divisions: a complex one by a subnormal rho overflows its internal scaling)
     safe = np.where(rho > 0, rho, 1.0)
     phase = np.where(rho > 0, x / safe + 1j * (y / safe), 1.0)
     powers = phase[:, None] ** np.arange(lmax + 1)
-    out = np.empty((xyz.shape[0], (lmax + 1) ** 2))
     l, m = sh_index(lmax)
     am = np.abs(m)
     trig = np.where(m > 0, np.sqrt(2) * powers[:, am].real, np.sqrt(2) * powers[:, am].imag)
     trig[:, m == 0] = 1.0
-    out[:] = P[:, l, am] * trig
-    return out
+    return P[:, l, am] * trig
+
+
+# The fast path writes Y_{l,±m} = Q_l^m · √2 Re/Im (x + iy)^m with Q_l^m = P̄_l^m / sin^m θ, a
+# polynomial in z that obeys P̄'s three-term recurrence in l (the factor sin^m θ does not depend
+# on l) and is seeded by constants: Q_m^m = P̄_m^m / sin^m θ, Q_{m+1}^m = √(2m+3) z Q_m^m. Both
+# factors are plain doubles where |Q| <= Q_l^m(1) <= 2^_FAST_Q_LOG2 (a Gegenbauer polynomial
+# C_{l-m}^{m+1/2} peaks at z = ±1) and rho^lmax >= 2^_FAST_RHO_LOG2; elsewhere the scaled table.
+_FAST_Q_LOG2 = 200.0
+_FAST_RHO_LOG2 = -800.0
+
+
+def _q_peak_log2(l: int) -> float:
+    """log2 of max over m of Q_l^m(1) = √((2l+1)/4π) √((l+m)!/(l-m)!) / (2^m m!)."""
+    return max(
+        0.5 * math.log2((2 * l + 1) / (4 * math.pi))
+        + (0.5 * (math.lgamma(l + m + 1) - math.lgamma(l - m + 1)) - math.lgamma(m + 1))
+        / math.log(2)
+        - m
+        for m in range(l + 1)
+    )
+
+
+# the largest degree the fast path takes (Q_l^m(1) grows with l for every m)
+_FAST_LMAX = next(l for l in range(1, 10_000) if _q_peak_log2(l) > _FAST_Q_LOG2) - 1
+
+
+@lru_cache(maxsize=32)
+def _fast_coefficients(lmax: int) -> tuple[np.ndarray, np.ndarray, list, list]:
+    """The constants of the fast recurrence: Q_m^m, √(2m+3) Q_m^m, and per degree l the
+    column vectors a, −a·b of Q_l = a z Q_{l-1} − a b Q_{l-2} for m < l − 1."""
+    diag = np.empty(lmax + 1)
+    diag[0] = 1.0 / math.sqrt(4.0 * math.pi)
+    for m in range(1, lmax + 1):
+        diag[m] = diag[m - 1] * math.sqrt((2 * m + 1) / (2 * m))
+    sub = np.sqrt(2.0 * np.arange(lmax + 1) + 3.0) * diag
+    a_list, b_list = [None, None], [None, None]
+    for l in range(2, lmax + 1):
+        m = np.arange(l - 1.0)[:, None]
+        a = np.sqrt((4.0 * l * l - 1.0) / (l * l - m * m))
+        a_list.append(a)
+        b_list.append(-a * np.sqrt(((l - 1.0) ** 2 - m * m) / (4.0 * (l - 1.0) ** 2 - 1.0)))
+    return diag, sub, a_list, b_list
+
+
+def _harmonics_fast(lmax: int, x, y, z, out: np.ndarray) -> None:
+    """Fill ``out[l*l + l + m, :]`` (points along the rows) by the recurrence on Q."""
+    n = z.shape[0]
+    diag, sub, a_list, b_list = _fast_coefficients(lmax)
+    # C[m] + i S[m] = √2 (x + iy)^m, by doubling: powers [f, f + k) from [1, 1 + k) times the
+    # power f − 1 (rounding grows with log m, not m)
+    C, S = np.empty((lmax + 1, n)), np.empty((lmax + 1, n))
+    C[0], S[0] = 1.0, 0.0
+    if lmax >= 1:
+        C[1], S[1] = x, y
+    f = 2
+    while f <= lmax:
+        k = min(f - 1, lmax + 1 - f)
+        c, s = C[f - 1], S[f - 1]
+        C[f : f + k] = C[1 : 1 + k] * c - S[1 : 1 + k] * s
+        S[f : f + k] = C[1 : 1 + k] * s + S[1 : 1 + k] * c
+        f += k
+    C[1:] *= math.sqrt(2.0)
+    S[1:] *= math.sqrt(2.0)
+    rows = np.empty((3, lmax + 1, n))
+    tmp = np.empty((lmax + 1, n))
+    out[0] = diag[0]
+    prev, cur = None, rows[0, :1]
+    cur[0] = diag[0]
+    for l in range(1, lmax + 1):
+        new = rows[l % 3, : l + 1]
+        if l >= 2:
+            np.multiply(cur[: l - 1], z, out=new[: l - 1])
+            new[: l - 1] *= a_list[l]
+            np.multiply(prev[: l - 1], b_list[l], out=tmp[: l - 1])
+            new[: l - 1] += tmp[: l - 1]
+        np.multiply(z, sub[l - 1], out=new[l - 1])
+        new[l] = diag[l]
+        centre = l * l + l
+        np.multiply(new, C[: l + 1], out=out[centre : centre + l + 1])
+        np.multiply(new[:0:-1], S[l:0:-1], out=out[l * l : centre])
+        prev, cur = cur, new
 
 
 @lru_cache(maxsize=32)
