@@ -54,7 +54,7 @@ def gaunt_coefficients() -> Row:
     from rederived.symmetry import gaunt, so3
 
     def fresh(l):
-        gaunt._gaunt_dense_cached.cache_clear()
+        gaunt._gaunt_block.cache_clear()
         return gaunt.gaunt_coefficients(l, l, l)
 
     def quadrature(l):

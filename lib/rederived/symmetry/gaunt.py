@@ -111,8 +111,51 @@ def gaunt_coefficients(l1: int, l2: int, l3: int) -> np.ndarray:
         rule |l1−l2| ≤ l3 ≤ l1+l2 holds and l1+l2+l3 is even.
     """
     l1, l2, l3 = (_check_degree(v, n) for v, n in ((l1, "l1"), (l2, "l2"), (l3, "l3")))
-    G = _gaunt_dense(l1, l2, l3)
-    return G[l1 * l1 :, l2 * l2 :, l3 * l3 :].copy()
+    n1, n2, n3 = 2 * l1 + 1, 2 * l2 + 1, 2 * l3 + 1
+    nz, top = (l1 + l2 + l3) // 2 + 1, max(l1, l2, l3)
+    _memory(
+        8.0 * (3 * n1 * n2 * n3 + nz * (l1 + 1) * (l2 + 1) + 9 * nz * (top + 1) ** 2),
+        f"the Gaunt coefficients of degrees ({l1}, {l2}, {l3}) ({n1}·{n2}·{n3} entries)",
+    )
+    return _gaunt_block(l1, l2, l3).copy()
+
+
+@lru_cache(maxsize=64)
+def _gaunt_block(l1: int, l2: int, l3: int) -> np.ndarray:
+    # one block of the dense tensor, built at its own cost: the θ integral depends on |m| only,
+    # (l1+1)(l2+1)(l3+1) numbers from one Gauss–Legendre rule, and the φ integral is taken over
+    # the orders of the three degrees alone
+    z, wz = np.polynomial.legendre.leggauss((l1 + l2 + l3) // 2 + 1)  # exact in z
+    P = legendre_table(max(l1, l2, l3), z)
+    A1, A2, A3 = P[:, l1, : l1 + 1], P[:, l2, : l2 + 1], P[:, l3, : l3 + 1]
+    theta = ((A1 * wz[:, None])[:, :, None] * A2[:, None, :]).reshape(len(z), -1).T @ A3
+    theta = theta.reshape(l1 + 1, l2 + 1, l3 + 1)
+    mmax = max(l1, l2, l3)
+    phi = _trig_products_block(mmax, l1, l2, l3)
+    phi[np.abs(phi) < 1e-9] = 0.0  # as in the dense tensor: the m selection rules exactly
+    m1, m2, m3 = (np.arange(-l, l + 1) for l in (l1, l2, l3))
+    G = theta[np.ix_(np.abs(m1), np.abs(m2), np.abs(m3))] * phi
+    if l3 < abs(l1 - l2) or l3 > l1 + l2 or (l1 + l2 + l3) % 2 == 1:
+        G[...] = 0.0  # the degree selection rules, exactly
+    G.setflags(write=False)
+    return G
+
+
+def _trig_products_block(mmax: int, l1: int, l2: int, l3: int) -> np.ndarray:
+    """Φ[m1, m2, m3] for |m1| ≤ l1, |m2| ≤ l2, |m3| ≤ l3 (index m + l), by the uniform rule of
+    :func:`_trig_products` restricted to those orders."""
+    n = 3 * mmax + 1
+    phi = 2 * np.pi * np.arange(n) / n
+
+    def t(l):
+        m = np.arange(-l, l + 1)
+        out = np.where(
+            m > 0, np.sqrt(2) * np.cos(np.outer(phi, m)), np.sqrt(2) * np.sin(-np.outer(phi, m))
+        )
+        out[:, m == 0] = 1.0
+        return out
+
+    return np.einsum("qa,qb,qc->abc", t(l1), t(l2), t(l3), optimize=True) * (2 * np.pi / n)
 
 
 # --------------------------------------------------------------------------- validation
