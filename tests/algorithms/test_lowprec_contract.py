@@ -48,6 +48,28 @@ def test_nearest_matches_numpys_ieee_casts_everywhere(x):
         assert lowprec.count_different(lowprec.round_to(x, fmt), expected) == 0
 
 
+@given(
+    hnp.arrays(np.uint64, st.integers(0, 30)),
+    st.integers(2, 52),
+    st.integers(-1022, 1023),
+    st.booleans(),
+    st.booleans(),
+)
+def test_nearest_on_the_bit_pattern_is_the_general_rounding(bits, precision, emin, subnormals, sat):
+    # the fast path (bit arithmetic, precision <= 52) against the frexp/rint path it hands its
+    # edge cases to, on arbitrary float64 bit patterns (NaN payloads, subnormals, ±inf) and
+    # formats whose normal range reaches float64's subnormals
+    emax = min(1023, emin + 200)
+    if emin >= emax or emin - precision + 1 < -1074:
+        return
+    fmt = lowprec.make_format(precision, emax, emin)
+    x = bits.view(np.float64)
+    with np.errstate(all="ignore"):
+        fast = lowprec._round_nearest_bits(x, fmt, subnormals, sat)
+        general = lowprec._round_float64(x, fmt, "nearest", subnormals, sat, None)
+    assert lowprec.count_different(fast, general) == 0
+
+
 @given(hnp.arrays(float, st.integers(1, 20), elements=ANY_DOUBLE), FORMATS, DIRECTED)
 def test_directed_rounding_brackets_and_is_idempotent(x, fmt, rounding):
     y = lowprec.round_to(x, fmt, rounding)

@@ -138,12 +138,12 @@ def _format(fmt: object) -> Format:
     raise ValueError(f"fmt must be a Format or one of {sorted(FORMATS)}, got {fmt!r}")
 
 
-def _real_array(x: object, name: str) -> np.ndarray:
+def _real_array(x: object, name: str, *, copy: bool = True) -> np.ndarray:
     a = np.asarray(x)
     if a.dtype.kind not in "fiu":
         raise TypeError(f"{name} must be a real numeric array (float or int), got dtype {a.dtype}")
     with np.errstate(over="ignore", under="ignore"):  # long doubles beyond float64: see round_to
-        return a.astype(np.float64)
+        return a.astype(np.float64, copy=copy)
 
 
 def round_to(
@@ -176,14 +176,17 @@ def round_to(
     if rounding not in ROUNDINGS:
         raise ValueError(f"rounding must be one of {ROUNDINGS}, got {rounding!r}")
     raw = np.asarray(x)
-    values = _real_array(raw, "x")
+    values = _real_array(raw, "x", copy=False)  # read only: both paths write a new array
     if seed is not None and rounding != "stochastic":
         raise ValueError(f"seed is only used by stochastic rounding, not {rounding!r}")
     try:
         rng = np.random.default_rng(seed) if rounding == "stochastic" else None
     except (TypeError, ValueError) as err:
         raise TypeError(f"seed must be a valid NumPy seed, got {seed!r}: {err}") from None
-    out = _round_float64(values, fmt, rounding, subnormals, saturate, rng)
+    if rounding == "nearest" and fmt.precision <= 52:
+        out = _round_nearest_bits(values, fmt, subnormals, saturate)
+    else:
+        out = _round_float64(values, fmt, rounding, subnormals, saturate, rng)
     # inputs that float64 does not hold exactly (integers beyond 2^53, long doubles with more
     # bits or range) would be rounded twice through the cast: round those from their exact value
     inexact = _not_exact_in_float64(raw, values)
@@ -253,6 +256,36 @@ def _scale(r: int, q: int) -> float:
     return float(np.ldexp(float(r), q)) if r.bit_length() <= 53 else float(r) * 2.0**q
 
 
+_ABS = np.uint64(0x7FFF_FFFF_FFFF_FFFF)
+
+
+def _round_nearest_bits(values: np.ndarray, fmt: Format, subnormals: bool, saturate: bool):
+    """Round to nearest, ties to even, on the bit pattern: adding half a spacing less one unit,
+    plus the lowest kept bit, to the magnitude's bits and clearing the 53 − p dropped bits
+    rounds every float64 whose result is a normal number of the format (a carry into the
+    exponent field is the step to the next binade). Results at or below the format's (and
+    float64's) smallest normal number, above xmax, and non-finite values go through
+    :func:`_round_float64` instead, so the two paths agree everywhere."""
+    shift = np.uint64(53 - fmt.precision)
+    flat = np.ascontiguousarray(values, dtype=np.float64).reshape(-1)
+    bits = flat.view(np.uint64)
+    r = bits >> shift
+    r &= np.uint64(1)
+    r += np.uint64((1 << (53 - fmt.precision - 1)) - 1)
+    r += bits
+    r &= ~((np.uint64(1) << shift) - np.uint64(1))
+    # (|r| − lo) wraps below zero for |r| <= lo - 1: one comparison finds both ends
+    lo = np.float64(max(fmt.smallest_normal, 2.0**-1022)).view(np.uint64) + np.uint64(1)
+    hi = np.float64(fmt.xmax).view(np.uint64)
+    magnitude = r & _ABS
+    magnitude -= lo
+    other = np.flatnonzero(magnitude > hi - lo)
+    out = r.view(np.float64)
+    if other.size:
+        out[other] = _round_float64(flat[other], fmt, "nearest", subnormals, saturate, None)
+    return out.reshape(np.shape(values))
+
+
 def _round_float64(
     values: np.ndarray, fmt: Format, rounding: str, subnormals: bool, saturate: bool, rng
 ) -> np.ndarray:
@@ -279,7 +312,8 @@ def _round_float64(
     else:
         below = np.floor(y)
         r = below + (rng.random(y.shape) < y - below)
-    result = np.ldexp(r, q)
+    with np.errstate(over="ignore"):  # a rounding up past float64's range: handled below
+        result = np.ldexp(r, q)
     result = np.where(result == 0, np.copysign(0.0, v), result)  # keep the sign of zero
     if not subnormals:
         tiny = np.abs(result) < fmt.smallest_normal
