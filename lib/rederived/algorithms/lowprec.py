@@ -266,8 +266,20 @@ def _round_nearest_bits(values: np.ndarray, fmt: Format, subnormals: bool, satur
     exponent field is the step to the next binade). Results at or below the format's (and
     float64's) smallest normal number, above xmax, and non-finite values go through
     :func:`_round_float64` instead, so the two paths agree everywhere."""
-    shift = np.uint64(53 - fmt.precision)
     flat = np.ascontiguousarray(values, dtype=np.float64).reshape(-1)
+    out = np.empty_like(flat)
+    # in blocks whose temporaries stay in cache (and off fresh pages): 4x faster at 10^5 and up
+    for start in range(0, flat.size, _BITS_BLOCK):
+        block = slice(start, start + _BITS_BLOCK)
+        out[block] = _round_nearest_block(flat[block], fmt, subnormals, saturate)
+    return out.reshape(np.shape(values))
+
+
+_BITS_BLOCK = 2**16
+
+
+def _round_nearest_block(flat: np.ndarray, fmt: Format, subnormals: bool, saturate: bool):
+    shift = np.uint64(53 - fmt.precision)
     bits = flat.view(np.uint64)
     r = bits >> shift
     r &= np.uint64(1)
@@ -283,7 +295,7 @@ def _round_nearest_bits(values: np.ndarray, fmt: Format, subnormals: bool, satur
     out = r.view(np.float64)
     if other.size:
         out[other] = _round_float64(flat[other], fmt, "nearest", subnormals, saturate, None)
-    return out.reshape(np.shape(values))
+    return out
 
 
 def _round_float64(
