@@ -99,3 +99,13 @@ def test_every_stored_formula_recomputes(scale):
     assert fresh["status"] == "".join(status[i] for i in where)
     assert fresh["rate"] == [rate[i] for i in where]
     assert fresh["delta"] == [delta[i] for i in where]
+
+
+def test_product_tree_gives_the_same_integers_without_gmpy2(monkeypatch):
+    # GMP integers are optional: with Python's own the convergents are the same numbers
+    a, b = [5, 27, 51, 34], [0, 0, 0, 0, 0, 0, -1]
+    with_gmp = pcf.convergents(a, b, 300)
+    monkeypatch.setattr(pcf, "_big", int)
+    without = pcf.convergents(a, b, 300)
+    assert with_gmp == without and all(type(v) is int for v in without)
+    assert without == pcf.convergents_sequential(a, b, 300)[-1]
