@@ -67,3 +67,39 @@ def test_every_registered_row_is_well_formed():
         assert list(r.sizes) == sorted(set(r.sizes)) and len(r.sizes) >= 3
         assert r.tolerance >= 0 and 0 <= r.fit_from < len(r.sizes) - 1
         assert r.run_peer is not None or r.note, f"{r.family}: say why there is no peer"
+        assert set(r.theory) <= {"kernel", "baseline", "peer"}
+        assert r.theory_note, f"{r.family}: say what cost exponents to expect, or why none"
+
+
+@pytest.mark.parametrize("name", ["character_expansion", "kronecker_factors", "gaunt_coefficients"])
+def test_a_rows_ratio_repeats_within_twenty_percent(name):
+    # the page's ratios are read as results: measured twice in one process (processor time,
+    # interleaved rounds), a row's ratio to its baseline may not move by more than 20 %
+    first, second = (measure(benchmarks.ROWS[name]).ratio("baseline") for _ in range(2))
+    assert 1 / 1.2 <= first / second <= 1.2, (first, second)
+
+
+def test_targets_are_checked_against_the_named_method():
+    m = measure(lambda: toy(target=benchmarks.Target("baseline", 1e12)), repeat=1)
+    assert m.target_met() is False
+    m = measure(lambda: toy(target=benchmarks.Target("peer", 1e-12)), repeat=1)
+    assert m.target_met() is True
+    assert measure(lambda: toy(), repeat=1).target_met() is None
+    # sorting (n log n) against sorted() of a list: the exponent condition is checked too
+    slow = toy(run_baseline=lambda x: np.sort(x), target=benchmarks.Target("baseline", 1e-12))
+    assert measure(lambda: slow, repeat=1).target_met() is True
+    steep = toy(  # the same sort after a quadratic amount of extra work
+        run_kernel=lambda x: (np.subtract.outer(x, x).sum(), np.sort(x))[1],
+        run_baseline=np.sort,
+        target=benchmarks.Target("baseline", 1e-12, exponent=True),
+    )
+    assert measure(lambda: steep, repeat=1).target_met() is False
+    with pytest.raises(ValueError, match="against"):
+        benchmarks.Target("naive", 1.0)
+    with pytest.raises(ValueError, match="at_least"):
+        benchmarks.Target("peer", 0.0)
+
+
+def test_an_accuracy_reference_is_compared_but_not_timed():
+    m = measure(lambda: toy(peer_timed=False), repeat=1)
+    assert "peer" not in m.times and m.errors["peer"] == [0.0, 0.0]

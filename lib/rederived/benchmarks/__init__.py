@@ -20,9 +20,32 @@ from typing import Any
 
 import numpy as np
 
-from rederived.book.benchmark import best_time, loglog_slope
+from rederived.book.benchmark import best_times, loglog_slope
 
-__all__ = ["ROWS", "Measurement", "Row", "measure", "row"]
+__all__ = ["ROWS", "Measurement", "Row", "Target", "measure", "row"]
+
+
+@dataclass(frozen=True)
+class Target:
+    """A speed a kernel is held to: time(against) / time(kernel) >= ``at_least`` at the largest
+    size both reach, measured in the same run.
+
+    ``why`` says what limits the ratio (shown on the page whether or not this run meets it):
+    where a target is out of reach, the page gives the measured ratio and the reason. With
+    ``exponent=True`` the kernel's fitted cost exponent must also be no larger than the other
+    method's.
+    """
+
+    against: str
+    at_least: float
+    why: str = ""
+    exponent: bool = False
+
+    def __post_init__(self) -> None:
+        if self.against not in ("baseline", "peer"):
+            raise ValueError(f"against must be 'baseline' or 'peer', got {self.against!r}")
+        if not self.at_least > 0:
+            raise ValueError(f"at_least must be positive, got {self.at_least!r}")
 
 
 @dataclass(frozen=True)
@@ -46,6 +69,9 @@ class Row:
     run_peer : callable(inputs) -> result, optional
     peer_sizes : int, optional
         The peer runs on the first ``peer_sizes`` sizes only (a slow exact peer).
+    peer_timed : bool
+        False for a peer that is an accuracy reference only (arbitrary precision): it runs once
+        per size for the disagreement and is not timed.
     error : callable(result, reference) -> float
         Disagreement of the kernel's result with another's (0 means identical).
     error_name : str
@@ -58,6 +84,11 @@ class Row:
     faster_than_baseline : float, optional
         A generous lower bound on time(baseline) / time(kernel) at the largest size, checked by
         :meth:`Measurement.check_speed`; None where the kernel is not meant to be faster.
+    theory : dict, optional
+        The cost exponent each method (``"kernel"``, ``"baseline"``, ``"peer"``) should show over
+        the fitted sizes, from its operation count; ``theory_note`` says where it comes from.
+    target : Target, optional
+        The speed the kernel is held to against its baseline or peer.
     note : str
         What the reader should know about the comparison (a missing peer, a partial sweep).
     """
@@ -77,9 +108,13 @@ class Row:
     tolerance: float
     run_peer: Callable[[Any], Any] | None = None
     peer_sizes: int | None = None
+    peer_timed: bool = True
     fit_from: int = 1
     baseline_exact: bool = True
     faster_than_baseline: float | None = None
+    theory: dict[str, float] = field(default_factory=dict)
+    theory_note: str = ""
+    target: Target | None = None
     note: str = ""
 
 
@@ -128,14 +163,28 @@ class Measurement:
                 f"the baseline, expected > {bound}"
             )
 
+    def target_met(self) -> bool | None:
+        """Whether this run meets the row's target (None when the row has none)."""
+        t = self.row.target
+        if t is None:
+            return None
+        if t.exponent and not self.exponent("kernel") <= self.exponent(t.against):
+            return False
+        return self.ratio(t.against) >= t.at_least
+
     def worst_error(self, who: str) -> float:
         """Largest disagreement of ``who`` (baseline or peer) with the kernel over the sweep."""
         return max(self.errors[who])
 
 
 def measure(factory: Callable[[], Row], *, repeat: int = 3) -> Measurement:
-    """Time the kernel, the baseline and the peer of a row at every size (one run, best of
-    ``repeat``), and measure how far each result is from the kernel's.
+    """Time the kernel, the baseline and the peer of a row at every size (one run), and measure
+    how far each result is from the kernel's.
+
+    At each size the methods are timed in interleaved rounds (:func:`best_times`), each keeping
+    its smallest processor time of ``repeat``: a burst of load slows one round of every method
+    rather than every round of one, and other processes on the machine do not count. A method
+    that runs threads is charged for all of them.
 
     Raises
     ------
@@ -148,18 +197,24 @@ def measure(factory: Callable[[], Row], *, repeat: int = 3) -> Measurement:
     if r.run_peer is not None:
         runners["peer"] = r.run_peer
     for who in runners:
-        m.times[who] = []
+        if who != "peer" or r.peer_timed:
+            m.times[who] = []
         if who != "kernel":
             m.errors[who] = []
     for i, size in enumerate(r.sizes):
         inputs = r.make(size)
         result = r.run_kernel(inputs)
-        for who, fn in runners.items():
-            if who == "peer" and r.peer_sizes is not None and i >= r.peer_sizes:
-                continue
-            m.times[who].append(best_time(lambda fn=fn, x=inputs: fn(x), repeat=repeat))
+        active = {
+            who: (lambda fn=fn, x=inputs: fn(x))
+            for who, fn in runners.items()
+            if not (who == "peer" and r.peer_sizes is not None and i >= r.peer_sizes)
+        }
+        timed = {who: fn for who, fn in active.items() if who != "peer" or r.peer_timed}
+        for who, seconds in best_times(timed, repeat=repeat, clock="cpu").items():
+            m.times[who].append(seconds)
+        for who in active:
             if who != "kernel":
-                m.errors[who].append(float(r.error(result, fn(inputs))))
+                m.errors[who].append(float(r.error(result, runners[who](inputs))))
     for who in m.errors:
         if who == "baseline" and not r.baseline_exact:
             continue
