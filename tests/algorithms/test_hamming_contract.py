@@ -57,7 +57,7 @@ def reference(vt, vp):
     ]
 
 
-@given(text_and_pattern(), st.sampled_from(["naive", "fft", "split"]))
+@given(text_and_pattern(), st.sampled_from(["naive", "fft", "split", "auto"]))
 def test_every_method_is_exact_on_any_integer_dtype(case, method):
     t, p, vt, vp = case
     out = hamming.text_to_pattern(t, p, method)
