@@ -232,7 +232,7 @@ def gauss_newton_matrix() -> Row:
         baseline="the sum of Λ ⊗ x xᵀ over the examples as one einsum",
         peer="",
         size_name="examples S",
-        sizes=(1_000, 4_000, 16_000, 32_000),
+        sizes=(1_000, 4_000, 16_000),
         make=make,
         run_kernel=lambda X: shampoo.softmax_gauss_newton(W, X),
         run_baseline=einsum_gn,

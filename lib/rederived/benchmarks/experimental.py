@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 
 from rederived.benchmarks import Row, Target, row
@@ -58,4 +59,65 @@ def pcf_convergents() -> Row:
             "adds about 1 % to its time. The kernel returns p and q unreduced, as the recurrence "
             "defines them.",
         ),
+    )
+
+
+@row
+def continued_fraction_terms() -> Row:
+    """The first n terms of the simple continued fraction of π, certified from an mpmath value
+    with 1.1·n + 20 digits (π's terms average about 1.03 digits each)."""
+    import mpmath
+    import sympy as sp
+
+    from rederived.experimental import contfrac
+
+    def make(n):
+        with mpmath.workdps(int(1.1 * n) + 20):
+            return n, +mpmath.pi, mpmath.mp.prec
+
+    def kernel(inputs):
+        n, value, prec = inputs
+        with mpmath.workprec(prec):
+            return contfrac.continued_fraction(value, n)
+
+    def floor_and_invert(inputs):
+        # the textbook loop in the working precision, uncertified: x ← 1/(x − ⌊x⌋)
+        n, value, prec = inputs
+        terms = []
+        with mpmath.workprec(prec):
+            x = value
+            for _ in range(n):
+                a = int(mpmath.floor(x))
+                terms.append(a)
+                x = 1 / (x - a)
+        return terms
+
+    def peer(inputs):
+        n, value, _ = inputs
+        sign, man, exp, _ = value._mpf_  # the binary value itself, exactly
+        exact = sp.Integer((-1) ** sign * int(man)) * sp.Integer(2) ** int(exp)
+        return [int(a) for a in itertools.islice(sp.continued_fraction_iterator(exact), n)]
+
+    return Row(
+        family="continued fraction terms",
+        chapter="front/how-claims-are-checked",
+        kernel="rederived.experimental.contfrac.continued_fraction (interval of rationals, "
+        "certified)",
+        baseline="floor and invert in mpmath at the working precision (uncertified)",
+        peer="SymPy continued_fraction_iterator on the mpmath value as an exact rational",
+        size_name="terms n",
+        sizes=(100, 300, 1000, 3000),
+        make=make,
+        run_kernel=kernel,
+        run_baseline=floor_and_invert,
+        run_peer=peer,
+        error=lambda a, b: float(sum(x != y for x, y in zip(a, b, strict=True))),
+        error_name="terms that differ",
+        tolerance=0.0,
+        fit_from=1,
+        theory={"kernel": 2, "baseline": 2, "peer": 2},
+        theory_note="n steps, each a subtraction or division of numbers of O(n) digits: n² "
+        "once those operations dominate the fixed cost of a step.",
+        note="All three read the same mpmath value of π: the kernel certifies each term "
+        "against its rounding error, the other two take the value as exact.",
     )
