@@ -6,6 +6,7 @@ import os
 # two cores with the notebooks' kernels, and idle BLAS threads spinning for work starve them.
 # Set before NumPy is first imported by a test module.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # sphericart's OpenMP threads (benchmark rows)
 
 # Contract tests (tests/<part>/test_<module>_contract.py) draw inputs with Hypothesis. `make test`
 # runs a small derandomized profile (the same examples every run, a few seconds per module);

@@ -89,7 +89,6 @@ def test_operation_counts_order_the_methods():
         (lambda: hamming.text_to_pattern("", ""), "text must be non-empty"),
         (lambda: hamming.text_to_pattern("abc", "a", "quantum"), "method"),
         (lambda: hamming.text_to_pattern("abc", "a", "split", threshold=0), "threshold"),
-        (lambda: hamming.text_to_pattern("abc", "a", "auto", threshold=2), "threshold"),
         (lambda: hamming.approximate("abc", "a", 0), "samples"),
         (lambda: hamming.operation_count(0, 1, 1, "naive"), "n must be"),
     ],

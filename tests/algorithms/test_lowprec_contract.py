@@ -425,3 +425,16 @@ def test_complex_givens_is_a_rotation_that_zeroes_g_over_its_whole_range(fg, for
 def test_bad_input_is_refused_naming_the_argument(call, error, names):
     with pytest.raises(error, match=names):
         call()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [np.int64(2**60 + 1), np.uint64(2**64 - 1), np.longdouble("1e400"), np.float64(0.1)],
+)
+def test_zero_dimensional_input_rounds_like_a_one_element_array(value):
+    # 0-d input that float64 cannot hold exactly goes through the exact path too
+    for fmt in ("fp32", lowprec.make_format(52, 1023)):
+        zero_d = lowprec.round_to(np.array(value), fmt)
+        assert zero_d.shape == ()
+        one = lowprec.round_to(np.array([value]), fmt)
+        assert lowprec.count_different(zero_d.reshape(1), one) == 0

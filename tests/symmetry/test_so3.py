@@ -55,7 +55,8 @@ def test_fast_path_agrees_with_the_scaled_table(lmax):
     reference = so3._harmonics_scaled(lmax, x, y, z, np.hypot(x, y))
     l, _ = sh_index(lmax)
     scale = np.sqrt((2 * l + 1) / (4 * np.pi))
-    assert np.max(np.abs(Y - reference) / scale) < 1e-12 * (lmax + 1)
+    # observed: 2e-14 at random points, 3e-13 near the poles at lmax 290 (both paths round)
+    assert np.max(np.abs(Y - reference) / scale) < 2e-15 * (lmax + 1)
 
 
 def test_points_below_the_fast_threshold_take_the_scaled_path():

@@ -160,8 +160,8 @@ def text_to_pattern(
         Sequences over any alphabet; the pattern is not longer than the text.
     method : {"auto", "naive", "fft", "split"}
     threshold : float, optional
-        For ``"split"``: symbols occurring at least this often in the pattern go by FFT
-        (default √(m log₂ m), at least 1).
+        For ``"split"`` only (the other methods refuse it): symbols occurring at least this
+        often in the pattern go by FFT (default √(m log₂ m), at least 1).
 
     Returns
     -------
@@ -169,6 +169,8 @@ def text_to_pattern(
     """
     if method not in _METHODS:
         raise ValueError(f"method must be one of {', '.join(_METHODS)}, got {method!r}")
+    if threshold is not None and method != "split":
+        raise ValueError(f"threshold is only used by the split method, not {method!r}")
     t, p = _codes(text, pattern)
     m = p.size
     if method == "naive":
@@ -177,8 +179,6 @@ def text_to_pattern(
     if method == "fft":
         return m - _fft_matches(t, p, symbols)
     if method == "auto":
-        if threshold is not None:
-            raise ValueError("threshold is only used by the split method")
         return _auto(t, p, symbols, counts)
     if threshold is None:
         threshold = max(1.0, np.sqrt(m * np.log2(max(m, 2))))

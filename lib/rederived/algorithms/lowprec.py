@@ -191,7 +191,7 @@ def round_to(
     # bits or range) would be rounded twice through the cast: round those from their exact value
     inexact = _not_exact_in_float64(raw, values)
     if np.any(inexact):
-        for index in zip(*np.nonzero(inexact), strict=True):
+        for index in map(tuple, np.argwhere(inexact)):  # () for a 0-d input
             out[index] = _round_exact(raw[index], fmt, rounding, subnormals, saturate, rng)
     return out
 

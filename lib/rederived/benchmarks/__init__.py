@@ -117,6 +117,19 @@ class Row:
     target: Target | None = None
     note: str = ""
 
+    def __post_init__(self) -> None:
+        t = self.target
+        if t is None:
+            return
+        if t.against == "peer" and (self.run_peer is None or not self.peer_timed):
+            raise ValueError(f"{self.family}: a target against the peer needs a timed peer")
+        if t.exponent:
+            reach = len(self.sizes) if t.against == "baseline" else self.peer_sizes
+            if reach is not None and reach < 2:
+                raise ValueError(
+                    f"{self.family}: an exponent target needs the {t.against} at two sizes"
+                )
+
 
 ROWS: dict[str, Callable[[], Row]] = {}
 
@@ -162,6 +175,17 @@ class Measurement:
                 f"{self.row.family}: the kernel is only {self.ratio('baseline'):.2f}x faster than "
                 f"the baseline, expected > {bound}"
             )
+
+    def smallest_ratio(self, who: str, from_size: int | None = None) -> float:
+        """The smallest time(who) / time(kernel) over the sizes both reached (from
+        ``from_size`` on, if given)."""
+        k = len(self.times[who])
+        sizes = self.row.sizes[:k]
+        return min(
+            self.times[who][i] / self.times["kernel"][i]
+            for i in range(k)
+            if from_size is None or sizes[i] >= from_size
+        )
 
     def target_met(self) -> bool | None:
         """Whether this run meets the row's target (None when the row has none)."""

@@ -132,8 +132,9 @@ def _mul(x: Matrix, y: Matrix) -> Matrix:
 
 def _product(mats: list[Matrix]) -> Matrix:
     """The ordered product of integer 2 × 2 matrices by a balanced tree, in GMP integers when
-    gmpy2 is installed (its multiplication grows more slowly than Python's Karatsuba: 3× at
-    the Benchmarks page's largest depth), Python integers otherwise; Python integers out."""
+    gmpy2 is installed (its multiplication grows more slowly than Python's Karatsuba: several
+    times faster at the Benchmarks page's largest depth), Python integers otherwise; Python
+    integers out."""
     mats = [tuple(map(_big, m)) for m in mats]
     while len(mats) > 1:  # balanced: pair neighbours until one matrix is left
         paired = [_mul(mats[i], mats[i + 1]) for i in range(0, len(mats) - 1, 2)]

@@ -156,8 +156,13 @@ def real_sph_harm(lmax: int, xyz: object) -> np.ndarray:
 
     Returns
     -------
-    ndarray, shape (N, (lmax+1)**2), float64
+    ndarray, shape (N, (lmax+1)**2), float64, Fortran-ordered
         ``Y[:, l*l + l + m]``: the orthonormal real harmonics of the module docstring.
+
+    Up to degree 290, directions whose distance ρ from the z axis has ρ^lmax ≥ 2^-800 take a
+    recurrence over plain doubles; other directions, and every direction beyond degree 290,
+    take the Legendre table that carries binary exponents (several times slower, and with
+    memory that grows as N·lmax², refused beyond the memory limit).
     """
     lmax = _check_degree(lmax, "lmax")
     xyz = _as_points(xyz)
