@@ -1,5 +1,7 @@
 """Unit tests of rederived.book.benchmark."""
 
+import time
+
 import numpy as np
 import pytest
 
@@ -66,3 +68,17 @@ def test_best_times_interleaves_and_keeps_each_minimum():
         best_times({"a": print}, repeat=0)
     with pytest.raises(ValueError, match="clock"):
         best_times({"a": print}, clock="gpu")
+    with pytest.raises(ValueError, match="warm_below"):
+        best_times({"a": print}, warm_below=-1.0)
+
+
+def test_slow_calls_skip_the_untimed_call_after_the_first_round():
+    order = []
+
+    def slow():
+        order.append("slow")
+        time.sleep(0.02)
+
+    best_times({"fast": lambda: order.append("fast"), "slow": slow}, repeat=3, warm_below=0.01)
+    # round 1: both warmed; later rounds: only the fast one (the slow one's best is 20 ms)
+    assert order.count("slow") == 4 and order.count("fast") == 6

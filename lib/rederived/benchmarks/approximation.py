@@ -243,3 +243,43 @@ def eim_greedy() -> Row:
         note="pyMOR takes the columns of the sample matrix as snapshot vectors; its "
         "interpolant is formed here from its points and basis the same way as the kernel's.",
     )
+
+
+@row
+def float32_scan() -> Row:
+    """The largest ULP error of NumPy's float32 exp at every float32 number of [1, 1 + n·2^-23)
+    against its float64 value: an exhaustive scan by bit pattern."""
+    from rederived.approximation import float32
+
+    def make(n):
+        return np.float32(1.0), float(np.float32(1.0) + np.float32(n * 2.0**-23))
+
+    def kernel(interval):
+        return float32.scan_float32(np.exp, np.exp, interval).max_ulp
+
+    def whole_array(interval):
+        # the direct way: every input at once, one array of the whole interval
+        lo, hi = (np.array(v, dtype=np.float32).view(np.uint32) for v in interval)
+        x = np.arange(lo, hi + 1, dtype=np.uint32).view(np.float32)
+        return float(float32.ulp_error(np.exp(x), np.exp(x.astype(np.float64))).max())
+
+    return Row(
+        family="exhaustive float32 scan",
+        chapter="approximation/autonumerics-zero",
+        kernel="rederived.approximation.float32.scan_float32 (cache-sized chunks of bit patterns)",
+        baseline="every input of the interval in one array",
+        peer="",
+        size_name="float32 inputs n",
+        sizes=(2**16, 2**18, 2**20, 2**22),
+        make=make,
+        run_kernel=kernel,
+        run_baseline=whole_array,
+        error=lambda a, b: abs(a - b),
+        error_name="difference of the largest ULP errors found",
+        tolerance=0.0,
+        fit_from=1,
+        theory={"kernel": 1, "baseline": 1},
+        theory_note="One evaluation per float32 input, linear in n.",
+        note="No light library scans every float32 input; the package's tests plant a one-ULP "
+        "error at a known input and check that the scan finds it.",
+    )

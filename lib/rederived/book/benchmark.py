@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from numbers import Real
 
 import numpy as np
 
@@ -48,13 +49,17 @@ def best_times(
     repeat: int = 5,
     number: int = 1,
     clock: str = "wall",
+    warm_below: float | None = None,
 ) -> dict:
     """:func:`best_time` of several functions with their repeats *interleaved*: round after
     round, each function is timed once (in an order that rotates from round to round), and each
     keeps its smallest time. A burst of load on the machine then slows one round of every
     function instead of all the rounds of one, so ratios and slopes between them stay put.
     Each timing follows an untimed call of the same function, so that it finds its data in
-    the caches as a repeated call would (small sizes would otherwise pay most).
+    the caches as a repeated call would (small sizes would otherwise pay most). With
+    ``warm_below`` (seconds), that untimed call is made in the first round and afterwards only
+    while the function's best time so far is below it: a call that long no longer depends on
+    what the caches held, and the untimed calls would double the cost of timing it.
     """
     if not isinstance(fns, Mapping) or not fns:
         raise TypeError("fns must be a non-empty mapping of key -> callable")
@@ -69,9 +74,12 @@ def best_times(
     timer = time.perf_counter if clock == "wall" else time.process_time
     keys = list(fns)
     best = dict.fromkeys(keys, np.inf)
+    if warm_below is not None and not (isinstance(warm_below, Real) and warm_below >= 0):
+        raise ValueError(f"warm_below must be a non-negative number of seconds, got {warm_below!r}")
     for r in range(repeat):
         for key in keys[r % len(keys) :] + keys[: r % len(keys)]:
-            fns[key]()  # untimed: the data of the function timed before it leave the caches
+            if warm_below is None or r == 0 or best[key] < warm_below:
+                fns[key]()  # untimed: the data of the function timed before it leave the caches
             start = timer()
             for _ in range(number):
                 fns[key]()
