@@ -260,3 +260,48 @@ def alternating_series() -> Row:
 def _nsum(mpmath, term, dps):
     with mpmath.workdps(dps + 15):
         return mpmath.nsum(lambda j: (-1) ** int(j) * term(int(j)), [0, mpmath.inf])
+
+
+@row
+def cmf_trajectory() -> Row:
+    """The product of the step matrices of the ζ(3) conservative matrix field along the
+    diagonal (1, 1) from (1, 1), n steps."""
+    from rederived.experimental import cmf, pcf
+
+    MX, MY = cmf.FIELDS["zeta3"]
+
+    def sequential(n):
+        # the step matrices multiplied one after another, as a walk does
+        fx = [cmf._integer_function(e) for e in MX]
+        fy = [cmf._integer_function(e) for e in MY]
+        X, Y, out = 1, 1, (1, 0, 0, 1)
+        for _ in range(n):
+            out = pcf._mul(out, tuple(f(X, Y) for f in fx))
+            X += 1
+            out = pcf._mul(out, tuple(f(X, Y) for f in fy))
+            Y += 1
+        return out
+
+    return Row(
+        family="matrix-field trajectories",
+        chapter="experimental/polynomial-continued-fractions",
+        kernel="rederived.experimental.cmf.trajectory_matrix (balanced product tree)",
+        baseline="the step matrices multiplied one after another",
+        peer="",
+        size_name="steps n",
+        sizes=(250, 500, 1000, 2000),
+        make=lambda n: n,
+        run_kernel=lambda n: cmf.trajectory_matrix(MX, MY, (1, 1), (1, 1), n),
+        run_baseline=sequential,
+        error=lambda a, b: float(tuple(a) != tuple(b)),
+        error_name="1 if the products differ",
+        tolerance=0.0,
+        fit_from=1,
+        faster_than_baseline=1.2,
+        theory={"kernel": 1.0 if pcf._big is not int else 1.58, "baseline": 2},
+        theory_note="As for PCF convergents: the entries have O(n log n) digits; the tree's top "
+        "products dominate (GMP's nearly linear products when gmpy2 is installed, Karatsuba "
+        "otherwise), the walk multiplies a big matrix by a small one n times.",
+        note="ramanujantools' CMF walks would be the peer; its fields' matrices would first "
+        "have to be matched to these (the PCF row compares with it instead).",
+    )

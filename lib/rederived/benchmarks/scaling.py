@@ -83,3 +83,48 @@ def sgd_expected_loss() -> Row:
         note="No package computes this model's loss curve; the closed form's cost does not grow "
         "with t (after its first call the eigendecomposition is cached).",
     )
+
+
+@row
+def power_law_fit() -> Row:
+    """A power law with an offset, y = a·x^(−alpha) + c, fitted in log space to n noisy
+    points (3·x^(−0.35) + 0.2 times 2 % log-normal noise, x from 1e2 to 1e6)."""
+    from scipy.optimize import curve_fit
+
+    from rederived.scaling import powerlaw
+
+    def make(n):
+        rng = np.random.default_rng(n)
+        x = np.geomspace(1e2, 1e6, n)
+        return x, (3 * x**-0.35 + 0.2) * np.exp(rng.normal(0.0, 0.02, n))
+
+    def model(log_x, log_a, alpha, log_c):
+        return np.logaddexp(log_a - alpha * log_x, log_c)
+
+    def levenberg_marquardt(inputs):
+        x, y = inputs
+        p, _ = curve_fit(model, np.log(x), np.log(y), p0=[0.0, 0.5, -1.0], maxfev=20_000)
+        return float(p[1])
+
+    return Row(
+        family="power-law fits",
+        chapter="scaling/learning-curves",
+        kernel='rederived.scaling.powerlaw.fit_power_law(loss="mse") (L-BFGS from 20 starts)',
+        baseline="SciPy curve_fit (Levenberg–Marquardt from one start), same model and loss",
+        peer="",
+        size_name="points n",
+        sizes=(10, 30, 100, 300, 1000),
+        make=make,
+        run_kernel=lambda inputs: powerlaw.fit_power_law(*inputs, loss="mse").alpha,
+        run_baseline=levenberg_marquardt,
+        error=lambda a, b: abs(a - b) / abs(b),
+        error_name="relative difference of the fitted exponent alpha",
+        tolerance=1e-6,
+        fit_from=1,
+        theory={"kernel": 1, "baseline": 1},
+        theory_note="Each evaluation of the loss and its gradient is linear in n; the number "
+        "of iterations hardly depends on n.",
+        note="The kernel restarts L-BFGS from 20 seeded points (and offers the Huber loss) to "
+        "avoid the local minima a single start can fall into; on these well-posed data one "
+        "Levenberg–Marquardt start finds the same minimum, at a fraction of the cost.",
+    )

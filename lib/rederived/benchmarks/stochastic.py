@@ -84,3 +84,52 @@ def ginibre_moduli() -> Row:
         note="Random samples: they agree in distribution, so the gap is sampling noise. No "
         "light peer samples the ensemble's moduli directly.",
     )
+
+
+@row
+def chain_stationary_density() -> Row:
+    """The stationary density of a Markov chain on a grid of n points: a discretised
+    autoregression x → 0.9x + 0.3·ξ (Gaussian columns, normalised) on [−3, 3]."""
+    from rederived.stochastic import diffusion
+
+    def make(n):
+        x = np.linspace(-3.0, 3.0, n)
+        K = np.exp(-((x[:, None] - 0.9 * x[None, :]) ** 2) / (2 * 0.3**2))
+        return K / K.sum(axis=0), x
+
+    def power_iteration(inputs):
+        # the textbook route: push a density through the chain until it stops changing
+        K, x = inputs
+        p = np.full(x.size, 1.0 / x.size)
+        for _ in range(10_000):
+            new = K @ p
+            new /= new.sum()
+            if np.max(np.abs(new - p)) <= 1e-15 * np.max(new):
+                p = new
+                break
+            p = new
+        return p / np.trapezoid(p, x)
+
+    return Row(
+        family="stationary densities",
+        chapter="stochastic/state-dependent-diffusion",
+        kernel="rederived.stochastic.diffusion.chain_stationary (eigenvector of eigenvalue 1)",
+        baseline="power iteration to a fixed point",
+        peer="",
+        size_name="grid points n",
+        sizes=(100, 200, 300, 400),
+        make=make,
+        run_kernel=lambda inputs: diffusion.chain_stationary(*inputs),
+        run_baseline=power_iteration,
+        error=lambda a, b: float(np.max(np.abs(a - b)) / np.max(np.abs(b))),
+        error_name="largest difference / largest value",
+        tolerance=1e-10,
+        fit_from=1,
+        theory={"kernel": 3, "baseline": 2},
+        theory_note="A dense eigendecomposition costs n³; power iteration n² per step, with a "
+        "number of steps set by the chain's mixing (0.9 per step here), not by n.",
+        note="The kernel is slower: it takes every eigenvector of the dense matrix (and checks "
+        "that the one of eigenvalue 1 is a density) where this chain, which mixes fast, needs "
+        "a few hundred products. SciPy's eigs (ARPACK), which finds only the leading "
+        "eigenvectors, would be the peer for larger grids; not compared here.",
+    )

@@ -122,7 +122,7 @@ def gaunt_product() -> Row:
         baseline='dense contraction with the Gaunt tensor (method="direct")',
         peer="",
         size_name="degree L",
-        sizes=(4, 6, 8, 12, 16),
+        sizes=(4, 6, 8, 10, 12),
         make=make,
         run_kernel=lambda x: gaunt.tensor_product(x[0], x[1], x[2], method="grid"),
         run_baseline=lambda x: gaunt.tensor_product(x[0], x[1], x[2], method="direct"),
