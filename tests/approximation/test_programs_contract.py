@@ -98,3 +98,42 @@ BAD = [
 def test_bad_input_is_refused_naming_the_argument(call, error, names):
     with pytest.raises(error, match=names):
         call()
+
+
+@st.composite
+def random_programs(draw):
+    k = draw(st.integers(0, 3))
+    constants = tuple(draw(st.floats(-2, 2)) for _ in range(k))
+    instructions = []
+    for i in range(draw(st.integers(1, 12))):
+        registers = st.integers(0, k + i)  # the input, the constants, earlier results
+        op = draw(st.sampled_from(["add", "sub", "mul", "div", "fma"]))
+        arity = 3 if op == "fma" else 2
+        instructions.append((op, *(draw(registers) for _ in range(arity))))
+    return Program(constants, tuple(instructions))
+
+
+@given(random_programs(), st.sampled_from([np.float32, np.float64]), st.integers(0, 5))
+def test_reusing_dead_registers_changes_no_value(program, dtype, size):
+    # the evaluator overwrites results no later instruction reads; a plain evaluation that keeps
+    # every register must give the same numbers (registers read twice, or read again later,
+    # and a result that is the input itself included)
+    x = np.linspace(-1.5, 1.5, size).astype(dtype)
+    with np.errstate(all="ignore"):
+        fast = program(x)
+        consts = [dtype(c) for c in program.constants]
+        regs = [x.copy(), *consts]
+        for op, *r in program.instructions:
+            a, b = regs[r[0]], regs[r[1]]
+            if op == "fma":
+                value = (
+                    (np.float64(a) * b + regs[r[2]]).astype(dtype)
+                    if dtype == np.float32
+                    else a * b + regs[r[2]]
+                )
+            else:
+                value = {"add": a + b, "sub": a - b, "mul": a * b, "div": a / b}[op]
+            regs.append(value)
+        plain = np.broadcast_to(regs[-1], x.shape).astype(dtype)
+    assert fast.dtype == dtype and fast.shape == x.shape
+    assert np.array_equal(fast, plain, equal_nan=True)

@@ -10,6 +10,7 @@ compared with (Taylor, Padé, minimax) are in :mod:`rederived.approximation.appr
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -32,6 +33,13 @@ from rederived.symmetry.so3 import _check_degree
 __all__ = ["Program", "fit_constants", "fma"]
 
 _ARITY = {"add": 2, "sub": 2, "mul": 2, "div": 2, "fma": 3}
+_UFUNCS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.true_divide}
+_OPERATORS = {
+    "add": operator.add,
+    "sub": operator.sub,
+    "mul": operator.mul,
+    "div": operator.truediv,
+}
 _SYMBOL = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
 
 
@@ -156,20 +164,46 @@ class Program:
         return Program(constants, self.instructions)
 
     # -- evaluation -----------------------------------------------------------------------
+    def _last_reads(self) -> list[int]:
+        """For every register, the index of the last instruction that reads it (−1: none)."""
+        last = [-1] * (1 + len(self.constants) + len(self.instructions))
+        for i, (_, *r) in enumerate(self.instructions):
+            for reg in r:
+                last[reg] = i
+        return last
+
     def _run(self, x, consts, fma):
         regs = [x, *consts]
-        for op, *r in self.instructions:
+        first_temp = len(regs)  # registers from here on are results of instructions
+        last = self._last_reads()
+        for i, (op, *r) in enumerate(self.instructions):
             a, b = regs[r[0]], regs[r[1]]
-            if op == "add":
-                regs.append(a + b)
-            elif op == "sub":
-                regs.append(a - b)
-            elif op == "mul":
-                regs.append(a * b)
-            elif op == "div":
-                regs.append(a / b)
-            else:
+            if op == "fma":
                 regs.append(fma(a, b, regs[r[2]]))
+            elif not (isinstance(a, np.ndarray) or isinstance(b, np.ndarray)):
+                regs.append(_OPERATORS[op](a, b))  # scalars, mpmath or SymPy: Python's operators
+            else:
+                # an array result that no later instruction reads is overwritten in place, so
+                # that a long program reuses a few arrays instead of allocating one per
+                # instruction (NumPy does the same for the temporaries of one expression)
+                ufunc = _UFUNCS[op]
+                target = None
+                for reg, value in ((r[0], a), (r[1], b)):
+                    if (
+                        reg >= first_temp
+                        and last[reg] == i
+                        and r.count(reg) == 1
+                        and isinstance(value, np.ndarray)
+                        and value.shape == np.broadcast_shapes(np.shape(a), np.shape(b))
+                        and value.dtype == np.result_type(a, b)
+                    ):
+                        target = value
+                        break
+                regs.append(ufunc(a, b) if target is None else ufunc(a, b, out=target))
+            for reg in r:  # drop what no later instruction reads
+                if reg >= first_temp and last[reg] == i and reg != len(regs) - 1:
+                    if regs[reg] is not regs[-1]:
+                        regs[reg] = None
         return regs[-1]
 
     def __call__(self, x: object) -> np.ndarray:

@@ -327,3 +327,42 @@ def minimax_polynomial() -> Row:
         "within a small factor of it. No light library computes minimax approximations "
         "(Chebfun's remez is MATLAB).",
     )
+
+
+@row
+def straight_line_program() -> Row:
+    """A straight-line program (the Horner form of the degree-8 Taylor polynomial of e^x)
+    evaluated in float64 at n points of [−0.35, 0.35]."""
+    import mpmath
+    import sympy as sp
+
+    from rederived.approximation import approx, programs
+
+    program = programs.Program.from_approximant(approx.taylor(mpmath.exp, 0.0, 8))
+    symbol = sp.Symbol("x")
+    compiled = sp.lambdify(symbol, program.sympy(symbol), "numpy")
+
+    def make(n):
+        return np.random.default_rng(n).uniform(-0.35, 0.35, n)
+
+    return Row(
+        family="straight-line programs",
+        chapter="approximation/autonumerics-zero",
+        kernel="rederived.approximation.programs.Program (one NumPy operation per instruction)",
+        baseline="SymPy's lambdify of the program's expression (NumPy code)",
+        peer="",
+        size_name="points n",
+        sizes=(10_000, 100_000, 1_000_000),
+        make=make,
+        run_kernel=program,
+        run_baseline=compiled,
+        error=lambda a, b: float(np.max(np.abs(a - b) / np.abs(b))),
+        error_name="largest relative difference (rounding: the expressions associate differently)",
+        tolerance=1e-14,
+        fit_from=1,
+        theory={"kernel": 1, "baseline": 1},
+        theory_note="A fixed number of operations per point.",
+        note="The paper evaluates its programs compiled by JAX/XLA, not installed here. SymPy's "
+        "expression is built from exact rationals and may associate the operations "
+        "differently, so the two agree to rounding, not bit for bit.",
+    )
