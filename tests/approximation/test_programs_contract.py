@@ -113,16 +113,19 @@ def random_programs(draw):
     return Program(constants, tuple(instructions))
 
 
-@given(random_programs(), st.sampled_from([np.float32, np.float64]), st.integers(0, 5))
-def test_reusing_dead_registers_changes_no_value(program, dtype, size):
-    # the evaluator overwrites results no later instruction reads; a plain evaluation that keeps
-    # every register must give the same numbers (registers read twice, or read again later,
-    # and a result that is the input itself included)
+@pytest.mark.parametrize("size", [0, 1, 5, 5000])  # below and above the in-place threshold
+@given(program=random_programs(), dtype=st.sampled_from([np.float32, np.float64]))
+def test_reusing_dead_registers_changes_no_value(size, program, dtype):
+    # the evaluator overwrites results no later instruction reads (large arrays); a plain
+    # evaluation that keeps every register must give the same numbers (registers read twice,
+    # or read again later, and a result that is the input itself included), and the caller's
+    # input must not change
     x = np.linspace(-1.5, 1.5, size).astype(dtype)
+    before = x.copy()
     with np.errstate(all="ignore"):
         fast = program(x)
         consts = [dtype(c) for c in program.constants]
-        regs = [x.copy(), *consts]
+        regs = [before.copy(), *consts]
         for op, *r in program.instructions:
             a, b = regs[r[0]], regs[r[1]]
             if op == "fma":
@@ -135,5 +138,13 @@ def test_reusing_dead_registers_changes_no_value(program, dtype, size):
                 value = {"add": a + b, "sub": a - b, "mul": a * b, "div": a / b}[op]
             regs.append(value)
         plain = np.broadcast_to(regs[-1], x.shape).astype(dtype)
+    assert np.array_equal(x, before, equal_nan=True)
     assert fast.dtype == dtype and fast.shape == x.shape
     assert np.array_equal(fast, plain, equal_nan=True)
+
+
+@pytest.mark.parametrize("x", [np.float64(0.3), 0.3, np.array(0.3), np.arange(6).reshape(2, 3)])
+def test_scalars_0d_integer_and_2d_inputs_evaluate_like_arrays(x):
+    program = Program((2.0,), (("mul", 0, 1), ("add", 2, 0), ("mul", 3, 3)))
+    expected = (np.asarray(x, dtype=float) * 2.0 + np.asarray(x, dtype=float)) ** 2
+    assert np.array_equal(program(x), np.broadcast_to(expected, np.shape(x)))

@@ -34,6 +34,7 @@ __all__ = ["Program", "fit_constants", "fma"]
 
 _ARITY = {"add": 2, "sub": 2, "mul": 2, "div": 2, "fma": 3}
 _UFUNCS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.true_divide}
+_REUSE_FROM = 4096  # array sizes from which dead registers are overwritten in place
 _OPERATORS = {
     "add": operator.add,
     "sub": operator.sub,
@@ -164,6 +165,15 @@ class Program:
         return Program(constants, self.instructions)
 
     # -- evaluation -----------------------------------------------------------------------
+    def _run_plain(self, x, consts, fma):
+        """Every register kept: for scalars, mpmath and SymPy values and small arrays, where
+        the bookkeeping of :meth:`_run` costs more than the allocations it saves."""
+        regs = [x, *consts]
+        for op, *r in self.instructions:
+            a, b = regs[r[0]], regs[r[1]]
+            regs.append(fma(a, b, regs[r[2]]) if op == "fma" else _OPERATORS[op](a, b))
+        return regs[-1]
+
     def _last_reads(self) -> list[int]:
         """For every register, the index of the last instruction that reads it (−1: none)."""
         last = [-1] * (1 + len(self.constants) + len(self.instructions))
@@ -173,6 +183,8 @@ class Program:
         return last
 
     def _run(self, x, consts, fma):
+        if not (isinstance(x, np.ndarray) and x.size >= _REUSE_FROM):
+            return self._run_plain(x, consts, fma)
         regs = [x, *consts]
         first_temp = len(regs)  # registers from here on are results of instructions
         last = self._last_reads()

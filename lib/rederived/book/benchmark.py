@@ -74,7 +74,9 @@ def best_times(
     timer = time.perf_counter if clock == "wall" else time.process_time
     keys = list(fns)
     best = dict.fromkeys(keys, np.inf)
-    if warm_below is not None and not (isinstance(warm_below, Real) and warm_below >= 0):
+    if warm_below is not None and (
+        isinstance(warm_below, bool) or not (isinstance(warm_below, Real) and warm_below >= 0)
+    ):
         raise ValueError(f"warm_below must be a non-negative number of seconds, got {warm_below!r}")
     for r in range(repeat):
         for key in keys[r % len(keys) :] + keys[: r % len(keys)]:
