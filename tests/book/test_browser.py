@@ -144,12 +144,12 @@ def _status(url: str) -> int:
         return err.code
 
 
-def test_every_page_renders(site, browser):
+def test_every_page_renders(site, sweep):
     pages = _pages()
     assert "index.html" in pages and "chapters/ledger.html" in pages
     problems, typeset_pages = [], 0
     for page in pages:
-        r = _inspect(browser, site + page)
+        r = sweep[1400][page]["report"]
         where = f"{page}:"
         if r["mathjaxError"]:
             problems.append(f"{where} MathJax failed: {r['mathjaxError']}")
@@ -236,6 +236,29 @@ def _open(browser, url: str, width: int = 1400, dark: bool = False) -> dict:
 
 def _chapter_pages() -> list[str]:
     return [p for p in _pages() if p.startswith("chapters/") and p.count("/") == 2]
+
+
+@pytest.fixture(scope="module")
+def sweep(site, browser):
+    """Every page loaded once at 1400 px and once at a phone's 400 px, with what each check
+    below reads off it: one pass over the book per width instead of one per check (the passes
+    were most of the browser tests' time). ``sweep[width][page]`` holds the inspection report
+    and the results of the page scripts."""
+    chapters = set(_chapter_pages())
+    out = {}
+    for width in (1400, 400):
+        out[width] = {}
+        for page in _pages():
+            seen = {"report": _open(browser, site + page, width=width)}
+            seen["equations"] = browser.execute_script(_EQUATIONS)
+            if page in chapters:
+                seen["aspect"] = browser.execute_script(_ASPECT)
+                if width == 1400:
+                    seen["figures"] = browser.execute_script(_FIGURES)
+                    seen["text"] = browser.execute_script(_TEXT)
+                    seen["clipped"] = browser.execute_script(_CLIPPED)
+            out[width][page] = seen
+    return out
 
 
 def test_ledger_page_screenshot(site, browser):
@@ -374,7 +397,7 @@ return Array.from(document.querySelectorAll('mjx-container[display="true"]')).ma
 REPORT = ROOT / "_build" / "browser-report.json"
 
 
-def test_display_equations_fit_their_column(site, browser):
+def test_display_equations_fit_their_column(sweep):
     """At 1400 px and at 400 px no display equation is wider than its column; an equation is
     scaled down to fit only down to 60 % (below that it must be split by hand)."""
     import json
@@ -383,8 +406,7 @@ def test_display_equations_fit_their_column(site, browser):
     for width in (1400, 400):
         widest, count, scaled = 0.0, 0, 0
         for page in _pages():
-            _open(browser, site + page, width=width)
-            for ratio, scale, text in browser.execute_script(_EQUATIONS):
+            for ratio, scale, text in sweep[width][page]["equations"]:
                 count += 1
                 widest = max(widest, ratio)
                 scaled += scale < 1
@@ -405,15 +427,14 @@ return Array.from(document.querySelectorAll('figure img, .figure img')).map(img 
 """
 
 
-def test_figures_sharp_legible_and_described(site, browser):
+def test_figures_sharp_legible_and_described(sweep):
     """Every chapter figure: its caption as alt text, PNG at 2 pixels per CSS pixel (200 dpi for
     matplotlib's 100), and shown at ≥ 90 % of its size, so 10-point text stays ≥ 9 points."""
     import json
 
     problems, figures = [], []
     for page in _chapter_pages():
-        _open(browser, site + page)
-        for fig in browser.execute_script(_FIGURES):
+        for fig in sweep[1400][page]["figures"]:
             figures.append(fig)
             name = f"{page}: {Path(fig['src']).name[:12]}"
             if len(fig["alt"]) < 20 or "_images/" in fig["alt"] or fig["alt"].endswith(".png"):
@@ -443,14 +464,13 @@ return Array.from(document.querySelectorAll('figure img, .figure img, .cell_outp
 """
 
 
-def test_figures_keep_their_aspect_ratio(site, browser):
+def test_figures_keep_their_aspect_ratio(sweep):
     """At 1400 px and on a phone (400 px) every figure and output image is shown with the
     aspect ratio of its PNG (within 1 %): a column narrower than the figure scales it whole."""
     problems, count = [], 0
     for width in (1400, 400):
         for page in _chapter_pages():
-            _open(browser, site + page, width=width)
-            for src, ratio in browser.execute_script(_ASPECT):
+            for src, ratio in sweep[width][page]["aspect"]:
                 count += 1
                 if abs(ratio - 1) > 0.01:
                     problems.append(f"{page} at {width} px: {Path(src).name[:12]} at {ratio:.2f}")
@@ -465,26 +485,26 @@ return visible.innerText;
 """
 
 
-def test_no_test_harness_language_in_chapters(site, browser):
+def test_no_test_harness_language_in_chapters(sweep):
     for page in _chapter_pages():
         if "/front/" in page:
             continue  # the front matter explains verification, once
-        _open(browser, site + page)
-        text = browser.execute_script(_TEXT)
+        text = sweep[1400][page]["text"]
         for phrase in ("NBVAL", "nbval", "strict mode", "budget 60 s", "on 2 cores"):
             assert phrase not in text, f"{page} shows {phrase!r} to readers"
 
 
-def test_output_lines_scroll_rather_than_clip(site, browser):
-    script = """
-    return Array.from(document.querySelectorAll('.cell_output pre, .cell_output .output'))
-      .filter(e => e.scrollWidth > e.clientWidth + 1)
-      .filter(e => !['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
-      .map(e => e.textContent.slice(0, 60));
-    """
+_CLIPPED = """
+return Array.from(document.querySelectorAll('.cell_output pre, .cell_output .output'))
+  .filter(e => e.scrollWidth > e.clientWidth + 1)
+  .filter(e => !['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
+  .map(e => e.textContent.slice(0, 60));
+"""
+
+
+def test_output_lines_scroll_rather_than_clip(sweep):
     for page in _chapter_pages():
-        _open(browser, site + page)
-        clipped = browser.execute_script(script)
+        clipped = sweep[1400][page]["clipped"]
         assert not clipped, f"{page}: output cut at the right edge: {clipped[:2]}"
 
 
