@@ -7,6 +7,26 @@ import numpy as np
 from rederived.benchmarks import Row, Target, row
 
 
+def _bessel_points(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """n points log-uniform in v ∈ [1e-2, 1e4] and x ∈ [1e-8, 1e5] (the log-Bessel rows)."""
+    rng = np.random.default_rng(seed)
+    return 10 ** rng.uniform(-2, 4, n), 10 ** rng.uniform(-8, 5, n)
+
+
+def _rounding_units(make):
+    """The disagreement of the log-Bessel rows: the largest error in the units of
+    ``bessel.error_units`` at the points ``make`` drew (inf where a result is not finite)."""
+    from rederived.approximation import bessel
+
+    def units(computed, exact):
+        v, x = make(len(exact))
+        with np.errstate(all="ignore"):
+            e = bessel.error_units(computed, exact, v, x)
+        return float(np.max(np.where(np.isfinite(e), e, np.inf)))
+
+    return units
+
+
 @row
 def log_bessel() -> Row:
     """log I_v(x) at random points, log-uniform in v ∈ [1e-2, 1e4] and x ∈ [1e-8, 1e5]."""
@@ -16,8 +36,7 @@ def log_bessel() -> Row:
     from rederived.approximation import bessel
 
     def make(n):
-        rng = np.random.default_rng(n)
-        return 10 ** rng.uniform(-2, 4, n), 10 ** rng.uniform(-8, 5, n)
+        return _bessel_points(n, seed=n)
 
     def scipy_form(inputs):
         v, x = inputs
@@ -30,12 +49,6 @@ def log_bessel() -> Row:
             return np.array(
                 [float(mpmath.log(mpmath.besseli(a, b))) for a, b in zip(v, x, strict=True)]
             )
-
-    def units(computed, exact):
-        v, x = make(len(exact))
-        with np.errstate(all="ignore"):
-            e = bessel.error_units(computed, exact, v, x)
-        return float(np.max(np.where(np.isfinite(e), e, np.inf)))
 
     return Row(
         family="log-Bessel",
@@ -51,7 +64,7 @@ def log_bessel() -> Row:
         run_peer=reference,
         peer_sizes=1,
         peer_timed=False,
-        error=units,
+        error=_rounding_units(make),
         error_name="largest error in rounding units (ε·conditioning; inf where not finite)",
         tolerance=100.0,
         fit_from=2,
@@ -121,8 +134,7 @@ def log_bessel_k() -> Row:
     from rederived.approximation import bessel
 
     def make(n):
-        rng = np.random.default_rng(n + 1)
-        return 10 ** rng.uniform(-2, 4, n), 10 ** rng.uniform(-8, 5, n)
+        return _bessel_points(n, seed=n + 1)
 
     def scipy_form(inputs):
         v, x = inputs
@@ -139,12 +151,6 @@ def log_bessel_k() -> Row:
     def reference(inputs):
         return np.array([one(a, b) for a, b in zip(*inputs, strict=True)])
 
-    def units(computed, exact):
-        v, x = make(len(exact))
-        with np.errstate(all="ignore"):
-            e = bessel.error_units(computed, exact, v, x)
-        return float(np.max(np.where(np.isfinite(e), e, np.inf)))
-
     return Row(
         family="log-Bessel K",
         chapter="approximation/log-bessel",
@@ -160,7 +166,7 @@ def log_bessel_k() -> Row:
         run_peer=reference,
         peer_sizes=1,
         peer_timed=False,
-        error=units,
+        error=_rounding_units(make),
         error_name="largest error in rounding units (ε·conditioning; inf where not finite)",
         tolerance=100.0,
         fit_from=2,
