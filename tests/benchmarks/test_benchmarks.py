@@ -116,3 +116,12 @@ def test_targets_are_checked_against_the_named_method():
 def test_an_accuracy_reference_is_compared_but_not_timed():
     m = measure(lambda: toy(peer_timed=False), repeat=1)
     assert "peer" not in m.times and m.errors["peer"] == [0.0, 0.0]
+
+
+def test_exponents_are_fitted_against_the_declared_work():
+    # the same timings read against a work that grows as the size squared: the exponent
+    # against the work is the one against the size, halved
+    plain = measure(lambda: toy(fit_from=0), repeat=1)
+    squared = benchmarks.Measurement(toy(fit_from=0, work=lambda n: float(n) ** 2), plain.times)
+    assert squared.exponent("kernel") == pytest.approx(plain.exponent("kernel") / 2)
+    assert squared.exponent("baseline") == pytest.approx(plain.exponent("baseline") / 2)

@@ -89,6 +89,10 @@ class Row:
         the fitted sizes, from its operation count; ``theory_note`` says where it comes from.
     target : Target, optional
         The speed the kernel is held to against its baseline or peer.
+    work : callable(size) -> float, optional
+        The amount of work at a size, for a sweep whose cost is not a power of its size (an
+        enumeration whose output triples every step): the cost exponents are then fitted
+        against it, so an exponent of 1 means time proportional to the work.
     note : str
         What the reader should know about the comparison (a missing peer, a partial sweep).
     """
@@ -115,6 +119,7 @@ class Row:
     theory: dict[str, float] = field(default_factory=dict)
     theory_note: str = ""
     target: Target | None = None
+    work: Callable[[int], float] | None = None
     note: str = ""
 
     def __post_init__(self) -> None:
@@ -154,12 +159,14 @@ class Measurement:
 
     def exponent(self, who: str) -> float | None:
         """Fitted cost exponent (log–log slope) over the fit range the ``who`` timings reach
-        (None when they cover fewer than two sizes)."""
+        (None when they cover fewer than two sizes): against the size, or against the row's
+        ``work`` where it declares one."""
         sizes, times = self.sizes(who), self.times[who]
         if len(sizes) < 2:
             return None
         start = min(self.row.fit_from, len(sizes) - 2)
-        return loglog_slope(sizes[start:], times[start:])
+        scale = sizes if self.row.work is None else [self.row.work(s) for s in sizes]
+        return loglog_slope(scale[start:], times[start:])
 
     def ratio(self, who: str) -> float:
         """time(who) / time(kernel) at the largest size both reached: > 1 means the kernel is

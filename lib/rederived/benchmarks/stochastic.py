@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
-from rederived.benchmarks import Row, row
+from rederived.benchmarks import Row, _max_relative, row
 
 
 @row
@@ -133,4 +135,125 @@ def chain_stationary_density() -> Row:
         "a few hundred products at most; a linear solve of (K − I)p = 0 with the normalisation "
         "would also be faster. SciPy's eigs (ARPACK) finds only the leading eigenvectors; not "
         "compared here.",
+    )
+
+
+@row
+def ring_oscillators() -> Row:
+    """Rings of 256 phase oscillators with odd and even coupling (K = 1, c = 3) and noise
+    (D = 0.05), 100 Euler steps, widths recorded at 8 times: the synchronization chapter's
+    KPZ regime, shortened."""
+    from rederived.stochastic import sync
+
+    L, K, c, D, dt, t_max, n_out = 256, 1.0, 3.0, 0.05, 0.05, 5.0, 8
+
+    def euler(replicas):
+        # the textbook step: both neighbours' differences by np.roll, two sines and two
+        # cosines, fresh arrays every step; the same generator draws the same noise
+        rng = np.random.default_rng(replicas)
+        steps = round(t_max / dt)
+        record = set(np.unique(np.geomspace(1, steps, n_out).astype(int)).tolist())
+        phi, widths = np.zeros((replicas, L)), []
+        for step in range(1, steps + 1):
+            right = np.roll(phi, -1, axis=1) - phi
+            left = np.roll(phi, 1, axis=1) - phi
+            drift = np.sin(right) + np.sin(left) + c * (2 - np.cos(right) - np.cos(left))
+            phi = phi + K * dt * drift + np.sqrt(2 * D * dt) * rng.standard_normal(phi.shape)
+            if step in record:
+                widths.append(np.var(phi, axis=1))
+        return np.array(widths)
+
+    return Row(
+        family="oscillator rings",
+        chapter="stochastic/sync-ew-kpz",
+        kernel="rederived.stochastic.sync.simulate_ring (one sine and one cosine per bond, "
+        "buffers reused)",
+        baseline="Euler steps with np.roll, each bond's sine and cosine computed for both of "
+        "its oscillators",
+        peer="",
+        size_name="rings of 256",
+        sizes=(4, 8, 16),
+        make=lambda replicas: replicas,
+        run_kernel=lambda replicas: (
+            sync.simulate_ring(
+                L,
+                replicas,
+                K=K,
+                c=c,
+                D=D,
+                disorder="noise",
+                dt=dt,
+                t_max=t_max,
+                n_out=n_out,
+                seed=replicas,
+            ).width2
+        ),
+        run_baseline=euler,
+        error=_max_relative,
+        error_name="largest difference of the recorded squared widths / largest",
+        tolerance=1e-12,
+        fit_from=1,
+        faster_than_baseline=1.1,
+        theory={"kernel": 1, "baseline": 1},
+        theory_note="Every step touches every oscillator once.",
+        note="The same generator draws the same noise in both, so the widths agree to "
+        "rounding. No light peer integrates oscillator rings.",
+    )
+
+
+@row
+def hessian_curvature() -> Row:
+    """The scalar curvature of a Hessian metric in m dimensions: a random positive definite
+    g and a random totally symmetric third-derivative tensor T (the Fisher chapter's
+    g and T have m = 2L² bonds)."""
+    from rederived.stochastic import fisher
+
+    def make(m):
+        rng = np.random.default_rng(m)
+        X = rng.normal(size=(4 * m, m))
+        A = rng.normal(size=(m, m, m))
+        T = sum(A.transpose(p) for p in itertools.permutations(range(3))) / 6
+        return X.T @ X / (4 * m), T
+
+    def riemann_tensor(inputs):
+        # the textbook route: Christoffel symbols, their derivatives, the whole Riemann
+        # tensor R^l_ijk (m⁴ numbers), Ricci, then the trace. For a Hessian metric
+        # Γ^l_ik = ½ g^la T_aik, and ∂_j Γ^l_ik = −g^lb T_bcj Γ^c_ik plus a fourth-derivative
+        # term symmetric in i, j, k that cancels in R.
+        g, T = inputs
+        G = np.linalg.inv(g)
+        gamma = 0.5 * np.einsum("la,aik->lik", G, T)
+        d_gamma = -np.einsum("lb,bcj,cik->likj", G, T, gamma, optimize=True)
+        R = (
+            np.einsum("likj->lijk", d_gamma)
+            - d_gamma
+            + np.einsum("ljm,mik->lijk", gamma, gamma)
+            - np.einsum("lkm,mij->lijk", gamma, gamma)
+        )
+        return float(np.einsum("ik,ik->", G, np.einsum("jijk->ik", R)))
+
+    return Row(
+        family="Hessian-metric curvature",
+        chapter="stochastic/fisher-curvature",
+        kernel="rederived.stochastic.fisher.curvature (four contractions of g⁻¹ and T)",
+        baseline="Christoffel symbols, their derivatives and the whole Riemann tensor, then "
+        "its traces",
+        peer="",
+        size_name="dimension m",
+        sizes=(12, 16, 24, 32),
+        make=make,
+        run_kernel=lambda inputs: fisher.curvature(*inputs).R,
+        run_baseline=riemann_tensor,
+        error=lambda a, b: abs(a - b) / abs(b),
+        error_name="relative difference of the scalar curvatures",
+        tolerance=1e-10,
+        fit_from=1,
+        faster_than_baseline=3.0,
+        theory={"kernel": 4, "baseline": 5},
+        theory_note="Two of the kernel's contractions have six distinct indices and cost m⁴ in "
+        "the best order (the other two, m³); the Riemann tensor has m⁴ entries, each a sum "
+        "of m products (m⁵). The kernel also checks g and T (symmetry, definiteness: m³).",
+        note="Random g and T: the cost does not depend on where they come from. No light "
+        "peer computes curvature of a Hessian metric from its derivatives (a symbolic "
+        "package would differentiate a potential, which this problem does not have).",
     )
