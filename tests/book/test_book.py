@@ -186,3 +186,43 @@ def test_claim_text_has_no_tex_outside_math(chapter):
         if found:
             leaks.append(f"{where}: {found}")
     assert not leaks, leaks
+
+
+def test_glue_calls_are_left_out_of_the_code_shown():
+    from rederived.book.sphinxext import without_glue
+
+    source = "\n".join(
+        [
+            "from myst_nb import glue",
+            "",
+            "x = 1",
+            'glue("x", x, display=False)',
+            "for k in range(2):",
+            '    glue(f"k{k}", k,',
+            "         display=False)",
+            "for k in range(2):",
+            "    y = k",
+            '    glue(f"y{k}", y)',
+            "if x:",
+            '    glue("z", 1)',
+            "else:",
+            "    print(2)",
+            'a = 2; glue("a", a)',
+            "print(x)",
+        ]
+    )
+    shown = without_glue(source)
+    assert shown.splitlines() == [
+        "x = 1",
+        "for k in range(2):",
+        "    y = k",
+        "if x:",  # a block is not emptied: the code shown still parses
+        '    glue("z", 1)',
+        "else:",
+        "    print(2)",
+        'a = 2; glue("a", a)',  # a line with another statement is kept whole
+        "print(x)",
+    ]
+    compile(shown, "<shown>", "exec")
+    assert without_glue('glue("only", 1)') == ""
+    assert without_glue("%timeit f()\nglue('a', 1)") == "%timeit f()\nglue('a', 1)"  # magics

@@ -494,6 +494,18 @@ def test_no_test_harness_language_in_chapters(sweep):
             assert phrase not in text, f"{page} shows {phrase!r} to readers"
 
 
+def test_code_shown_has_no_glue_calls(site):
+    # glue() hands numbers to the prose; the code a reader sees (folded cells too) leaves it
+    # out, and the downloadable notebooks keep it
+    import html
+    import re
+
+    for page in _chapter_pages():
+        source = (HTML / page).read_text("utf-8")
+        text = html.unescape(re.sub(r"<[^>]+>", "", source))
+        assert "glue(" not in text, f"{page} shows a glue() call"
+
+
 _CLIPPED = """
 return Array.from(document.querySelectorAll('.cell_output pre, .cell_output .output'))
   .filter(e => e.scrollWidth > e.clientWidth + 1)

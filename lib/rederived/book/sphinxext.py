@@ -15,11 +15,14 @@ Enabled in ``_config.yml`` (``sphinx.extra_extensions``). It
   ``{ledger-glance}`` (every verdict of the book in one view), writes the
   ledger as ``ledger.csv`` and ``ledger.json`` beside the pages, gives every figure's image its
   caption as alt text, and registers the author–year bibliography style ``rederived``;
+- leaves the ``glue()`` calls out of the code cells a reader sees (they hand numbers to the
+  prose, and the downloadable ``.md`` and ``.ipynb`` keep them);
 - writes the zip of every executed notebook that the introduction offers for download.
 """
 
 from __future__ import annotations
 
+import ast
 import csv
 import importlib.util
 import json
@@ -628,9 +631,102 @@ def _figure_alt_text(app: Sphinx, doctree, docname: str) -> None:
                 image["alt"] = text
 
 
+def _is_glue(statement: ast.stmt) -> bool:
+    """``glue(...)`` as a statement, or ``from myst_nb import glue``."""
+    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+        return isinstance(statement.value.func, ast.Name) and statement.value.func.id == "glue"
+    return (
+        isinstance(statement, ast.ImportFrom)
+        and statement.module == "myst_nb"
+        and [a.name for a in statement.names] == ["glue"]
+    )
+
+
+def _glue_lines(body: list[ast.stmt], shared: set[int]) -> tuple[set[int], bool]:
+    """The source lines of the glue statements in ``body`` (and in the blocks nested in it),
+    and whether every statement of ``body`` is glue. A loop or ``if`` whose blocks hold only
+    glue is glue itself; a block is never emptied while its statement stays (the code shown
+    must still parse), and a line holding another statement too is kept."""
+    lines: set[int] = set()
+    kept = 0
+    for st in body:
+        span = set(range(st.lineno, (st.end_lineno or st.lineno) + 1))
+        if _is_glue(st) and not span & shared:
+            lines |= span
+            continue
+        blocks = [
+            b
+            for b in (getattr(st, "body", None), getattr(st, "orelse", None))
+            if isinstance(b, list) and b and isinstance(b[0], ast.stmt)
+        ]
+        if isinstance(st, ast.For | ast.While | ast.If | ast.With) and blocks:
+            results = [_glue_lines(b, shared) for b in blocks]
+            if all(whole for _, whole in results):
+                lines |= span
+                continue
+            for found, whole in results:
+                if not whole:
+                    lines |= found
+        elif blocks:  # a function or class: only what is nested, never the block itself
+            for b in blocks:
+                found, whole = _glue_lines(b, shared)
+                if not whole:
+                    lines |= found
+        kept += 1
+    return lines, kept == 0
+
+
+def without_glue(source: str) -> str:
+    """The cell's code as a reader sees it: the ``glue()`` statements (and the import of
+    ``glue``) left out, with the blank lines they leave collapsed. Code that does not parse
+    (IPython magics) is returned unchanged."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    # lines with two statements (a; b) are kept whole
+    starts: dict[int, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt):
+            starts[node.lineno] = starts.get(node.lineno, 0) + 1
+    shared = {line for line, n in starts.items() if n > 1}
+    drop, _ = _glue_lines(tree.body, shared)
+    if not drop:
+        return source
+    out: list[str] = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        if number in drop:
+            continue
+        if not line.strip() and (not out or not out[-1].strip()):
+            continue  # no blank line at the top or after another blank
+        out.append(line)
+    while out and not out[-1].strip():
+        out.pop()
+    return "\n".join(out)
+
+
+def _hide_glue(app: Sphinx, doctree, docname: str) -> None:
+    """Leave the glue() calls out of the code cells shown (see :func:`without_glue`); a cell
+    whose code was only glue shows its outputs alone."""
+    for block in list(doctree.findall(nodes.literal_block)):
+        box = block.parent
+        if not (isinstance(box, nodes.container) and "cell_input" in box.get("classes", [])):
+            continue
+        source = block.astext()
+        shown = without_glue(source)
+        if shown == source:
+            continue
+        if not shown.strip():
+            box.parent.remove(box)
+            continue
+        block.children = [nodes.Text(shown)]
+        block.rawsource = shown
+
+
 def setup(app: Sphinx) -> dict:
     _register_bibliography_style()
     app.connect("doctree-resolved", _figure_alt_text)
+    app.connect("doctree-resolved", _hide_glue)
     app.connect("config-inited", _configure)
     app.connect("html-page-context", _add_markdown_download, priority=510)
     app.add_directive("claims-ledger", ClaimsLedger)
