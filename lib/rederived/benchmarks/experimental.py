@@ -387,9 +387,10 @@ def eml_constants() -> Row:
         work=pairs,
         theory={"kernel": 1, "baseline": 1},
         theory_note="Exponents against the work, not K: the pairs of distinct values combined "
-        "at size K (they triple every two tokens). Both touch every pair once; the kernel "
-        "also sorts them (a logarithm, ignored) and calls exp and ln once per value, in Python "
-        "(the C library's functions, for the author's bits).",
+        "at size K (they triple every two tokens). Both touch every pair once and call exp "
+        "and ln once per value in Python (the C library's functions, for the author's bits; "
+        "about half of the kernel's time); the kernel also sorts the pairs' values (a "
+        "logarithm, ignored). At the smallest size the kernel's fixed costs make it slower.",
         note="The default NumPy engine is faster still, but its exp and ln differ from the C "
         "library's in the last bit on some values, and with them the values found (the "
         "chapter counts the difference); the row times the engine that gives the baseline's "

@@ -227,8 +227,8 @@ def hessian_curvature() -> Row:
         R = (
             np.einsum("likj->lijk", d_gamma)
             - d_gamma
-            + np.einsum("ljm,mik->lijk", gamma, gamma)
-            - np.einsum("lkm,mij->lijk", gamma, gamma)
+            + np.einsum("ljm,mik->lijk", gamma, gamma, optimize=True)
+            - np.einsum("lkm,mij->lijk", gamma, gamma, optimize=True)
         )
         return float(np.einsum("ik,ik->", G, np.einsum("jijk->ik", R)))
 
@@ -250,9 +250,10 @@ def hessian_curvature() -> Row:
         fit_from=1,
         faster_than_baseline=3.0,
         theory={"kernel": 4, "baseline": 5},
-        theory_note="Two of the kernel's contractions have six distinct indices and cost m⁴ in "
-        "the best order (the other two, m³); the Riemann tensor has m⁴ entries, each a sum "
-        "of m products (m⁵). The kernel also checks g and T (symmetry, definiteness: m³).",
+        theory_note="Each of the kernel's four contractions has six indices: two reduce to "
+        "traces and cost m³ in the best order, the other two m⁴; the Riemann tensor has m⁴ "
+        "entries, each a sum of m products (m⁵). The kernel also checks g and T (symmetry, "
+        "definiteness: m³).",
         note="Random g and T: the cost does not depend on where they come from. No light "
         "peer computes curvature of a Hessian metric from its derivatives (a symbolic "
         "package would differentiate a potential, which this problem does not have).",
