@@ -226,3 +226,17 @@ def test_glue_calls_are_left_out_of_the_code_shown():
     compile(shown, "<shown>", "exec")
     assert without_glue('glue("only", 1)') == ""
     assert without_glue("%timeit f()\nglue('a', 1)") == "%timeit f()\nglue('a', 1)"  # magics
+
+
+def test_results_are_typeset_from_tex_and_sympy():
+    import sympy as sp
+
+    from rederived.book.typeset import formula
+
+    x = sp.Symbol("x")
+    assert formula(r"u_1 = ", sp.sqrt(x) / 2) == r"u_1 = \frac{\sqrt{x}}{2}"
+    assert formula(r"\kappa_2 = ", sp.Rational(1, 2), r",\quad N = ", 3) == (
+        r"\kappa_2 = \frac{1}{2},\quad N = 3"
+    )
+    with pytest.raises(ValueError, match="at least one"):
+        formula()
