@@ -3,7 +3,9 @@
 Domain: matrices are finite real stacks (..., n, n) with positive determinant, numerically
 nonsingular (σ_min > 1e-13 σ_max); SL(2) elements have determinant 1 to rounding relative to
 their entries' size, chart coordinates are finite with 0 ≤ t ≤ 300 (|s| ≤ 300); sample sizes
-are ints ≥ 1 and t_max in (0, 300]. Results: factors that multiply back to g with the
+are ints ≥ 1 and t_max in (0, 300]. The layers take callables returning one finite real value
+per point, group elements with positive determinant (SL(2) for the convolution), quadrature
+sizes within their bounds. Results: factors that multiply back to g with the
 documented structure, chart coordinates that map back to the element they came from (to
 rounding relative to its size, up to t = 300); or a ValueError/TypeError naming the argument.
 """
@@ -12,12 +14,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rederived.symmetry.liegroups import (
+    group_convolution,
     in_exp_image_sl2,
     iwasawa,
+    lift,
     polar,
     rotation,
     sample_sl2,
@@ -27,8 +31,10 @@ from rederived.symmetry.liegroups import (
 )
 
 COVERS = (
+    "group_convolution",
     "in_exp_image_sl2",
     "iwasawa",
+    "lift",
     "polar",
     "rotation",
     "sample_sl2",
@@ -108,6 +114,71 @@ def test_small_pieces_have_their_volume_and_spread(t_max, seed):
     assert 0.6 < np.mean(t) / t_max < 0.72  # Haar ∝ sinh 2t ≈ 2t: mean 2/3 of t_max
 
 
+def _gaussian(y):
+    return np.exp(-np.sum(y**2, axis=-1) / 2)
+
+
+def _bump(u):
+    return np.exp(-np.sum((u - np.eye(2)) ** 2, axis=(-2, -1)))
+
+
+@given(st.integers(0, 2**32), st.floats(-0.5, 0.5), st.floats(-1.0, 1.0), st.floats(-1.0, 1.0))
+def test_lifting_is_affine_equivariant_and_matches_its_closed_form(seed, log_scale, b1, b2):
+    # a Gaussian image and kernel: F(x, g) = 2π |det g|⁻¹ / √det(I + M) · exp(−½ xᵀ(…)x) with
+    # M = (g gᵀ)⁻¹; checked in the equivariant form that needs no closed form, and at x = 0
+    rng = np.random.default_rng(seed)
+    h, _ = sample_sl2(3, 0.6, rng)
+    h = h * np.exp(log_scale)
+    g, _ = sample_sl2(4, 0.6, rng)
+    b = np.array([b1, b2])
+    x = rng.normal(0, 0.3, (4, 2))
+    for h_map in h:
+        h_inv = np.linalg.inv(h_map)
+        moved = lift(
+            lambda y, h_inv=h_inv: _gaussian((y - b) @ h_inv.T),
+            _gaussian,
+            g,
+            x,
+            extent=9.0,
+            points=96,
+        )
+        direct = lift(_gaussian, _gaussian, h_inv @ g, (x - b) @ h_inv.T, extent=9.0, points=96)
+        assert np.allclose(moved, direct, rtol=1e-9, atol=0)
+    at_origin = lift(_gaussian, _gaussian, g, extent=9.0, points=96)
+    M = np.linalg.inv(g @ np.swapaxes(g, -1, -2))
+    exact = 2 * np.pi / np.sqrt(np.linalg.det(np.eye(2) + M)) / np.linalg.det(g)
+    assert np.allclose(at_origin, exact, rtol=1e-10, atol=0)
+
+
+@settings(max_examples=max(4, settings.default.max_examples // 6))  # 30 conv calls: seconds
+@given(st.integers(0, 2**32))
+def test_group_convolution_is_equivariant_and_haar_matters(seed):
+    rng = np.random.default_rng(seed)
+    h, _ = sample_sl2(1, 0.4, rng)
+    g, _ = sample_sl2(3, 0.4, rng)
+    F = lambda u: _bump(u) * (1 + 0.5 * u[..., 1, 0])  # noqa: E731
+    for h_el in h:
+        h_inv = np.linalg.inv(h_el)
+        left = group_convolution(
+            lambda u, h_inv=h_inv: F(h_inv @ u), _bump, g, t_max=2.5, nodes=(32, 32, 64)
+        )
+        right = group_convolution(F, _bump, h_inv @ g, t_max=2.5, nodes=(32, 32, 64))
+        assert np.allclose(left, right, rtol=1e-6, atol=1e-12 * np.max(np.abs(right)))
+        flat = group_convolution(
+            lambda u, h_inv=h_inv: F(h_inv @ u), _bump, g, t_max=2.5, nodes=(32, 32, 64), haar=False
+        )
+        assert not np.allclose(
+            flat,
+            group_convolution(F, _bump, h_inv @ g, t_max=2.5, nodes=(32, 32, 64), haar=False),
+            rtol=1e-3,
+        )
+    # a constant F gives ψ's Haar integral, the same at every g (the measure is invariant)
+    one = group_convolution(
+        lambda u: np.ones(u.shape[:-2]), _bump, g, t_max=3.0, nodes=(48, 48, 96)
+    )
+    assert np.allclose(one, one[0], rtol=1e-8)
+
+
 BAD = [
     (lambda: polar(np.diag([1.0, -1.0])), ValueError, "positive determinant"),
     (lambda: polar(np.diag([1.0, 1e-14])), ValueError, "singular"),
@@ -131,6 +202,34 @@ BAD = [
     (lambda: polar(np.zeros((0, 0))), ValueError, "square"),
     (lambda: rotation(np.nan), ValueError, "angle"),
     (lambda: sl2_from_iwasawa(0.0, 10.0, 1e308), ValueError, "overflows"),
+    (lambda: lift(_gaussian, _gaussian, np.diag([1.0, -1.0])), ValueError, "g must have positive"),
+    (lambda: lift(_gaussian, _gaussian, np.eye(2) * np.nan), ValueError, "g must be finite"),
+    (lambda: lift(_gaussian, _gaussian, np.eye(3)), ValueError, "2×2"),
+    (lambda: lift(0, _gaussian, np.eye(2)), TypeError, "f and kernel"),
+    (lambda: lift(_gaussian, _gaussian, np.eye(2), [np.inf, 0]), ValueError, "shift"),
+    (lambda: lift(_gaussian, _gaussian, np.eye(2), extent=0.0), ValueError, "extent"),
+    (lambda: lift(_gaussian, _gaussian, np.eye(2), points=4), ValueError, "points"),
+    (lambda: lift(_gaussian, _gaussian, np.eye(2), points=5000), ValueError, "points"),
+    (lambda: lift(lambda y: y, _gaussian, np.eye(2)), ValueError, "f must return one value"),
+    (lambda: lift(lambda y: y[..., 0] / 0, _gaussian, np.eye(2)), ValueError, "f returned"),
+    (lambda: lift(lambda y: 1j * y[..., 0], _gaussian, np.eye(2)), TypeError, "f must return real"),
+    (
+        lambda: lift(_gaussian, _gaussian, np.ones((2, 2, 2)) * np.eye(2), np.zeros((3, 2))),
+        ValueError,
+        "broadcast",
+    ),
+    (lambda: group_convolution(_bump, _bump, np.eye(2) * 2), ValueError, "SL\\(2\\)"),
+    (lambda: group_convolution(_bump, _bump, np.eye(2), t_max=301.0), ValueError, "t_max"),
+    (lambda: group_convolution(_bump, _bump, np.eye(2), nodes=(4, 4)), ValueError, "nodes"),
+    (lambda: group_convolution(_bump, _bump, np.eye(2), nodes=(1, 4, 4)), ValueError, "t nodes"),
+    (
+        lambda: group_convolution(_bump, _bump, np.eye(2), nodes=(200, 100, 100)),
+        ValueError,
+        "10\\^6",
+    ),
+    (lambda: group_convolution(_bump, _bump, np.eye(2), haar=1), TypeError, "haar"),
+    (lambda: group_convolution(_bump, "psi", np.eye(2)), TypeError, "F and psi"),
+    (lambda: group_convolution(lambda u: u, _bump, np.eye(2)), ValueError, "F must return one"),
 ]
 
 

@@ -6,17 +6,26 @@ S symmetric (traceless for SL(n)), the pair (S, R) is a global chart of the grou
 exponential map of the whole group is not: in SL(2, ℝ) a matrix is an exponential exactly when
 its trace exceeds −2 (or it is −I). On SL(2, ℝ) the chart is (t, φ, θ) ↦
 R(φ) diag(e^t, e^−t) R(−φ) R(θ), and the Haar measure in these coordinates is ∝ sinh(2t).
+
+The two layers of an equivariant network on these groups: :func:`lift` takes an image on the
+plane to a function on the affine group ℝ² ⋊ GL⁺(2), and :func:`group_convolution` convolves a
+function on SL(2, ℝ) with a kernel over the Haar measure of the chart.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from rederived._checks import count, positive, real_array
+from rederived._checks import memory as _memory
 
 __all__ = [
+    "group_convolution",
     "in_exp_image_sl2",
     "iwasawa",
+    "lift",
     "polar",
     "rotation",
     "sample_sl2",
@@ -180,3 +189,161 @@ def sample_sl2(
     phi, theta = rng.uniform(0, np.pi, size), rng.uniform(-np.pi, np.pi, size)
     volume = 2 * np.sinh(t_max) ** 2 * np.pi * 2 * np.pi  # ∫ 2 sinh(2t) dt dφ dθ
     return sl2_from_coordinates(t, phi, theta), float(volume)
+
+
+def _values(fn: Callable, points: np.ndarray, name: str, expected: tuple) -> np.ndarray:
+    """``fn`` at a stack of points, checked: real, finite, one value per point (``expected``
+    is the stack's shape)."""
+    with np.errstate(all="ignore"):
+        out = np.asarray(fn(points))
+    if out.shape != expected:
+        raise ValueError(
+            f"{name} must return one value per point, shape {expected}, got {out.shape}"
+        )
+    if out.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must return real numbers, got dtype {out.dtype}")
+    out = out.astype(float)
+    if not np.all(np.isfinite(out)):
+        raise ValueError(f"{name} returned values that are not finite")
+    return out
+
+
+def _group_elements(g: object, name: str = "g") -> np.ndarray:
+    g = real_array(g, name)
+    if g.ndim < 2 or g.shape[-2:] != (2, 2):
+        raise ValueError(
+            f"{name} must be a stack of 2×2 matrices, shape (..., 2, 2), got {g.shape}"
+        )
+    if not np.all(np.isfinite(g)):
+        raise ValueError(f"{name} must be finite")
+    if np.any(np.linalg.det(g) <= 0):
+        raise ValueError(f"{name} must have positive determinants (elements of GL⁺(2))")
+    return g
+
+
+def lift(
+    f: Callable,
+    kernel: Callable,
+    g: object,
+    shift: object = None,
+    *,
+    extent: float = 6.0,
+    points: int = 96,
+) -> np.ndarray:
+    """The lifting layer: an image f on the plane to a function on the affine group ℝ² ⋊ GL⁺(2),
+
+        F(x, g) = |det g|⁻¹ ∫ f(y) k(g⁻¹(y − x)) dy,
+
+    by the trapezoid rule on the square [−extent, extent]² with ``points``² nodes (spectrally
+    accurate for smooth f and k that vanish to rounding at the square's edge; the error is the
+    quadrature's where they do not). Equivariant: lifting y ↦ f(h⁻¹(y − b)) gives
+    F(h⁻¹(x − b), h⁻¹g), exactly in the integral, because the change of variables y = h y' + b
+    brings det h, which the factor |det g|⁻¹ absorbs.
+
+    Parameters
+    ----------
+    f, kernel : callable
+        Functions of points of the plane: an array (..., 2) to real values (...).
+    g : array_like, shape (..., 2, 2)
+        Group elements, det g > 0.
+    shift : array_like, shape (..., 2), optional
+        The translations x (default 0), broadcast with g.
+    """
+    if not callable(f) or not callable(kernel):
+        raise TypeError("f and kernel must be callables of points of the plane")
+    g = _group_elements(g)
+    x = np.zeros((*g.shape[:-2], 2)) if shift is None else real_array(shift, "shift")
+    if x.shape[-1:] != (2,) or not np.all(np.isfinite(x)):
+        raise ValueError(f"shift must be finite points of the plane, shape (..., 2), got {x.shape}")
+    try:
+        shape = np.broadcast_shapes(g.shape[:-2], x.shape[:-1])
+    except ValueError:
+        raise ValueError(f"g and shift do not broadcast: {g.shape} and {x.shape}") from None
+    extent = positive(extent, "extent")
+    points = count(points, "points", 8)
+    if points > 4096:
+        raise ValueError(f"points must be at most 4096 (per side), got {points}")
+    g = np.broadcast_to(g, (*shape, 2, 2)).reshape(-1, 2, 2)
+    x = np.broadcast_to(x, (*shape, 2)).reshape(-1, 2)
+    _memory(8.0 * 3 * points**2 * min(len(g), 64), f"lifting on {points}² nodes")
+    axis = np.linspace(-extent, extent, points)
+    step = axis[1] - axis[0]
+    weight = np.full(points, step)
+    weight[[0, -1]] = step / 2
+    Y = np.stack(np.meshgrid(axis, axis, indexing="ij"), axis=-1).reshape(-1, 2)
+    W = np.outer(weight, weight).ravel()
+    fw = _values(f, Y, "f", Y.shape[:-1]) * W
+    inverse = np.linalg.inv(g)
+    out = np.empty(len(g))
+    for start in range(0, len(g), 64):  # blocks of group elements bound the memory
+        block = slice(start, start + 64)
+        local = np.einsum("mij,mnj->mni", inverse[block], Y[None, :, :] - x[block, None, :])
+        out[block] = _values(kernel, local, "kernel", local.shape[:-1]) @ fw
+    return (out / np.linalg.det(g)).reshape(shape)
+
+
+def group_convolution(
+    F: Callable,
+    psi: Callable,
+    g: object,
+    *,
+    t_max: float = 3.0,
+    nodes: tuple[int, int, int] = (48, 16, 32),
+    haar: bool = True,
+) -> np.ndarray:
+    """The group convolution on SL(2, ℝ): (F ⋆ ψ)(g) = ∫ F(u) ψ(u⁻¹g) du over the Haar measure,
+    on the piece t ≤ ``t_max`` of the polar chart (:func:`sl2_from_coordinates`), by a product
+    quadrature: Gauss–Legendre in t with the Haar density 2 sinh(2t), uniform rules in the
+    angles φ ∈ [0, π) and θ ∈ [−π, π) (``nodes`` = their numbers of nodes). Left-invariance of
+    du makes it equivariant: convolving u ↦ F(h⁻¹u) gives (F ⋆ ψ)(h⁻¹g), to the quadrature's
+    error, where F and ψ are smooth and their product vanishes beyond t_max.
+
+    With ``haar=False`` the density in t is 1 (the chart's flat coordinates): not invariant,
+    the wrong measure.
+
+    Parameters
+    ----------
+    F, psi : callable
+        Functions on the group: a stack (..., 2, 2) to real values (...).
+    g : array_like, shape (..., 2, 2)
+        Elements of SL(2, ℝ) (det g = 1 to 1e-9).
+    """
+    if not callable(F) or not callable(psi):
+        raise TypeError("F and psi must be callables of stacks of 2×2 matrices")
+    g = _group_elements(g)
+    if np.any(np.abs(np.linalg.det(g) - 1) > 1e-9):
+        raise ValueError("g must be in SL(2) (determinant 1 to 1e-9)")
+    t_max = positive(t_max, "t_max")
+    if t_max > 300:
+        raise ValueError(f"t_max must be at most 300 (float64 range), got {t_max}")
+    if not isinstance(haar, bool | np.bool_):
+        raise TypeError(f"haar must be a bool, got {haar!r}")
+    if isinstance(nodes, str) or not hasattr(nodes, "__len__") or len(nodes) != 3:
+        raise ValueError(f"nodes must be three counts (t, φ, θ), got {nodes!r}")
+    n_t, n_phi, n_theta = (
+        count(n, name, 2) for n, name in zip(nodes, ("t nodes", "φ nodes", "θ nodes"), strict=True)
+    )
+    q = n_t * n_phi * n_theta
+    if q > 10**6:
+        raise ValueError(f"nodes give {q:,} quadrature points, more than 10^6")
+    shape = g.shape[:-2]
+    g = g.reshape(-1, 2, 2)
+    _memory(8.0 * 8 * q * min(len(g), 16), f"group convolution on {q:,} nodes")
+    z, w = np.polynomial.legendre.leggauss(n_t)
+    t = (z + 1) * t_max / 2
+    w_t = w * t_max / 2 * (2 * np.sinh(2 * t) if haar else np.ones_like(t))
+    phi = np.arange(n_phi) * np.pi / n_phi
+    theta = -np.pi + np.arange(n_theta) * 2 * np.pi / n_theta
+    tt, pp, th = np.meshgrid(t, phi, theta, indexing="ij")
+    U = sl2_from_coordinates(tt, pp, th).reshape(-1, 2, 2)
+    weight = (w_t[:, None, None] * np.ones((1, n_phi, n_theta))).ravel() * (
+        np.pi / n_phi * 2 * np.pi / n_theta
+    )
+    FU = _values(F, U, "F", U.shape[:-2]) * weight
+    U_inv = np.linalg.inv(U)
+    out = np.empty(len(g))
+    for start in range(0, len(g), 16):
+        block = slice(start, start + 16)
+        moved = U_inv[None] @ g[block, None]
+        out[block] = _values(psi, moved, "psi", moved.shape[:-2]) @ FU
+    return out.reshape(shape)
