@@ -91,3 +91,15 @@ def test_find_relation_refuses_a_fit_that_does_not_improve_with_precision():
         )
     with pytest.raises(TypeError, match="callables"):
         series.find_relation(lambda: 1, {"ln 2": mpmath.log(2)})
+
+
+def test_find_relation_refuses_a_dependent_basis():
+    # Im Li₃(i) = π³/32: PSLQ returns that relation, with 0 on the value, and a "none found"
+    # from such a basis would have proved nothing
+    basis = {
+        "ζ(3)": lambda: mpmath.zeta(3),
+        "π³": lambda: mpmath.pi**3,
+        "Im Li₃(i)": lambda: mpmath.im(mpmath.polylog(3, 1j)),
+    }
+    with pytest.raises(ValueError, match=r"linearly dependent.*π³"):
+        series.find_relation(lambda: mpmath.log(3), basis, dps=40, confirm_dps=80)

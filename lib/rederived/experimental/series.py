@@ -113,6 +113,8 @@ def find_relation(
 ) -> dict[str, int] | None:
     """An integer relation c₀·value + Σ cᵢ·basisᵢ = 0 found by PSLQ at ``dps`` digits and
     confirmed at ``confirm_dps``; None if there is none with coefficients up to ``maxcoeff``.
+    A relation among the basis constants alone (the basis is dependent) is a ValueError naming
+    it: PSLQ would stop there, and a search that reports none would prove nothing.
 
     The constants are callables evaluated at the current mpmath precision, so that every one is
     recomputed at the higher precision. A relation is accepted only as evidence: its residual,
@@ -158,8 +160,16 @@ def find_relation(
                 "others: PSLQ cannot use it"
             )
         relation = mpmath.pslq(numbers, maxcoeff=maxcoeff, maxsteps=10**6)
-    if relation is None or relation[0] == 0:
+    if relation is None:
         return None
+    if relation[0] == 0:
+        # a relation among the basis alone: PSLQ stops there, so "no relation for the value"
+        # would mean nothing; the basis must be independent
+        among = " + ".join(f"{c}·{n}" for c, n in zip(relation, names, strict=True) if c)
+        raise ValueError(
+            f"the basis is linearly dependent at {dps} digits ({among} = 0): remove one of "
+            "these constants, or a search that finds nothing proves nothing"
+        )
     # the digits the relation itself carries, summed over its coefficients
     coefficient_digits = sum(float(mpmath.log10(abs(c) + 1)) for c in relation)
     if coefficient_digits > dps / 2:
