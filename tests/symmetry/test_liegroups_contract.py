@@ -142,9 +142,9 @@ def test_lifting_is_affine_equivariant_and_matches_its_closed_form(seed, log_sca
             extent=9.0,
             points=96,
         )
-        direct = lift(_gaussian, _gaussian, h_inv @ g, (x - b) @ h_inv.T, extent=9.0, points=96)
+        direct = lift(_gaussian, _gaussian, h_inv @ g, (x - b) @ h_inv.T, extent=12.0, points=192)
         assert np.allclose(moved, direct, rtol=1e-9, atol=0)
-    at_origin = lift(_gaussian, _gaussian, g, extent=9.0, points=96)
+    at_origin = lift(_gaussian, _gaussian, g, extent=12.0, points=192)
     M = np.linalg.inv(g @ np.swapaxes(g, -1, -2))
     exact = 2 * np.pi / np.sqrt(np.linalg.det(np.eye(2) + M)) / np.linalg.det(g)
     assert np.allclose(at_origin, exact, rtol=1e-10, atol=0)
@@ -152,31 +152,51 @@ def test_lifting_is_affine_equivariant_and_matches_its_closed_form(seed, log_sca
 
 @settings(max_examples=max(4, settings.default.max_examples // 6))  # 30 conv calls: seconds
 @given(st.integers(0, 2**32))
-def test_group_convolution_is_equivariant_and_haar_matters(seed):
+def test_group_convolution_is_equivariant_and_has_the_right_values(seed):
     rng = np.random.default_rng(seed)
     h, _ = sample_sl2(1, 0.4, rng)
     g, _ = sample_sl2(3, 0.4, rng)
     F = lambda u: _bump(u) * (1 + 0.5 * u[..., 1, 0])  # noqa: E731
-    for h_el in h:
-        h_inv = np.linalg.inv(h_el)
-        left = group_convolution(
-            lambda u, h_inv=h_inv: F(h_inv @ u), _bump, g, t_max=2.5, nodes=(32, 32, 64)
-        )
-        right = group_convolution(F, _bump, h_inv @ g, t_max=2.5, nodes=(32, 32, 64))
-        assert np.allclose(left, right, rtol=1e-6, atol=1e-12 * np.max(np.abs(right)))
-        flat = group_convolution(
-            lambda u, h_inv=h_inv: F(h_inv @ u), _bump, g, t_max=2.5, nodes=(32, 32, 64), haar=False
-        )
-        assert not np.allclose(
-            flat,
-            group_convolution(F, _bump, h_inv @ g, t_max=2.5, nodes=(32, 32, 64), haar=False),
-            rtol=1e-3,
-        )
-    # a constant F gives ψ's Haar integral, the same at every g (the measure is invariant)
-    one = group_convolution(
-        lambda u: np.ones(u.shape[:-2]), _bump, g, t_max=3.0, nodes=(48, 48, 96)
-    )
-    assert np.allclose(one, one[0], rtol=1e-8)
+    h_inv = np.linalg.inv(h[0])
+    options = dict(t_max=2.5, nodes=(32, 32, 64))
+    left = group_convolution(lambda u: F(h_inv @ u), _bump, g, **options)
+    right = group_convolution(F, _bump, h_inv @ g, **options)
+    assert np.allclose(left, right, rtol=1e-6, atol=1e-12 * np.max(np.abs(right)))
+    flat_left = group_convolution(lambda u: F(h_inv @ u), _bump, g, **options, haar=False)
+    flat_right = group_convolution(F, _bump, h_inv @ g, **options, haar=False)
+    assert not np.allclose(flat_left, flat_right, rtol=1e-3)
+    # the values, not only their equivariance (a layer that ignored ψ or F would pass that):
+    # a constant F gives ψ's Haar integral at every g, the same as F ≡ ψ's at the identity
+    # with F and ψ swapped; checked against a Monte Carlo estimate from sample_sl2
+    one = group_convolution(lambda u: np.ones(u.shape[:-2]), _bump, g, **options)
+    samples, volume = sample_sl2(200_000, 2.5, np.random.default_rng(seed + 1))
+    values = _bump(samples)
+    estimate, se = volume * values.mean(), volume * values.std() / np.sqrt(values.size)
+    assert np.all(np.abs(one - estimate) < 5 * se)
+    at_identity = group_convolution(F, _bump, np.eye(2), **options)
+    inverted = np.linalg.inv(samples)  # (F ⋆ ψ)(e) = ∫ F(u) ψ(u⁻¹) du
+    terms = F(samples) * _bump(inverted)
+    mc, mc_se = volume * terms.mean(), volume * terms.std() / np.sqrt(terms.size)
+    assert abs(at_identity - mc) < 5 * mc_se
+
+
+def test_the_layers_refuse_what_their_quadratures_do_not_resolve():
+    # a kernel squeezed between the nodes, a kernel stretched past the square, an element
+    # far from the identity for the angular rules: each would have given a wrong value
+    with pytest.raises(ValueError, match="does not resolve"):
+        lift(_gaussian, _gaussian, 0.01 * np.eye(2))
+    with pytest.raises(ValueError, match="does not resolve"):
+        lift(_gaussian, _gaussian, np.diag([1.0, 0.01]))  # squeezed along one axis
+    with pytest.raises(ValueError, match="edge"):  # an image filling the square
+        lift(lambda y: np.ones(y.shape[:-1]), _gaussian, np.diag([50.0, 1.0]))
+    with pytest.raises(ValueError, match="edge"):
+        lift(_gaussian, _gaussian, np.eye(2), [5.5, 0.0])
+    far = sl2_from_coordinates(2.0, 0.3, 0.2)
+    with pytest.raises(ValueError, match="does not resolve"):
+        group_convolution(_bump, _bump, far, t_max=3.0, nodes=(32, 16, 32))
+    # and at t = 20 the chart's own elements are accepted (an exact inverse, a relative det)
+    far_out = sl2_from_coordinates(20.0, 0.0, 0.0)
+    assert group_convolution(_bump, _bump, far_out, t_max=2.5, nodes=(32, 32, 64)) == 0.0
 
 
 BAD = [
@@ -208,6 +228,7 @@ BAD = [
     (lambda: lift(0, _gaussian, np.eye(2)), TypeError, "f and kernel"),
     (lambda: lift(_gaussian, _gaussian, np.eye(2), [np.inf, 0]), ValueError, "shift"),
     (lambda: lift(_gaussian, _gaussian, np.eye(2), extent=0.0), ValueError, "extent"),
+    (lambda: lift(_gaussian, _gaussian, np.eye(2), extent=1e200), ValueError, "extent"),
     (lambda: lift(_gaussian, _gaussian, np.eye(2), points=4), ValueError, "points"),
     (lambda: lift(_gaussian, _gaussian, np.eye(2), points=5000), ValueError, "points"),
     (lambda: lift(lambda y: y, _gaussian, np.eye(2)), ValueError, "f must return one value"),

@@ -221,6 +221,35 @@ def _group_elements(g: object, name: str = "g") -> np.ndarray:
     return g
 
 
+#: the self-check of the layers' quadratures: the same rule on nodes shifted by half a spacing
+#: must agree with it to this fraction of the integrand's absolute mass (two samplings of a
+#: resolved integrand agree to its accuracy; an integrand squeezed between the nodes or turning
+#: faster than they do gives two different sums), and the integrand must vanish to ``_EDGE`` of
+#: its mass at the edge of the domain (the truncation error's size)
+_RESOLVED = 1e-8
+_EDGE = 1e-10
+
+
+def _check_resolved(
+    full: np.ndarray, shifted: np.ndarray, mass: np.ndarray, at_edge: np.ndarray, what: str
+) -> None:
+    """Refuse a quadrature whose value on shifted nodes differs from its value (per element)
+    beyond ``_RESOLVED`` of the absolute mass, or whose integrand has more than ``_EDGE`` of its
+    mass at the edge of the domain."""
+    mass = np.maximum(mass, np.finfo(float).tiny)
+    if np.any(at_edge > _EDGE * mass):  # first: a truncated integrand also fails the shift
+        raise ValueError(
+            f"{what}: the integrand does not vanish at the edge of the domain integrated "
+            f"({float(np.max(at_edge / mass)):.1e} of its mass there)"
+        )
+    if np.any(np.abs(full - shifted) > _RESOLVED * mass):
+        raise ValueError(
+            f"{what}: the quadrature does not resolve the integrand (on nodes shifted by half a "
+            f"spacing it differs by {float(np.max(np.abs(full - shifted) / mass)):.1e} of its "
+            "mass): use more nodes, or elements closer to the identity"
+        )
+
+
 def lift(
     f: Callable,
     kernel: Callable,
@@ -234,11 +263,15 @@ def lift(
 
         F(x, g) = |det g|⁻¹ ∫ f(y) k(g⁻¹(y − x)) dy,
 
-    by the trapezoid rule on the square [−extent, extent]² with ``points``² nodes (spectrally
-    accurate for smooth f and k that vanish to rounding at the square's edge; the error is the
-    quadrature's where they do not). Equivariant: lifting y ↦ f(h⁻¹(y − b)) gives
-    F(h⁻¹(x − b), h⁻¹g), exactly in the integral, because the change of variables y = h y' + b
-    brings det h, which the factor |det g|⁻¹ absorbs.
+    by the trapezoid rule on the square [−extent, extent]² with ``points``² nodes, spectrally
+    accurate for a smooth integrand that vanishes at the square's edge. Equivariant: lifting
+    y ↦ f(h⁻¹(y − b)) gives F(h⁻¹(x − b), h⁻¹g), exactly in the integral, because the change of
+    variables y = h y' + b brings det h, which the factor |det g|⁻¹ absorbs.
+
+    The quadrature checks itself: where the same rule on nodes shifted by half a spacing differs
+    by more than 1e-8 of the integrand's absolute mass (a kernel squeezed between the nodes
+    by a small g), or the integrand does not vanish at the edge (a g that stretches the kernel
+    beyond the square, a shift that moves it out), it raises instead of returning a wrong value.
 
     Parameters
     ----------
@@ -248,6 +281,10 @@ def lift(
         Group elements, det g > 0.
     shift : array_like, shape (..., 2), optional
         The translations x (default 0), broadcast with g.
+    extent : float
+        Half-width of the square, at most 1e6.
+    points : int
+        Nodes per side, 8 to 4096.
     """
     if not callable(f) or not callable(kernel):
         raise TypeError("f and kernel must be callables of points of the plane")
@@ -260,25 +297,45 @@ def lift(
     except ValueError:
         raise ValueError(f"g and shift do not broadcast: {g.shape} and {x.shape}") from None
     extent = positive(extent, "extent")
+    if extent > 1e6:
+        raise ValueError(f"extent must be at most 1e6, got {extent}")
     points = count(points, "points", 8)
     if points > 4096:
         raise ValueError(f"points must be at most 4096 (per side), got {points}")
     g = np.broadcast_to(g, (*shape, 2, 2)).reshape(-1, 2, 2)
     x = np.broadcast_to(x, (*shape, 2)).reshape(-1, 2)
-    _memory(8.0 * 3 * points**2 * min(len(g), 64), f"lifting on {points}² nodes")
+    block_size = 16
+    # per element and node: the local points (2), the kernel's values, the terms and the
+    # kernel's own temporaries
+    _memory(8.0 * 12 * points**2 * min(len(g), block_size), f"lifting on {points}² nodes")
     axis = np.linspace(-extent, extent, points)
     step = axis[1] - axis[0]
     weight = np.full(points, step)
     weight[[0, -1]] = step / 2
     Y = np.stack(np.meshgrid(axis, axis, indexing="ij"), axis=-1).reshape(-1, 2)
-    W = np.outer(weight, weight).ravel()
-    fw = _values(f, Y, "f", Y.shape[:-1]) * W
+    fw = _values(f, Y, "f", Y.shape[:-1]) * np.outer(weight, weight).ravel()
+    mid = axis[:-1] + step / 2  # the shifted nodes, all interior
+    Y2 = np.stack(np.meshgrid(mid, mid, indexing="ij"), axis=-1).reshape(-1, 2)
+    fw2 = _values(f, Y2, "f", Y2.shape[:-1]) * step**2
+    edge = np.zeros((points, points), dtype=bool)
+    edge[:2, :], edge[-2:, :], edge[:, :2], edge[:, -2:] = True, True, True, True
+    edge = edge.ravel()
     inverse = np.linalg.inv(g)
     out = np.empty(len(g))
-    for start in range(0, len(g), 64):  # blocks of group elements bound the memory
-        block = slice(start, start + 64)
+    for start in range(0, len(g), block_size):  # blocks of group elements bound the memory
+        block = slice(start, start + block_size)
         local = np.einsum("mij,mnj->mni", inverse[block], Y[None, :, :] - x[block, None, :])
-        out[block] = _values(kernel, local, "kernel", local.shape[:-1]) @ fw
+        terms = _values(kernel, local, "kernel", local.shape[:-1]) * fw
+        local = np.einsum("mij,mnj->mni", inverse[block], Y2[None, :, :] - x[block, None, :])
+        shifted = _values(kernel, local, "kernel", local.shape[:-1]) @ fw2
+        out[block] = terms.sum(axis=1)
+        _check_resolved(
+            out[block],
+            shifted,
+            np.abs(terms).sum(axis=1),
+            np.abs(terms[:, edge]).sum(axis=1),
+            "lift",
+        )
     return (out / np.linalg.det(g)).reshape(shape)
 
 
@@ -288,7 +345,7 @@ def group_convolution(
     g: object,
     *,
     t_max: float = 3.0,
-    nodes: tuple[int, int, int] = (48, 16, 32),
+    nodes: tuple[int, int, int] = (40, 48, 96),
     haar: bool = True,
 ) -> np.ndarray:
     """The group convolution on SL(2, ℝ): (F ⋆ ψ)(g) = ∫ F(u) ψ(u⁻¹g) du over the Haar measure,
@@ -298,6 +355,11 @@ def group_convolution(
     du makes it equivariant: convolving u ↦ F(h⁻¹u) gives (F ⋆ ψ)(h⁻¹g), to the quadrature's
     error, where F and ψ are smooth and their product vanishes beyond t_max.
 
+    The quadrature checks itself, as :func:`lift`'s does: the rule with its angular nodes
+    shifted by half a spacing must agree with it to 1e-8 of the integrand's absolute mass (far
+    from the identity the integrand turns quickly with the angles, as e^{2t}), and the
+    integrand must be negligible at the last node in t; otherwise it raises instead of
+    returning a wrong value.
     With ``haar=False`` the density in t is 1 (the chart's flat coordinates): not invariant,
     the wrong measure.
 
@@ -306,13 +368,19 @@ def group_convolution(
     F, psi : callable
         Functions on the group: a stack (..., 2, 2) to real values (...).
     g : array_like, shape (..., 2, 2)
-        Elements of SL(2, ℝ) (det g = 1 to 1e-9).
+        Elements of SL(2, ℝ): determinant 1 to 1e-9 relative to the entries' size.
+    t_max : float
+        The piece integrated, 0 < t_max ≤ 300.
+    nodes : (int, int, int)
+        Nodes in t, φ and θ, each at least 2, at most 10⁶ in all (the self-check evaluates the
+        angular rule twice).
     """
     if not callable(F) or not callable(psi):
         raise TypeError("F and psi must be callables of stacks of 2×2 matrices")
     g = _group_elements(g)
-    if np.any(np.abs(np.linalg.det(g) - 1) > 1e-9):
-        raise ValueError("g must be in SL(2) (determinant 1 to 1e-9)")
+    size = np.max(np.abs(g), axis=(-2, -1))
+    if np.any(np.abs(np.linalg.det(g) - 1) > 1e-9 * np.maximum(size**2, 1)):
+        raise ValueError("g must be in SL(2) (determinant 1 to 1e-9 of its entries' size)")
     t_max = positive(t_max, "t_max")
     if t_max > 300:
         raise ValueError(f"t_max must be at most 300 (float64 range), got {t_max}")
@@ -328,22 +396,44 @@ def group_convolution(
         raise ValueError(f"nodes give {q:,} quadrature points, more than 10^6")
     shape = g.shape[:-2]
     g = g.reshape(-1, 2, 2)
-    _memory(8.0 * 8 * q * min(len(g), 16), f"group convolution on {q:,} nodes")
+    block_size = 8
+    _memory(8.0 * 12 * q * min(len(g), block_size), f"group convolution on {q:,} nodes")
     z, w = np.polynomial.legendre.leggauss(n_t)
     t = (z + 1) * t_max / 2
     w_t = w * t_max / 2 * (2 * np.sinh(2 * t) if haar else np.ones_like(t))
-    phi = np.arange(n_phi) * np.pi / n_phi
-    theta = -np.pi + np.arange(n_theta) * 2 * np.pi / n_theta
-    tt, pp, th = np.meshgrid(t, phi, theta, indexing="ij")
-    U = sl2_from_coordinates(tt, pp, th).reshape(-1, 2, 2)
     weight = (w_t[:, None, None] * np.ones((1, n_phi, n_theta))).ravel() * (
         np.pi / n_phi * 2 * np.pi / n_theta
     )
-    FU = _values(F, U, "F", U.shape[:-2]) * weight
-    U_inv = np.linalg.inv(U)
+    last_t = np.zeros((n_t, n_phi, n_theta), dtype=bool)
+    last_t[-1] = True
+    last_t = last_t.ravel()
+    rules = []
+    for offset in (0.0, 0.5):  # the angular nodes, and the same shifted by half a spacing
+        phi = (np.arange(n_phi) + offset) * np.pi / n_phi
+        theta = -np.pi + (np.arange(n_theta) + offset) * 2 * np.pi / n_theta
+        tt, pp, th = np.meshgrid(t, phi, theta, indexing="ij")
+        U = sl2_from_coordinates(tt, pp, th).reshape(-1, 2, 2)
+        FU = _values(F, U, "F", U.shape[:-2]) * weight
+        # the inverse of a determinant-1 matrix, exactly (np.linalg.inv fails far out)
+        U_inv = np.empty_like(U)
+        U_inv[:, 0, 0], U_inv[:, 1, 1] = U[:, 1, 1], U[:, 0, 0]
+        U_inv[:, 0, 1], U_inv[:, 1, 0] = -U[:, 0, 1], -U[:, 1, 0]
+        rules.append((U_inv, FU))
     out = np.empty(len(g))
-    for start in range(0, len(g), 16):
-        block = slice(start, start + 16)
-        moved = U_inv[None] @ g[block, None]
-        out[block] = _values(psi, moved, "psi", moved.shape[:-2]) @ FU
+    for start in range(0, len(g), block_size):
+        block = slice(start, start + block_size)
+        sums = []
+        for U_inv, FU in rules:
+            moved = U_inv[None] @ g[block, None]
+            terms = _values(psi, moved, "psi", moved.shape[:-2]) * FU
+            sums.append((terms.sum(axis=1), terms))
+        (full, terms), (shifted, _) = sums
+        out[block] = full
+        _check_resolved(
+            full,
+            shifted,
+            np.abs(terms).sum(axis=1),
+            np.abs(terms[:, last_t]).sum(axis=1),
+            "group_convolution",
+        )
     return out.reshape(shape)
