@@ -631,28 +631,71 @@ def _figure_alt_text(app: Sphinx, doctree, docname: str) -> None:
                 image["alt"] = text
 
 
-def _is_glue(statement: ast.stmt) -> bool:
-    """``glue(...)`` as a statement, or ``from myst_nb import glue``."""
-    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
-        return isinstance(statement.value.func, ast.Name) and statement.value.func.id == "glue"
+def _glue_call(statement: ast.stmt) -> ast.Call | None:
+    """The call of a ``glue(...)`` statement (None for any other statement)."""
+    if (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Call)
+        and isinstance(statement.value.func, ast.Name)
+        and statement.value.func.id == "glue"
+    ):
+        return statement.value
+    return None
+
+
+def _is_glue_import(statement: ast.stmt) -> bool:
     return (
         isinstance(statement, ast.ImportFrom)
         and statement.module == "myst_nb"
-        and [a.name for a in statement.names] == ["glue"]
+        and [(a.name, a.asname) for a in statement.names] == [("glue", None)]
     )
 
 
-def _glue_lines(body: list[ast.stmt], shared: set[int]) -> tuple[set[int], bool]:
-    """The source lines of the glue statements in ``body`` (and in the blocks nested in it),
-    and whether every statement of ``body`` is glue. A loop or ``if`` whose blocks hold only
-    glue is glue itself; a block is never emptied while its statement stays (the code shown
-    must still parse), and a line holding another statement too is kept."""
-    lines: set[int] = set()
+def _simple(value: ast.expr) -> bool:
+    """A value that is an existing variable, perhaps rounded or converted (``round(float(x),
+    3)``, ``int(n)``, ``x[0]``, ``m.ratio``): the code above it shows how it was computed."""
+    while (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id in ("round", "float", "int", "str")
+        and value.args
+        and all(isinstance(a, ast.Constant) for a in value.args[1:])
+    ):
+        value = value.args[0]
+    while isinstance(value, ast.Attribute | ast.Subscript):
+        if isinstance(value, ast.Subscript) and not isinstance(
+            value.slice, ast.Constant | ast.Name
+        ):
+            return False
+        value = value.value
+    return isinstance(value, ast.Name | ast.Constant)
+
+
+def _glue_edits(
+    body: list[ast.stmt], shared: set[int], source: str
+) -> tuple[dict[int, str | None], bool]:
+    """What the reader's copy of ``body`` changes: line → None (left out) or → the text that
+    replaces the statement starting there. A glue of an existing variable is left out; a glue
+    that computes its value shows the computation, as ``quoted[key] = value``. A loop or ``if``
+    whose blocks hold nothing but left-out glue goes with them; a block is never emptied; a
+    statement sharing a line with another is kept as it is. Returns the edits and whether every
+    statement of ``body`` was left out."""
+    edits: dict[int, str | None] = {}
     kept = 0
     for st in body:
         span = set(range(st.lineno, (st.end_lineno or st.lineno) + 1))
-        if _is_glue(st) and not span & shared:
-            lines |= span
+        call = _glue_call(st)
+        if (call is not None or _is_glue_import(st)) and not span & shared:
+            if call is not None and len(call.args) >= 2 and not _simple(call.args[1]):
+                key, value = (
+                    " ".join((ast.get_source_segment(source, a) or ast.unparse(a)).split())
+                    for a in call.args[:2]
+                )
+                edits[st.lineno] = " " * st.col_offset + f"quoted[{key}] = {value}"
+                edits.update(dict.fromkeys(sorted(span - {st.lineno})))
+                kept += 1
+                continue
+            edits.update(dict.fromkeys(span))
             continue
         blocks = [
             b
@@ -660,45 +703,54 @@ def _glue_lines(body: list[ast.stmt], shared: set[int]) -> tuple[set[int], bool]
             if isinstance(b, list) and b and isinstance(b[0], ast.stmt)
         ]
         if isinstance(st, ast.For | ast.While | ast.If | ast.With) and blocks:
-            results = [_glue_lines(b, shared) for b in blocks]
+            results = [_glue_edits(b, shared, source) for b in blocks]
             if all(whole for _, whole in results):
-                lines |= span
+                edits.update(dict.fromkeys(span))
                 continue
             for found, whole in results:
                 if not whole:
-                    lines |= found
+                    edits.update(found)
         elif blocks:  # a function or class: only what is nested, never the block itself
             for b in blocks:
-                found, whole = _glue_lines(b, shared)
+                found, whole = _glue_edits(b, shared, source)
                 if not whole:
-                    lines |= found
+                    edits.update(found)
         kept += 1
-    return lines, kept == 0
+    return edits, kept == 0
 
 
 def without_glue(source: str) -> str:
-    """The cell's code as a reader sees it: the ``glue()`` statements (and the import of
-    ``glue``) left out, with the blank lines they leave collapsed. Code that does not parse
-    (IPython magics) is returned unchanged."""
+    """The cell's code as a reader sees it: ``glue()``, which hands numbers to the prose, is
+    machinery. A glue of a variable the code above computed is left out (with the import of
+    ``glue``, and the blank lines that leaves doubled); a glue that computes its value shows
+    the computation as ``quoted[key] = value``, so every number the prose quotes can be traced
+    in the code shown. Code that does not parse (IPython magics) is returned unchanged."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return source
-    # lines with two statements (a; b) are kept whole
-    starts: dict[int, int] = {}
+    # lines covered by two statements' spans (a; b, or a call whose last line holds another)
+    cover: dict[int, int] = {}
     for node in ast.walk(tree):
-        if isinstance(node, ast.stmt):
-            starts[node.lineno] = starts.get(node.lineno, 0) + 1
-    shared = {line for line, n in starts.items() if n > 1}
-    drop, _ = _glue_lines(tree.body, shared)
-    if not drop:
+        if isinstance(node, ast.stmt) and not hasattr(node, "body"):
+            for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
+                cover[line] = cover.get(line, 0) + 1
+    shared = {line for line, n in cover.items() if n > 1}
+    edits, _ = _glue_edits(tree.body, shared, source)
+    if not edits:
         return source
+    lines = source.splitlines()
     out: list[str] = []
-    for number, line in enumerate(source.splitlines(), start=1):
-        if number in drop:
+    for number, line in enumerate(lines, start=1):
+        if number in edits:
+            if edits[number] is not None:
+                out.append(edits[number])
             continue
-        if not line.strip() and (not out or not out[-1].strip()):
-            continue  # no blank line at the top or after another blank
+        near_removed = (number - 1 in edits and edits[number - 1] is None) or (
+            number + 1 in edits and edits[number + 1] is None
+        )
+        if not line.strip() and near_removed and (not out or not out[-1].strip()):
+            continue  # a blank line the removal doubled (or left at the top)
         out.append(line)
     while out and not out[-1].strip():
         out.pop()

@@ -8,12 +8,15 @@ __all__ = ["formula", "show"]
 
 def formula(*parts: object) -> str:
     """The TeX of ``parts`` written one after the other: a ``str`` is TeX as it stands, anything
-    else (a SymPy expression, an integer, a fraction) is converted by ``sympy.latex``."""
+    else (a SymPy expression, an integer, a fraction) is converted by ``sympy.latex``, with
+    ln for the natural logarithm as the book's prose writes it."""
     import sympy as sp
 
     if not parts:
         raise ValueError("formula needs at least one part")
-    return "".join(p if isinstance(p, str) else sp.latex(sp.sympify(p)) for p in parts)
+    return "".join(
+        p if isinstance(p, str) else sp.latex(sp.sympify(p), ln_notation=True) for p in parts
+    )
 
 
 def show(*parts: object) -> None:
