@@ -23,6 +23,7 @@ from scipy import integrate, stats
 from rederived.stochastic import coulomb
 
 COVERS = (
+    "beta_hermite_traces",
     "dirichlet_variance",
     "disk_counting_cumulants",
     "ginibre_eigenvalues",
@@ -101,7 +102,39 @@ def test_samples_have_their_shape_and_scale(n, samples, seed):
     assert np.array_equal(r, coulomb.kostlan_moduli(n, samples, seed=seed))
 
 
+@given(st.integers(2, 9), st.floats(0.05, 20.0), st.integers(0, 2**32))
+def test_beta_hermite_traces_are_those_of_the_eigenvalues(n, beta, seed):
+    # the same draws, in the same order, as a dense tridiagonal matrix diagonalised
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((3, n))
+    b = np.sqrt(rng.chisquare(beta * np.arange(n - 1, 0, -1), size=(3, n - 1)) / 2)
+    traces = coulomb.beta_hermite_traces(n, 3, beta, powers=(1, 2, 3, 4), seed=seed)
+    for k in range(3):
+        H = np.diag(a[k]) + np.diag(b[k], 1) + np.diag(b[k], -1)
+        lam = np.linalg.eigvalsh(H) / np.sqrt(2 * beta * n)
+        expected = [np.sum(lam**p) for p in (1, 2, 3, 4)]
+        assert np.allclose(traces[:, k], expected, rtol=1e-10, atol=1e-12)
+
+
+def test_beta_hermite_second_moment_is_exact_in_mean():
+    # E tr H² = n + β n(n − 1)/2 (a χ² with that many degrees of freedom), divided by 2βn
+    n, beta = 30, 1.5
+    L2 = coulomb.beta_hermite_traces(n, 200_000, beta, powers=(2,), seed=7)[0]
+    exact = (n + beta * n * (n - 1) / 2) / (2 * beta * n)
+    assert abs(L2.mean() - exact) < 5 * L2.std() / np.sqrt(L2.size)
+
+
 BAD = [
+    (lambda: coulomb.beta_hermite_traces(1, 3, 2.0), ValueError, "n must"),
+    (lambda: coulomb.beta_hermite_traces(5, 0, 2.0), ValueError, "samples"),
+    (lambda: coulomb.beta_hermite_traces(5, 3, 0.0), ValueError, "beta"),
+    (lambda: coulomb.beta_hermite_traces(5, 3, float("nan")), ValueError, "beta"),
+    (lambda: coulomb.beta_hermite_traces(5, 3, True), ValueError, "beta"),
+    (lambda: coulomb.beta_hermite_traces(5, 3, 2.0, powers=(5,)), ValueError, "powers"),
+    (lambda: coulomb.beta_hermite_traces(5, 3, 2.0, powers=()), ValueError, "powers"),
+    (lambda: coulomb.beta_hermite_traces(5, 3, 2.0, powers="24"), TypeError, "powers"),
+    (lambda: coulomb.beta_hermite_traces(10**9, 10**3, 2.0), ValueError, "1e10"),
+    (lambda: coulomb.beta_hermite_traces(10**9, 1, 2.0), ValueError, "GiB"),
     (lambda: coulomb.radial_cumulants([1]), ValueError, "coeffs"),
     (lambda: coulomb.radial_cumulants("12"), ValueError, "coeffs"),
     (lambda: coulomb.radial_cumulants([1, 0, 0]), ValueError, "depend on r"),
