@@ -102,7 +102,7 @@ def test_samples_have_their_shape_and_scale(n, samples, seed):
     assert np.array_equal(r, coulomb.kostlan_moduli(n, samples, seed=seed))
 
 
-@given(st.integers(2, 9), st.floats(0.05, 20.0), st.integers(0, 2**32))
+@given(st.integers(2, 9), st.sampled_from([1e-6, 0.05, 1.0, 2.0, 20.0, 1e6]), st.integers(0, 2**32))
 def test_beta_hermite_traces_are_those_of_the_eigenvalues(n, beta, seed):
     # the same draws, in the same order, as a dense tridiagonal matrix diagonalised
     rng = np.random.default_rng(seed)
@@ -116,18 +116,27 @@ def test_beta_hermite_traces_are_those_of_the_eigenvalues(n, beta, seed):
         assert np.allclose(traces[:, k], expected, rtol=1e-10, atol=1e-12)
 
 
-def test_beta_hermite_second_moment_is_exact_in_mean():
-    # E tr H² = n + β n(n − 1)/2 (a χ² with that many degrees of freedom), divided by 2βn
-    n, beta = 30, 1.5
-    L2 = coulomb.beta_hermite_traces(n, 200_000, beta, powers=(2,), seed=7)[0]
-    exact = (n + beta * n * (n - 1) / 2) / (2 * beta * n)
-    assert abs(L2.mean() - exact) < 5 * L2.std() / np.sqrt(L2.size)
+def test_beta_hermite_fourth_moment_matches_the_dense_ensembles():
+    # E tr H⁴ of the GUE (β = 2, density ∝ e^{−tr H²/2}) is 2n³ + n; of the GOE (β = 1),
+    # (2n³ + 5n² + 5n)/4: known closed forms, independent of the tridiagonal model
+    n = 30
+    for beta, exact in ((2.0, 2 * n**3 + n), (1.0, (2 * n**3 + 5 * n**2 + 5 * n) / 4)):
+        L4 = coulomb.beta_hermite_traces(n, 100_000, beta, powers=(4,), seed=11)[0]
+        tr4 = L4 * (2 * beta * n) ** 2
+        assert abs(tr4.mean() - exact) < 5 * tr4.std() / np.sqrt(tr4.size)
 
 
 BAD = [
     (lambda: coulomb.beta_hermite_traces(1, 3, 2.0), ValueError, "n must"),
     (lambda: coulomb.beta_hermite_traces(5, 0, 2.0), ValueError, "samples"),
     (lambda: coulomb.beta_hermite_traces(5, 3, 0.0), ValueError, "beta"),
+    (lambda: coulomb.beta_hermite_traces(5, 3, 1e-300), ValueError, "beta"),
+    (lambda: coulomb.beta_hermite_traces(5, 3, 1e7), ValueError, "beta"),
+    (
+        lambda: coulomb.beta_hermite_traces(2, 4_000_000_000, 2.0, powers=(1, 2, 3, 4)),
+        ValueError,
+        "GiB",
+    ),
     (lambda: coulomb.beta_hermite_traces(5, 3, float("nan")), ValueError, "beta"),
     (lambda: coulomb.beta_hermite_traces(5, 3, True), ValueError, "beta"),
     (lambda: coulomb.beta_hermite_traces(5, 3, 2.0, powers=(5,)), ValueError, "powers"),

@@ -180,7 +180,9 @@ def beta_hermite_traces(
     n: object, samples: object, beta: object, *, powers: object = (2, 4), seed: object = 0
 ) -> np.ndarray:
     """Σ_i (λ_i / R)^p for p in ``powers`` over ``samples`` draws of the Gaussian β-ensemble of n
-    charges, R = √(2βn) the edge of its semicircle; shape (len(powers), samples).
+    charges, R = √(2βn) (the edge of its semicircle when βn is large); shape
+    (len(powers), samples). Draws are made in blocks of samples, so a longer run does not
+    repeat a shorter one's first values.
 
     The eigenvalues λ of H = (1/√2)·tridiag(b; a; b), a_i ~ N(0, 2) and b_i ~ χ_{β(n−i)}
     independent (Dumitriu and Edelman, 2002), have the density ∝ Π_{i<j}|λ_i − λ_j|^β e^{−Σλ²/2}:
@@ -192,14 +194,15 @@ def beta_hermite_traces(
     n, samples : int
         Charges (≥ 2) and draws (≥ 1).
     beta : float
-        Inverse temperature, 0 < β ≤ 1e6.
+        Inverse temperature, 1e-6 ≤ β ≤ 1e6.
     powers : sequence of int
         Powers from 1 to 4.
     seed : int or numpy.random.SeedSequence
     """
     n, samples = _count(n, "n", 2), _count(samples, "samples")
-    if isinstance(beta, bool) or not isinstance(beta, Real) or not 0 < beta <= 1e6:
-        raise ValueError(f"beta must be a number in (0, 1e6], got {beta!r}")
+    if isinstance(beta, bool) or not isinstance(beta, Real) or not 1e-6 <= beta <= 1e6:
+        raise ValueError(f"beta must be a real number in [1e-6, 1e6], got {beta!r}")
+    beta = float(beta)
     if isinstance(powers, str) or not hasattr(powers, "__iter__"):
         raise TypeError(f"powers must be a sequence of ints, got {powers!r}")
     powers = list(powers)
@@ -212,7 +215,10 @@ def beta_hermite_traces(
             f"n × samples = {float(n) * samples:.3g} entries drawn, more than 1e10 (hours)"
         )
     block = max(1, int(2**22 // n))  # samples per block: about 4 million entries at a time
-    _memory(8.0 * 8 * n * min(block, samples), f"blocks of {min(block, samples)} × {n} entries")
+    _memory(
+        8.0 * (8 * n * min(block, samples) + len(powers) * samples),
+        f"{samples} samples of {len(powers)} traces (blocks of {min(block, samples)} × {n})",
+    )
     rng = np.random.default_rng(seed)
     scale = 1 / np.sqrt(2 * beta * n)
     dof = beta * np.arange(n - 1, 0, -1)  # χ_{β(n−1)}, …, χ_β
