@@ -5,7 +5,7 @@ import time
 import numpy as np
 import pytest
 
-from rederived.book.benchmark import best_time, best_times, loglog_slope
+from rederived.book.benchmark import best_time, best_times, jackknife_se, loglog_slope
 
 
 def test_loglog_slope_recovers_exponents():
@@ -82,3 +82,15 @@ def test_slow_calls_skip_the_untimed_call_after_the_first_round():
     best_times({"fast": lambda: order.append("fast"), "slow": slow}, repeat=3, warm_below=0.01)
     # round 1: both warmed; later rounds: only the fast one (the slow one's best is 20 ms)
     assert order.count("slow") == 4 and order.count("fast") == 6
+
+
+def test_jackknife_se_of_a_mean_is_the_standard_error():
+    # for the mean, the leave-one-out values give exactly s/√n
+    x = np.random.default_rng(4).normal(size=12)
+    drop = np.array([np.delete(x, k).mean() for k in range(x.size)])
+    assert jackknife_se(drop) == pytest.approx(x.std(ddof=1) / np.sqrt(x.size), rel=1e-12)
+    assert jackknife_se([2.0, 2.0, 2.0]) == 0.0
+    with pytest.raises(ValueError, match="at least 2"):
+        jackknife_se([1.0])
+    with pytest.raises(ValueError, match="finite"):
+        jackknife_se([1.0, np.nan])

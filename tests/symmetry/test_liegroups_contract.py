@@ -150,32 +150,37 @@ def test_lifting_is_affine_equivariant_and_matches_its_closed_form(seed, log_sca
     assert np.allclose(at_origin, exact, rtol=1e-10, atol=0)
 
 
+def _tilted_bump(u):  # a bump at the identity that rotations move
+    return _bump(u) * (1 + 0.5 * u[..., 1, 0])
+
+
 @settings(max_examples=max(4, settings.default.max_examples // 6))  # 30 conv calls: seconds
 @given(st.integers(0, 2**32))
 def test_group_convolution_is_equivariant_and_has_the_right_values(seed):
     rng = np.random.default_rng(seed)
     h, _ = sample_sl2(1, 0.4, rng)
     g, _ = sample_sl2(3, 0.4, rng)
-    F = lambda u: _bump(u) * (1 + 0.5 * u[..., 1, 0])  # noqa: E731
     h_inv = np.linalg.inv(h[0])
     options = dict(t_max=2.5, nodes=(32, 32, 64))
-    left = group_convolution(lambda u: F(h_inv @ u), _bump, g, **options)
-    right = group_convolution(F, _bump, h_inv @ g, **options)
+    left = group_convolution(lambda u: _tilted_bump(h_inv @ u), _bump, g, **options)
+    right = group_convolution(_tilted_bump, _bump, h_inv @ g, **options)
     assert np.allclose(left, right, rtol=1e-6, atol=1e-12 * np.max(np.abs(right)))
-    flat_left = group_convolution(lambda u: F(h_inv @ u), _bump, g, **options, haar=False)
-    flat_right = group_convolution(F, _bump, h_inv @ g, **options, haar=False)
+    flat_left = group_convolution(
+        lambda u: _tilted_bump(h_inv @ u), _bump, g, **options, haar=False
+    )
+    flat_right = group_convolution(_tilted_bump, _bump, h_inv @ g, **options, haar=False)
     assert not np.allclose(flat_left, flat_right, rtol=1e-3)
     # the values, not only their equivariance (a layer that ignored ψ or F would pass that):
-    # a constant F gives ψ's Haar integral at every g, the same as F ≡ ψ's at the identity
-    # with F and ψ swapped; checked against a Monte Carlo estimate from sample_sl2
+    # a constant F gives ψ's Haar integral at every g, and (F ⋆ ψ)(e) = ∫ F(u) ψ(u⁻¹) du: both
+    # checked against Monte Carlo estimates from sample_sl2
     one = group_convolution(lambda u: np.ones(u.shape[:-2]), _bump, g, **options)
     samples, volume = sample_sl2(200_000, 2.5, np.random.default_rng(seed + 1))
     values = _bump(samples)
     estimate, se = volume * values.mean(), volume * values.std() / np.sqrt(values.size)
     assert np.all(np.abs(one - estimate) < 5 * se)
-    at_identity = group_convolution(F, _bump, np.eye(2), **options)
-    inverted = np.linalg.inv(samples)  # (F ⋆ ψ)(e) = ∫ F(u) ψ(u⁻¹) du
-    terms = F(samples) * _bump(inverted)
+    at_identity = group_convolution(_tilted_bump, _bump, np.eye(2), **options)
+    inverted = np.linalg.inv(samples)  # (F ⋆ ψ)(e) = ∫ _tilted_bump(u) ψ(u⁻¹) du
+    terms = _tilted_bump(samples) * _bump(inverted)
     mc, mc_se = volume * terms.mean(), volume * terms.std() / np.sqrt(terms.size)
     assert abs(at_identity - mc) < 5 * mc_se
 

@@ -1,4 +1,5 @@
-"""Timing helpers for the book's cost measurements: best-of-n wall time and log–log slopes.
+"""Timing helpers for the book's cost measurements: best-of-n wall time and log–log slopes; and
+the jackknife standard error the chapters put on fitted exponents.
 
 Speed is reported as ratios of times measured in the same run, never as absolute numbers to
 compare across machines; exponents come from least-squares slopes on log–log axes.
@@ -12,7 +13,7 @@ from numbers import Real
 
 import numpy as np
 
-__all__ = ["best_time", "best_times", "loglog_slope"]
+__all__ = ["best_time", "best_times", "jackknife_se", "loglog_slope"]
 
 
 def best_time(
@@ -106,3 +107,23 @@ def loglog_slope(x: object, y: object) -> float:
         if not np.all(np.isfinite(v)) or np.any(v <= 0):
             raise ValueError(f"{name} must be positive and finite")
     return float(np.polyfit(np.log(x), np.log(y), 1)[0])
+
+
+def jackknife_se(leave_one_out: object) -> float:
+    """Jackknife standard error of an estimate from its values with each of n groups left out
+    in turn: √((n − 1)/n · Σ (θ₍ᵢ₎ − θ̄)²).
+
+    Parameters
+    ----------
+    leave_one_out : array_like, shape (n,)
+        Finite values, n ≥ 2.
+    """
+    values = np.asarray(leave_one_out, dtype=float)
+    if values.ndim != 1 or values.size < 2:
+        raise ValueError(
+            f"leave_one_out must be 1-D with at least 2 values, got shape {values.shape}"
+        )
+    if not np.all(np.isfinite(values)):
+        raise ValueError("leave_one_out must be finite")
+    n = values.size
+    return float(np.sqrt((n - 1) / n * np.sum((values - values.mean()) ** 2)))
