@@ -64,6 +64,7 @@ _DATA = Path(__file__).resolve().parent / "book" / "data"
 #: every sweep of the book: name -> "module:attribute" of its :class:`Sweep` (imported on use)
 REGISTRY: dict[str, str] = {
     "autonumerics-search": "rederived.approximation.evolution:SEARCH_SWEEP",
+    "autonumerics-log2": "rederived.approximation.evolution:LOG2_SWEEP",
     "eml-constants": "rederived.experimental.eml:CONSTANTS_SWEEP",
     "eml-regression": "rederived.experimental.emlfit:RECOVERY_SWEEP",
     "pcf-scan": "rederived.experimental.pcf:SCAN_SWEEP",

@@ -324,16 +324,35 @@ def program_record(program: Program) -> dict:
     }
 
 
-def search_run(item: dict) -> dict:
-    """One seeded evolution of the search sweep: the best program found at every operation
-    count (as :func:`program_record` data, with its training error) and the number of programs
-    fitted."""
+#: the second target, beyond exp: log2 on the mantissa range [1, 2], absolute error (log2
+#: vanishes at 1, where a relative error is undefined)
+LOG2_INTERVAL = (1.0, 2.0)
+
+
+def _log2(x):
     import mpmath
 
+    return mpmath.log(x, 2)
+
+
+def search_run(item: dict) -> dict:
+    """One seeded evolution of a search sweep: the best program found at every operation
+    count (as :func:`program_record` data, with its training error) and the number of programs
+    fitted. The item's ``target`` is ``"exp"`` (relative error on :data:`EXP_INTERVAL`, the
+    default) or ``"log2"`` (absolute error on :data:`LOG2_INTERVAL`)."""
+    import mpmath
+
+    target = item.get("target", "exp")
+    if target not in ("exp", "log2"):
+        raise ValueError(f"target must be 'exp' or 'log2', got {target!r}")
+    f, interval, relative = (
+        (mpmath.exp, EXP_INTERVAL, True) if target == "exp" else (_log2, LOG2_INTERVAL, False)
+    )
     run = evolve(
-        mpmath.exp,
-        EXP_INTERVAL,
+        f,
+        interval,
         int(item["budget"]),
+        relative=relative,
         generations=int(item["generations"]),
         population=int(item["population"]),
         tournament=int(item["tournament"]),
@@ -365,10 +384,12 @@ def _same_prefix(fresh: dict, stored: dict) -> bool:
 
 
 def _search_items(params) -> list[dict]:
+    keys = ("budget", "generations", "population", "tournament")
     return [
         {
             "seed": int(s.generate_state(1)[0]),
-            **{k: params[k] for k in ("budget", "generations", "population", "tournament")},
+            **{k: params[k] for k in keys},
+            **({"target": params["target"]} if "target" in params else {}),
         }
         for s in np.random.SeedSequence(int(params["seed"])).spawn(int(params["runs"]))
     ]
@@ -398,3 +419,27 @@ def _make_search_sweep():
 
 
 SEARCH_SWEEP = _make_search_sweep()
+
+
+def _make_log2_sweep():
+    from rederived.sweep import Sweep
+
+    common = {"budget": 11, "population": 50, "tournament": 5, "target": "log2", "seed": 2024}
+    return Sweep(
+        name="autonumerics-log2",
+        chapter="approximation/autonumerics-zero",
+        description="one seeded regularized evolution for log2 on [1, 2] (absolute error) with a "
+        "budget of 11 operations.",
+        scales={
+            "book": {**common, "runs": 5, "generations": 1200},
+            "paper": {**common, "runs": 8, "generations": 20000},
+        },
+        items=_search_items,
+        run_item=search_run,
+        env={"OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_NUM_THREADS": "1"},
+        spot_item=_search_prefix,
+        spot_compare=_same_prefix,
+    )
+
+
+LOG2_SWEEP = _make_log2_sweep()
