@@ -51,3 +51,28 @@ def test_runs_on_two_processes_equal_the_runs_in_turn():
 def test_evolution_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_search_run_targets_exp_by_default_and_log2_on_request():
+    from rederived.approximation.evolution import LOG2_INTERVAL, search_run
+
+    item = {"seed": 3, "budget": 5, "generations": 40, "population": 12, "tournament": 3}
+    exp_run = search_run(item)
+    assert search_run({**item, "target": "exp"}) == exp_run  # the default is exp
+    log2_run = search_run({**item, "target": "log2"})
+    assert log2_run != exp_run
+    # every recorded program's training error is its absolute error against log2 on [1, 2]
+    from rederived.approximation.programs import Program
+
+    for record in log2_run["front"].values():
+        program = Program(record["constants"], record["instructions"])
+        measured = program.max_error(lambda x: mpmath.log(x, 2), LOG2_INTERVAL, relative=False)
+        assert measured >= 0.99 * record["error"]  # at least the error on the training points
+
+
+def test_search_run_rejects_an_unknown_target():
+    from rederived.approximation.evolution import search_run
+
+    item = {"seed": 1, "budget": 3, "generations": 5, "population": 4, "tournament": 2}
+    with pytest.raises(ValueError, match="target"):
+        search_run({**item, "target": "sin"})
