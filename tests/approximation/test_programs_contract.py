@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rederived.approximation.approx import taylor
+from rederived.approximation.approx import pade, taylor
 from rederived.approximation.programs import Program, fit_constants, fma
 
 COVERS = ("Program", "fit_constants", "fma")
@@ -42,6 +42,24 @@ def test_horner_programs_of_approximants(degree, x):
     assert prog.pruned()(np.array([x]))[0] == value
     f32 = prog(np.float32([x]))
     assert f32.dtype == np.float32
+
+
+@given(st.integers(1, 3), st.integers(0, 3), st.floats(-0.5, 0.5), st.floats(-0.3, 0.3))
+def test_monic_horner_programs_save_one_operation_per_denominator(m, n, x0, x):
+    a = pade(mpmath.exp, x0, m, n, (x0 - 0.35, x0 + 0.35))
+    plain, monic = Program.from_approximant(a), Program.from_approximant(a, monic=True)
+    assert monic.operations == a.operations_monic == a.operations - (1 if n > 0 else 0)
+    assert plain.operations == a.operations
+    point = np.array([x0 + x])
+    exact = float(a.exact(x0 + x))
+    # the same rational: both evaluations agree with it to a few roundings per operation
+    for prog in (plain, monic):
+        assert abs(prog(point)[0] - exact) <= 4 * a.operations * np.finfo(float).eps * abs(exact)
+
+
+def test_monic_must_be_a_bool():
+    with pytest.raises(TypeError, match="monic"):
+        Program.from_approximant(taylor(mpmath.exp, 0.0, 2, (-0.3, 0.3)), monic=1)
 
 
 @settings(max_examples=max(4, settings.default.max_examples // 5))

@@ -158,6 +158,15 @@ class Approximant:
         m, n = self.degrees
         return 2 * m + (2 * n + 1 if n > 0 else 0) + (1 if self.x0 != 0 else 0)
 
+    @property
+    def operations_monic(self) -> int:
+        """+, −, ×, ÷ of the same rational with numerator and denominator divided by the
+        denominator's leading coefficient: the monic denominator's Horner loop starts with an
+        addition, one multiplication fewer than :attr:`operations` (for n ≥ 1 and a nonzero
+        leading coefficient; otherwise the same count)."""
+        n = self.degrees[1]
+        return self.operations - (1 if n > 0 and self.denominator[-1] != 0 else 0)
+
     def __call__(self, x: object) -> np.ndarray:
         """Evaluate on an array (float32 input is evaluated in float32, else float64)."""
         x = np.asarray(x)

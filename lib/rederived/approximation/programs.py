@@ -324,26 +324,43 @@ class Program:
         return tape.program(result.index)
 
     @classmethod
-    def from_approximant(cls, approx: Approximant) -> Program:
-        """The Horner evaluation of a Taylor, Padé or minimax approximant, as a program."""
+    def from_approximant(cls, approx: Approximant, *, monic: bool = False) -> Program:
+        """The Horner evaluation of a Taylor, Padé or minimax approximant, as a program.
+
+        With ``monic=True`` a rational is first divided through by its denominator's leading
+        coefficient, so the denominator's Horner loop starts with an addition: one operation
+        fewer (:attr:`Approximant.operations_monic`). The constant term of the denominator is 1
+        otherwise.
+        """
         if not isinstance(approx, Approximant):
             raise TypeError(f"approx must be an Approximant, got {type(approx).__name__}")
+        if not isinstance(monic, bool):
+            raise TypeError(f"monic must be a bool, got {monic!r}")
         num = [float(c) for c in approx.numerator]
         den = [float(c) for c in approx.denominator]
+        monic = monic and len(den) > 1 and approx.denominator[-1] != 0
+        if monic:
+            lead = approx.denominator[-1]
+            num = [float(c / lead) for c in approx.numerator]
+            den = [float(c / lead) for c in approx.denominator[:-1]]  # the leading 1 is implicit
 
         def horner(x, c):
             t = x - approx.x0 if approx.x0 != 0 else x
 
-            def poly(coeffs):
-                out = coeffs[-1]
+            def poly(coeffs, leading_one=False):
+                out = t + coeffs[-1] if leading_one else coeffs[-1]
                 for v in reversed(coeffs[:-1]):
                     out = out * t + v
                 return out
 
             p = poly(c[: len(num)])
-            return p if len(den) == 1 else p / poly([1.0, *c[len(num) :]])
+            if len(approx.denominator) == 1:
+                return p
+            if monic:
+                return p / poly(c[len(num) :], leading_one=True)
+            return p / poly([1.0, *c[len(num) :]])
 
-        return cls.trace(horner, [*num, *den[1:]])
+        return cls.trace(horner, [*num, *(den if monic else den[1:])])
 
 
 def fma(a, b, c):
