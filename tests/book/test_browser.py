@@ -386,6 +386,41 @@ def test_verdicts_and_claim_ids_readable(site, browser, dark):
             assert not poor, f"{page} ({'dark' if dark else 'light'}) {selector}: {poor[:4]}"
 
 
+_DARK_FIGURES = """
+const luminance = colour => {
+  const [r, g, b] = colour.match(/[0-9.]+/g).slice(0, 3).map(Number);
+  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+};
+let page = document.querySelector('.bd-main') || document.body;
+const figures = Array.from(document.querySelectorAll('figure img, .figure img, .cell_output img'))
+  .filter(img => img.naturalWidth > 0 && img.getBoundingClientRect().width > 0)
+  .map(img => {
+    const s = getComputedStyle(img), box = img.getBoundingClientRect();
+    const padX = parseFloat(s.paddingLeft) + parseFloat(s.paddingRight);
+    const padY = parseFloat(s.paddingTop) + parseFloat(s.paddingBottom);
+    return [img.src.split('/').pop(), s.backgroundColor + ' ' + s.filter,
+            Math.min(parseFloat(s.paddingLeft), parseFloat(s.paddingTop)),
+            ((box.width - padX) / (box.height - padY)) / (img.naturalWidth / img.naturalHeight)];
+  });
+return [luminance(getComputedStyle(document.body).backgroundColor), figures];
+"""
+
+
+@pytest.mark.parametrize("width", [1400, 400])
+def test_figures_framed_in_dark_mode(site, browser, width):
+    """In dark mode every figure sits, undimmed, on a white plate with a white margin (a frame
+    that reads as intended against the dark page), and the picture keeps its aspect ratio."""
+    for page in ("chapters/scaling/four-plus-three-phases.html", "chapters/back/benchmarks.html"):
+        _open(browser, site + page, width=width, dark=True)
+        page_luminance, figures = browser.execute_script(_DARK_FIGURES)
+        assert page_luminance < 0.3, f"{page}: the page is not dark ({page_luminance:.2f})"
+        assert figures, f"{page}: no figures found"
+        for name, background, padding, ratio in figures:
+            assert background == "rgb(255, 255, 255) none", f"{page} {name}: {background}"
+            assert padding >= 4, f"{page} {name}: no white margin ({padding} px)"
+            assert abs(ratio - 1) < 0.01, f"{page} {name}: aspect ratio off by {ratio - 1:+.3f}"
+
+
 _EQUATIONS = """
 return Array.from(document.querySelectorAll('mjx-container[display="true"]')).map(box => {
   const inner = box.firstElementChild.getBoundingClientRect().width;
