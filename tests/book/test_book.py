@@ -253,3 +253,21 @@ def test_results_are_typeset_from_tex_and_sympy():
     )
     with pytest.raises(ValueError, match="at least one"):
         formula()
+
+
+def test_the_index_lists_the_kernels_each_chapter_calls():
+    """The kernel index: names bound by ``from rederived...`` and used through their module,
+    private and book-machinery names left out, the first using cell recorded."""
+    from rederived.book.sphinxext import kernel_names
+
+    cells = [
+        "from rederived.stochastic import coulomb\nfrom rederived.book.claims import Ledger",
+        "x = coulomb.beta_hermite_traces\ncoulomb._private\nLedger",
+        "coulomb.beta_hermite_traces\nfrom rederived.experimental.pcf import delta\ndelta",
+        "not python %%",
+    ]
+    assert kernel_names(cells) == [
+        (1, "rederived.stochastic.coulomb.beta_hermite_traces"),
+        (1, "rederived.stochastic.coulomb"),
+        (2, "rederived.experimental.pcf.delta"),
+    ]

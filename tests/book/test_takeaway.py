@@ -79,3 +79,18 @@ def test_the_cite_page_gives_bibtex_for_this_release_and_every_numbered_chapter(
     # titles brace-protected, so that bibliography styles keep their capitals
     assert len(re.findall(r"title\s*=\s*\{\{", text)) == 2 * len(keys) + 1
     assert len(re.findall(r"publisher\s*=", text)) == len(keys) + 1
+
+
+def test_the_built_index_lists_the_kernels_with_their_chapters():
+    index = HTML / "genindex.html"
+    if not index.is_file():
+        pytest.skip("build the book first (`make book`)")
+    html = index.read_text(encoding="utf-8")
+    entries = re.findall(r'href="(chapters/[^"#]+\.html)#index-\d+"', html)
+    assert len(entries) >= 100, f"only {len(entries)} index entries"
+    # every chapter that calls a kernel is reachable from the index
+    chapters = {e for e in entries}
+    assert len(chapters) >= 25, chapters
+    assert "beta_hermite_traces (rederived.stochastic.coulomb)" in html
+    page = (HTML / "chapters" / "book-index.html").read_text(encoding="utf-8")
+    assert 'href="../genindex.html"' in page

@@ -17,7 +17,9 @@ Enabled in ``_config.yml`` (``sphinx.extra_extensions``). It
   caption as alt text, and registers the author–year bibliography style ``rederived``;
 - leaves the ``glue()`` calls out of the code cells a reader sees (they hand numbers to the
   prose, and the downloadable ``.md`` and ``.ipynb`` keep them);
-- writes the zip of every executed notebook that the introduction offers for download.
+- writes the zip of every executed notebook that the introduction offers for download;
+- indexes every public ``rederived`` function, class and module a chapter's code calls, under
+  its name with the chapter as subentry, at the first cell that uses it (the book's index).
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.statemachine import StringList
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -631,6 +635,97 @@ def _figure_alt_text(app: Sphinx, doctree, docname: str) -> None:
                 image["alt"] = text
 
 
+def _rederived_object(path: str):
+    """The object a dotted ``rederived`` path names, or None (private, missing or not code)."""
+    if not path.startswith("rederived.") or any(p.startswith("_") for p in path.split(".")):
+        return None
+    if path.startswith("rederived.book"):  # the book's own machinery (ledger, plots), not kernels
+        return None
+    module, _, attr = path.rpartition(".")
+    try:
+        if importlib.util.find_spec(path) is not None:
+            return importlib.import_module(path)
+    except (ImportError, ValueError):
+        pass
+    try:
+        obj = getattr(importlib.import_module(module), attr, None)
+    except ImportError:
+        return None
+    return obj if callable(obj) else None
+
+
+def kernel_names(sources: list[str]) -> list[tuple[int, str]]:
+    """(cell index, dotted name) of every public ``rederived`` module, function or class that the
+    code cells call or import, in order of first use. ``from rederived.x import y`` and
+    ``import rederived.x as z`` bind names; ``z.f(...)`` and ``y(...)`` use them."""
+    aliases: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for i, source in enumerate(sources):
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:  # cell magics and the like
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("rederived"):
+                for alias in node.names:
+                    aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.startswith("rederived.") and alias.asname:
+                        aliases[alias.asname] = alias.name
+        for node in ast.walk(tree):
+            path = None
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                base = aliases.get(node.value.id)
+                path = f"{base}.{node.attr}" if base else None
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                path = aliases.get(node.id)
+            if path and path not in seen and _rederived_object(path) is not None:
+                seen[path] = i
+    return sorted(((i, path) for path, i in seen.items()), key=lambda item: item[0])
+
+
+class IndexKernels(SphinxTransform):
+    """Index entries for the ``rederived`` code a chapter uses, at the first cell using each.
+    A transform ahead of Sphinx's own collection of index entries (priority 850), which the
+    ``doctree-read`` event comes after."""
+
+    default_priority = 840
+
+    def apply(self, **kwargs) -> None:
+        _index_kernels(self.app, self.document)
+
+
+def _index_kernels(app: Sphinx, doctree) -> None:
+    docname = app.env.docname
+    if not docname.startswith("chapters/"):
+        return
+    cells = [
+        cell
+        for cell in doctree.findall(nodes.container)
+        if "cell" in cell.get("classes", [])
+        and any(
+            "cell_input" in c.get("classes", [])
+            for c in cell.children
+            if isinstance(c, nodes.Element)
+        )
+    ]
+    sources = [next(iter(cell.findall(nodes.literal_block))).astext() for cell in cells]
+    title = next(iter(doctree.findall(nodes.title)), None)
+    chapter = title.astext() if title is not None else docname
+    for i, path in kernel_names(sources):
+        obj = _rederived_object(path)
+        module = path.rpartition(".")[0]
+        if hasattr(obj, "__path__") or type(obj).__name__ == "module":
+            text = f"{path} (module); {chapter}"
+        else:
+            text = f"{path.rpartition('.')[2]} ({module}); {chapter}"
+        target_id = f"index-{app.env.new_serialno('index')}"
+        target = nodes.target("", "", ids=[target_id])
+        index = addnodes.index(entries=[("single", text, target_id, "", None)])
+        cells[i].parent.insert(cells[i].parent.index(cells[i]), [index, target])
+
+
 def _glue_call(statement: ast.stmt) -> ast.Call | None:
     """The call of a ``glue(...)`` statement (None for any other statement)."""
     if (
@@ -777,6 +872,7 @@ def _hide_glue(app: Sphinx, doctree, docname: str) -> None:
 
 def setup(app: Sphinx) -> dict:
     _register_bibliography_style()
+    app.add_transform(IndexKernels)
     app.connect("doctree-resolved", _figure_alt_text)
     app.connect("doctree-resolved", _hide_glue)
     app.connect("config-inited", _configure)
