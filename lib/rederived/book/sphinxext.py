@@ -639,17 +639,17 @@ def _rederived_object(path: str):
     """The object a dotted ``rederived`` path names, or None (private, missing or not code)."""
     if not path.startswith("rederived.") or any(p.startswith("_") for p in path.split(".")):
         return None
-    if path.startswith("rederived.book"):  # the book's own machinery (ledger, plots), not kernels
-        return None
+    if path.startswith(("rederived.book", "rederived.sweep", "rederived.benchmarks")):
+        return None  # the book's own machinery (ledger, plots, sweeps, timings), not kernels
     module, _, attr = path.rpartition(".")
-    try:
+    try:  # any failure to import leaves the name out of the index, never stops the build
         if importlib.util.find_spec(path) is not None:
             return importlib.import_module(path)
-    except (ImportError, ValueError):
+    except Exception:
         pass
     try:
         obj = getattr(importlib.import_module(module), attr, None)
-    except ImportError:
+    except Exception:
         return None
     return obj if callable(obj) else None
 
@@ -710,6 +710,7 @@ def _index_kernels(app: Sphinx, doctree) -> None:
             if isinstance(c, nodes.Element)
         )
     ]
+    cells = [cell for cell in cells if next(iter(cell.findall(nodes.literal_block)), None)]
     sources = [next(iter(cell.findall(nodes.literal_block))).astext() for cell in cells]
     title = next(iter(doctree.findall(nodes.title)), None)
     chapter = title.astext() if title is not None else docname
