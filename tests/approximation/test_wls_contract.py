@@ -114,3 +114,31 @@ BAD = [
 def test_bad_input_is_refused_naming_the_argument(call, error, names):
     with pytest.raises(error, match=names):
         call()
+
+
+def _projection_dpp_by_choice(Phi, rng):
+    """The chain rule drawing each point with rng.choice, as projection_dpp once did."""
+    N, m = Phi.shape
+    V = Phi / np.sqrt(N)
+    remaining = np.sum(V**2, axis=1)
+    chosen = np.empty(m, dtype=int)
+    for step in range(m):
+        p = np.maximum(remaining, 0)
+        i = rng.choice(N, p=p / p.sum())
+        chosen[step] = i
+        direction = V[i] / np.sqrt(remaining[i])
+        V = V - np.outer(V @ direction, direction)
+        remaining = np.sum(V**2, axis=1)
+        remaining[chosen[: step + 1]] = 0
+    return chosen
+
+
+@given(st.integers(1, 8), st.integers(0, 40), st.integers(0, 2**32 - 1))
+def test_projection_dpp_draws_as_rng_choice_would(m, extra, seed):
+    # the sampler's own inverse-CDF draw consumes the generator as rng.choice does: the same
+    # indices and the same generator state afterwards, down to N = m
+    Phi = orthonormal_features(legendre_features(np.linspace(-1, 1, m + extra), m))
+    ours, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
+    for _ in range(3):
+        assert projection_dpp(Phi, ours).tolist() == _projection_dpp_by_choice(Phi, theirs).tolist()
+    assert ours.random() == theirs.random()

@@ -80,13 +80,12 @@ def test_every_registered_row_is_well_formed():
     ],
 )
 def test_a_rows_ratio_repeats_within_twenty_percent(name, against):
-    # the page's ratios are read as results: estimated twice in one process (processor time,
-    # interleaved rounds), a row's ratio may not move by more than 20 %. The rows: the one whose
-    # ratio once swung fivefold (rounding, memory-bound), a target against a compiled peer, and
-    # a target against a baseline. Each estimate is the median of three measurements: beside a
-    # parallel test worker, one measurement of the memory-bound row moved by up to 22 % between
-    # two calls (1.42 against 1.16 in a CI run; 0.86 to 1.10 with a memory-streaming process
-    # beside it), which is the other worker's doing, not the row's
+    # a row's ratio is a result, not noise: estimated twice in one process (processor time,
+    # interleaved rounds), it may not move by more than 20 %. The rows: the one whose ratio once
+    # swung fivefold (rounding, memory-bound), a target against a compiled peer, and a target
+    # against a baseline. Each estimate is the median of three measurements: beside a parallel
+    # test worker, single measurements move by up to about 20 % (1.42 against 1.16 for the
+    # rounding row in a CI run), and the page, which shows one measurement per row, says so
     first, second = (
         float(np.median([measure(benchmarks.ROWS[name]).ratio(against) for _ in range(3)]))
         for _ in range(2)

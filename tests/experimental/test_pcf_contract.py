@@ -32,6 +32,7 @@ from rederived.experimental.pcf import (
     delta,
     dynamics,
     evaluate_polynomial,
+    excess_digits,
     family,
     identify,
     identify_mobius,
@@ -49,6 +50,7 @@ COVERS = (
     "delta",
     "dynamics",
     "evaluate_polynomial",
+    "excess_digits",
     "family",
     "identify",
     "identify_mobius",
@@ -231,3 +233,48 @@ BAD = [
 def test_bad_input_is_refused_naming_the_argument(call, error, names):
     with pytest.raises(error, match=names):
         call()
+
+
+@given(
+    st.integers(-(10**30), 10**30),
+    st.integers(1, 10**30),
+    st.integers(-(10**6), 10**6),
+    st.integers(1, 10**6),
+)
+def test_excess_digits_of_a_rational_limit_are_bounded_by_its_denominator(p, q, a, b):
+    # the lemma behind the chapter's rule: q |a/b - p/q| = |aq - bp| / b >= 1/b
+    g = math.gcd(p, q)
+    assume(q // g > 1 and Fraction(p, q) != Fraction(a, b))
+    excess, d = excess_digits(p, q, a, b)
+    assert excess <= math.log10(b) + 1e-9
+    # the two numbers agree: excess = δ log10 q (q reduced), and δ from exact arithmetic
+    assert math.isclose(excess, d * math.log10(q // g), rel_tol=1e-9, abs_tol=1e-9)
+    gap = abs(Fraction(p, q) - Fraction(a, b))
+    assert math.isclose(excess, -math.log10(q // g * gap), rel_tol=1e-9, abs_tol=1e-9)
+
+
+def test_excess_digits_grow_for_apery_and_not_for_a_rational_limit():
+    apery = ([5, 27, 51, 34], [0, 0, 0, 0, 0, 0, -1])  # a(n) = 34n³+51n²+27n+5, b(n) = -n⁶
+    rational = ([2, 2], [0, -1, -1])  # convergents (n + 2)/(n + 1), limit 1
+    for a, b, grows in (*apery, True), (*rational, False):
+        excess = []
+        for depth in (20, 40):
+            p, q = convergents(a, b, depth)
+            excess.append(excess_digits(p, q, *convergents(a, b, 2 * depth))[0])
+        assert (excess[1] > excess[0] + 1) is grows, excess
+    assert excess_digits(3, 2, 3, 2) == (math.inf, math.inf)
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "name"),
+    [
+        ((1.5, 2, 1, 1), TypeError, "p"),
+        ((1, True, 1, 1), TypeError, "q"),
+        ((1, 0, 1, 1), ZeroDenominatorError, "q"),
+        ((1, 2, 1, 0), ZeroDenominatorError, "Q"),
+        ((4, 2, 1, 3), ValueError, "reduced denominator"),
+    ],
+)
+def test_excess_digits_refuse_bad_input_by_name(args, error, name):
+    with pytest.raises(error, match=name):
+        excess_digits(*args)

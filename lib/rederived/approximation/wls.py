@@ -102,6 +102,8 @@ def projection_dpp(Phi: object, rng: np.random.Generator) -> np.ndarray:
     chosen = np.empty(m, dtype=int)
     for step in range(m):
         p = np.maximum(remaining, 0)
+        if not p.sum() > 0:  # rng.choice would refuse this p; say why instead of drawing 0
+            raise ValueError("the features leave no mass to draw from (Phi has rank < m)")
         # rng.choice(N, p=p / p.sum()) without its validation of p, which costs as much as the
         # step: the same cumulative sum, the same single uniform draw, the same index
         cdf = np.cumsum(p / p.sum())

@@ -635,21 +635,25 @@ def _figure_alt_text(app: Sphinx, doctree, docname: str) -> None:
                 image["alt"] = text
 
 
+#: packages of the book's own machinery, left out of the index of kernels
+_MACHINERY = ("rederived.book", "rederived.sweep", "rederived.benchmarks")
+
+
 def _rederived_object(path: str):
     """The object a dotted ``rederived`` path names, or None (private, missing or not code)."""
     if not path.startswith("rederived.") or any(p.startswith("_") for p in path.split(".")):
         return None
-    if path.startswith(("rederived.book", "rederived.sweep", "rederived.benchmarks")):
+    if any(path == m or path.startswith(m + ".") for m in _MACHINERY):
         return None  # the book's own machinery (ledger, plots, sweeps, timings), not kernels
     module, _, attr = path.rpartition(".")
-    try:  # any failure to import leaves the name out of the index, never stops the build
+    try:  # a name that is not a module; a module that fails otherwise stops the build
         if importlib.util.find_spec(path) is not None:
             return importlib.import_module(path)
-    except Exception:
+    except (ImportError, ValueError):
         pass
     try:
         obj = getattr(importlib.import_module(module), attr, None)
-    except Exception:
+    except ImportError:
         return None
     return obj if callable(obj) else None
 

@@ -44,6 +44,7 @@ __all__ = [
     "delta",
     "dynamics",
     "evaluate_polynomial",
+    "excess_digits",
     "family",
     "identify",
     "identify_mobius",
@@ -243,6 +244,39 @@ def _check_terminates(b: object, upto: int) -> None:
         )
 
 
+def excess_digits(p: int, q: int, P: int, Q: int) -> tuple[float, float]:
+    """How well the fraction p/q, reduced by its gcd, approximates the limit estimate P/Q.
+
+    Returns ``(excess, delta)``: the excess digits −log10(q·|L − p/q|) and the irrationality
+    estimate δ = excess / log10 q, from L = P/Q in exact integer arithmetic (both ``inf`` when
+    the two fractions are equal). A rational limit a/b bounds the excess digits by log10 b for
+    every p/q ≠ a/b (|aq − bp| ≥ 1), so excess digits that keep growing, not one positive δ,
+    are what an irrationality proof needs.
+
+    Domain: Python or NumPy integers, q and Q nonzero, and |q| > 1 once reduced (δ divides by
+    log10 q); anything else is a TypeError or ValueError naming the argument.
+    """
+    values = []
+    for name, v in (("p", p), ("q", q), ("P", P), ("Q", Q)):
+        if isinstance(v, bool) or not isinstance(v, Integral):
+            raise TypeError(f"{name} must be an integer, got {type(v).__name__}")
+        values.append(int(v))
+    p, q, P, Q = values
+    if Q == 0:
+        raise ZeroDenominatorError("Q must be nonzero")
+    if q == 0:
+        raise ZeroDenominatorError("q must be nonzero")
+    g = math.gcd(p, q)
+    p, q = p // g, q // g
+    if abs(q) <= 1:
+        raise ValueError("the reduced denominator q is ±1: δ is undefined")
+    err = _log10_distance(p, q, P, Q)
+    if math.isinf(err):
+        return math.inf, math.inf
+    log_q = math.log10(abs(q))
+    return -err - log_q, -1.0 - err / log_q
+
+
 def delta(a: object, b: object, depth: int) -> float:
     """Irrationality-measure estimate δ from the reduced convergent at ``depth``.
 
@@ -255,13 +289,9 @@ def delta(a: object, b: object, depth: int) -> float:
     P, Q = convergents(a, b, 2 * depth)
     p, q = convergents(a, b, depth)
     g = math.gcd(p, q)
-    p, q = p // g, q // g
-    if abs(q) <= 1:
+    if abs(q // g) <= 1:
         raise ValueError("the reduced denominator is ±1: δ is undefined at this depth")
-    err = _log10_distance(p, q, P, Q)
-    if math.isinf(err):
-        return math.inf
-    return -1.0 - err / math.log10(abs(q))
+    return excess_digits(p, q, P, Q)[1]
 
 
 @dataclass(frozen=True)
