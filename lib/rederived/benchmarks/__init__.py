@@ -273,6 +273,14 @@ def _unit_vectors(n: int, seed: int) -> np.ndarray:
 # The rows, registered part by part in the book's order when the package is imported: the
 # Benchmarks chapter shows them in this order. Importing them imports no peer (rows are built
 # when measured).
-PARTS = ("symmetry", "experimental", "approximation", "scaling", "stochastic", "algorithms")
+PARTS = (
+    "symmetry",
+    "experimental",
+    "approximation",
+    "scaling",
+    "stochastic",
+    "algorithms",
+    "differential",
+)
 for _part in PARTS:
     importlib.import_module(f"rederived.benchmarks.{_part}")

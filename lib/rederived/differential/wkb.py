@@ -1,0 +1,750 @@
+"""The WKB series of ε²φ'' + a(x)φ = 0 to any order, its truncations, and a Taylor reference.
+
+Substituting φ = exp(ε⁻¹ Σ_p ε^p S_p(x)) into ε²φ'' + aφ = 0 gives the Riccati equation
+S'² + εS'' + a = 0 for S = Σ_p ε^p S_p, and order by order in ε
+
+    S₀'² = −a,    2 S₀' S_n' = −(S_{n−1}'' + Σ_{j=1}^{n−1} S_j' S_{n−j}')   (n ≥ 1),
+
+with S₀' = i√a on the "+" branch (Körner, Arnold, Klein and Melenk, arXiv:2310.00955, and the
+companion paper arXiv:2401.10141, Sec. 2). For a polynomial a every term has the exact form
+
+    S_n' = (i√a)^{e_n} P_n(x) / a(x)^{m_n},   e_n = 1 for even n, 0 for odd n,   m_n = ⌊3n/2⌋,
+
+with P_n a polynomial with rational coefficients: the recursion keeps every summand over the same
+power of a (the chapter proves this), so :func:`series` computes the P_n exactly, in
+:class:`fractions.Fraction` arithmetic, with no differentiation error however large n is. The
+"−" branch is S_n'⁻ = (−1)^{n+1} S_n'⁺.
+
+The truncation of order N solves the initial value problem φ(ξ) = φ₀, εφ'(ξ) = φ₁ as
+φ_N = α e^{Φ_N⁺} + β e^{Φ_N⁻} with Φ_N^± = Σ_{p≤N} (±1)^{p+1} ε^{p−1} S_p, S_p(ξ) = 0, and α, β
+fixed by the two initial conditions (:func:`solution`). The phases S_p are integrated exactly
+when a is a pure power κ(x − x₀)^k and by composite Gauss–Legendre quadrature otherwise, with the
+nodes chosen from the distance to the nearest complex zero of a and the working precision.
+
+:func:`taylor_reference` integrates the same problem by Taylor series in arbitrary precision (the
+solutions of a linear equation with polynomial coefficients are entire): the reference that the
+truncations are measured against where no special function gives the exact solution.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from numbers import Integral, Rational, Real
+
+import mpmath
+import numpy as np
+
+from rederived._checks import digits
+
+__all__ = [
+    "MAX_DEGREE",
+    "MAX_NODES",
+    "MAX_ORDER",
+    "MAX_STEPS",
+    "WKBSeries",
+    "series",
+    "solution",
+    "taylor_reference",
+    "truncation_errors",
+]
+
+#: the highest order of the series :func:`series` computes (the exact numerators of a quadratic a
+#: have about n terms with n-digit coefficients; order 300 takes seconds)
+MAX_ORDER = 300
+
+#: the highest degree of a accepted
+MAX_DEGREE = 12
+
+#: the most quadrature nodes one call uses before refusing the request
+MAX_NODES = 200_000
+
+#: the most Taylor steps :func:`taylor_reference` takes (about a second per thousand at 30 digits)
+MAX_STEPS = 20_000
+
+
+# --------------------------------------------------------------------------------------------
+# exact polynomials: lists of Fractions, lowest power first
+
+
+def _trim(p: list[Fraction]) -> list[Fraction]:
+    while len(p) > 1 and p[-1] == 0:
+        p.pop()
+    return p
+
+
+def _add(p: list[Fraction], q: list[Fraction]) -> list[Fraction]:
+    if len(p) < len(q):
+        p, q = q, p
+    out = list(p)
+    for i, c in enumerate(q):
+        if c:
+            out[i] += c
+    return _trim(out)
+
+
+def _mul(p: list[Fraction], q: list[Fraction]) -> list[Fraction]:
+    out = [Fraction(0)] * (len(p) + len(q) - 1)
+    nonzero_q = [(j, d) for j, d in enumerate(q) if d]  # pure powers give sparse numerators
+    for i, c in enumerate(p):
+        if c:
+            for j, d in nonzero_q:
+                out[i + j] += c * d
+    return _trim(out)
+
+
+def _scale(p: list[Fraction], c: Fraction) -> list[Fraction]:
+    return _trim([c * x if x else x for x in p])
+
+
+def _derivative(p: list[Fraction]) -> list[Fraction]:
+    return [i * p[i] if p[i] else p[i] for i in range(1, len(p))] or [Fraction(0)]
+
+
+def _as_polynomial(a: object, name: str = "a") -> tuple[Fraction, ...]:
+    if isinstance(a, str | bytes) or not hasattr(a, "__iter__"):
+        raise TypeError(f"{name} must be a list of coefficients, got {type(a).__name__}")
+    out = []
+    for i, c in enumerate(a):
+        if isinstance(c, bool) or not isinstance(c, Real):
+            raise TypeError(f"{name}[{i}] must be a real number, got {c!r}")
+        if isinstance(c, Rational):
+            out.append(Fraction(int(c.numerator), int(c.denominator)))
+        else:
+            value = float(c)
+            if not math.isfinite(value):
+                raise ValueError(f"{name}[{i}] must be finite, got {c!r}")
+            out.append(Fraction(value))  # the float's exact binary value
+    out = _trim(out) if out else out
+    if not out or (len(out) == 1 and out[0] == 0):
+        raise ValueError(f"{name} must be a non-zero polynomial (coefficients, lowest power first)")
+    if len(out) - 1 > MAX_DEGREE:
+        raise ValueError(f"{name} must have degree at most {MAX_DEGREE}, got {len(out) - 1}")
+    return tuple(out)
+
+
+def _power_form(a: tuple[Fraction, ...]) -> tuple[Fraction, Fraction, int] | None:
+    """(κ, x₀, k) when a = κ(x − x₀)^k exactly with k ≥ 1, else None."""
+    k = len(a) - 1
+    if k < 1:
+        return None
+    kappa = a[-1]
+    x0 = -a[-2] / (k * kappa)
+    expanded = [kappa * math.comb(k, j) * (-x0) ** (k - j) for j in range(k + 1)]
+    return (kappa, x0, k) if list(a) == expanded else None
+
+
+@dataclass(frozen=True)
+class WKBSeries:
+    """The exact WKB terms S_n' = (i√a)^{e_n} P_n / a^{m_n}, n = 0..order, of a polynomial a.
+
+    Attributes
+    ----------
+    a : tuple of Fraction
+        The coefficients of a, lowest power first.
+    numerators : tuple of tuple of Fraction
+        P_n for n = 0..order (P_0 = 1), as polynomials in x − ``shift``.
+    shift : Fraction
+        x₀ when a = κ(x − x₀)^k is a pure power (the numerators are then monomials in x − x₀,
+        cheap to compute to high order), else 0.
+    """
+
+    a: tuple[Fraction, ...]
+    numerators: tuple[tuple[Fraction, ...], ...]
+    shift: Fraction = Fraction(0)
+
+    @property
+    def order(self) -> int:
+        """The highest order n computed."""
+        return len(self.numerators) - 1
+
+    @staticmethod
+    def denominator_power(n: int) -> int:
+        """m_n = ⌊3n/2⌋, the power of a below P_n."""
+        return 3 * n // 2
+
+    @property
+    def power_form(self) -> tuple[Fraction, Fraction, int] | None:
+        """(κ, x₀, k) when a = κ(x − x₀)^k exactly; then S_n' = d_n (x − x₀)^{μ_n} with
+        μ_n = k/2 − n(k/2 + 1), and the phases integrate in closed form."""
+        return _power_form(self.a)
+
+    def exponent(self, n: int) -> Fraction:
+        """μ_n = k/2 − n(k/2 + 1) of the pure power a = κ(x − x₀)^k (ValueError otherwise)."""
+        form = self.power_form
+        if form is None:
+            raise ValueError("a is not a pure power κ(x − x0)^k")
+        k = form[2]
+        return Fraction(k, 2) - n * Fraction(k + 2, 2)
+
+    def power_coefficient(self, n: int) -> tuple[Fraction, int]:
+        """(r_n, e_n) with d_n = r_n (i√κ)^{e_n} for the pure power a = κ(x − x₀)^k: the value of
+        P_n / a^{m_n} at x = x₀ + 1, exact."""
+        form = self.power_form
+        if form is None:
+            raise ValueError("a is not a pure power κ(x − x0)^k")
+        kappa, x0, _ = form
+        n = _order(n, self.order)
+        value = sum(c * (x0 + 1 - self.shift) ** i for i, c in enumerate(self.numerators[n]))
+        return Fraction(value) / kappa ** self.denominator_power(n), 1 - n % 2
+
+    def roots(self) -> np.ndarray:
+        """The complex zeros of a (floating point), shape (degree,)."""
+        coeffs = [float(c) for c in self.a]
+        return np.roots(coeffs[::-1]) if len(coeffs) > 1 else np.zeros(0, complex)
+
+
+def _order(n: object, order: int, name: str = "n") -> int:
+    if isinstance(n, bool) or not isinstance(n, Integral):
+        raise TypeError(f"{name} must be an int, got {n!r}")
+    if not 0 <= n <= order:
+        raise ValueError(f"{name} must be in [0, {order}], got {n}")
+    return int(n)
+
+
+def series(a: Sequence[object], order: int) -> WKBSeries:
+    """The exact WKB terms of ε²φ'' + a(x)φ = 0 up to ``order``.
+
+    Parameters
+    ----------
+    a : sequence of int, Fraction or finite float
+        Coefficients of the polynomial a, lowest power first (floats are taken at their exact
+        binary value); degree at most :data:`MAX_DEGREE`, not the zero polynomial.
+    order : int
+        The highest n, 0 ≤ order ≤ :data:`MAX_ORDER`.
+
+    Returns
+    -------
+    WKBSeries
+        The numerators P_n of S_n' = (i√a)^{e_n} P_n / a^{m_n}, exact rationals.
+
+    Notes
+    -----
+    The recursion 2S₀'S_n' = −(S_{n−1}'' + Σ S_j'S_{n−j}') of arXiv:2310.00955 in this form: for
+    odd n, P_n = −½[P_{n−1}'a − (m_{n−1} − ½)a'P_{n−1} + Σ_j P_jP_{n−j}]; for even n,
+    P_n = ½[P_{n−1}'a − m_{n−1}a'P_{n−1} + Σ_{j odd} P_jP_{n−j} − Σ_{j even} P_jP_{n−j}].
+    """
+    coeffs = _as_polynomial(a)
+    if isinstance(order, bool) or not isinstance(order, Integral):
+        raise TypeError(f"order must be an int, got {order!r}")
+    if not 0 <= order <= MAX_ORDER:
+        raise ValueError(f"order must be in [0, {MAX_ORDER}], got {order}")
+    form = _power_form(coeffs)
+    shift = form[1] if form is not None else Fraction(0)
+    # a pure power is expanded about its zero, where every numerator is a monomial
+    A = [Fraction(0)] * form[2] + [form[0]] if form is not None else list(coeffs)
+    dA = _derivative(A)
+    half = Fraction(1, 2)
+    P: list[list[Fraction]] = [[Fraction(1)]]
+    for n in range(1, int(order) + 1):
+        prev, m_prev = P[n - 1], WKBSeries.denominator_power(n - 1)
+        power = m_prev - half if n % 2 == 1 else Fraction(m_prev)
+        q = _add(_mul(_derivative(prev), A), _scale(_mul(dA, prev), -power))
+        # the sum over j = 1..n-1 of P_j P_{n-j}: pairs j < n - j twice, the middle once
+        same, mixed = [Fraction(0)], [Fraction(0)]
+        for j in range(1, (n + 1) // 2):
+            term = _scale(_mul(P[j], P[n - j]), Fraction(2))
+            if j % 2 == (n - j) % 2 and j % 2 == 0:
+                same = _add(same, term)
+            else:
+                mixed = _add(mixed, term)
+        if n % 2 == 0 and n >= 2:
+            middle = _mul(P[n // 2], P[n // 2])
+            if (n // 2) % 2 == 0:
+                same = _add(same, middle)
+            else:
+                mixed = _add(mixed, middle)
+        if n % 2 == 1:
+            P.append(_scale(_add(q, mixed), -half))
+        else:  # products of two even terms carry (i√a)² = −a, which lowers their power of a by one
+            P.append(_scale(_add(_add(q, mixed), _scale(same, Fraction(-1))), half))
+    return WKBSeries(coeffs, tuple(tuple(p) for p in P), shift)
+
+
+# --------------------------------------------------------------------------------------------
+# evaluation
+
+
+def _check_series(s: object) -> WKBSeries:
+    if not isinstance(s, WKBSeries):
+        raise TypeError(f"s must be a WKBSeries (from series()), got {type(s).__name__}")
+    return s
+
+
+def _points(x: object, xi: float, name: str = "x") -> np.ndarray:
+    try:
+        pts = np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of real numbers") from None
+    if pts.ndim != 1 or pts.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array, got shape {pts.shape}")
+    if not np.all(np.isfinite(pts)):
+        raise ValueError(f"{name} must be finite")
+    if np.any(pts < xi):
+        raise ValueError(f"{name} must lie at or after xi = {xi!r} (the problem runs forward)")
+    return pts
+
+
+def _real(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+        raise TypeError(f"{name} must be a finite real number, got {value!r}")
+    return float(value)
+
+
+def _complex(value: object, name: str) -> complex:
+    if isinstance(value, bool) or not isinstance(value, complex | Real | mpmath.mpf | mpmath.mpc):
+        raise TypeError(f"{name} must be a finite number, got {value!r}")
+    z = complex(value)
+    if not (math.isfinite(z.real) and math.isfinite(z.imag)):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return z
+
+
+def _check_positive(s: WKBSeries, lo: float, hi: float) -> float:
+    """Refuse an interval where a has a zero or is negative; return the distance from [lo, hi]
+    to the nearest complex zero of a (inf for a constant)."""
+    a0 = sum(float(c) * lo**i for i, c in enumerate(s.a))
+    if not a0 > 0:
+        raise ValueError(f"a must be positive on [xi, max(x)], but a(xi) = {a0:.6g}")
+    roots = s.roots()
+    dist = math.inf
+    for r in roots:
+        if abs(r.imag) <= 1e-12 * max(1.0, abs(r.real)) and lo <= r.real <= hi:
+            raise ValueError(f"a has a zero at x = {r.real:.6g} in [xi, max(x)]: a turning point")
+        nearest = min(max(r.real, lo), hi)
+        dist = min(dist, abs(complex(nearest, 0) - r))
+    if dist < 1e-8 * max(1.0, hi - lo):
+        raise ValueError(f"a has a zero within {dist:.3g} of [xi, max(x)]: too close to resolve")
+    return dist
+
+
+def _gauss_nodes(n: int, dps: int | None) -> tuple[list, list]:
+    if dps is None:
+        t, w = np.polynomial.legendre.leggauss(n)
+        return list(t), list(w)
+    with mpmath.workdps(dps + 10):
+        t, w = zip(
+            *mpmath.calculus.quadrature.GaussLegendre(mpmath.mp).calc_nodes(
+                _gl_degree(n), mpmath.mp.prec
+            ),
+            strict=True,
+        )
+    return list(t), list(w)
+
+
+def _gl_degree(n: int) -> int:
+    # mpmath's Gauss-Legendre rule of "degree" d has 3·2^(d-1) nodes: take the smallest >= n
+    d = 1
+    while 3 * 2 ** (d - 1) < n:
+        d += 1
+    return d
+
+
+def _phases(s: WKBSeries, order: int, x: np.ndarray, xi: float, dps: int | None):
+    """S_p(x_j) = ∫_ξ^{x_j} S_p' for p = 0..order: complex array (order+1, M), or a list of lists
+    of mpc when dps is given."""
+    hi = float(x.max())
+    dist = _check_positive(s, xi, hi)
+    form = s.power_form
+    if form is not None and float(form[1]) < xi:
+        return _phases_power(s, form, order, x, xi, dps)
+    return _phases_quadrature(s, order, x, xi, dps, dist)
+
+
+def _phases_power(s, form, order, x, xi, dps):
+    kappa, x0, _ = form
+    ctx = mpmath.mp if dps is not None else None
+    out = []
+    with mpmath.workdps((dps or 15) + 10):
+        if ctx is None:
+            sq = complex(0, math.sqrt(float(kappa)))
+            sxi = xi - float(x0)
+            spts = x - float(x0)
+        else:
+            sq = mpmath.mpc(0, mpmath.sqrt(mpmath.mpf(kappa.numerator) / kappa.denominator))
+            x0m = mpmath.mpf(x0.numerator) / x0.denominator
+            sxi = mpmath.mpf(xi) - x0m
+            spts = [mpmath.mpf(v) - x0m for v in x]
+        for p in range(order + 1):
+            r, e = s.power_coefficient(p)
+            mu = s.exponent(p)
+            if ctx is None:
+                d = float(r) * sq**e
+                if mu == -1:
+                    row = d * np.log(spts / sxi)
+                else:
+                    nu = float(mu + 1)
+                    row = d * (spts**nu - sxi**nu) / nu
+                out.append(np.asarray(row, dtype=complex))
+            else:
+                d = (mpmath.mpf(r.numerator) / r.denominator) * sq**e
+                if mu == -1:
+                    out.append([d * mpmath.log(v / sxi) for v in spts])
+                else:
+                    nu = mpmath.mpf(mu.numerator + mu.denominator) / mu.denominator
+                    base = mpmath.power(sxi, nu)
+                    out.append([d * (mpmath.power(v, nu) - base) / nu for v in spts])
+    return np.array(out) if dps is None else out
+
+
+def _phases_quadrature(s, order, x, xi, dps, dist):
+    breaks = np.unique(np.concatenate(([xi], x)))
+    digits_wanted = 17 if dps is None else dps + 5
+    pieces = []  # (lo, hi, number of nodes)
+    for lo, hi in itertools.pairwise(breaks):
+        n_sub = max(1, math.ceil((hi - lo) / (dist / 2))) if math.isfinite(dist) else 1
+        h = (hi - lo) / n_sub
+        ratio = dist / (h / 2) if math.isfinite(dist) else 1e6
+        rho = ratio + math.sqrt(1 + ratio * ratio)
+        nodes = max(4, math.ceil(digits_wanted * math.log(10) / (2 * math.log(rho))) + 2)
+        pieces.extend((lo + i * h, lo + (i + 1) * h, nodes) for i in range(n_sub))
+    total = sum(p[2] for p in pieces) * (order + 1)
+    if total > MAX_NODES * 50:
+        raise ValueError(
+            f"the quadrature would need {total:,} term evaluations, more than {MAX_NODES * 50:,}: "
+            "fewer points x, a lower order or a lower dps"
+        )
+    index = {v: i for i, v in enumerate(breaks)}
+    ends = [index[v] for v in x]
+    if dps is None:
+        return _quadrature_float(s, order, breaks, pieces, ends)
+    return _quadrature_mp(s, order, breaks, pieces, ends, dps)
+
+
+def _quadrature_float(s, order, breaks, pieces, ends):
+    node_x, node_w, node_piece = [], [], []
+    piece_break = []
+    for i, (lo, hi, n) in enumerate(pieces):
+        t, w = np.polynomial.legendre.leggauss(n)
+        node_x.append((hi + lo) / 2 + (hi - lo) / 2 * t)
+        node_w.append((hi - lo) / 2 * w)
+        node_piece.append(np.full(n, i))
+        piece_break.append(int(np.searchsorted(breaks, hi - 1e-300, side="left")))
+    xs, ws, pc = np.concatenate(node_x), np.concatenate(node_w), np.concatenate(node_piece)
+    A = np.polynomial.polynomial.polyval(xs, [float(c) for c in s.a])
+    iq = 1j * np.sqrt(A)
+    rows = []
+    with np.errstate(over="raise", invalid="raise"):
+        try:
+            for p in range(order + 1):
+                num = np.polynomial.polynomial.polyval(
+                    xs - float(s.shift), [float(c) for c in s.numerators[p]]
+                )
+                val = num / A ** s.denominator_power(p) * (iq if p % 2 == 0 else 1.0)
+                integral_per_piece = np.bincount(pc, weights=(ws * val).real, minlength=len(pieces))
+                integral_per_piece = integral_per_piece + 1j * np.bincount(
+                    pc, weights=(ws * val).imag, minlength=len(pieces)
+                )
+                per_break = np.zeros(len(breaks), complex)
+                np.add.at(per_break, np.array(piece_break), integral_per_piece)
+                rows.append(np.cumsum(per_break)[ends])
+        except (FloatingPointError, OverflowError):
+            raise ValueError(
+                f"the terms overflow float64 by order {p}: pass dps for arbitrary precision"
+            ) from None
+    return np.array(rows)
+
+
+def _quadrature_mp(s, order, breaks, pieces, ends, dps):
+    with mpmath.workdps(dps + 10):
+        coeffs_a = [mpmath.mpf(c.numerator) / c.denominator for c in s.a]
+        nums = [
+            [mpmath.mpf(c.numerator) / c.denominator for c in p] for p in s.numerators[: order + 1]
+        ]
+        shift = mpmath.mpf(s.shift.numerator) / s.shift.denominator
+        cache: dict[int, tuple] = {}
+        per_break = [[mpmath.mpc(0)] * len(breaks) for _ in range(order + 1)]
+        for lo, hi, n in pieces:
+            if n not in cache:
+                cache[n] = _gauss_nodes(n, dps)
+            t, w = cache[n]
+            lo_m, hi_m = mpmath.mpf(lo), mpmath.mpf(hi)
+            mid, half = (hi_m + lo_m) / 2, (hi_m - lo_m) / 2
+            b = int(np.searchsorted(breaks, hi - 1e-300, side="left"))
+            for tk, wk in zip(t, w, strict=True):
+                xk = mid + half * tk
+                weight = half * wk
+                A = mpmath.polyval(coeffs_a[::-1], xk)
+                iq = mpmath.mpc(0, mpmath.sqrt(A))
+                inv_a = 1 / A
+                for p in range(order + 1):
+                    val = mpmath.polyval(
+                        nums[p][::-1], xk - shift
+                    ) * inv_a ** WKBSeries.denominator_power(p)
+                    if p % 2 == 0:
+                        val *= iq
+                    per_break[p][b] += weight * val
+        out = []
+        for p in range(order + 1):
+            acc, cum = mpmath.mpc(0), []
+            for v in per_break[p]:
+                acc += v
+                cum.append(acc)
+            out.append([cum[j] for j in ends])
+    return out
+
+
+def _initial(s, order, eps, xi, dps):
+    """ε S_p'(ξ) ε^{p-1} summed by parity: the even and odd parts of εΦ'(ξ), partial sums over
+    the order, as lists."""
+    ev, od = [], []
+    acc_e = acc_o = mpmath.mpc(0) if dps is not None else 0j
+    with mpmath.workdps((dps or 15) + 10):
+        e_val = mpmath.mpf(eps) if dps is not None else eps
+        xi_m = mpmath.mpf(xi) if dps is not None else xi
+        A = sum(
+            (mpmath.mpf(c.numerator) / c.denominator if dps else float(c)) * xi_m**i
+            for i, c in enumerate(s.a)
+        )
+        iq = mpmath.mpc(0, mpmath.sqrt(A)) if dps is not None else 1j * math.sqrt(A)
+        shift = mpmath.mpf(s.shift.numerator) / s.shift.denominator if dps else float(s.shift)
+        for p in range(order + 1):
+            num = sum(
+                (mpmath.mpf(c.numerator) / c.denominator if dps else float(c)) * (xi_m - shift) ** i
+                for i, c in enumerate(s.numerators[p])
+            )
+            val = num / A ** WKBSeries.denominator_power(p) * (iq if p % 2 == 0 else 1)
+            term = e_val**p * val
+            if p % 2 == 0:
+                acc_e = acc_e + term
+            else:
+                acc_o = acc_o + term
+            ev.append(acc_e)
+            od.append(acc_o)
+    return ev, od
+
+
+def solution(
+    s: WKBSeries,
+    eps: float,
+    x: Sequence[float] | np.ndarray,
+    xi: float,
+    phi0: complex,
+    dphi0: complex,
+    order: int | None = None,
+    dps: int | None = None,
+):
+    """The truncated WKB solutions φ_N(x) of ε²φ'' + aφ = 0, φ(ξ) = φ₀, εφ'(ξ) = φ₁, N = 0..order.
+
+    Parameters
+    ----------
+    s : WKBSeries
+        The exact terms, from :func:`series`.
+    eps : float
+        ε > 0.
+    x : array_like, shape (M,)
+        Finite points at or after ``xi``; a must be positive on [ξ, max x].
+    xi : float
+        The initial point ξ.
+    phi0, dphi0 : complex
+        φ(ξ) and εφ'(ξ) (note the factor ε).
+    order : int, optional
+        The highest truncation order N (default: every term of ``s``).
+    dps : int, optional
+        Decimal digits for mpmath; None (default) computes in float64, which refuses orders
+        whose terms overflow.
+
+    Returns
+    -------
+    numpy.ndarray, shape (order + 1, M)
+        φ_N(x_j): complex128, or an object array of mpmath.mpc when ``dps`` is given.
+    """
+    s = _check_series(s)
+    eps = _real(eps, "eps")
+    if not eps > 0:
+        raise ValueError(f"eps must be positive, got {eps!r}")
+    xi = _real(xi, "xi")
+    pts = _points(x, xi)
+    phi0, dphi0 = _complex(phi0, "phi0"), _complex(dphi0, "dphi0")
+    order = s.order if order is None else _order(order, s.order, "order")
+    if dps is not None:
+        dps = digits(dps, "dps", 15)
+    phases = _phases(s, order, pts, xi, dps)
+    ev0, od0 = _initial(s, order, eps, xi, dps)
+    if dps is None:
+        p = np.arange(order + 1)[:, None]
+        weights = eps ** (p - 1.0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            terms = weights * phases
+            even = np.cumsum(np.where(p % 2 == 0, terms, 0), axis=0)
+            odd = np.cumsum(np.where(p % 2 == 1, terms, 0), axis=0)
+            e0, o0 = np.array(ev0)[:, None], np.array(od0)[:, None]
+            alpha = (dphi0 - phi0 * (o0 - e0)) / (2 * e0)
+            beta = phi0 - alpha
+            out = np.exp(odd) * (alpha * np.exp(even) + beta * np.exp(-even))
+        if not np.all(np.isfinite(out)):
+            bad = int(np.argmax(~np.all(np.isfinite(out), axis=1)))
+            raise ValueError(
+                f"float64 overflows at order {bad} for eps = {eps}: pass dps or a lower order"
+            )
+        return out
+    out = np.empty((order + 1, pts.size), dtype=object)
+    with mpmath.workdps(dps + 10):
+        e_val = mpmath.mpf(eps)
+        f0, f1 = mpmath.mpc(phi0), mpmath.mpc(dphi0)
+        even = [mpmath.mpc(0)] * pts.size
+        odd = [mpmath.mpc(0)] * pts.size
+        for N in range(order + 1):
+            w = e_val ** (N - 1)
+            row = phases[N]
+            if N % 2 == 0:
+                even = [v + w * r for v, r in zip(even, row, strict=True)]
+            else:
+                odd = [v + w * r for v, r in zip(odd, row, strict=True)]
+            alpha = (f1 - f0 * (od0[N] - ev0[N])) / (2 * ev0[N])
+            beta = f0 - alpha
+            for j in range(pts.size):
+                g = mpmath.exp(even[j])
+                out[N, j] = mpmath.exp(odd[j]) * (alpha * g + beta / g)
+    return out
+
+
+def truncation_errors(
+    approximations: np.ndarray, reference: Sequence[object], dps: int = 30
+) -> np.ndarray:
+    """|φ_N(x_j) − φ(x_j)| computed at ``dps`` digits and returned as float64, shape of
+    ``approximations`` (N, M); ``reference`` has length M (complex or mpmath numbers)."""
+    approximations = np.asarray(approximations)
+    if approximations.ndim != 2:
+        raise ValueError(
+            f"approximations must be 2-D (orders x points), got shape {approximations.shape}"
+        )
+    if len(reference) != approximations.shape[1]:
+        raise ValueError(
+            f"reference must have one value per point ({approximations.shape[1]}), "
+            f"got {len(reference)}"
+        )
+    dps = digits(dps, "dps", 15)
+    out = np.empty(approximations.shape)
+    with mpmath.workdps(dps):
+        ref = [mpmath.mpc(v) for v in reference]
+        for (i, j), v in np.ndenumerate(approximations):
+            d = abs(mpmath.mpc(v) - ref[j])
+            if not mpmath.isfinite(d):
+                raise ValueError(f"approximations[{i}, {j}] is not finite")
+            out[i, j] = float(d)
+    return out
+
+
+def taylor_reference(
+    a: Sequence[object],
+    eps: float,
+    x: Sequence[float] | np.ndarray,
+    xi: float,
+    phi0: complex,
+    dphi0: complex,
+    dps: int = 30,
+) -> tuple[list, list]:
+    """Solve ε²φ'' + a(x)φ = 0, φ(ξ) = φ₀, εφ'(ξ) = φ₁ by Taylor series to ``dps`` digits.
+
+    The solution is entire for polynomial a, so a Taylor step converges for any length; steps are
+    taken short enough (|α_j| h^{j+2}/ε² summed over the local coefficients α_j of a at most 4)
+    that the terms never grow by more than a few digits before they decay, and each series is
+    summed until two consecutive terms fall below 10^{−dps−5} of the solution's size.
+
+    Parameters
+    ----------
+    a : sequence of numbers
+        Polynomial coefficients, lowest power first (any real polynomial: a turning point is no
+        obstacle to this integrator).
+    eps : float
+        ε > 0.
+    x : array_like, shape (M,)
+        Finite points at or after ``xi``.
+    xi, phi0, dphi0 :
+        ξ, φ(ξ) and εφ'(ξ).
+    dps : int
+        Decimal digits of the result (≥ 15).
+
+    Returns
+    -------
+    (phi, dphi) : two lists of mpmath.mpc, length M
+        φ(x_j) and εφ'(x_j) in the order of ``x``.
+    """
+    coeffs = _as_polynomial(a)
+    eps = _real(eps, "eps")
+    if not eps > 0:
+        raise ValueError(f"eps must be positive, got {eps!r}")
+    xi = _real(xi, "xi")
+    pts = _points(x, xi)
+    phi0, dphi0 = _complex(phi0, "phi0"), _complex(dphi0, "dphi0")
+    dps = digits(dps, "dps", 15)
+    order_idx = np.argsort(pts, kind="stable")
+    # refuse up front what the step rule below would take too many steps for: about one step per
+    # ε/√max|a| (steps also shrink where a's higher coefficients dominate)
+    grid = np.linspace(xi, float(pts.max()), 65)
+    a_max = float(
+        np.max(np.abs(np.polynomial.polynomial.polyval(grid, [float(c) for c in coeffs])))
+    )
+    expected = (float(pts.max()) - xi) * math.sqrt(a_max) / (2 * eps)
+    if expected > MAX_STEPS:
+        raise ValueError(
+            f"about {expected:,.0f} Taylor steps needed, more than {MAX_STEPS:,}: eps too small "
+            "for this interval"
+        )
+    with mpmath.workdps(dps + 15):
+        cm = [mpmath.mpf(c.numerator) / c.denominator for c in coeffs]
+        e2 = mpmath.mpf(eps) ** 2
+        tol = mpmath.mpf(10) ** (-(dps + 5))
+        x0 = mpmath.mpf(xi)
+        phi, dphi = mpmath.mpc(phi0), mpmath.mpc(dphi0) / mpmath.mpf(eps)  # φ'(ξ)
+        steps = 0
+        res_phi, res_dphi = [None] * pts.size, [None] * pts.size
+        for j in order_idx:
+            target = mpmath.mpf(pts[j])
+            while x0 < target:
+                local = _shifted(cm, x0)
+                h = target - x0
+                while sum(abs(c) * h ** (i + 2) for i, c in enumerate(local)) / e2 > 4:
+                    h /= 2
+                phi, dphi = _taylor_step(local, e2, phi, dphi, h, tol, dps)
+                x0 = x0 + h if h != target - x0 else target
+                steps += 1
+                if steps > MAX_STEPS:
+                    raise ValueError(
+                        f"more than {MAX_STEPS:,} Taylor steps: eps too small for this interval"
+                    )
+            res_phi[j], res_dphi[j] = +phi, dphi * mpmath.mpf(eps)
+    return res_phi, res_dphi
+
+
+def _shifted(c: list, x0) -> list:
+    """Coefficients of a(x0 + h) in h (Taylor shift by repeated synthetic division)."""
+    c = list(c)
+    n = len(c)
+    for i in range(n):
+        for k in range(n - 2, i - 1, -1):
+            c[k] += x0 * c[k + 1]
+    return c
+
+
+def _taylor_step(local, e2, phi, dphi, h, tol, dps):
+    coef = [phi, dphi]
+    val, der = phi + dphi * h, dphi
+    hk = h  # h^(k+1) at the start of step k
+    scale = abs(phi) + abs(dphi * h) + tol
+    k = 0
+    small = 0
+    limit = 20 * dps + 500
+    while True:
+        acc = mpmath.mpc(0)
+        for i, alpha in enumerate(local):
+            if k - i < 0:
+                break
+            acc += alpha * coef[k - i]
+        nxt = -acc / (e2 * (k + 2) * (k + 1))
+        coef.append(nxt)
+        term = nxt * hk * h  # c_{k+2} h^{k+2}
+        val += term
+        der += (k + 2) * nxt * hk
+        hk *= h
+        term = abs(term)
+        small = small + 1 if term < tol * scale else 0
+        k += 1
+        if small >= len(local) + 1:
+            return val, der
+        if k > limit:
+            raise ValueError("a Taylor series did not converge: eps too small or a too large")
