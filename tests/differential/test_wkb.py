@@ -69,7 +69,7 @@ def test_truncation_error_against_airy_functions_falls_like_eps_to_the_n():
         # the reference solves the problem with the data as given (rounded to double)
         assert max(abs(r - e) for r, e in zip(ref, exact, strict=True)) < 1e-12
         approx = wkb.solution(wkb.series([0, 1], 3), eps, x, 1.0, phi0, dphi0, dps=30)
-        errs.append(wkb.truncation_errors(approx, ref, dps=30).max(axis=1))
+        errs.append(wkb.truncation_errors(approx, ref).max(axis=1))
     slopes = np.log(errs[0] / errs[1]) / np.log(2)
     assert np.all(np.abs(slopes[1:] - np.arange(1, 4)) < 0.3)
 
@@ -118,3 +118,41 @@ def test_bad_input_is_named():
         wkb.series([1, "x"], 2)
     with pytest.raises(ValueError, match="float64 overflows"):
         wkb.solution(wkb.series([0, 1], 120), 0.2, np.linspace(1, 2, 3), 1.0, 1.0, 1j)
+
+
+def test_phases_do_not_depend_on_the_partition_at_high_order():
+    # S_p' has a pole of order ~3p/2 at ±i: the node count must grow with the order
+    s = wkb.series([1, 0, 1], 60)
+    one = wkb.solution(s, 0.1, [3.0], 0.0, 1.0, 1j, dps=40)
+    many = wkb.solution(s, 0.1, [0.7, 1.5, 2.2, 3.0], 0.0, 1.0, 1j, dps=40)
+    for n in (20, 40, 60):
+        assert abs(one[n, 0] - many[n, -1]) <= mpmath.mpf(10) ** -35 * abs(one[n, 0])
+
+
+def test_truncation_errors_are_exact_differences():
+    with mpmath.workdps(80):
+        u = mpmath.mpc(1) + mpmath.mpf(10) ** -60
+    err = wkb.truncation_errors(np.array([[u]], dtype=object), [1.0])
+    assert err[0, 0] == pytest.approx(1e-60, rel=1e-12)
+    with pytest.raises(ValueError, match="range"):
+        wkb.truncation_errors(np.array([[mpmath.mpf(10) ** 400]], dtype=object), [0.0])
+
+
+def test_budgets_refuse_what_would_take_minutes():
+    with pytest.raises(ValueError, match="at most"):
+        wkb.series([2, 1, 3], 150)
+    s = wkb.series([0, 1], 3)
+    with pytest.raises(ValueError, match="dps"):
+        wkb.solution(s, 0.1, [1.5], 1.0, 1.0, 1j, dps=wkb.MAX_WORK_DPS + 1)
+    with pytest.raises(ValueError, match="phase"):
+        wkb.solution(s, 1e-14, [2.0], 1.0, 1.0, 1j)
+    with pytest.raises(ValueError, match="overflows"):
+        wkb.solution(s, 1e300, [2.0], 1.0, 1.0, 1j)
+
+
+def test_tiny_eps_keeps_its_digits():
+    # the phase 1e14 radians costs 14 digits, which the kernel adds
+    s = wkb.series([0, 1], 2)
+    low = wkb.solution(s, 1e-14, [2.0], 1.0, 1.0, 1j, dps=20)
+    high = wkb.solution(s, 1e-14, [2.0], 1.0, 1.0, 1j, dps=60)
+    assert abs(low[2, 0] - high[2, 0]) < 1e-15

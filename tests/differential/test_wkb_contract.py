@@ -96,7 +96,7 @@ def test_series_first_terms(a, order):
     )
 )
 def test_series_refuses_bad_coefficients(a):
-    with pytest.raises((TypeError, ValueError), match="a"):
+    with pytest.raises((TypeError, ValueError), match=r"^a\b|^a\["):
         series(a, 2)
 
 
@@ -143,30 +143,34 @@ def test_solution_float_and_mpmath_agree(a, eps):
     assert np.max(np.abs(low - high.astype(complex))) <= 1e-9 * scale
 
 
-@given(
-    st.sampled_from(
-        [
-            dict(eps=0.0),
-            dict(eps=-1.0),
-            dict(eps=float("nan")),
-            dict(eps=float("inf")),
-            dict(eps=True),
-            dict(x=[]),
-            dict(x=[[1.0]]),
-            dict(x=[float("nan")]),
-            dict(x=["a"]),
-            dict(x=[-1.0]),
-            dict(xi=float("nan")),
-            dict(phi0=float("nan")),
-            dict(phi0="1"),
-            dict(dphi0=complex("inf")),
-            dict(order=99),
-            dict(order=-1),
-            dict(dps=3),
-            dict(dps=10**7),
-            dict(s=[0, 1]),
-        ]
-    )
+SOLUTION_BAD = [
+    dict(eps=0.0),
+    dict(eps=-1.0),
+    dict(eps=float("nan")),
+    dict(eps=float("inf")),
+    dict(eps=True),
+    dict(eps=1e-13),  # a phase of 1e13 radians in float64
+    dict(eps=1e300),  # overflows float64
+    dict(x=[]),
+    dict(x=[[1.0]]),
+    dict(x=[float("nan")]),
+    dict(x=["a"]),
+    dict(x=[-1.0]),
+    dict(xi=float("nan")),
+    dict(phi0=float("nan")),
+    dict(phi0="1"),
+    dict(dphi0=complex("inf")),
+    dict(order=99),
+    dict(order=-1),
+    dict(dps=3),
+    dict(dps=10**7),
+    dict(dps=5000),
+    dict(s=[0, 1]),
+]
+
+
+@pytest.mark.parametrize(
+    "bad", SOLUTION_BAD, ids=lambda d: f"{next(iter(d))}={next(iter(d.values()))!r}"
 )
 def test_solution_refuses_bad_input(bad):
     args = dict(s=series([1, 0, 1], 3), eps=0.1, x=[0.0, 0.5], xi=0.0, phi0=1.0, dphi0=1j)
@@ -176,7 +180,7 @@ def test_solution_refuses_bad_input(bad):
         solution(**args)
 
 
-@given(st.sampled_from([[1, -1], [-1, 0, 1], [0, 0, 1], [-1]]))
+@pytest.mark.parametrize("a", [[1, -1], [-1, 0, 1], [0, 0, 1], [-1]])
 def test_solution_refuses_a_zero_or_negative_a(a):
     # zeros of 1 − x, x² − 1 inside [0, 2]; x² touches zero at 0; −1 is negative
     with pytest.raises(ValueError, match="a "):
@@ -217,7 +221,18 @@ def test_taylor_reference_refuses_too_many_steps():
     assert MAX_STEPS > 0
 
 
-@given(st.sampled_from([dict(eps=0.0), dict(x=[-5.0]), dict(dps=2), dict(a=[]), dict(phi0=None)]))
+@pytest.mark.parametrize(
+    "bad",
+    [
+        dict(eps=0.0),
+        dict(x=[-5.0]),
+        dict(dps=2),
+        dict(dps=5000),
+        dict(a=[]),
+        dict(phi0=None),
+        dict(a={1: 2}),
+    ],
+)
 def test_taylor_reference_refuses_bad_input(bad):
     args = dict(a=[1, 0, 1], eps=0.1, x=[0.0, 0.5], xi=0.0, phi0=1.0, dphi0=1j, dps=20)
     args.update(bad)
@@ -228,7 +243,7 @@ def test_taylor_reference_refuses_bad_input(bad):
 @given(st.integers(1, 4), st.integers(1, 4))
 def test_truncation_errors_shapes_and_refusals(n, m):
     approx = np.ones((n, m), dtype=complex)
-    err = truncation_errors(approx, [1.0 + 1e-20j] * m, dps=30)
+    err = truncation_errors(approx, [1.0 + 1e-20j] * m)
     assert err.shape == (n, m) and np.all(err >= 0) and np.all(err < 1e-19)
     with pytest.raises(ValueError, match="reference"):
         truncation_errors(approx, [1.0] * (m + 1))

@@ -7,8 +7,9 @@ family to the Benchmarks chapter is adding one function decorated with :func:`ro
 chapter measures every registered row the same way (:func:`measure`).
 
 Peers are imported lazily, so that ``rederived`` itself needs none of them: ``ramanujantools``
-(polynomial continued fractions), ``sphericart`` (real spherical harmonics) and SymPy's
-``real_gaunt`` (exact Gaunt coefficients); mpmath is the accuracy peer of the log-Bessel kernels.
+(polynomial continued fractions), ``sphericart`` (real spherical harmonics), SymPy's
+``real_gaunt`` (exact Gaunt coefficients) and ``riccati`` (oscillatory ODEs); mpmath is the
+accuracy peer of the log-Bessel kernels.
 """
 
 from __future__ import annotations

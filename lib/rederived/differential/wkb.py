@@ -19,7 +19,8 @@ The truncation of order N solves the initial value problem φ(ξ) = φ₀, εφ'
 φ_N = α e^{Φ_N⁺} + β e^{Φ_N⁻} with Φ_N^± = Σ_{p≤N} (±1)^{p+1} ε^{p−1} S_p, S_p(ξ) = 0, and α, β
 fixed by the two initial conditions (:func:`solution`). The phases S_p are integrated exactly
 when a is a pure power κ(x − x₀)^k and by composite Gauss–Legendre quadrature otherwise, with the
-nodes chosen from the distance to the nearest complex zero of a and the working precision.
+nodes chosen from the distance to the nearest complex zero of a, the order of the pole S_p' has
+there, and the working precision.
 
 :func:`taylor_reference` integrates the same problem by Taylor series in arbitrary precision (the
 solutions of a linear equation with polynomial coefficients are entire): the reference that the
@@ -33,7 +34,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from numbers import Integral, Rational, Real
+from numbers import Complex, Integral, Rational, Real
 
 import mpmath
 import numpy as np
@@ -42,9 +43,11 @@ from rederived._checks import digits
 
 __all__ = [
     "MAX_DEGREE",
+    "MAX_GENERAL_WORK",
     "MAX_NODES",
     "MAX_ORDER",
     "MAX_STEPS",
+    "MAX_WORK_DPS",
     "WKBSeries",
     "series",
     "solution",
@@ -52,9 +55,15 @@ __all__ = [
     "truncation_errors",
 ]
 
-#: the highest order of the series :func:`series` computes (the exact numerators of a quadratic a
-#: have about n terms with n-digit coefficients; order 300 takes seconds)
+#: the highest order of the series :func:`series` computes (a pure power, whose numerators are
+#: monomials, reaches it in about a second)
 MAX_ORDER = 300
+
+#: order⁴·(degree − 1)² allowed for an a that is not a pure power (order 100 for a quadratic)
+MAX_GENERAL_WORK = 100**4
+
+#: the most decimal digits :func:`solution` and :func:`taylor_reference` work at
+MAX_WORK_DPS = 2000
 
 #: the highest degree of a accepted
 MAX_DEGREE = 12
@@ -105,7 +114,7 @@ def _derivative(p: list[Fraction]) -> list[Fraction]:
 
 
 def _as_polynomial(a: object, name: str = "a") -> tuple[Fraction, ...]:
-    if isinstance(a, str | bytes) or not hasattr(a, "__iter__"):
+    if isinstance(a, str | bytes) or not isinstance(a, Sequence | np.ndarray):
         raise TypeError(f"{name} must be a list of coefficients, got {type(a).__name__}")
     out = []
     for i, c in enumerate(a):
@@ -233,6 +242,15 @@ def series(a: Sequence[object], order: int) -> WKBSeries:
     if not 0 <= order <= MAX_ORDER:
         raise ValueError(f"order must be in [0, {MAX_ORDER}], got {order}")
     form = _power_form(coeffs)
+    degree = len(coeffs) - 1
+    if form is None and degree >= 2 and order**4 * (degree - 1) ** 2 > MAX_GENERAL_WORK:
+        # numerators of degree about n(deg a − 1) with n-digit coefficients: time grows like
+        # order⁴ (order 100 of a quadratic takes about ten seconds)
+        limit = int((MAX_GENERAL_WORK / (degree - 1) ** 2) ** 0.25)
+        raise ValueError(
+            f"order {order} for a of degree {degree} (not a pure power) would take minutes: "
+            f"at most {limit}"
+        )
     shift = form[1] if form is not None else Fraction(0)
     # a pure power is expanded about its zero, where every numerator is a monomial
     A = [Fraction(0)] * form[2] + [form[0]] if form is not None else list(coeffs)
@@ -295,7 +313,7 @@ def _real(value: object, name: str) -> float:
 
 
 def _complex(value: object, name: str) -> complex:
-    if isinstance(value, bool) or not isinstance(value, complex | Real | mpmath.mpf | mpmath.mpc):
+    if isinstance(value, bool) or not isinstance(value, Complex | mpmath.mpf | mpmath.mpc):
         raise TypeError(f"{name} must be a finite number, got {value!r}")
     z = complex(value)
     if not (math.isfinite(z.real) and math.isfinite(z.imag)):
@@ -316,8 +334,6 @@ def _check_positive(s: WKBSeries, lo: float, hi: float) -> float:
             raise ValueError(f"a has a zero at x = {r.real:.6g} in [xi, max(x)]: a turning point")
         nearest = min(max(r.real, lo), hi)
         dist = min(dist, abs(complex(nearest, 0) - r))
-    if dist < 1e-8 * max(1.0, hi - lo):
-        raise ValueError(f"a has a zero within {dist:.3g} of [xi, max(x)]: too close to resolve")
     return dist
 
 
@@ -390,21 +406,45 @@ def _phases_power(s, form, order, x, xi, dps):
     return np.array(out) if dps is None else out
 
 
+def _pole_multiplicity(s: WKBSeries) -> int:
+    """The largest multiplicity among the zeros of a, from clusters of its floating-point roots
+    (a zero of multiplicity m splits into m roots about 1e-16^(1/m) apart)."""
+    roots = s.roots()
+    best = 1
+    for r in roots:
+        near = np.abs(roots - r) <= 1e-4 * max(1.0, abs(r))
+        best = max(best, int(near.sum()))
+    return best
+
+
 def _phases_quadrature(s, order, x, xi, dps, dist):
+    """Composite Gauss–Legendre: pieces of length ≤ dist/2, so that the Bernstein ellipse with
+    semi-minor axis dist/2 stays dist/2 away from every zero of a; on it S_p' grows by at most
+    2^q over its size on the piece, q = p(m/2 + 1) the order of its pole at a zero of
+    multiplicity m, and n nodes reach ``digits`` when ρ^(2n) ≥ 10^digits · 2^q."""
+    if dist < 1e-8 * max(1.0, float(x.max()) - xi):
+        raise ValueError(f"a has a zero within {dist:.3g} of [xi, max(x)]: too close to resolve")
     breaks = np.unique(np.concatenate(([xi], x)))
     digits_wanted = 17 if dps is None else dps + 5
+    q = order * (_pole_multiplicity(s) / 2 + 1)
     pieces = []  # (lo, hi, number of nodes)
     for lo, hi in itertools.pairwise(breaks):
         n_sub = max(1, math.ceil((hi - lo) / (dist / 2))) if math.isfinite(dist) else 1
         h = (hi - lo) / n_sub
-        ratio = dist / (h / 2) if math.isfinite(dist) else 1e6
-        rho = ratio + math.sqrt(1 + ratio * ratio)
-        nodes = max(4, math.ceil(digits_wanted * math.log(10) / (2 * math.log(rho))) + 2)
+        if math.isfinite(dist):
+            minor = dist / 2
+            rho = (minor + math.sqrt(minor * minor + (h / 2) ** 2)) / (h / 2)
+        else:
+            rho = 1e6
+        need = digits_wanted * math.log(10) + q * math.log(2)
+        nodes = max(4, math.ceil(need / (2 * math.log(rho))) + 2)
         pieces.extend((lo + i * h, lo + (i + 1) * h, nodes) for i in range(n_sub))
-    total = sum(p[2] for p in pieces) * (order + 1)
+    # term evaluations, weighted by their cost at this precision relative to double
+    total = sum(p[2] for p in pieces) * (order + 1) * (1 + (dps or 0) / 50)
     if total > MAX_NODES * 50:
         raise ValueError(
-            f"the quadrature would need {total:,} term evaluations, more than {MAX_NODES * 50:,}: "
+            f"the quadrature would need {total:,.0f} term evaluations, more than "
+            f"{MAX_NODES * 50:,}: "
             "fewer points x, a lower order or a lower dps"
         )
     index = {v: i for i, v in enumerate(breaks)}
@@ -415,6 +455,12 @@ def _phases_quadrature(s, order, x, xi, dps, dist):
 
 
 def _quadrature_float(s, order, breaks, pieces, ends):
+    lost = _cancellation_digits(s, order, float(breaks[0]), float(breaks[-1]))
+    if lost > 4:
+        raise ValueError(
+            f"the numerators lose {lost:.0f} digits to cancellation in float64 by this order: "
+            "pass dps or a lower order"
+        )
     node_x, node_w, node_piece = [], [], []
     piece_break = []
     for i, (lo, hi, n) in enumerate(pieces):
@@ -448,8 +494,36 @@ def _quadrature_float(s, order, breaks, pieces, ends):
     return np.array(rows)
 
 
+def _cancellation_digits(s: WKBSeries, order: int, lo: float, hi: float) -> float:
+    """Digits lost evaluating S_p' = (i√a)^e P_p / a^m on [lo, hi] with Horner's rule: the
+    largest, over p, of log10(max_t Σ|c_i||t|^i / a(t)^m  /  max_t |P_p(t)| / a(t)^m), the
+    rounding bound against the size of the term, with both exact at nine rational points."""
+    samples = [Fraction(lo) + (Fraction(hi) - Fraction(lo)) * Fraction(k, 8) for k in range(9)]
+    shifted = [t - s.shift for t in samples]
+    a_at = [sum(c * t**i for i, c in enumerate(s.a)) for t in samples]
+    worst = 0.0
+    for p in range(order + 1):
+        coeffs, m = s.numerators[p], WKBSeries.denominator_power(p)
+        bound = max(
+            sum(abs(c) * abs(t) ** i for i, c in enumerate(coeffs)) / abs(av) ** m
+            for t, av in zip(shifted, a_at, strict=True)
+        )
+        size = max(
+            abs(sum(c * t**i for i, c in enumerate(coeffs))) / abs(av) ** m
+            for t, av in zip(shifted, a_at, strict=True)
+        )
+        if bound and size:
+            worst = max(worst, _log10(bound) - _log10(size))
+    return worst
+
+
+def _log10(q: Fraction) -> float:
+    return math.log10(q.numerator) - math.log10(q.denominator)
+
+
 def _quadrature_mp(s, order, breaks, pieces, ends, dps):
-    with mpmath.workdps(dps + 10):
+    guard = _cancellation_digits(s, order, float(breaks[0]), float(breaks[-1]))
+    with mpmath.workdps(dps + 10 + math.ceil(guard)):
         coeffs_a = [mpmath.mpf(c.numerator) / c.denominator for c in s.a]
         nums = [
             [mpmath.mpf(c.numerator) / c.denominator for c in p] for p in s.numerators[: order + 1]
@@ -489,25 +563,32 @@ def _quadrature_mp(s, order, breaks, pieces, ends, dps):
 
 def _initial(s, order, eps, xi, dps):
     """ε S_p'(ξ) ε^{p-1} summed by parity: the even and odd parts of εΦ'(ξ), partial sums over
-    the order, as lists."""
+    the order, as lists. The values S_p'(ξ) are exact rationals (times i√a(ξ) for even p), so no
+    digits are lost to the cancellation inside the numerators."""
     ev, od = [], []
     acc_e = acc_o = mpmath.mpc(0) if dps is not None else 0j
+    x_exact = Fraction(xi)
+    a_exact = sum(c * x_exact**i for i, c in enumerate(s.a))
+    t_exact = x_exact - s.shift
     with mpmath.workdps((dps or 15) + 10):
-        e_val = mpmath.mpf(eps) if dps is not None else eps
-        xi_m = mpmath.mpf(xi) if dps is not None else xi
-        A = sum(
-            (mpmath.mpf(c.numerator) / c.denominator if dps else float(c)) * xi_m**i
-            for i, c in enumerate(s.a)
-        )
-        iq = mpmath.mpc(0, mpmath.sqrt(A)) if dps is not None else 1j * math.sqrt(A)
-        shift = mpmath.mpf(s.shift.numerator) / s.shift.denominator if dps else float(s.shift)
+        if dps is not None:
+            e_val = mpmath.mpf(eps)
+            iq = mpmath.mpc(0, mpmath.sqrt(mpmath.mpf(a_exact.numerator) / a_exact.denominator))
+        else:
+            e_val, iq = eps, 1j * math.sqrt(a_exact)
         for p in range(order + 1):
-            num = sum(
-                (mpmath.mpf(c.numerator) / c.denominator if dps else float(c)) * (xi_m - shift) ** i
-                for i, c in enumerate(s.numerators[p])
-            )
-            val = num / A ** WKBSeries.denominator_power(p) * (iq if p % 2 == 0 else 1)
-            term = e_val**p * val
+            exact = sum(c * t_exact**i for i, c in enumerate(s.numerators[p]))
+            exact = exact / a_exact ** WKBSeries.denominator_power(p)
+            if dps is not None:
+                val = mpmath.mpf(exact.numerator) / exact.denominator
+            else:
+                try:
+                    val = float(exact)
+                except OverflowError:
+                    raise ValueError(
+                        f"S_{p}'(xi) overflows float64: pass dps or a lower order"
+                    ) from None
+            term = e_val**p * (val * iq if p % 2 == 0 else val)
             if p % 2 == 0:
                 acc_e = acc_e + term
             else:
@@ -544,13 +625,24 @@ def solution(
     order : int, optional
         The highest truncation order N (default: every term of ``s``).
     dps : int, optional
-        Decimal digits for mpmath; None (default) computes in float64, which refuses orders
-        whose terms overflow.
+        Decimal digits for mpmath, at most :data:`MAX_WORK_DPS` (the kernel adds the digits of
+        the phase, log10 of (max x − ξ)√max a / ε, and guards against cancellation in the
+        numerators); None (default) computes in float64, which refuses orders whose terms
+        overflow or whose numerators cancel, and phases above 1e8 radians.
 
     Returns
     -------
     numpy.ndarray, shape (order + 1, M)
         φ_N(x_j): complex128, or an object array of mpmath.mpc when ``dps`` is given.
+
+    Notes
+    -----
+    Domain: a > 0 on [ξ, max x] (a zero there, a turning point, is refused; so is a complex
+    zero closer than 1e-8 of the interval's length when the phases need quadrature). The phases
+    S_p are exact in closed form for a pure power and otherwise accurate to the working precision
+    relative to ∫|S_p'|, which is what the sum needs (each term enters as ε^{p−1}S_p). Close to a
+    turning point the WKB series itself loses its meaning (ε/a^{3/2} is not small): the values
+    returned are those of the truncated series, not of the solution.
     """
     s = _check_series(s)
     eps = _real(eps, "eps")
@@ -562,8 +654,24 @@ def solution(
     order = s.order if order is None else _order(order, s.order, "order")
     if dps is not None:
         dps = digits(dps, "dps", 15)
-    phases = _phases(s, order, pts, xi, dps)
-    ev0, od0 = _initial(s, order, eps, xi, dps)
+        if dps > MAX_WORK_DPS:
+            raise ValueError(f"dps must be at most {MAX_WORK_DPS}, got {dps}")
+    # the phase |S_0|/ε reaches about (max x − ξ)·√max a / ε radians: float64 rounds it with
+    # that many ulps of error, and mpmath needs that many more digits to keep dps of them
+    grid = np.linspace(xi, float(pts.max()), 65)
+    a_max = float(np.max(np.polynomial.polynomial.polyval(grid, [float(c) for c in s.a])))
+    phase = (float(pts.max()) - xi) * math.sqrt(max(a_max, 0.0)) / eps
+    if dps is None and phase > 1e8:
+        raise ValueError(
+            f"eps = {eps} makes the phase reach {phase:.2g} radians, where float64's rounding "
+            "alone exceeds 1e-8: pass dps"
+        )
+    work = None if dps is None else dps + math.ceil(math.log10(1 + phase))
+    try:
+        phases = _phases(s, order, pts, xi, work)
+        ev0, od0 = _initial(s, order, eps, xi, work)
+    except OverflowError:
+        raise ValueError(f"eps = {eps} overflows float64 at this order: pass dps") from None
     if dps is None:
         p = np.arange(order + 1)[:, None]
         weights = eps ** (p - 1.0)
@@ -582,7 +690,7 @@ def solution(
             )
         return out
     out = np.empty((order + 1, pts.size), dtype=object)
-    with mpmath.workdps(dps + 10):
+    with mpmath.workdps(work + 10):
         e_val = mpmath.mpf(eps)
         f0, f1 = mpmath.mpc(phi0), mpmath.mpc(dphi0)
         even = [mpmath.mpc(0)] * pts.size
@@ -602,12 +710,37 @@ def solution(
     return out
 
 
-def truncation_errors(
-    approximations: np.ndarray, reference: Sequence[object], dps: int = 30
-) -> np.ndarray:
-    """|φ_N(x_j) − φ(x_j)| computed at ``dps`` digits and returned as float64, shape of
-    ``approximations`` (N, M); ``reference`` has length M (complex or mpmath numbers)."""
-    approximations = np.asarray(approximations)
+def _exact_number(value: object, name: str):
+    """An mpmath number holding ``value`` exactly (mpmath values are kept as they are, at their
+    own precision; Python and NumPy numbers are exact binary fractions)."""
+    if isinstance(value, mpmath.mpc | mpmath.mpf):
+        return value
+    if isinstance(value, bool) or not isinstance(value, Complex):
+        raise TypeError(f"{name} must hold numbers, got {value!r}")
+    z = complex(value)
+    with mpmath.workprec(64):
+        return mpmath.mpc(z.real, z.imag)
+
+
+def truncation_errors(approximations: np.ndarray, reference: Sequence[object]) -> np.ndarray:
+    """|φ_N(x_j) − φ(x_j)| as float64, the differences taken exactly (no precision is lost to
+    rounding the inputs, whatever precision they carry).
+
+    Parameters
+    ----------
+    approximations : array_like, shape (N, M)
+        Values φ_N(x_j) (complex, or mpmath numbers as :func:`solution` returns with ``dps``).
+    reference : sequence, length M
+        The values φ(x_j) they are measured against.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (N, M)
+        The absolute differences. A difference outside float64's range (above about 1.8e308,
+        or non-zero below about 2.2e-308) is refused with a ValueError rather than returned as
+        inf or 0.
+    """
+    approximations = np.asarray(approximations, dtype=object)
     if approximations.ndim != 2:
         raise ValueError(
             f"approximations must be 2-D (orders x points), got shape {approximations.shape}"
@@ -617,14 +750,18 @@ def truncation_errors(
             f"reference must have one value per point ({approximations.shape[1]}), "
             f"got {len(reference)}"
         )
-    dps = digits(dps, "dps", 15)
+    ref = [_exact_number(v, "reference") for v in reference]
+    tiny = np.finfo(float).tiny
     out = np.empty(approximations.shape)
-    with mpmath.workdps(dps):
-        ref = [mpmath.mpc(v) for v in reference]
+    with mpmath.workprec(64):
         for (i, j), v in np.ndenumerate(approximations):
-            d = abs(mpmath.mpc(v) - ref[j])
+            d = abs(mpmath.fsub(_exact_number(v, "approximations"), ref[j], exact=True))
             if not mpmath.isfinite(d):
-                raise ValueError(f"approximations[{i}, {j}] is not finite")
+                raise ValueError(f"approximations[{i}, {j}] or reference[{j}] is not finite")
+            if d > np.finfo(float).max or (d != 0 and d < tiny):
+                raise ValueError(
+                    f"the difference at [{i}, {j}] is {mpmath.nstr(d, 3)}, outside float64's range"
+                )
             out[i, j] = float(d)
     return out
 
@@ -672,6 +809,8 @@ def taylor_reference(
     pts = _points(x, xi)
     phi0, dphi0 = _complex(phi0, "phi0"), _complex(dphi0, "dphi0")
     dps = digits(dps, "dps", 15)
+    if dps > MAX_WORK_DPS:
+        raise ValueError(f"dps must be at most {MAX_WORK_DPS}, got {dps}")
     order_idx = np.argsort(pts, kind="stable")
     # refuse up front what the step rule below would take too many steps for: about one step per
     # ε/√max|a| (steps also shrink where a's higher coefficients dominate)
@@ -680,7 +819,7 @@ def taylor_reference(
         np.max(np.abs(np.polynomial.polynomial.polyval(grid, [float(c) for c in coeffs])))
     )
     expected = (float(pts.max()) - xi) * math.sqrt(a_max) / (2 * eps)
-    if expected > MAX_STEPS:
+    if expected > MAX_STEPS or expected * (dps + 20) > 100 * MAX_STEPS:  # terms grow like dps
         raise ValueError(
             f"about {expected:,.0f} Taylor steps needed, more than {MAX_STEPS:,}: eps too small "
             "for this interval"
