@@ -60,8 +60,8 @@ def wkb_truncation() -> Row:
         theory_note="The truncated series costs the same at every ε (seven closed-form phases "
         "at 257 points); an explicit integrator follows every oscillation, about 1/ε steps; "
         "riccati's Riccati steps, like WKB, do not resolve the oscillation.",
-        note="The disagreement with DOP853 is its own error (about 1e-8 at ε = 1/1000, as the "
-        "chapter measures against the Airy functions), with riccati the order-6 truncation error "
-        "at ε = 1/30 (4e-9); the tolerance 1e-7 was set after a run had shown differences up to "
+        note="The disagreement with DOP853 is its own error at these tolerances (about 1e-8 at "
+        "ε = 1/1000 against the Airy functions), with riccati the order-6 truncation error at "
+        "ε = 1/30 (4e-9); the tolerance 1e-7 was set after a run had shown differences up to "
         "8e-9.",
     )
