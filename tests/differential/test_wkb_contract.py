@@ -254,3 +254,88 @@ def test_truncation_errors_shapes_and_refusals(n, m):
     with pytest.raises(ValueError, match="approximations"):
         truncation_errors(bad, [1.0] * m)
     assume(True)
+
+
+@given(
+    positive_quadratics,
+    st.integers(2, 12),
+    st.floats(0.05, 0.5),
+    st.lists(st.floats(0.05, 2.0), min_size=1, max_size=4, unique=True),
+)
+def test_solution_does_not_depend_on_the_other_points(a, order, eps, extra):
+    # the phases at x = 2 are one integral, however the other points cut [0, 2]
+    s = series(list(a), order)
+    alone = solution(s, eps, [2.0], 0.0, 1.0, 1j, dps=25)[:, 0]
+    cut = solution(s, eps, sorted(set(extra) | {2.0}), 0.0, 1.0, 1j, dps=25)[:, -1]
+    for u, v in zip(alone, cut, strict=True):
+        assert abs(u - v) <= mpmath.mpf(10) ** -18 * max(1, abs(u))
+
+
+@given(st.integers(1, 4), st.integers(2, 3), st.floats(0.05, 0.5))
+def test_closed_form_and_quadrature_agree_for_pure_powers(shift, k, eps):
+    # (x + shift)^k exactly, against the same polynomial nudged off a pure power
+    exact = [math.comb(k, j) * shift ** (k - j) for j in range(k + 1)]
+    nudged = [Fraction(exact[0]) + Fraction(1, 10**30), *exact[1:]]
+    x = [0.0, 0.5, 1.0]
+    u = solution(series(exact, 4), eps, x, 0.0, 1.0, 2j, dps=30)
+    v = solution(series(nudged, 4), eps, x, 0.0, 1.0, 2j, dps=30)
+    assert series(nudged, 1).power_form is None
+    for p, q in zip(u.ravel(), v.ravel(), strict=True):
+        assert abs(p - q) <= mpmath.mpf(10) ** -20 * max(1, abs(p))
+
+
+@given(st.integers(-3000, 3000), st.integers(-80, 80))
+def test_truncation_errors_take_exact_differences(exponent, offset):
+    # a value of any size against itself plus 10^offset relative: the difference is exact
+    with mpmath.workdps(200):
+        u = mpmath.mpf(10) ** exponent
+        v = u * (1 + mpmath.mpf(10) ** offset)
+        d = abs(u - v)
+    fits = np.finfo(float).tiny <= d <= np.finfo(float).max
+    try:
+        err = truncation_errors(np.array([[u]], dtype=object), [v])
+    except ValueError as exc:
+        assert not fits and "range" in str(exc)
+        return
+    assert fits and err[0, 0] == pytest.approx(float(d), rel=1e-12)
+
+
+def test_positivity_and_turning_points_are_decided_exactly():
+    # (x + 2)^12 at xi = −1.9 is 1e-12 > 0; (3 − x)^8 has its zero just right of [0, 2.95]
+    assert solution(
+        series([math.comb(12, j) * 2 ** (12 - j) for j in range(13)], 1),
+        0.1,
+        [-1.8],
+        -1.9,
+        1.0,
+        1j,
+        dps=20,
+    ).shape == (2, 1)
+    eighth = [math.comb(8, j) * (-1) ** j * 3 ** (8 - j) for j in range(9)]
+    near = solution(series(eighth, 1), 0.1, [2.9], 0.0, 1.0, 1j, dps=30)
+    assert all(mpmath.isfinite(abs(v)) for v in near.ravel())
+    with pytest.raises(ValueError, match="turning point"):
+        solution(series(eighth, 1), 0.1, [3.5], 0.0, 1.0, 1j)
+
+
+def test_float64_refuses_what_it_cannot_compute():
+    with pytest.raises(ValueError, match="cancel"):  # α's denominator cancels at this eps
+        solution(series([0, 1], 4), 1.23039, [1.0, 2.0], 1.0, 1.0, 1j)
+    fine = solution(series([0, 1], 4), 1.23039, [1.0, 2.0], 1.0, 1.0, 1j, dps=30)
+    assert all(mpmath.isfinite(abs(v)) for v in fine.ravel())
+    sixth = [math.comb(6, j) * (-1) ** j * 3 ** (6 - j) for j in range(7)]
+    with pytest.raises(ValueError, match="cancellation"):  # a ill-conditioned near its zero
+        solution(series(sixth, 2), 0.01, [2.9], 0.0, 1.0, 1j)
+
+
+@pytest.mark.parametrize("x", [np.array([1.5 + 0j]), [True, True], "12", np.array(["1.5"])])
+def test_points_must_be_real_numbers(x):
+    with pytest.raises(TypeError, match="x must"):
+        solution(series([0, 1], 2), 0.1, x, 1.0, 1.0, 1j)
+
+
+def test_points_at_the_initial_point_only():
+    out = solution(series([1, 0, 1], 3), 0.1, [0.0, 0.0], 0.0, 2.0, 1j)
+    assert np.allclose(out, 2.0)
+    with pytest.raises(TypeError, match="reference"):
+        truncation_errors(out, 5)

@@ -46,7 +46,9 @@ __all__ = [
     "MAX_GENERAL_WORK",
     "MAX_NODES",
     "MAX_ORDER",
+    "MAX_PIECE_NODES",
     "MAX_STEPS",
+    "MAX_TERM_WORK",
     "MAX_WORK_DPS",
     "WKBSeries",
     "series",
@@ -59,8 +61,9 @@ __all__ = [
 #: monomials, reaches it in about a second)
 MAX_ORDER = 300
 
-#: order⁴·(degree − 1)² allowed for an a that is not a pure power (order 100 for a quadratic)
-MAX_GENERAL_WORK = 100**4
+#: order⁴·(degree − 1)²·(1 + bits/8) allowed for an a that is not a pure power, bits the size
+#: of a's largest numerator or denominator (order 100 for a quadratic with one-digit integers)
+MAX_GENERAL_WORK = 100**4 * 1.25
 
 #: the most decimal digits :func:`solution` and :func:`taylor_reference` work at
 MAX_WORK_DPS = 2000
@@ -68,8 +71,14 @@ MAX_WORK_DPS = 2000
 #: the highest degree of a accepted
 MAX_DEGREE = 12
 
-#: the most quadrature nodes one call uses before refusing the request
+#: the most quadrature pieces one call uses before refusing the request
 MAX_NODES = 200_000
+
+#: the most Gauss–Legendre nodes on one piece (longer rules are split into shorter pieces)
+MAX_PIECE_NODES = 192
+
+#: the most term evaluations one quadrature makes, weighted by 1 + dps/50 (about 15 s)
+MAX_TERM_WORK = 500_000
 
 #: the most Taylor steps :func:`taylor_reference` takes (about a second per thousand at 30 digits)
 MAX_STEPS = 20_000
@@ -111,6 +120,73 @@ def _scale(p: list[Fraction], c: Fraction) -> list[Fraction]:
 
 def _derivative(p: list[Fraction]) -> list[Fraction]:
     return [i * p[i] if p[i] else p[i] for i in range(1, len(p))] or [Fraction(0)]
+
+
+def _remainder(p: list[Fraction], q: list[Fraction]) -> list[Fraction]:
+    """p mod q, exactly (q with a non-zero leading coefficient)."""
+    p = list(p)
+    while len(p) >= len(q) and any(p):
+        factor = p[-1] / q[-1]
+        shift = len(p) - len(q)
+        for i, c in enumerate(q):
+            p[shift + i] -= factor * c
+        p.pop()
+        _trim(p)
+    return _trim(p) if p else [Fraction(0)]
+
+
+def _gcd(p: list[Fraction], q: list[Fraction]) -> list[Fraction]:
+    """Monic greatest common divisor, by Euclid's algorithm in exact arithmetic."""
+    p, q = _trim(list(p)), _trim(list(q))
+    while any(q):
+        p, q = q, _remainder(p, q)
+    return [c / p[-1] for c in p]
+
+
+def _value(p, t: Fraction) -> Fraction:
+    out = Fraction(0)
+    for c in reversed(p):
+        out = out * t + c
+    return out
+
+
+def _squarefree(a: list[Fraction]) -> tuple[list[Fraction], int]:
+    """The squarefree part of a and the largest multiplicity of its zeros (exact)."""
+    if len(a) < 2:
+        return list(a), 1
+    g = _gcd(a, _derivative(a))
+    multiplicity = 1
+    while len(g) > 1:
+        multiplicity += 1
+        g = _gcd(g, _derivative(g))
+    core = _gcd(a, _derivative(a))
+    if len(core) == 1:
+        return list(a), 1
+    # a / gcd(a, a') by long division
+    quotient, rest = [Fraction(0)] * (len(a) - len(core) + 1), list(a)
+    for k in range(len(quotient) - 1, -1, -1):
+        quotient[k] = rest[k + len(core) - 1] / core[-1]
+        for i, c in enumerate(core):
+            rest[k + i] -= quotient[k] * c
+    return _trim(quotient), multiplicity
+
+
+def _real_zeros_between(p: list[Fraction], lo: Fraction, hi: Fraction) -> int:
+    """Distinct real zeros of the squarefree p in (lo, hi], by Sturm's theorem."""
+    if len(p) < 2:
+        return 0
+    chain = [p, _derivative(p)]
+    while len(chain[-1]) > 1 or chain[-1][0] != 0:
+        r = _remainder(chain[-2], chain[-1])
+        if not any(r):
+            break
+        chain.append([-c for c in r])
+
+    def changes(t):
+        signs = [v for v in (_value(q, t) for q in chain) if v != 0]
+        return sum(1 for u, v in itertools.pairwise(signs) if (u > 0) != (v > 0))
+
+    return changes(lo) - changes(hi)
 
 
 def _as_polynomial(a: object, name: str = "a") -> tuple[Fraction, ...]:
@@ -243,10 +319,13 @@ def series(a: Sequence[object], order: int) -> WKBSeries:
         raise ValueError(f"order must be in [0, {MAX_ORDER}], got {order}")
     form = _power_form(coeffs)
     degree = len(coeffs) - 1
-    if form is None and degree >= 2 and order**4 * (degree - 1) ** 2 > MAX_GENERAL_WORK:
-        # numerators of degree about n(deg a − 1) with n-digit coefficients: time grows like
-        # order⁴ (order 100 of a quadratic takes about ten seconds)
-        limit = int((MAX_GENERAL_WORK / (degree - 1) ** 2) ** 0.25)
+    # numerators of degree about n(deg a − 1) with coefficients that grow by the size of a's
+    # own each step: time grows like order⁴, and with the bits of a's coefficients (a float
+    # brings a 2^52 denominator)
+    bits = max(max(c.numerator.bit_length(), c.denominator.bit_length()) for c in coeffs)
+    weight = (degree - 1) ** 2 * (1 + bits / 8)
+    if form is None and degree >= 2 and order**4 * weight > MAX_GENERAL_WORK:
+        limit = int((MAX_GENERAL_WORK / weight) ** 0.25)
         raise ValueError(
             f"order {order} for a of degree {degree} (not a pure power) would take minutes: "
             f"at most {limit}"
@@ -293,10 +372,10 @@ def _check_series(s: object) -> WKBSeries:
 
 
 def _points(x: object, xi: float, name: str = "x") -> np.ndarray:
-    try:
-        pts = np.asarray(x, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be an array of real numbers") from None
+    raw = np.asarray(x) if not isinstance(x, str | bytes) else None
+    if raw is None or raw.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be an array of real numbers (not complex, bool or text)")
+    pts = raw.astype(float)
     if pts.ndim != 1 or pts.size == 0:
         raise ValueError(f"{name} must be a non-empty 1-D array, got shape {pts.shape}")
     if not np.all(np.isfinite(pts)):
@@ -322,18 +401,21 @@ def _complex(value: object, name: str) -> complex:
 
 
 def _check_positive(s: WKBSeries, lo: float, hi: float) -> float:
-    """Refuse an interval where a has a zero or is negative; return the distance from [lo, hi]
-    to the nearest complex zero of a (inf for a constant)."""
-    a0 = sum(float(c) * lo**i for i, c in enumerate(s.a))
-    if not a0 > 0:
-        raise ValueError(f"a must be positive on [xi, max(x)], but a(xi) = {a0:.6g}")
-    roots = s.roots()
+    """Refuse an interval where a has a zero or is negative, decided exactly (a(ξ) and a Sturm
+    count of the real zeros of a's squarefree part in [ξ, max x]); return the distance from the
+    interval to the nearest complex zero of a (floating point; inf for a constant)."""
+    lo_exact, hi_exact = Fraction(lo), Fraction(hi)
+    a_lo = _value(s.a, lo_exact)
+    if not a_lo > 0:
+        raise ValueError(f"a must be positive on [xi, max(x)], but a(xi) = {float(a_lo):.6g}")
+    core, _ = _squarefree(list(s.a))
+    if _real_zeros_between(core, lo_exact, hi_exact) > 0:
+        raise ValueError("a has a zero in [xi, max(x)]: a turning point, where WKB does not apply")
     dist = math.inf
-    for r in roots:
-        if abs(r.imag) <= 1e-12 * max(1.0, abs(r.real)) and lo <= r.real <= hi:
-            raise ValueError(f"a has a zero at x = {r.real:.6g} in [xi, max(x)]: a turning point")
-        nearest = min(max(r.real, lo), hi)
-        dist = min(dist, abs(complex(nearest, 0) - r))
+    if len(core) > 1:
+        for r in np.roots([float(c) for c in core][::-1]):
+            nearest = min(max(r.real, lo), hi)
+            dist = min(dist, abs(complex(nearest, 0) - r))
     return dist
 
 
@@ -362,6 +444,10 @@ def _gl_degree(n: int) -> int:
 def _phases(s: WKBSeries, order: int, x: np.ndarray, xi: float, dps: int | None):
     """S_p(x_j) = ∫_ξ^{x_j} S_p' for p = 0..order: complex array (order+1, M), or a list of lists
     of mpc when dps is given."""
+    if float(x.max()) == xi:  # every point is the initial point, where S_p = 0
+        zero = mpmath.mpc(0) if dps is not None else 0j
+        rows = [[zero] * x.size for _ in range(order + 1)]
+        return rows if dps is not None else np.zeros((order + 1, x.size), complex)
     hi = float(x.max())
     dist = _check_positive(s, xi, hi)
     form = s.power_form
@@ -407,14 +493,8 @@ def _phases_power(s, form, order, x, xi, dps):
 
 
 def _pole_multiplicity(s: WKBSeries) -> int:
-    """The largest multiplicity among the zeros of a, from clusters of its floating-point roots
-    (a zero of multiplicity m splits into m roots about 1e-16^(1/m) apart)."""
-    roots = s.roots()
-    best = 1
-    for r in roots:
-        near = np.abs(roots - r) <= 1e-4 * max(1.0, abs(r))
-        best = max(best, int(near.sum()))
-    return best
+    """The largest multiplicity among the zeros of a, exactly (from gcd(a, a'))."""
+    return _squarefree(list(s.a))[1]
 
 
 def _phases_quadrature(s, order, x, xi, dps, dist):
@@ -427,26 +507,34 @@ def _phases_quadrature(s, order, x, xi, dps, dist):
     breaks = np.unique(np.concatenate(([xi], x)))
     digits_wanted = 17 if dps is None else dps + 5
     q = order * (_pole_multiplicity(s) / 2 + 1)
-    pieces = []  # (lo, hi, number of nodes)
+    need = digits_wanted * math.log(10) + q * math.log(2)
+    plan = []  # (lo, hi, pieces, nodes per piece): the budget is checked before any piece exists
     for lo, hi in itertools.pairwise(breaks):
         n_sub = max(1, math.ceil((hi - lo) / (dist / 2))) if math.isfinite(dist) else 1
-        h = (hi - lo) / n_sub
-        if math.isfinite(dist):
-            minor = dist / 2
-            rho = (minor + math.sqrt(minor * minor + (h / 2) ** 2)) / (h / 2)
-        else:
-            rho = 1e6
-        need = digits_wanted * math.log(10) + q * math.log(2)
-        nodes = max(4, math.ceil(need / (2 * math.log(rho))) + 2)
-        pieces.extend((lo + i * h, lo + (i + 1) * h, nodes) for i in range(n_sub))
+        while True:
+            h = (hi - lo) / n_sub
+            if math.isfinite(dist):
+                minor = dist / 2
+                rho = (minor + math.sqrt(minor * minor + (h / 2) ** 2)) / (h / 2)
+            else:
+                rho = 1e6
+            nodes = max(4, math.ceil(need / (2 * math.log(rho))) + 2)
+            if dps is not None:
+                nodes = 3 * 2 ** (_gl_degree(nodes) - 1)  # what mpmath's rule really uses
+            if nodes <= MAX_PIECE_NODES or n_sub > MAX_NODES:
+                break
+            n_sub *= 2  # shorter pieces need fewer nodes
+        plan.append((lo, hi, n_sub, nodes))
     # term evaluations, weighted by their cost at this precision relative to double
-    total = sum(p[2] for p in pieces) * (order + 1) * (1 + (dps or 0) / 50)
-    if total > MAX_NODES * 50:
+    total = sum(n * k for _, _, n, k in plan) * (order + 1) * (1 + (dps or 0) / 50)
+    if total > MAX_TERM_WORK:
         raise ValueError(
-            f"the quadrature would need {total:,.0f} term evaluations, more than "
-            f"{MAX_NODES * 50:,}: "
-            "fewer points x, a lower order or a lower dps"
+            f"the quadrature would need {total:,.0f} weighted term evaluations, more than "
+            f"{MAX_TERM_WORK:,}: fewer points x, a lower order or a lower dps"
         )
+    # each piece: the break its gap ends at, the gap, its position in the gap, its nodes (the
+    # ends are computed at the working precision, so the pieces tile each gap exactly)
+    pieces = [(g + 1, lo, hi, i, n, k) for g, (lo, hi, n, k) in enumerate(plan) for i in range(n)]
     index = {v: i for i, v in enumerate(breaks)}
     ends = [index[v] for v in x]
     if dps is None:
@@ -463,12 +551,14 @@ def _quadrature_float(s, order, breaks, pieces, ends):
         )
     node_x, node_w, node_piece = [], [], []
     piece_break = []
-    for i, (lo, hi, n) in enumerate(pieces):
+    for i, (b, g_lo, g_hi, j, m, n) in enumerate(pieces):
+        lo = g_lo + (g_hi - g_lo) * j / m
+        hi = g_hi if j + 1 == m else g_lo + (g_hi - g_lo) * (j + 1) / m
         t, w = np.polynomial.legendre.leggauss(n)
         node_x.append((hi + lo) / 2 + (hi - lo) / 2 * t)
         node_w.append((hi - lo) / 2 * w)
         node_piece.append(np.full(n, i))
-        piece_break.append(int(np.searchsorted(breaks, hi - 1e-300, side="left")))
+        piece_break.append(b)
     xs, ws, pc = np.concatenate(node_x), np.concatenate(node_w), np.concatenate(node_piece)
     A = np.polynomial.polynomial.polyval(xs, [float(c) for c in s.a])
     iq = 1j * np.sqrt(A)
@@ -501,7 +591,13 @@ def _cancellation_digits(s: WKBSeries, order: int, lo: float, hi: float) -> floa
     samples = [Fraction(lo) + (Fraction(hi) - Fraction(lo)) * Fraction(k, 8) for k in range(9)]
     shifted = [t - s.shift for t in samples]
     a_at = [sum(c * t**i for i, c in enumerate(s.a)) for t in samples]
-    worst = 0.0
+    # a itself is evaluated from its monomial coefficients and enters as a^m: a relative error
+    # δ·cond(a) in a becomes m times that in a^m
+    a_cond = max(
+        _log10(sum(abs(c) * abs(t) ** i for i, c in enumerate(s.a)) / abs(av))
+        for t, av in zip(samples, a_at, strict=True)
+    )
+    worst = a_cond + math.log10(WKBSeries.denominator_power(order) + 1)
     for p in range(order + 1):
         coeffs, m = s.numerators[p], WKBSeries.denominator_power(p)
         bound = max(
@@ -531,13 +627,14 @@ def _quadrature_mp(s, order, breaks, pieces, ends, dps):
         shift = mpmath.mpf(s.shift.numerator) / s.shift.denominator
         cache: dict[int, tuple] = {}
         per_break = [[mpmath.mpc(0)] * len(breaks) for _ in range(order + 1)]
-        for lo, hi, n in pieces:
+        for b, g_lo, g_hi, j, m, n in pieces:
             if n not in cache:
                 cache[n] = _gauss_nodes(n, dps)
             t, w = cache[n]
-            lo_m, hi_m = mpmath.mpf(lo), mpmath.mpf(hi)
+            g_lo_m, g_hi_m = mpmath.mpf(g_lo), mpmath.mpf(g_hi)
+            lo_m = g_lo_m + (g_hi_m - g_lo_m) * j / m
+            hi_m = g_hi_m if j + 1 == m else g_lo_m + (g_hi_m - g_lo_m) * (j + 1) / m
             mid, half = (hi_m + lo_m) / 2, (hi_m - lo_m) / 2
-            b = int(np.searchsorted(breaks, hi - 1e-300, side="left"))
             for tk, wk in zip(t, w, strict=True):
                 xk = mid + half * tk
                 weight = half * wk
@@ -567,6 +664,7 @@ def _initial(s, order, eps, xi, dps):
     digits are lost to the cancellation inside the numerators."""
     ev, od = [], []
     acc_e = acc_o = mpmath.mpc(0) if dps is not None else 0j
+    size_e, lost = 0.0, 0.0  # Σ|even terms| and the digits their sum loses to cancellation
     x_exact = Fraction(xi)
     a_exact = sum(c * x_exact**i for i, c in enumerate(s.a))
     t_exact = x_exact - s.shift
@@ -591,11 +689,16 @@ def _initial(s, order, eps, xi, dps):
             term = e_val**p * (val * iq if p % 2 == 0 else val)
             if p % 2 == 0:
                 acc_e = acc_e + term
+                size_e += float(abs(term))
+                if acc_e == 0:
+                    lost = math.inf
+                else:
+                    lost = max(lost, math.log10(size_e / float(abs(acc_e))))
             else:
                 acc_o = acc_o + term
             ev.append(acc_e)
             od.append(acc_o)
-    return ev, od
+    return ev, od, lost
 
 
 def solution(
@@ -659,19 +762,33 @@ def solution(
     # the phase |S_0|/ε reaches about (max x − ξ)·√max a / ε radians: float64 rounds it with
     # that many ulps of error, and mpmath needs that many more digits to keep dps of them
     grid = np.linspace(xi, float(pts.max()), 65)
-    a_max = float(np.max(np.polynomial.polynomial.polyval(grid, [float(c) for c in s.a])))
-    phase = (float(pts.max()) - xi) * math.sqrt(max(a_max, 0.0)) / eps
+    with np.errstate(over="ignore", invalid="ignore"):
+        a_max = float(np.max(np.polynomial.polynomial.polyval(grid, [float(c) for c in s.a])))
+        phase = (float(pts.max()) - xi) * math.sqrt(max(a_max, 0.0)) / eps
+    if not math.isfinite(phase) or phase > 1e300:
+        raise ValueError(
+            "the phase (max x − xi)·√max a / eps is not finite: eps too small, or x or a too large"
+        )
     if dps is None and phase > 1e8:
         raise ValueError(
-            f"eps = {eps} makes the phase reach {phase:.2g} radians, where float64's rounding "
-            "alone exceeds 1e-8: pass dps"
+            f"the phase (max x − xi)·√max a / eps reaches {phase:.2g} radians, where float64's "
+            "rounding alone exceeds 1e-8: pass dps"
         )
     work = None if dps is None else dps + math.ceil(math.log10(1 + phase))
     try:
         phases = _phases(s, order, pts, xi, work)
-        ev0, od0 = _initial(s, order, eps, xi, work)
+        ev0, od0, lost = _initial(s, order, eps, xi, work)
+        if work is not None and lost > 8:  # α's denominator cancels: recompute with the digits
+            if not math.isfinite(lost) or lost > MAX_WORK_DPS:
+                raise ValueError(f"eps = {eps}: the even terms of eps·phi'(xi) cancel exactly")
+            ev0, od0, _ = _initial(s, order, eps, xi, work + math.ceil(lost))
     except OverflowError:
         raise ValueError(f"eps = {eps} overflows float64 at this order: pass dps") from None
+    if work is None and lost > 4:
+        raise ValueError(
+            f"eps = {eps}: the even terms of eps·phi'(xi) cancel to {lost:.0f} digits at this "
+            "order, too many for float64: pass dps"
+        )
     if dps is None:
         p = np.arange(order + 1)[:, None]
         weights = eps ** (p - 1.0)
@@ -745,6 +862,8 @@ def truncation_errors(approximations: np.ndarray, reference: Sequence[object]) -
         raise ValueError(
             f"approximations must be 2-D (orders x points), got shape {approximations.shape}"
         )
+    if isinstance(reference, str | bytes) or not hasattr(reference, "__len__"):
+        raise TypeError(f"reference must be a sequence of numbers, got {type(reference).__name__}")
     if len(reference) != approximations.shape[1]:
         raise ValueError(
             f"reference must have one value per point ({approximations.shape[1]}), "
@@ -753,11 +872,26 @@ def truncation_errors(approximations: np.ndarray, reference: Sequence[object]) -
     ref = [_exact_number(v, "reference") for v in reference]
     tiny = np.finfo(float).tiny
     out = np.empty(approximations.shape)
-    with mpmath.workprec(64):
-        for (i, j), v in np.ndenumerate(approximations):
-            d = abs(mpmath.fsub(_exact_number(v, "approximations"), ref[j], exact=True))
-            if not mpmath.isfinite(d):
-                raise ValueError(f"approximations[{i}, {j}] or reference[{j}] is not finite")
+    for (i, j), v in np.ndenumerate(approximations):
+        u, r = _exact_number(v, "approximations"), ref[j]
+        if not (mpmath.isfinite(u) and mpmath.isfinite(r)):
+            raise ValueError(f"approximations[{i}, {j}] or reference[{j}] is not finite")
+        if u == r:
+            out[i, j] = 0.0
+            continue
+        # the difference to 64 bits: work at enough bits to cover both exponents (a value
+        # beyond float64's range on either side cannot give a difference inside it unless
+        # the other matches it to that many bits, which the work precision then holds)
+        big = max(int(mpmath.mag(u)) if u else -1100, int(mpmath.mag(r)) if r else -1100)
+        if big > 1100:
+            raise ValueError(
+                f"approximations[{i}, {j}] or reference[{j}] is about 2^{big}, outside float64's "
+                "range"
+            )
+        with mpmath.workprec(64 + max(0, big + 1200)):
+            d = abs(u - r)
+        with mpmath.workprec(64):
+            d = +d
             if d > np.finfo(float).max or (d != 0 and d < tiny):
                 raise ValueError(
                     f"the difference at [{i}, {j}] is {mpmath.nstr(d, 3)}, outside float64's range"
@@ -818,11 +952,18 @@ def taylor_reference(
     a_max = float(
         np.max(np.abs(np.polynomial.polynomial.polyval(grid, [float(c) for c in coeffs])))
     )
-    expected = (float(pts.max()) - xi) * math.sqrt(a_max) / (2 * eps)
-    if expected > MAX_STEPS or expected * (dps + 20) > 100 * MAX_STEPS:  # terms grow like dps
+    # the halving rule takes up to twice the steps of the estimate; each step sums about dps
+    # terms, each costing more with the digits
+    expected = 2 * (float(pts.max()) - xi) * math.sqrt(a_max) / (2 * eps)
+    if (
+        not math.isfinite(expected)
+        or expected > MAX_STEPS
+        or (expected * (dps + 20) * (1 + dps / 100) > 200 * MAX_STEPS)
+    ):
         raise ValueError(
-            f"about {expected:,.0f} Taylor steps needed, more than {MAX_STEPS:,}: eps too small "
-            "for this interval"
+            f"up to {expected:,.0f} Taylor steps of about {dps} terms each would be needed, more "
+            f"than the budget ({MAX_STEPS:,} steps, fewer at high dps): eps too small for this "
+            "interval, or dps too high"
         )
     with mpmath.workdps(dps + 15):
         cm = [mpmath.mpf(c.numerator) / c.denominator for c in coeffs]
