@@ -339,3 +339,19 @@ def test_points_at_the_initial_point_only():
     assert np.allclose(out, 2.0)
     with pytest.raises(TypeError, match="reference"):
         truncation_errors(out, 5)
+
+
+def test_truncation_errors_keep_integers_and_refuse_inexact_types():
+    assert truncation_errors(np.array([[2**1000]], dtype=object), [2**1000 + 1])[0, 0] == 1.0
+    assert truncation_errors(np.array([[2**3000]], dtype=object), [2**3000 + 1])[0, 0] == 1.0
+    for bad in (Fraction(1, 3), np.longdouble(1)):
+        with pytest.raises(TypeError, match="approximations"):
+            truncation_errors(np.array([[bad]], dtype=object), [1.0])
+    with pytest.raises(TypeError, match="reference"):
+        truncation_errors(np.ones((1, 1)), {1.0})
+
+
+@pytest.mark.parametrize("a", [[-1, 0, 1], [0, 0, 1]])
+def test_a_is_checked_even_when_every_point_is_xi(a):
+    with pytest.raises(ValueError, match="a must be positive"):
+        solution(series(a, 2), 0.1, [0.0], 0.0, 1.0, 1j)

@@ -445,6 +445,7 @@ def _phases(s: WKBSeries, order: int, x: np.ndarray, xi: float, dps: int | None)
     """S_p(x_j) = ∫_ξ^{x_j} S_p' for p = 0..order: complex array (order+1, M), or a list of lists
     of mpc when dps is given."""
     if float(x.max()) == xi:  # every point is the initial point, where S_p = 0
+        _check_positive(s, xi, xi)
         zero = mpmath.mpc(0) if dps is not None else 0j
         rows = [[zero] * x.size for _ in range(order + 1)]
         return rows if dps is not None else np.zeros((order + 1, x.size), complex)
@@ -546,7 +547,7 @@ def _quadrature_float(s, order, breaks, pieces, ends):
     lost = _cancellation_digits(s, order, float(breaks[0]), float(breaks[-1]))
     if lost > 4:
         raise ValueError(
-            f"the numerators lose {lost:.0f} digits to cancellation in float64 by this order: "
+            f"the numerators lose {lost:.1f} digits to cancellation in float64 by this order: "
             "pass dps or a lower order"
         )
     node_x, node_w, node_piece = [], [], []
@@ -786,7 +787,7 @@ def solution(
         raise ValueError(f"eps = {eps} overflows float64 at this order: pass dps") from None
     if work is None and lost > 4:
         raise ValueError(
-            f"eps = {eps}: the even terms of eps·phi'(xi) cancel to {lost:.0f} digits at this "
+            f"eps = {eps}: the even terms of eps·phi'(xi) cancel to {lost:.1f} digits at this "
             "order, too many for float64: pass dps"
         )
     if dps is None:
@@ -828,11 +829,26 @@ def solution(
 
 
 def _exact_number(value: object, name: str):
-    """An mpmath number holding ``value`` exactly (mpmath values are kept as they are, at their
-    own precision; Python and NumPy numbers are exact binary fractions)."""
+    """An mpmath number holding ``value`` exactly: mpmath values as they are (at their own
+    precision), integers at as many bits as they have, binary floats and complex numbers up to
+    double precision; anything a double cannot hold exactly otherwise (Fractions, long doubles)
+    is refused rather than rounded."""
     if isinstance(value, mpmath.mpc | mpmath.mpf):
         return value
-    if isinstance(value, bool) or not isinstance(value, Complex):
+    if isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must hold numbers, got {value!r}")
+    if isinstance(value, Integral):
+        v = int(value)
+        with mpmath.workprec(max(64, v.bit_length() + 2)):
+            return mpmath.mpc(mpmath.mpf(v))
+    if isinstance(value, np.longdouble | np.clongdouble) or (
+        isinstance(value, Rational) and not isinstance(value, Integral)
+    ):
+        raise TypeError(
+            f"{name} holds {type(value).__name__} values, which a double cannot hold exactly: "
+            "pass mpmath numbers"
+        )
+    if not isinstance(value, Complex):
         raise TypeError(f"{name} must hold numbers, got {value!r}")
     z = complex(value)
     with mpmath.workprec(64):
@@ -862,7 +878,7 @@ def truncation_errors(approximations: np.ndarray, reference: Sequence[object]) -
         raise ValueError(
             f"approximations must be 2-D (orders x points), got shape {approximations.shape}"
         )
-    if isinstance(reference, str | bytes) or not hasattr(reference, "__len__"):
+    if isinstance(reference, str | bytes) or not isinstance(reference, Sequence | np.ndarray):
         raise TypeError(f"reference must be a sequence of numbers, got {type(reference).__name__}")
     if len(reference) != approximations.shape[1]:
         raise ValueError(
@@ -883,10 +899,10 @@ def truncation_errors(approximations: np.ndarray, reference: Sequence[object]) -
         # beyond float64's range on either side cannot give a difference inside it unless
         # the other matches it to that many bits, which the work precision then holds)
         big = max(int(mpmath.mag(u)) if u else -1100, int(mpmath.mag(r)) if r else -1100)
-        if big > 1100:
+        if big > 1_000_000:
             raise ValueError(
-                f"approximations[{i}, {j}] or reference[{j}] is about 2^{big}, outside float64's "
-                "range"
+                f"approximations[{i}, {j}] or reference[{j}] is about 2^{big}: too large to "
+                "subtract to float64's resolution"
             )
         with mpmath.workprec(64 + max(0, big + 1200)):
             d = abs(u - r)
