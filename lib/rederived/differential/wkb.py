@@ -40,6 +40,7 @@ import mpmath
 import numpy as np
 
 from rederived._checks import digits
+from rederived._checks import finite_real as _real
 
 __all__ = [
     "MAX_DEGREE",
@@ -385,10 +386,21 @@ def _points(x: object, xi: float, name: str = "x") -> np.ndarray:
     return pts
 
 
-def _real(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
-        raise TypeError(f"{name} must be a finite real number, got {value!r}")
-    return float(value)
+def _problem(eps: object, x: object, xi: object, phi0: object, dphi0: object):
+    """The checked data of an initial value problem: (eps, xi, points, phi0, dphi0)."""
+    eps = _real(eps, "eps")
+    if not eps > 0:
+        raise ValueError(f"eps must be positive, got {eps!r}")
+    xi = _real(xi, "xi")
+    return eps, xi, _points(x, xi), _complex(phi0, "phi0"), _complex(dphi0, "dphi0")
+
+
+def _work_digits(dps: object) -> int:
+    """A working precision in [15, MAX_WORK_DPS] decimal digits."""
+    dps = digits(dps, "dps", 15)
+    if dps > MAX_WORK_DPS:
+        raise ValueError(f"dps must be at most {MAX_WORK_DPS}, got {dps}")
+    return dps
 
 
 def _complex(value: object, name: str) -> complex:
@@ -749,17 +761,10 @@ def solution(
     returned are those of the truncated series, not of the solution.
     """
     s = _check_series(s)
-    eps = _real(eps, "eps")
-    if not eps > 0:
-        raise ValueError(f"eps must be positive, got {eps!r}")
-    xi = _real(xi, "xi")
-    pts = _points(x, xi)
-    phi0, dphi0 = _complex(phi0, "phi0"), _complex(dphi0, "dphi0")
+    eps, xi, pts, phi0, dphi0 = _problem(eps, x, xi, phi0, dphi0)
     order = s.order if order is None else _order(order, s.order, "order")
     if dps is not None:
-        dps = digits(dps, "dps", 15)
-        if dps > MAX_WORK_DPS:
-            raise ValueError(f"dps must be at most {MAX_WORK_DPS}, got {dps}")
+        dps = _work_digits(dps)
     # the phase |S_0|/ε reaches about (max x − ξ)·√max a / ε radians: float64 rounds it with
     # that many ulps of error, and mpmath needs that many more digits to keep dps of them
     grid = np.linspace(xi, float(pts.max()), 65)
@@ -952,15 +957,8 @@ def taylor_reference(
         φ(x_j) and εφ'(x_j) in the order of ``x``.
     """
     coeffs = _as_polynomial(a)
-    eps = _real(eps, "eps")
-    if not eps > 0:
-        raise ValueError(f"eps must be positive, got {eps!r}")
-    xi = _real(xi, "xi")
-    pts = _points(x, xi)
-    phi0, dphi0 = _complex(phi0, "phi0"), _complex(dphi0, "dphi0")
-    dps = digits(dps, "dps", 15)
-    if dps > MAX_WORK_DPS:
-        raise ValueError(f"dps must be at most {MAX_WORK_DPS}, got {dps}")
+    eps, xi, pts, phi0, dphi0 = _problem(eps, x, xi, phi0, dphi0)
+    dps = _work_digits(dps)
     order_idx = np.argsort(pts, kind="stable")
     # refuse up front what the step rule below would take too many steps for: about one step per
     # ε/√max|a| (steps also shrink where a's higher coefficients dominate)
