@@ -2,6 +2,10 @@
 
 - :mod:`rederived.differential.wkb`: the WKB series of ε²φ'' + a(x)φ = 0 to any order, its
   truncations as solutions of the initial value problem, and a high-precision Taylor reference.
+- :mod:`rederived.differential.bdf2dc`: variable-step BDF2 and its deferred corrections
+  (BDF2-DC3, BDF2-DC3-DC4), classical variable-step BDF, DOC kernels, interpolation weights.
+- :mod:`rederived.differential.bspline_riesz`: the Riesz fractional derivative of B-splines,
+  the collocation matrices on [0, 1] and their symbol.
 
 Chapters live in ``chapters/differential/``, tests in ``tests/differential/``. Nothing is imported
 here: import the module you need (``from rederived.differential import wkb``).
