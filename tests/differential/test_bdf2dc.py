@@ -137,7 +137,7 @@ def test_levels_converge_at_their_orders_on_graded_grids(residual):
         )
         errors.append(np.abs(out[..., 0] - exact_solution(t)).max(axis=1))
     rates = np.log2(errors[0] / errors[1])
-    assert rates == pytest.approx([2, 3, 4], abs=0.15)
+    assert np.all(rates >= np.array([2, 3, 4]) - 0.15)
 
 
 def test_integral_residual_keeps_its_order_on_random_grids():
@@ -234,3 +234,73 @@ def test_requests_over_the_budget_are_refused(monkeypatch):
         bdf2dc.bdf2_dc(forcing, minus_one, np.linspace(0, 1, 60), [1.0])
     with pytest.raises(ValueError, match="at most"):
         bdf2dc.doc_kernels(np.arange(bdf2dc.MAX_DOC_STEPS + 2.0))
+
+
+def test_forcing_is_the_difference_of_two_right_hand_sides():
+    # for an affine f, a forcing g added to the equations equals adding g to f at t_2..t_N
+    t = random_grid(30, 5)
+    g = np.random.default_rng(1).normal(size=(29, 1))
+    index = {float(v): i for i, v in enumerate(t)}
+
+    def shifted(s, v):
+        i = index.get(float(s))
+        return forcing(s, v) + (g[i - 2] if i is not None and i >= 2 else 0.0)
+
+    # only the equations are perturbed: the residuals of the corrections use f unperturbed, so
+    # compare BDF2 (no residual) and check that every level moves
+    plain = bdf2dc.bdf2_dc(forcing, minus_one, t, [1.0], (3, 4), linear=True)
+    pushed = bdf2dc.bdf2_dc(forcing, minus_one, t, [1.0], (3, 4), linear=True, forcing=g)
+    reference = bdf2dc.bdf2_dc(shifted, minus_one, t, [1.0], (), start=plain[0, 1], linear=True)
+    assert np.allclose(pushed[0], reference[0], rtol=0, atol=1e-13)
+    assert np.all(np.abs(pushed - plain)[:, 2:].max(axis=1) > 0)
+
+
+def test_results_do_not_depend_on_the_time_scale():
+    t = random_grid(20, 2)
+
+    def scaled(c):
+        return bdf2dc.bdf2_dc(
+            lambda s, v: -v / c, lambda s, v: -np.eye(1) / c, c * t, [1.0], (3, 4), linear=True
+        )
+
+    base = scaled(1.0)
+    for c in (1e-60, 1e60):
+        assert np.allclose(scaled(c), base, rtol=1e-11, atol=1e-14)
+
+
+def test_bad_jacobians_are_refused_not_trusted():
+    t = np.linspace(0, 1, 8)
+    for bad in (np.array([[np.inf]]), np.array([[1j]])):
+        with pytest.raises(ValueError, match="jac must return finite real"):
+            bdf2dc.bdf2_dc(forcing, lambda s, v, b=bad: b, t, [1.0])
+    with pytest.raises(ValueError, match="jac must return finite real"):
+        bdf2dc.bdf2_dc(forcing, lambda s, v: scipy.sparse.csr_matrix([[np.nan]]), t, [1.0])
+    # a huge (wrong) Jacobian makes every Newton step tiny: the residual test catches it
+    with pytest.raises((RuntimeError, FloatingPointError)):
+        bdf2dc.bdf2_dc(forcing, lambda s, v: np.array([[1e300]]), t, [1.0])
+    with pytest.raises(FloatingPointError, match="residual"):
+        bdf2dc.bdf2_dc(forcing, lambda s, v: np.array([[-7.0]]), t, [1.0], linear=True)
+
+
+def test_starting_values_and_exact_grids_are_checked():
+    t = np.linspace(0, 1, 8)
+    for start in ([True], ["1.0"], [1j]):
+        with pytest.raises(TypeError, match="start"):
+            bdf2dc.bdf2_dc(forcing, minus_one, t, [1.0], start=start)
+    grid = [Fraction(k) for k in range(bdf2dc.MAX_DOC_EXACT_STEPS + 2)]
+    with pytest.raises(ValueError, match="exact grid"):
+        bdf2dc.doc_kernels(grid)
+    with pytest.raises(ValueError, match="backward"):
+        bdf2dc.derivative_weights([Fraction(k) for k in range(6)], 2, "best")
+
+
+@pytest.mark.parametrize("stencil", bdf2dc.STENCILS)
+def test_every_stencil_keeps_the_orders_on_graded_grids(stencil):
+    errors = []
+    for n in (80, 160):
+        t = (np.arange(n + 1) / n) ** 3
+        out = bdf2dc.bdf2_dc(
+            forcing, minus_one, t, [1.0], (3, 4), "rk3", stencil=stencil, linear=True
+        )
+        errors.append(np.abs(out[..., 0] - exact_solution(t)).max(axis=1))
+    assert np.all(np.log2(errors[0] / errors[1]) >= np.array([2, 3, 4]) - 0.15)

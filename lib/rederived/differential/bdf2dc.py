@@ -38,8 +38,12 @@ import scipy.sparse.linalg
 from rederived._checks import count, positive
 
 __all__ = [
+    "ADAPTIVE_FACTOR",
+    "MAX_DOC_EXACT_STEPS",
+    "MAX_DOC_STEPS",
     "MAX_VALUES",
     "STARTERS",
+    "STENCILS",
     "bdf",
     "bdf2_dc",
     "derivative_weights",
@@ -53,6 +57,10 @@ MAX_VALUES = 50_000_000
 
 #: the most steps whose DOC kernel matrix (N² entries) :func:`doc_kernels` builds
 MAX_DOC_STEPS = 4000
+
+#: the most steps of an exact (Fraction) grid: the kernels' denominators grow with the number of
+#: steps, so time and memory grow like its cube (0.9 GB at 800 steps)
+MAX_DOC_EXACT_STEPS = 300
 
 #: the largest correction order (D_q with q + 1 nodes) and BDF order offered
 MAX_ORDER = 6
@@ -162,7 +170,8 @@ def derivative_weights(
 
     With ``stencil="backward"`` (the BDF formulas) the stencil for n = 1..N is t_{n−q}, ..., t_n
     when n ≥ q and t_0, ..., t_q otherwise; with ``"best"``, among the q + 1 consecutive nodes
-    that contain t_n, the one with the smallest Σ_j |weight_j| (the backward one on ties). Then
+    that contain t_n, the one with the smallest Σ_j |weight_j| (the backward one on ties); with
+    ``"adaptive"`` the backward one unless another is ADAPTIVE_FACTOR times smaller. Then
     D_q v^n = Σ_j weights[n − 1, j] · v^{first[n − 1] + j} is exact for polynomials of degree
     ≤ q. The weights are the derivatives of the Lagrange basis polynomials at t_n, from products
     of node differences (no Vandermonde solve, so no conditioning loss at large step ratios).
@@ -174,7 +183,7 @@ def derivative_weights(
         exact weights.
     order : int
         q, 1 ≤ q ≤ MAX_ORDER.
-    stencil : {"backward", "best"}
+    stencil : {"backward", "best", "adaptive"}
         How the stencil is chosen (above); an exact grid takes the backward one.
 
     Returns
@@ -189,6 +198,8 @@ def derivative_weights(
         raise ValueError(f"order must be at most {MAX_ORDER}, got {q}")
     exact = _is_exact(t)
     if exact:
+        if _stencil(stencil) != "backward":
+            raise ValueError("an exact grid takes stencil='backward'")
         _exact_grid(t, q + 1)
         n_steps = len(t) - 1
         first = np.array([n - q if n >= q else 0 for n in range(1, n_steps + 1)], dtype=np.intp)
@@ -201,19 +212,28 @@ def derivative_weights(
         first = np.where(n >= q, n - q, 0)
         return _derivative_weights_at(grid, first, q), first
     candidates = [np.clip(n - q + shift, 0, last) for shift in range(q + 1)]
-    return _pick(candidates, lambda first: _derivative_weights_at(grid, first, q))
+    factor = ADAPTIVE_FACTOR if stencil == "adaptive" else 1.0
+    return _pick(candidates, lambda first: _derivative_weights_at(grid, first, q), factor)
+
+
+STENCILS = ("backward", "best", "adaptive")
+
+#: "adaptive" leaves the backward stencil only for one whose weights are this many times smaller
+ADAPTIVE_FACTOR = 4.0
 
 
 def _stencil(stencil: object) -> str:
-    if stencil not in ("backward", "best"):
-        raise ValueError(f"stencil must be 'backward' or 'best', got {stencil!r}")
-    return str(stencil)
+    if not isinstance(stencil, str) or stencil not in STENCILS:
+        raise ValueError(f"stencil must be one of {STENCILS}, got {stencil!r}")
+    return stencil
 
 
-def _pick(candidates, weights_of):
-    """For each row, the candidate stencil with the smallest Σ|w| (ties to the earlier one)."""
+def _pick(candidates, weights_of, factor=1.0):
+    """For each row, the candidate stencil with the smallest Σ|w|; the first (backward) one is
+    kept unless another is smaller by more than ``factor`` (1: the smallest, ties to the first)."""
     first, weights = candidates[0], weights_of(candidates[0])
-    size = np.abs(weights).sum(axis=1)
+    backward = np.abs(weights).sum(axis=1)
+    size = backward.copy()
     for other in candidates[1:]:
         w = weights_of(other)
         s = np.abs(w).sum(axis=1)
@@ -221,27 +241,37 @@ def _pick(candidates, weights_of):
         first = np.where(better, other, first)
         weights = np.where(better[:, None], w, weights)
         size = np.where(better, s, size)
+    keep = size * factor >= backward * (1 - 1e-9)
+    first = np.where(keep, candidates[0], first)
+    weights = np.where(keep[:, None], weights_of(candidates[0]), weights)
     return weights, first
 
 
 def _derivative_weights_at(grid: np.ndarray, first: np.ndarray, q: int) -> np.ndarray:
     """Weights of the derivative at t_n, n = 1..N, of the interpolant on grid[first[n−1] + 0..q]."""
     n = np.arange(1, grid.size)
+    # in the coordinate (t − t_n)/τ_n, so that products of differences neither overflow nor
+    # underflow at any time scale; the weights are divided by τ_n at the end
+    tau = (grid[n] - grid[n - 1])[:, None]
     nodes = grid[first[:, None] + np.arange(q + 1)]  # (N, q + 1)
     i = n - first  # position of t_n in its stencil
-    diff = nodes[:, :, None] - nodes[:, None, :]  # t_j − t_k
+    # differences of the times themselves (exact for close times), then divided by τ_n
+    diff = (nodes[:, :, None] - nodes[:, None, :]) / tau[:, :, None]
     eye = np.eye(q + 1, dtype=bool)
     # den_j = Π_{k≠j} (t_j − t_k)
     den = np.prod(np.where(eye, 1.0, diff), axis=2)
     # num_j = Π_{k≠i,j} (t_n − t_k): the product over k ≠ j of (t_n − t_k), with the vanishing
     # factor t_n − t_i replaced by 1
-    gap = grid[n][:, None] - nodes  # (N, q + 1)
+    gap = (grid[n][:, None] - nodes) / tau
     own = np.arange(q + 1)[None, :] == i[:, None]
     gap_i = np.where(own, 1.0, gap)
     num = np.prod(np.where(eye[None], 1.0, gap_i[:, None, :]), axis=2)
     weights = num / den
     # the weight of t_n itself: Σ_{k≠i} 1/(t_n − t_k)
     weights[np.arange(n.size), i] = np.where(own, 0.0, 1.0 / gap_i).sum(axis=1)
+    weights = weights / tau
+    if not np.all(np.isfinite(weights)):
+        raise ValueError("t spans too wide a range of step sizes for finite weights")
     return weights
 
 
@@ -264,11 +294,17 @@ def doc_kernels(t: object) -> np.ndarray:
     -------
     numpy.ndarray, shape (N, N)
         ``theta[n − 1, k − 1]`` = θ^{(n)}_{n−k} for k ≤ n, zero above the diagonal; float64, or
-        object (Fractions) for an exact grid.
+        object (Fractions) for an exact grid (at most MAX_DOC_EXACT_STEPS steps). The kernels
+        are positive; in float64, long products underflow to 0 (on a uniform grid the factor is
+        1/3 per step).
     """
     exact = _is_exact(t)
     if exact:
         _exact_grid(t, 2)
+        if len(t) - 1 > MAX_DOC_EXACT_STEPS:
+            raise ValueError(
+                f"an exact grid may have at most {MAX_DOC_EXACT_STEPS} steps, got {len(t) - 1}"
+            )
         tau = [b - a for a, b in itertools.pairwise(t)]
         one, zero = Fraction(1), Fraction(0)
     else:
@@ -331,35 +367,57 @@ class _Problem:
             raise FloatingPointError(f"fun returned a non-finite value at t = {t!r}")
         return out.astype(float, copy=False)
 
+    def _newton_step(self, t: float, y: np.ndarray, alpha: float, residual: np.ndarray):
+        jac = self.jac(t, y)
+        if scipy.sparse.issparse(jac):
+            if jac.shape != (self.m, self.m):
+                raise ValueError(f"jac must return a ({self.m}, {self.m}) matrix, got {jac.shape}")
+            data = jac.tocsc()
+            if data.dtype.kind not in "iuf" or not np.all(np.isfinite(data.data)):
+                raise ValueError(f"jac must return finite real entries at t = {t!r}")
+            matrix = (alpha * scipy.sparse.identity(self.m, format="csc") - data).tocsc()
+            with np.errstate(all="ignore"):
+                step = np.atleast_1d(scipy.sparse.linalg.spsolve(matrix, residual))
+        else:
+            dense = np.asarray(jac)
+            if dense.shape != (self.m, self.m):
+                raise ValueError(
+                    f"jac must return a ({self.m}, {self.m}) matrix, got {dense.shape}"
+                )
+            if dense.dtype.kind not in "iuf" or not np.all(np.isfinite(dense)):
+                raise ValueError(f"jac must return finite real entries at t = {t!r}")
+            try:
+                step = np.linalg.solve(alpha * np.eye(self.m) - dense.astype(float), residual)
+            except np.linalg.LinAlgError:
+                step = np.full(self.m, np.nan)
+        self.solves += 1
+        if not np.all(np.isfinite(step)):
+            raise FloatingPointError(
+                f"Newton's method met a singular or non-finite system at t = {t!r}"
+            )
+        return step
+
     def solve(self, t: float, alpha: float, rhs: np.ndarray, guess: np.ndarray) -> np.ndarray:
         """Solve α y − f(t, y) = rhs by Newton's method from ``guess``."""
         y = guess.copy()
         scale = 1.0 + np.max(np.abs(guess))
         for _ in range(self.max_newton):
             residual = alpha * y - self.f(t, y) - rhs
-            jac = self.jac(t, y)
-            if scipy.sparse.issparse(jac):
-                if jac.shape != (self.m, self.m):
-                    raise ValueError(
-                        f"jac must return a ({self.m}, {self.m}) matrix, got {jac.shape}"
-                    )
-                matrix = (alpha * scipy.sparse.identity(self.m, format="csc") - jac).tocsc()
-                step = np.atleast_1d(scipy.sparse.linalg.spsolve(matrix, residual))
-            else:
-                jac = np.asarray(jac, dtype=float)
-                if jac.shape != (self.m, self.m):
-                    raise ValueError(
-                        f"jac must return a ({self.m}, {self.m}) matrix, got {jac.shape}"
-                    )
-                step = np.linalg.solve(alpha * np.eye(self.m) - jac, residual)
-            self.solves += 1
-            if not np.all(np.isfinite(step)):
-                raise FloatingPointError(
-                    f"Newton's method met a singular or non-finite system at t = {t!r}"
-                )
+            step = self._newton_step(t, y, alpha, residual)
             y = y - step
             if self.linear or np.max(np.abs(step)) <= self.tol * scale:
-                return y
+                # a small step is not enough (a wrong or huge Jacobian makes every step small):
+                # the equation itself must hold to the tolerance of its terms
+                value = self.f(t, y)
+                left = alpha * y - value - rhs
+                size = np.max(np.abs(alpha * y)) + np.max(np.abs(value)) + np.max(np.abs(rhs))
+                if np.max(np.abs(left)) <= 1e3 * self.tol * (size + 1e-300):
+                    return y
+                if self.linear:
+                    raise FloatingPointError(
+                        f"the linear step at t = {t!r} leaves a residual of "
+                        f"{np.max(np.abs(left)):.3g}: is jac the Jacobian of fun, and fun affine?"
+                    )
         raise RuntimeError(
             f"Newton's method did not converge in {self.max_newton} iterations at t = {t!r} "
             "(reduce the step or raise max_newton)"
@@ -399,10 +457,10 @@ def _start(
             else:
                 values.append(_sdirk_step(problem, start, grid[k - 1], h, values[-1]))
         return np.array(values[1:])
-    try:
-        given = np.asarray(start, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise TypeError("start must be a starter name or an array of real starting values") from err
+    raw = np.asarray(start)
+    if raw.dtype.kind not in "iuf":
+        raise TypeError(f"start must be a starter name or real starting values, got {raw.dtype}")
+    given = raw.astype(float)
     if given.shape == (m,) and count_ == 1:
         given = given[None, :]
     if given.shape != (count_, m):
@@ -441,6 +499,19 @@ def _check_size(levels: int, grid: np.ndarray, m: int) -> None:
         )
 
 
+def _forcing(forcing: object, rows: int, m: int) -> np.ndarray:
+    if forcing is None:
+        return np.zeros((rows, m))
+    raw = np.asarray(forcing) if not isinstance(forcing, (str, bytes)) else None
+    if raw is None or raw.dtype.kind not in "iuf":
+        raise TypeError("forcing must be an array of real numbers")
+    if raw.shape != (rows, m):
+        raise ValueError(f"forcing must have shape ({rows}, {m}), got {raw.shape}")
+    if not np.all(np.isfinite(raw)):
+        raise ValueError("forcing must be finite")
+    return raw.astype(float)
+
+
 def _corrections(corrections: object) -> tuple[int, ...]:
     if isinstance(corrections, (str, bytes)) or not isinstance(corrections, Sequence):
         raise TypeError(
@@ -465,11 +536,12 @@ def quadrature_weights(
     when k ≥ q − 1, else t_0, ..., t_{q−1}; with ``"best"`` it is, among the q consecutive nodes
     that contain t_{k−1} and t_k, the one with the smallest Σ_j |weight_j| (the backward one on
     ties): on a grid whose steps jump, it avoids a stencil whose other nodes crowd against a long
-    step, where the weights grow like the step ratio. ∫_{t_{k−1}}^{t_k} P =
+    step, where the weights grow like the step ratio; ``"adaptive"`` keeps the backward one
+    unless another is ADAPTIVE_FACTOR times smaller. ∫_{t_{k−1}}^{t_k} P =
     Σ_j weights[k − 1, j] · F^{first[k − 1] + j} is exact for polynomials of degree ≤ q − 1.
-    The Lagrange basis is evaluated in product form at Gauss–Legendre points of the step, so
-    that steps much shorter than their neighbours lose no accuracy (a monomial or Vandermonde
-    form would).
+    The Lagrange basis is evaluated in product form at Gauss–Legendre points of the step, in the
+    step's own coordinate; the relative accuracy of the weights degrades like ε times the step
+    ratios involved (about 1e-9 at ratios of 10⁴), far less than a monomial form would lose.
 
     Parameters
     ----------
@@ -477,7 +549,7 @@ def quadrature_weights(
         Strictly increasing finite times, N + 1 ≥ q.
     nodes : int
         q, 1 ≤ q ≤ MAX_ORDER.
-    stencil : {"backward", "best"}
+    stencil : {"backward", "best", "adaptive"}
         How the stencil is chosen (above).
 
     Returns
@@ -496,7 +568,8 @@ def quadrature_weights(
         first = np.where(k >= q - 1, k - q + 1, 0)
         return _quadrature_weights_at(grid, first, q), first
     candidates = [np.clip(k - q + 1 + shift, 0, last) for shift in range(max(1, q - 1))]
-    return _pick(candidates, lambda first: _quadrature_weights_at(grid, first, q))
+    factor = ADAPTIVE_FACTOR if stencil == "adaptive" else 1.0
+    return _pick(candidates, lambda first: _quadrature_weights_at(grid, first, q), factor)
 
 
 def _quadrature_weights_at(grid: np.ndarray, first: np.ndarray, q: int) -> np.ndarray:
@@ -524,10 +597,11 @@ def bdf2_dc(
     corrections: Sequence[int] = (3,),
     start: object = "rk2",
     residual: str = "integral",
-    stencil: str = "best",
+    stencil: str = "adaptive",
     linear: bool = False,
     tol: float = 1e-12,
     max_newton: int = 10,
+    forcing: object = None,
 ) -> np.ndarray:
     """Variable-step BDF2 and its deferred corrections on a given grid.
 
@@ -559,9 +633,17 @@ def bdf2_dc(
         How the first value u^1 is found, or the value itself.
     residual : {"integral", "derivative"}
         The form of the correction's residual (above).
-    stencil : {"best", "backward"}
+    stencil : {"adaptive", "backward", "best"}
         How the residual's interpolation stencils are chosen (:func:`quadrature_weights`,
-        :func:`derivative_weights`); the BDF2 steps themselves always look back.
+        :func:`derivative_weights`); the BDF2 steps themselves always look back. "best" has
+        the smallest weights where steps jump, but switching stencils from step to step leaves
+        the switches' local errors in the residual, which stiff problems do not damp;
+        "adaptive" keeps the backward stencil unless another has weights ADAPTIVE_FACTOR times
+        smaller, so it switches only where the steps jump.
+    forcing : array_like, shape (N − 1, m), optional
+        A perturbation g^n, n = 2..N, added to the right-hand side of every level's equation
+        (D₂w^n − f(t_n, w^n) = ρ^n + g^n; ρ itself uses f unperturbed): the hook for
+        measuring how perturbations propagate.
     linear : bool
         Declare f affine in v: one Newton step is then exact and the convergence test is skipped.
     tol : float
@@ -588,8 +670,10 @@ def bdf2_dc(
     minimum = max((2, *orders)) + 1
     grid, initial, problem = _setup(fun, jac, t, v0, tol, max_newton, minimum, linear)
     m = initial.size
-    _check_size(1 + len(orders), grid, m)
+    # the levels, and the residual's gathers of (q + 1) values per step
+    _check_size(1 + len(orders) + max(orders, default=0) + 1, grid, m)
     n_steps = grid.size - 1
+    extra = _forcing(forcing, n_steps - 1, m)
     first_value = _start(problem, start, grid, initial, 1)[0]
     weights2, _ = derivative_weights(grid, 2)
     w2 = weights2[1:]  # D₂ at n = 2..N on the backward stencil (n − 2, n − 1, n)
@@ -604,7 +688,10 @@ def bdf2_dc(
             w = w2[n - 2]
             known = w[0] * level[n - 2] + w[1] * level[n - 1]
             level[n] = problem.solve(
-                grid[n], w[2], rho[n - 2] - known, level[n - 1] if guess is None else guess[n]
+                grid[n],
+                w[2],
+                rho[n - 2] + extra[n - 2] - known,
+                level[n - 1] if guess is None else guess[n],
             )
     return out
 
@@ -635,6 +722,7 @@ def bdf(
     linear: bool = False,
     tol: float = 1e-12,
     max_newton: int = 10,
+    forcing: object = None,
 ) -> np.ndarray:
     """Classical variable-step BDF-q: D_q v^n = f(t_n, v^n) on the backward stencil, n ≥ q.
 
@@ -648,6 +736,8 @@ def bdf(
         q in [1, MAX_ORDER].
     start : {"bdf1", "rk2", "rk3"} or array_like, shape (q − 1, m)
         How v^1..v^{q−1} are found (one starter step each), or the values themselves.
+    forcing : array_like, shape (N − q + 1, m), optional
+        A perturbation g^n, n = q..N, added to the right-hand side: D_q v^n = f(t_n, v^n) + g^n.
 
     Returns
     -------
@@ -659,6 +749,7 @@ def bdf(
     grid, initial, problem = _setup(fun, jac, t, v0, tol, max_newton, q + 1, linear)
     m = initial.size
     _check_size(1, grid, m)
+    extra = _forcing(forcing, grid.size - q, m)
     out = np.empty((grid.size, m))
     out[0] = initial
     if q > 1:
@@ -667,5 +758,5 @@ def bdf(
     for n in range(q, grid.size):
         w = weights[n - 1]
         known = np.tensordot(w[:-1], out[first[n - 1] : n], axes=1)
-        out[n] = problem.solve(grid[n], w[-1], -known, out[n - 1])
+        out[n] = problem.solve(grid[n], w[-1], extra[n - q] - known, out[n - 1])
     return out
