@@ -93,6 +93,44 @@ def test_interior_block_is_toeplitz_and_boundary_columns_agree_with_the_general_
     assert np.allclose(general, cardinal, rtol=1e-9, atol=1e-12 * np.abs(cardinal).max())
 
 
+def test_solutions_in_the_spline_space_are_reproduced_exactly():
+    # u = x²(1 − x)² is a spline of degree p ≥ 4 on any knots: collocation returns it to
+    # rounding, which checks every boundary column and row
+    coeff = np.polynomial.polynomial.polyfromroots([0, 0, 1, 1])
+    alpha = 1.5
+
+    def rhs(x):
+        def left(y):
+            return sum(
+                c * math.gamma(k + 1) / math.gamma(k + 1 - alpha) * y ** (k - alpha)
+                for k, c in enumerate(coeff)
+                if c
+            )
+
+        return (left(x) + left(1 - x)) / (2 * math.cos(math.pi * alpha / 2))
+
+    fine = np.linspace(0, 1, 401)
+    for p in (4, 5, 6):
+        for n_el in (4, 9):
+            c = np.linalg.solve(
+                R.collocation_matrix(n_el, p, alpha), rhs(R.greville_points(n_el, p))
+            )
+            u = scipy.interpolate.BSpline(R.knot_vector(n_el, p), np.r_[0, c, 0], p)(fine)
+            assert np.abs(u - np.polynomial.polynomial.polyval(fine, coeff)).max() < 1e-12
+
+
+def test_symbol_at_small_angles_and_high_degree():
+    for p in (3, 40, 60):
+        for theta in (1e-17, 1e-8, 1e-5):
+            value = R.symbol([theta], p, 1.5)[0]
+            assert value == pytest.approx(theta**1.5, rel=1e-9)
+    # far cardinal values keep their relative accuracy where they are representable
+    assert R.cardinal_riesz([1e120], 2, 1.01)[0] == pytest.approx(
+        cardinal_mp(1e120, 2, 1.01), rel=1e-9
+    )
+    assert np.isfinite(R.cardinal_riesz([1e62], 6, 1.01)).all()
+
+
 def test_collocation_converges_at_the_papers_orders():
     coeff = np.polynomial.polynomial.polyfromroots([0, 0, 0, 0, 1, 1, 1, 1])  # x⁴(x − 1)⁴
     alpha = 1.5
@@ -129,7 +167,12 @@ def test_collocation_converges_at_the_papers_orders():
         (lambda: R.cardinal_riesz([0.5], True, 1.5), TypeError, "p must be an int"),
         (lambda: R.cardinal_riesz([0.5], 3, 1.0), ValueError, "alpha"),
         (lambda: R.cardinal_riesz([0.5], 3, 2.5), ValueError, "alpha"),
-        (lambda: R.cardinal_riesz([0.5], 3, np.nan), TypeError, "alpha"),
+        (lambda: R.cardinal_riesz([0.5], 3, np.nan), ValueError, "alpha"),
+        (lambda: R.cardinal_riesz([0.5], 3, 10**400), ValueError, "alpha"),
+        (lambda: R.symbol([1e7], 3, 1.5), ValueError, "theta"),
+        (lambda: R.symbol([0.5], R.MAX_SYMBOL_DEGREE + 1, 1.5), ValueError, "p must lie"),
+        (lambda: R.toeplitz_coefficients(3, 1.5, "5"), TypeError, "count"),
+        (lambda: R.bspline_riesz([0, 1, 1.1, 2, 3], 3, 1.5, [5.0]), ValueError, "factor"),
         (lambda: R.cardinal_riesz([np.inf], 3, 1.5), ValueError, "x must be finite"),
         (lambda: R.cardinal_riesz(["a"], 3, 1.5), TypeError, "x must"),
         (lambda: R.symbol([1j], 3, 1.5), TypeError, "theta"),

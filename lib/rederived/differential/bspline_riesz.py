@@ -27,8 +27,11 @@ import scipy.interpolate
 import scipy.special
 
 __all__ = [
+    "MAX_ANGLE",
     "MAX_DEGREE",
     "MAX_ELEMENTS",
+    "MAX_PIECE_RATIO",
+    "MAX_SYMBOL_DEGREE",
     "MIN_ORDER",
     "bspline_riesz",
     "cardinal_riesz",
@@ -43,11 +46,21 @@ __all__ = [
 #: (p + 2)^p in relative accuracy, 3e5 at p = 6, and a further 1/(α − 1) as α nears 1)
 MAX_DEGREE = 6
 
+#: the largest degree of :func:`symbol`, which has no cancellation (Hurwitz zeta functions)
+MAX_SYMBOL_DEGREE = 60
+
+#: the largest ratio of the knot intervals of one B-spline in :func:`bspline_riesz`
+MAX_PIECE_RATIO = 4.0
+
+#: the largest angle :func:`symbol` reduces modulo 2π (beyond, the reduction itself loses digits)
+MAX_ANGLE = 1e6
+
 #: the smallest order offered: as α → 1 the formula (D_L + D_R)/(2 cos(πα/2)) is 0/0 and loses
 #: a factor 1/(α − 1) of relative accuracy to cancellation
 MIN_ORDER = 1.01
 
-#: the most elements of a dense collocation matrix ((N + p − 2)² doubles: 128 MB at 4096)
+#: the most elements of a dense collocation matrix ((N + p − 2)² doubles: 128 MB at 4096, with
+#: temporaries a peak near 400 MB)
 MAX_ELEMENTS = 4096
 
 #: terms of the far-field series: its ratio is (p + 1)/y ≤ 2/3, so 120 terms reach 1e-21
@@ -57,20 +70,27 @@ _FAR_TERMS = 120
 _FAR_POINTS = 16
 
 
-def _degree(p: object) -> int:
+def _degree(p: object, largest: int | None = None) -> int:
+    largest = MAX_DEGREE if largest is None else largest
     if isinstance(p, bool) or not isinstance(p, Integral):
         raise TypeError(f"p must be an int, got {p!r}")
-    if not 2 <= p <= MAX_DEGREE:
+    if not 2 <= p <= largest:
         raise ValueError(
-            f"p must lie in [2, {MAX_DEGREE}] (p = 1 collocates at knots, where the "
+            f"p must lie in [2, {largest}] (p = 1 collocates at knots, where the "
             f"operator is singular), got {p}"
         )
     return int(p)
 
 
 def _order(alpha: object) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, Real) or not math.isfinite(alpha):
+    if isinstance(alpha, bool) or not isinstance(alpha, Real):
         raise TypeError(f"alpha must be a finite real number, got {alpha!r}")
+    try:
+        finite = math.isfinite(alpha)
+    except OverflowError:  # an int too large for a float
+        finite = False
+    if not finite:
+        raise ValueError(f"alpha must be a finite real number in [{MIN_ORDER}, 2], got {alpha!r}")
     if not MIN_ORDER <= alpha <= 2.0:
         raise ValueError(f"alpha must lie in [{MIN_ORDER}, 2], got {alpha!r}")
     return float(alpha)
@@ -100,18 +120,21 @@ def _riemann_liouville_far(y: np.ndarray, p: int, alpha: float) -> np.ndarray:
     stirling = np.zeros(m + 1)  # S(k, j) / m^k for j = 0..m, at k = 0
     stirling[0] = 1.0
     binom = 1.0  # C(s, k) (−1)^k
-    power = np.ones_like(y)  # u^k
+    power = np.ones_like(y)  # u^(k − m), k ≥ m
     total = np.zeros_like(y)
     j = np.arange(m + 1)
     for k in range(1, _FAR_TERMS + 1):
         shifted = np.concatenate([[0.0], stirling[:-1]])
         stirling = (j * stirling + shifted) / m
         binom *= -(s - k + 1) / k
-        power = power * u
+        if k > m:
+            power = power * u
         if k >= m:
             total += binom * power * stirling[m]
-    sign_factorial = (-1) ** m * math.factorial(m)
-    return y**s * sign_factorial * total / math.gamma(p + 1 - alpha)
+    # y^s u^m = m^m y^(s − m), with s − m = −1 − α: no overflow of y^s times an underflow of u^m
+    sign_factorial = (-1) ** m * math.factorial(m) * float(m) ** m
+    with np.errstate(under="ignore"):
+        return sign_factorial * total * y ** (s - m) / math.gamma(p + 1 - alpha)
 
 
 def _riemann_liouville_near(y: np.ndarray, p: int, alpha: float) -> np.ndarray:
@@ -161,6 +184,8 @@ def cardinal_riesz(x: object, p: int, alpha: float) -> np.ndarray:
     p, alpha = _degree(p), _order(alpha)
     points = _real_array(x, "x")
     left = _riemann_liouville_cardinal(points, p, alpha)
+    if alpha == 2.0:  # local: D_L² = D_R² = d²/dx², and the mirror point p + 1 − x may round
+        return -left
     right = _riemann_liouville_cardinal(p + 1 - points, p, alpha)
     return (left + right) / (2 * math.cos(math.pi * alpha / 2))
 
@@ -179,8 +204,10 @@ def toeplitz_coefficients(p: int, alpha: float, count: int) -> np.ndarray:
     -------
     numpy.ndarray, shape (count,), float64
     """
-    if isinstance(count, bool) or not isinstance(count, Integral) or not 1 <= count <= 10**7:
-        raise ValueError(f"count must be an int in [1, 1e7], got {count!r}")
+    if isinstance(count, bool) or not isinstance(count, Integral):
+        raise TypeError(f"count must be an int, got {count!r}")
+    if not 1 <= count <= 10**7:
+        raise ValueError(f"count must lie in [1, 1e7], got {count!r}")
     return cardinal_riesz((p + 1) / 2 + np.arange(count), p, alpha)
 
 
@@ -194,33 +221,40 @@ def symbol(theta: object, p: int, alpha: float) -> np.ndarray:
     Parameters
     ----------
     theta : array_like of float
-        Angles, finite (the symbol is even and 2π-periodic).
-    p, alpha
-        As in :func:`cardinal_riesz`.
+        Angles, finite, |θ| ≤ MAX_ANGLE (the symbol is even and 2π-periodic).
+    p : int
+        Degree, 2 ≤ p ≤ MAX_SYMBOL_DEGREE.
+    alpha : float
+        Order, MIN_ORDER ≤ α ≤ 2.
 
     Returns
     -------
-    numpy.ndarray of float64, the shape of theta, ≥ 0, zero exactly at θ ∈ 2πℤ
+    numpy.ndarray of float64, the shape of theta, ≥ 0, zero exactly at θ ∈ 2πℤ (to rounding
+    of the reduction)
     """
-    p, alpha = _degree(p), _order(alpha)
+    p, alpha = _degree(p, MAX_SYMBOL_DEGREE), _order(alpha)
     angles = _real_array(theta, "theta")
-    reduced = np.abs(np.remainder(angles + np.pi, 2 * np.pi) - np.pi)  # in [0, π]
+    if np.any(np.abs(angles) > MAX_ANGLE):
+        raise ValueError(f"theta must be at most {MAX_ANGLE:g} in size: reduce it modulo 2π first")
+    r = np.remainder(np.abs(angles), 2 * np.pi)  # even: reduce |θ|, exact for small angles
+    reduced = np.minimum(r, 2 * np.pi - r)  # in [0, π], exact for small angles
     s = p + 1 - alpha
     a = reduced / (2 * np.pi)
-    zero = a == 0
-    a = np.where(zero, 0.25, a)  # any interior value; overwritten below
 
-    def series(q):
+    def series(q):  # Z(q) = Σ_{m ≥ 0} σ^m (m + q)^(−s), q ≥ 1/2
         if p % 2 == 1:
             return scipy.special.zeta(s, q)
         if s == 1.0:  # p = α = 2: the alternating sum is a difference of digammas
             return (scipy.special.digamma((q + 1) / 2) - scipy.special.digamma(q / 2)) / 2
         return 2.0**-s * (scipy.special.zeta(s, q / 2) - scipy.special.zeta(s, (q + 1) / 2))
 
-    # (2 sin(θ/2))^{p+1} a^{−s} is computed as a product of bounded factors near θ = 0
-    head = (2 * np.sin(np.pi * a)) ** (p + 1) * (2 * np.pi) ** -s
-    value = head * (series(a) + series(1 - a))
-    return np.where(zero, 0.0, value)
+    sigma = 1.0 if p % 2 == 1 else -1.0
+    # the term m = 0 directly, |θ|^α (sin(θ/2)/(θ/2))^(p+1); the others through Z(a + 1) and
+    # Z(1 − a), scaled by (2 sin(θ/2))^(p+1) (2π)^(−s), which may underflow harmlessly
+    with np.errstate(under="ignore"):
+        head = (2 * np.sin(reduced / 2)) ** (p + 1) * (2 * np.pi) ** -s
+        first = reduced**alpha * np.sinc(reduced / (2 * np.pi)) ** (p + 1)
+        return first + head * (sigma * series(a + 1) + series(1 - a))
 
 
 def greville_points(elements: int, p: int) -> np.ndarray:
@@ -324,7 +358,8 @@ def bspline_riesz(knots: object, p: int, alpha: float, x: object) -> np.ndarray:
     Parameters
     ----------
     knots : array_like, shape (p + 2,)
-        Non-decreasing finite knots, first < last, each repeated at most p + 1 times.
+        Non-decreasing finite knots, first < last, each repeated at most p + 1 times, whose
+        non-empty intervals differ in length by at most a factor MAX_PIECE_RATIO.
     p, alpha
         As in :func:`cardinal_riesz`.
     x : array_like of float
@@ -341,6 +376,12 @@ def bspline_riesz(knots: object, p: int, alpha: float, x: object) -> np.ndarray:
         raise ValueError(f"knots must have p + 2 = {p + 2} entries, got shape {local.shape}")
     if np.any(np.diff(local) < 0) or local[-1] <= local[0]:
         raise ValueError("knots must be non-decreasing with first < last")
+    widths = np.diff(np.unique(local))
+    if widths.max() > MAX_PIECE_RATIO * widths.min():
+        raise ValueError(
+            f"the knot intervals of one B-spline may differ by at most a factor {MAX_PIECE_RATIO} "
+            "(the far-field quadrature and the truncated powers are accurate only then)"
+        )
     points = _real_array(x, "x")
     flat = points.ravel()
     breaks, jumps = _jumps(local, p)
@@ -363,7 +404,7 @@ def _spline_riesz(local_knots: np.ndarray, p: int, alpha: float, x: np.ndarray) 
     """(−Δ)^{α/2} of one B-spline with the given p + 2 knots, at points x (checked)."""
     breaks, jumps = _jumps(local_knots, p)
     a, b = local_knots[0], local_knots[-1]
-    spacing = np.min(np.diff(breaks))
+    spacing = np.max(np.diff(breaks))  # quadrature only a whole widest piece away
     m = np.arange(p + 1)
     weight = scipy.special.gamma(m + 1) * scipy.special.rgamma(m + 1 - alpha)  # m!/Γ(m+1−α)
 
