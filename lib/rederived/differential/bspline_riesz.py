@@ -137,18 +137,20 @@ def _riemann_liouville_far(y: np.ndarray, p: int, alpha: float) -> np.ndarray:
         return sign_factorial * total * y ** (s - m) / math.gamma(p + 1 - alpha)
 
 
-def _riemann_liouville_near(y: np.ndarray, p: int, alpha: float) -> np.ndarray:
-    """D_L^α φ_p(y) by the truncated powers, summed in extended precision."""
+def _riemann_liouville_near(y: np.ndarray, p: int, alpha: float, x=None) -> np.ndarray:
+    """D_L^α φ_p(y) by the truncated powers, summed in extended precision; with ``x`` given,
+    y = p + 1 − x and the distances y − j are formed as (p + 1 − j) − x, without rounding y."""
     yl = y.astype(np.longdouble)
     total = np.zeros_like(yl)
     for j in range(p + 2):
-        d = yl - j
+        d = yl - j if x is None else (p + 1 - j) - x.astype(np.longdouble)
         term = np.where(d > 0, np.abs(d) ** np.longdouble(p - alpha), 0)
         total += (-1) ** j * math.comb(p + 1, j) * term
     return (total / np.longdouble(math.gamma(p + 1 - alpha))).astype(float)
 
 
-def _riemann_liouville_cardinal(y: np.ndarray, p: int, alpha: float) -> np.ndarray:
+def _riemann_liouville_cardinal(y: np.ndarray, p: int, alpha: float, x=None) -> np.ndarray:
+    """D_L^α φ_p(y); with ``x`` given, y = p + 1 − x (the mirrored point, see the near sum)."""
     out = np.zeros_like(y)
     # at α = 2 the operator is local: φ_p'' vanishes beyond the support, exactly
     far = y >= (p + 1 if alpha == 2.0 else 1.5 * (p + 1))
@@ -156,7 +158,7 @@ def _riemann_liouville_cardinal(y: np.ndarray, p: int, alpha: float) -> np.ndarr
     if np.any(far) and alpha != 2.0:
         out[far] = _riemann_liouville_far(y[far], p, alpha)
     if np.any(near):
-        out[near] = _riemann_liouville_near(y[near], p, alpha)
+        out[near] = _riemann_liouville_near(y[near], p, alpha, None if x is None else x[near])
     return out
 
 
@@ -186,7 +188,7 @@ def cardinal_riesz(x: object, p: int, alpha: float) -> np.ndarray:
     left = _riemann_liouville_cardinal(points, p, alpha)
     if alpha == 2.0:  # local: D_L² = D_R² = d²/dx², and the mirror point p + 1 − x may round
         return -left
-    right = _riemann_liouville_cardinal(p + 1 - points, p, alpha)
+    right = _riemann_liouville_cardinal(p + 1 - points, p, alpha, points)
     return (left + right) / (2 * math.cos(math.pi * alpha / 2))
 
 
