@@ -349,15 +349,20 @@ def execute(chapter: Chapter, *, timeout: int = 600, kernel_name: str = "python3
         record_timing=False,
     )
     start = time.perf_counter()
-    quiet = os.environ.get("REDERIVED_PROGRESS")
-    os.environ["REDERIVED_PROGRESS"] = "0"  # the kernel inherits it: no progress bars stored
+    # the kernel inherits these: no progress bars stored, and one BLAS/OpenMP thread, as under
+    # the test suite (tests/conftest.py), so that stored outputs carry the same rounding as the
+    # re-execution that nbval compares them with
+    settings = {"REDERIVED_PROGRESS": "0", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    saved = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
     try:
         client.execute()
     finally:
-        if quiet is None:
-            del os.environ["REDERIVED_PROGRESS"]
-        else:
-            os.environ["REDERIVED_PROGRESS"] = quiet
+        for name, value in saved.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
     seconds = time.perf_counter() - start
     nb.metadata["rederived"] = {
         "executed": _dt.date.today().isoformat(),
