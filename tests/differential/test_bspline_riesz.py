@@ -102,14 +102,7 @@ def test_solutions_in_the_spline_space_are_reproduced_exactly():
     alpha = 1.5
 
     def rhs(x):
-        def left(y):
-            return sum(
-                c * math.gamma(k + 1) / math.gamma(k + 1 - alpha) * y ** (k - alpha)
-                for k, c in enumerate(coeff)
-                if c
-            )
-
-        return (left(x) + left(1 - x)) / (2 * math.cos(math.pi * alpha / 2))
+        return R.polynomial_riesz(coeff, x, alpha)
 
     fine = np.linspace(0, 1, 401)
     for p in (4, 5, 6):
@@ -138,14 +131,7 @@ def test_collocation_converges_at_the_papers_orders():
     alpha = 1.5
 
     def rhs(x):
-        def left(y):
-            return sum(
-                c * math.gamma(k + 1) / math.gamma(k + 1 - alpha) * y ** (k - alpha)
-                for k, c in enumerate(coeff)
-                if c
-            )
-
-        return (left(x) + left(1 - x)) / (2 * math.cos(math.pi * alpha / 2))
+        return R.polynomial_riesz(coeff, x, alpha)
 
     fine = np.linspace(0, 1, 801)
     exact = np.polynomial.polynomial.polyval(fine, coeff)
@@ -158,6 +144,20 @@ def test_collocation_converges_at_the_papers_orders():
             u = scipy.interpolate.BSpline(R.knot_vector(n_el, p), np.r_[0, c, 0], p)(fine)
             errors.append(np.abs(u - exact).max())
         assert np.log2(errors[0] / errors[1]) == pytest.approx(predicted, abs=0.15)
+
+
+def test_polynomial_right_hand_sides_match_the_classical_and_cardinal_cases():
+    x = np.linspace(0.05, 0.95, 7)
+    # α = 2: −u'' of u = x²(1 − x)³ (no boundary terms: u and u' vanish at 0 and 1)
+    u = np.polynomial.Polynomial.fromroots([0, 0, 1, 1, 1])
+    assert np.allclose(R.polynomial_riesz(u.coef, x, 2.0), -u.deriv(2)(x), rtol=1e-12, atol=1e-12)
+    # u = x − x²: the mirrored polynomial is the same, so both sides are the same Γ sums
+    alpha = 1.5
+    direct = (
+        math.gamma(2) / math.gamma(2 - alpha) * (x ** (1 - alpha) + (1 - x) ** (1 - alpha))
+        - math.gamma(3) / math.gamma(3 - alpha) * (x ** (2 - alpha) + (1 - x) ** (2 - alpha))
+    ) / (2 * math.cos(math.pi * alpha / 2))
+    assert np.allclose(R.polynomial_riesz([0, 1, -1], x, alpha), direct, rtol=1e-13)
 
 
 @pytest.mark.parametrize(
@@ -182,6 +182,13 @@ def test_collocation_converges_at_the_papers_orders():
         (lambda: R.collocation_matrix(1, 3, 1.5), ValueError, "elements"),
         (lambda: R.collocation_matrix(R.MAX_ELEMENTS + 1, 3, 1.5), ValueError, "elements"),
         (lambda: R.greville_points(8.0, 3), TypeError, "elements"),
+        (lambda: R.polynomial_riesz([1, 2], [0.0], 1.5), ValueError, "inside"),
+        (lambda: R.polynomial_riesz([1, 2], [1.0], 1.5), ValueError, "inside"),
+        (lambda: R.polynomial_riesz([], [0.5], 1.5), ValueError, "coefficients"),
+        (lambda: R.polynomial_riesz(np.ones(40), [0.5], 1.5), ValueError, "coefficients"),
+        (lambda: R.polynomial_riesz([[1.0]], [0.5], 1.5), ValueError, "coefficients"),
+        (lambda: R.polynomial_riesz([np.nan], [0.5], 1.5), ValueError, "coefficients"),
+        (lambda: R.polynomial_riesz(["a"], [0.5], 1.5), TypeError, "coefficients"),
     ],
 )
 def test_bad_input_is_named(call, error, match):

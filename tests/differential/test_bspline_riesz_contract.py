@@ -23,6 +23,7 @@ from rederived.differential.bspline_riesz import (
     collocation_matrix,
     greville_points,
     knot_vector,
+    polynomial_riesz,
     symbol,
     toeplitz_coefficients,
 )
@@ -33,6 +34,7 @@ COVERS = (
     "collocation_matrix",
     "greville_points",
     "knot_vector",
+    "polynomial_riesz",
     "symbol",
     "toeplitz_coefficients",
 )
@@ -129,6 +131,22 @@ def test_greville_points_and_knots(n_el, p):
     assert x.shape == (n_el + p - 2,) and t.shape == (n_el + 2 * p + 1,)
     assert np.all(np.diff(x) > 0) and x[0] > 0 and x[-1] < 1
     assert np.allclose(x + x[::-1], 1.0) and np.allclose(t + t[::-1], 1.0)
+
+
+@given(
+    st.lists(st.floats(-10, 10), min_size=1, max_size=12),
+    st.floats(1.01, 2.0),
+    st.lists(st.floats(1e-6, 1 - 1e-6), min_size=1, max_size=6),
+)
+def test_polynomial_right_hand_sides_are_finite_linear_and_mirror_symmetric(coeffs, alpha, xs):
+    c, x = np.array(coeffs), np.array(xs)
+    v = polynomial_riesz(c, x, alpha)
+    assert v.shape == x.shape and np.all(np.isfinite(v))
+    # u(1 − ·) at 1 − x gives the same value; 2u gives twice it
+    mirrored = np.polynomial.Polynomial(c)(np.polynomial.Polynomial([1.0, -1.0])).coef
+    scale = np.abs(c).sum() * np.max(x**-alpha + (1 - x) ** -alpha) * 2.0**c.size + 1e-300
+    assert np.allclose(polynomial_riesz(mirrored, 1 - x, alpha), v, rtol=0, atol=1e-11 * scale)
+    assert np.allclose(polynomial_riesz(2 * c, x, alpha), 2 * v, rtol=1e-14, atol=0)
 
 
 BAD = [

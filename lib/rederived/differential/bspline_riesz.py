@@ -14,7 +14,8 @@ gives matrices h^{−α}(T_n(f_{p,α}) + boundary rows and columns), with the sy
 
 (Mazza, Donatelli, Manni and Speleers, arXiv:2106.14834). This module evaluates the operator on
 the cardinal B-spline without cancellation far from its support (a convergent series), the symbol
-through Hurwitz zeta functions, and assembles the collocation matrix and right-hand sides.
+through Hurwitz zeta functions, and assembles the collocation matrix and manufactured right-hand
+sides.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ __all__ = [
     "MAX_DEGREE",
     "MAX_ELEMENTS",
     "MAX_PIECE_RATIO",
+    "MAX_POLYNOMIAL_DEGREE",
     "MAX_SYMBOL_DEGREE",
     "MIN_ORDER",
     "bspline_riesz",
@@ -38,6 +40,7 @@ __all__ = [
     "collocation_matrix",
     "greville_points",
     "knot_vector",
+    "polynomial_riesz",
     "symbol",
     "toeplitz_coefficients",
 ]
@@ -257,6 +260,52 @@ def symbol(theta: object, p: int, alpha: float) -> np.ndarray:
         head = (2 * np.sin(reduced / 2)) ** (p + 1) * (2 * np.pi) ** -s
         first = reduced**alpha * np.sinc(reduced / (2 * np.pi)) ** (p + 1)
         return first + head * (sigma * series(a + 1) + series(1 - a))
+
+
+#: the largest degree of a polynomial in :func:`polynomial_riesz`
+MAX_POLYNOMIAL_DEGREE = 30
+
+
+def polynomial_riesz(coefficients: object, x: object, alpha: float) -> np.ndarray:
+    """(−Δ)^{α/2} u at x ∈ (0, 1), for u a polynomial on [0, 1] extended by zero outside.
+
+    The manufactured right-hand side of a collocation test: with u(x) = Σ_k c_k x^k on [0, 1],
+    D_L^α u(x) = Σ_k c_k Γ(k + 1)/Γ(k + 1 − α) x^{k−α}, and D_R^α u(x) = D_L^α ũ(1 − x) with
+    ũ(y) = u(1 − y).
+
+    Parameters
+    ----------
+    coefficients : array_like, shape (d + 1,)
+        c_0..c_d in the monomial basis, finite reals, d ≤ MAX_POLYNOMIAL_DEGREE.
+    x : array_like of float
+        Points strictly inside (0, 1) (at the ends the value is infinite unless u vanishes
+        there to order α).
+    alpha : float
+        Order, MIN_ORDER ≤ α ≤ 2.
+
+    Returns
+    -------
+    numpy.ndarray of float64, the shape of x
+    """
+    alpha = _order(alpha)
+    c = _real_array(coefficients, "coefficients")
+    if c.ndim != 1 or not 1 <= c.size <= MAX_POLYNOMIAL_DEGREE + 1:
+        raise ValueError(
+            f"coefficients must be a 1-D array of 1 to {MAX_POLYNOMIAL_DEGREE + 1} numbers, "
+            f"got shape {c.shape}"
+        )
+    points = _real_array(x, "x")
+    if np.any((points <= 0) | (points >= 1)):
+        raise ValueError("x must lie strictly inside (0, 1)")
+    mirrored = np.polynomial.Polynomial(c)(np.polynomial.Polynomial([1.0, -1.0])).coef
+    mirrored = np.pad(mirrored, (0, c.size - mirrored.size))  # trailing zeros are dropped
+
+    def left(coeffs, y):
+        k = np.arange(coeffs.size)
+        weight = scipy.special.gamma(k + 1) * scipy.special.rgamma(k + 1 - alpha)
+        return np.sum(coeffs * weight * y[..., None] ** (k - alpha), axis=-1)
+
+    return (left(c, points) + left(mirrored, 1 - points)) / (2 * math.cos(math.pi * alpha / 2))
 
 
 def greville_points(elements: int, p: int) -> np.ndarray:
