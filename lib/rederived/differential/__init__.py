@@ -6,6 +6,11 @@
   (BDF2-DC3, BDF2-DC3-DC4), classical variable-step BDF, DOC kernels, interpolation weights.
 - :mod:`rederived.differential.bspline_riesz`: the Riesz fractional derivative of B-splines,
   the collocation matrices on [0, 1] and their symbol.
+- :mod:`rederived.differential.radial_fem`: high-order Lagrange elements for the radial
+  Schrödinger and Dirac equations (direct and squared forms, the r^γ factor), exact hydrogen-like
+  levels, and a Numerov shooting baseline.
+- :mod:`rederived.differential.kohn_sham`: the LDA/RLDA self-consistent field of spherical atoms
+  on those elements.
 
 Chapters live in ``chapters/differential/``, tests in ``tests/differential/``. Nothing is imported
 here: import the module you need (``from rederived.differential import wkb``).
