@@ -108,3 +108,12 @@ def test_relativistic_configuration_splits_by_degeneracy():
 def test_bad_input_is_refused_with_a_named_error(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_uranium_at_the_paper_parameters_meets_the_reference_tables():
+    # nonrelativistic: Ne = 4, p = 26, Nq = 53, exponential mesh a = 200 to r = 50
+    lda = ks.kohn_sham(92, rf.exponential_mesh(50.0, 200.0, 4), 26, quadrature=53)
+    total, _ = ks.DFTATOM_TOTAL_ENERGIES[92]
+    reference = np.array(ks.DFTATOM_URANIUM_EIGENVALUES["nonrelativistic"])
+    assert lda.converged and abs(lda.total_energy - total) < 1e-8
+    assert np.max(np.abs(lda.eigenvalues - reference)) < 1e-8

@@ -35,6 +35,8 @@ from rederived.differential import radial_fem as fem
 
 __all__ = [
     "CONFIGURATIONS",
+    "DFTATOM_TOTAL_ENERGIES",
+    "DFTATOM_URANIUM_EIGENVALUES",
     "KohnShamResult",
     "kohn_sham",
     "lda_exchange_correlation",
@@ -53,6 +55,38 @@ CONFIGURATIONS: dict[int, tuple[tuple[int, int, float], ...]] = {
         (1, 0, 2), (2, 0, 2), (2, 1, 6), (3, 0, 2), (3, 1, 6), (3, 2, 10), (4, 0, 2), (4, 1, 6),
         (4, 2, 10), (4, 3, 14), (5, 0, 2), (5, 1, 6), (5, 2, 10), (5, 3, 3), (6, 0, 2),
         (6, 1, 6), (6, 2, 1), (7, 0, 2),
+    ),
+}  # fmt: skip
+
+#: converged LDA and RLDA total energies (Hartree) of the shooting code dftatom, the paper's
+#: reference (certik/dftatom, tests/lda/nonrel_energies.dat and tests/rlda/rel_energies.dat,
+#: "precise to about 2e-9"): Z -> (nonrelativistic, relativistic)
+DFTATOM_TOTAL_ENERGIES: dict[int, tuple[float, float]] = {
+    1: (-0.4456705183, -0.4456681624),
+    2: (-2.8348356241, -2.8347852848),
+    4: (-14.4472094739, -14.4479969881),
+    10: (-128.2334812688, -128.3364032514),
+    18: (-525.9461949192, -527.5190491486),
+    36: (-2750.1479404225, -2784.1992381241),
+    92: (-25658.4178888534, -28001.1323254868),
+}
+
+#: uranium's Kohn–Sham eigenvalues from the same tables, in the order of the states of
+#: :data:`CONFIGURATIONS` (nonrelativistic) and :func:`relativistic_configuration` (relativistic)
+DFTATOM_URANIUM_EIGENVALUES: dict[str, tuple[float, ...]] = {
+    "nonrelativistic": (
+        -3689.3551398369, -639.7787280866, -619.1085501807, -161.1180732100, -150.9789801633,
+        -131.9773582831, -40.5280842452, -35.8533208325, -27.1232122996, -15.0274600691,
+        -8.8240894015, -7.0180922045, -3.8661751349, -0.3665433531, -1.3259763180,
+        -0.8225379709, -0.1431901813, -0.1309478622,
+    ),
+    "relativistic": (
+        -4223.4190204552, -789.4897823303, -761.3744759730, -622.8480945649, -199.4298056450,
+        -186.6637131249, -154.7010266741, -134.5411802896, -128.0166573820, -50.7889480646,
+        -45.0371712884, -36.6886104859, -27.5293062430, -25.9854289064, -13.8895142333,
+        -13.4854696912, -11.2955870987, -9.0579642498, -7.0692956350, -3.7974162278,
+        -3.5012171832, -0.1467883850, -0.1160471651, -1.7480399541, -1.1011189998,
+        -0.7757841787, -0.1030408153, -0.0848020246, -0.1609472826,
     ),
 }  # fmt: skip
 
@@ -318,8 +352,8 @@ def kohn_sham(
                 _, vectors = fem._solve(*matrices, lowest=lowest)
                 energies = fem._squared_energies(el, columns, vectors, c, shift)
             else:
-                values, vectors = fem._solve(*fem._schrodinger_system(el, b, v), lowest=lowest)
-                energies = values
+                _, vectors = fem._solve(*fem._schrodinger_system(el, b, v), lowest=lowest)
+                energies = fem._schrodinger_energies(el, b, v, vectors)
             for i, k in zip(members, index, strict=True):
                 levels[i] = energies[k - 1]
                 f = states[i][2]

@@ -356,7 +356,30 @@ def radial_schrodinger(
     quadrature = _quadrature(quadrature, p)
     el = _Elements(mesh, p, quadrature)
     _checked_size(el.size)
-    return _solve(*_schrodinger_system(el, l, _evaluate(potential, el.r)))
+    v = _evaluate(potential, el.r)
+    hamiltonian, mass, keep = _schrodinger_system(el, l, v)
+    _, vectors = _solve(hamiltonian, mass, keep, lowest=keep.size)
+    return np.sort(_schrodinger_energies(el, l, v, vectors))
+
+
+def _schrodinger_energies(el: _Elements, l: int, v: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    """Rayleigh quotients of the eigenvectors, evaluated from the functions at the points.
+
+    The solver's eigenvalues carry an error of about ε‖H‖ (1e-9 Ha for the 1s level of U⁹¹⁺ at
+    p = 31, varying with the quadrature); the quotient formed from u and u' at the points is
+    accurate to about ε times the level, and equals the eigenvalue for an exact eigenvector.
+    """
+    p = el.p
+    index = np.arange(el.elements)[:, None] * p + np.arange(p + 1)[None, :]
+    coefficients = vectors[index]  # (elements, p + 1, states)
+    u = np.einsum("eqk,ekm->eqm", el.phi, coefficients)
+    du = np.einsum("eqk,ekm->eqm", el.dphi, coefficients)
+    r2 = (el.r**2)[..., None]
+    w = el.weight[..., None]  # carries r^{-2}
+    kinetic = 0.5 * r2 * du * du
+    potential = (0.5 * l * (l + 1) + r2[..., 0] * v)[..., None] * u * u
+    numerator = np.sum(w * (kinetic + potential), axis=(0, 1))
+    return numerator / np.sum(w * r2 * u * u, axis=(0, 1))
 
 
 def _schrodinger_system(
