@@ -1,9 +1,9 @@
 """Contract of rederived.differential.kohn_sham, on its whole domain (Hypothesis).
 
-Domain: densities finite and ≥ 0 (any magnitude), c ≥ 1 (where (3π²n)^{1/3} ≫ c the relativistic
-exchange factor changes sign, as the MacDonald–Vosko formula does); atoms with a stored or given neutral
-configuration, meshes and orders as in radial_fem. Results: finite exchange–correlation values
-(negative where the density exceeds machine epsilon, zero below); self-consistent fields that
+Domain: densities finite and ≥ 0 (any magnitude), c ≥ 1 (where (3π²n)^{1/3} ≫ c the
+relativistic exchange factor changes sign, as the MacDonald–Vosko formula does); atoms with a
+stored or given neutral configuration, meshes and orders as in radial_fem. Results: finite
+exchange–correlation values (negative where the density exceeds machine epsilon, zero below); self-consistent fields that
 converge to the reference tables' energies within the discretisation error; or a
 ValueError/TypeError naming the argument.
 """
@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rederived.differential.kohn_sham import (
-    KohnShamResult,
     CONFIGURATIONS,
+    KohnShamResult,
     kohn_sham,
     lda_exchange_correlation,
     relativistic_configuration,
