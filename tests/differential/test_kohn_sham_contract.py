@@ -3,9 +3,9 @@
 Domain: densities finite and ≥ 0 (any magnitude), c ≥ 1 (where (3π²n)^{1/3} ≫ c the
 relativistic exchange factor changes sign, as the MacDonald–Vosko formula does); atoms with a
 stored or given neutral configuration, meshes and orders as in radial_fem. Results: finite
-exchange–correlation values (negative where the density exceeds machine epsilon, zero below); self-consistent fields that
-converge to the reference tables' energies within the discretisation error; or a
-ValueError/TypeError naming the argument.
+exchange–correlation values (zero below machine epsilon, negative above it without the
+relativistic factor); self-consistent fields that converge to the reference tables' energies
+within the discretisation error; or a ValueError/TypeError naming the argument.
 """
 
 from __future__ import annotations
