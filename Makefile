@@ -46,7 +46,7 @@ unit: $(STAMP)
 	$(PY) -m pytest tests -m "not browser" -n $(JOBS)
 
 nbval: $(STAMP)
-	REDERIVED_PROGRESS=0 $(PY) -m pytest chapters $(NBVAL) -n $(JOBS) --dist loadscope
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 REDERIVED_PROGRESS=0 $(PY) -m pytest chapters $(NBVAL) -n $(JOBS) --dist loadscope
 
 # The kernels' contract tests with Hypothesis's large random profile (make test runs them with
 # the small derandomized one).

@@ -43,6 +43,21 @@ def test_relativistic_correction_vanishes_with_c_to_infinity():
     assert ks.lda_exchange_correlation(np.array([1e6]), True)[0][0] > plain[0][-1]
 
 
+def test_huge_densities_stay_finite():
+    for relativistic in (False, True):
+        exc, vxc = ks.lda_exchange_correlation(np.array([1e300, 1e308]), relativistic)
+        assert np.all(np.isfinite(exc)) and np.all(np.isfinite(vxc))
+
+
+def test_fractional_and_numpy_occupations_are_accepted():
+    from fractions import Fraction
+
+    mesh = rf.exponential_mesh(50.0, 200.0, 4)
+    a = ks.kohn_sham(2, mesh, 12, configuration=((1, 0, Fraction(2)),))
+    b = ks.kohn_sham(2, mesh, 12, configuration=((1, 0, np.float32(2.0)),))
+    assert a.total_energy == b.total_energy
+
+
 def test_tiny_densities_give_zero_as_in_the_reference_code():
     exc, vxc = ks.lda_exchange_correlation(np.array([0.0, 1e-300, 1e-17]))
     assert np.all(exc == 0) and np.all(vxc == 0)
@@ -103,6 +118,24 @@ def test_relativistic_configuration_splits_by_degeneracy():
         (lambda: ks.kohn_sham(2, [0.0, 1.0], 4, tol=0.0), ValueError, "tol"),
         (lambda: ks.kohn_sham(2, [1.0, 2.0], 4), ValueError, "mesh"),
         (lambda: ks.kohn_sham(119, [0.0, 1.0], 4), ValueError, "Z must"),
+        (
+            lambda: ks.kohn_sham(2, [0.0, 10.0], 4, relativistic=True, shift=-1e4),
+            ValueError,
+            "shift",
+        ),
+        (
+            lambda: ks.kohn_sham(2, [0.0, 10.0], 4, relativistic=True, shift=np.nan),
+            ValueError,
+            "shift",
+        ),
+        (lambda: ks.kohn_sham(2, [0.0, 10.0], 4, c=1e6), ValueError, "MAX_LIGHT"),
+        (lambda: ks.kohn_sham(1, [0.0, 1.0], 1), ValueError, "interior"),
+        (
+            lambda: ks.kohn_sham(1, [0.0, 5.0, 10.0], 2, configuration=((20, 0, 1),)),
+            ValueError,
+            "too few",
+        ),
+        (lambda: ks.lda_exchange_correlation([1.0], True, c=1e-160), ValueError, "c must"),
     ],
 )
 def test_bad_input_is_refused_with_a_named_error(call, error, match):

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.linalg
@@ -125,7 +125,9 @@ def _configuration(configuration: object) -> tuple[tuple[int, int, float], ...]:
         if not 0 <= l < n <= 20 or (n, l) in seen:
             raise ValueError(f"shells must be distinct with 0 <= l < n <= 20, got {shell!r}")
         seen.add((n, l))
-        if isinstance(f, bool) or not isinstance(f, (Integral, float)) or not 0 < f <= 4 * l + 2:
+        if isinstance(f, bool) or not isinstance(f, Real):
+            raise TypeError(f"occupation must be a real number, got {shell!r}")
+        if not 0 < float(f) <= 4 * l + 2:
             raise ValueError(f"occupation must lie in (0, 4l + 2], got {shell!r}")
     return tuple((int(n), int(l), float(f)) for n, l, f in shells)
 
@@ -158,12 +160,15 @@ def lda_exchange_correlation(
     if not isinstance(relativistic, bool):
         raise TypeError(f"relativistic must be a bool, got {relativistic!r}")
     c = positive(c, "c")
+    if c < 1:
+        raise ValueError(f"c must be at least 1, got {c!r}")
     exc, vxc = np.zeros_like(arr), np.zeros_like(arr)
     live = arr >= np.finfo(float).eps
     d = arr[live]
     a, b, cc, y0 = _VWN
     q = math.sqrt(4 * cc - b * b)
-    y = np.sqrt(np.cbrt(3 / (4 * math.pi * d)))  # √r_s
+    # cube roots taken factor by factor, so that n up to 1e308 does not overflow
+    y = np.sqrt(np.cbrt(3 / (4 * math.pi)) / np.cbrt(d))  # √r_s
     big_y = y * y + b * y + cc
     y0_big = y0 * y0 + b * y0 + cc
     arctan = np.arctan(q / (2 * y + b))
@@ -173,7 +178,7 @@ def lda_exchange_correlation(
         - b * y0 / y0_big * (np.log((y - y0) ** 2 / big_y) + 2 * (b + 2 * y0) / q * arctan)
     )
     vc = ec - (a / 6) * (cc * (y - y0) - b * y0 * y) / ((y - y0) * big_y)
-    kf = np.cbrt(3 * math.pi**2 * d)
+    kf = np.cbrt(3 * math.pi**2) * np.cbrt(d)
     ex = -3 / (4 * math.pi) * kf
     vx = 4 * ex / 3
     if relativistic:
@@ -246,7 +251,7 @@ def kohn_sham(
     quadrature: int | None = None,
     c: float = fem.C_LIGHT,
     shift: float = 0.0,
-    tol: float = 1e-10,
+    tol: float = 1e-9,
     max_iterations: int = 200,
     history_length: int = 5,
     mixing: float = 0.5,
@@ -268,10 +273,13 @@ def kohn_sham(
     quadrature : int, optional
         Points per element (default 2p + 2).
     c, shift : float
-        Speed of light; the shift of the squared Dirac form (Hartree).
+        Speed of light, 1 ≤ c ≤ radial_fem.MAX_LIGHT; the shift of the squared Dirac form
+        (Hartree), 0 ≤ shift < c²/2.
     tol : float
         Stop when the total energy and every eigenvalue change by less than tol between two
-        iterations (and the potential's largest change, times r, by less than 100·tol).
+        iterations (and the potential's largest change, times r, by less than 100·tol). The
+        default 1e-9 Ha sits above the iterations' rounding noise (1e-10 to 3e-10 Ha for
+        uranium), which a smaller tol may never get under.
     max_iterations, history_length, mixing
         Anderson mixing of the potential: at most this many iterations, this many previous
         residuals, this linear mixing factor in (0, 1].
@@ -295,7 +303,8 @@ def kohn_sham(
     mesh = fem._mesh(mesh)
     p = fem._order(p)
     quadrature = fem._quadrature(quadrature, p)
-    c = positive(c, "c")
+    c = fem._light(c)
+    shift = fem._shift(shift, c)
     tol = positive(tol, "tol")
     max_iterations = count(max_iterations, "max_iterations")
     history_length = count(history_length, "history_length")
@@ -315,7 +324,14 @@ def kohn_sham(
     # one point set per block (the first element's Gauss–Jacobi points depend on γ), and the set
     # of the most singular block for the density, Poisson's load and the energies
     sets = {b: fem._Elements(mesh, p, quadrature, gammas[b]) for b in blocks}
-    fem._checked_size((2 if relativistic else 1) * next(iter(sets.values())).size)
+    size = next(iter(sets.values())).size
+    fem._checked_size((2 if relativistic else 1) * size)
+    deepest = max(st[0] - (st[1] if not relativistic or st[1] > 0 else -st[1] - 1) for st in states)
+    if deepest > size - 2:
+        raise ValueError(
+            f"the mesh has {size - 2} interior unknowns per component, too few for the "
+            f"{deepest}-th level of a block: use more elements or a higher p"
+        )
     common = sets[-1] if relativistic else sets[blocks[0]]
     plain = fem._Elements(mesh, p, quadrature)
     poisson = plain.form(plain.r[..., None] ** 2 * plain.dphi, plain.dphi)
