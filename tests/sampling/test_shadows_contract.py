@@ -19,11 +19,13 @@ from hypothesis import strategies as st
 from rederived.sampling.shadows import (
     ghz_state,
     haar_estimates,
+    local_paulis,
     median_of_means,
     parse_paulis,
     pauli_estimates,
     pauli_expectations,
     pauli_fidelities,
+    pauli_snapshot_values,
     pauli_snapshots,
     sample_bound,
     subsystem_purity,
@@ -33,11 +35,13 @@ from rederived.sampling.shadows import (
 COVERS = (
     "ghz_state",
     "haar_estimates",
+    "local_paulis",
     "median_of_means",
     "parse_paulis",
     "pauli_estimates",
     "pauli_expectations",
     "pauli_fidelities",
+    "pauli_snapshot_values",
     "pauli_snapshots",
     "sample_bound",
     "subsystem_purity",
@@ -74,6 +78,10 @@ def test_estimates_are_bounded_by_the_shadow_range(n, count_, groups, seed, fact
     paulis = rng.integers(0, 4, size=(7, n))
     groups = min(groups, count_)
     est = pauli_estimates(bases, outcomes, paulis, groups, channel_factor=factor)
+    single = pauli_snapshot_values(bases, outcomes, paulis, channel_factor=factor)
+    assert single.shape == (count_, 7)
+    if groups == 1:
+        assert np.allclose(est, single.mean(axis=0))
     weight = (paulis != 0).sum(axis=1)
     assert est.shape == (7,) and np.all(np.isfinite(est))
     assert np.all(np.abs(est) <= factor**weight * (1 + 1e-12))
@@ -149,3 +157,16 @@ def test_bad_counts_and_seeds_are_refused(bad):
         pauli_snapshots(ghz_state(2), bad, 0)
     with pytest.raises((TypeError, ValueError)):
         pauli_snapshots(ghz_state(2), 5, bad)
+
+
+@given(st.integers(1, 12), st.integers(1, 3))
+def test_local_paulis_have_the_right_count_and_weights(n, k):
+    if k > n:
+        with pytest.raises(ValueError, match="max_weight"):
+            local_paulis(n, k)
+        return
+    strings = local_paulis(n, k)
+    weights = (strings != 0).sum(axis=1)
+    assert len(strings) == sum(math.comb(n, j) * 3**j for j in range(1, k + 1))
+    assert weights.min() >= 1 and weights.max() <= k
+    assert len({s.tobytes() for s in strings}) == len(strings)

@@ -282,6 +282,7 @@ PARTS = (
     "stochastic",
     "algorithms",
     "differential",
+    "sampling",
 )
 for _part in PARTS:
     importlib.import_module(f"rederived.benchmarks.{_part}")

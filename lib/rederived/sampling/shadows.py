@@ -23,6 +23,7 @@ States are vectors of 2^n amplitudes with qubit 0 the most significant bit. Base
 
 from __future__ import annotations
 
+import itertools
 import math
 from numbers import Integral
 
@@ -37,11 +38,13 @@ __all__ = [
     "MAX_QUBITS",
     "ghz_state",
     "haar_estimates",
+    "local_paulis",
     "median_of_means",
     "parse_paulis",
     "pauli_estimates",
     "pauli_expectations",
     "pauli_fidelities",
+    "pauli_snapshot_values",
     "pauli_snapshots",
     "sample_bound",
     "subsystem_purity",
@@ -121,7 +124,7 @@ def pauli_snapshots(
         raise ValueError(f"count_ must be at most 1e8, got {count_}")
     rng = _seed(seed)
     memory(16.0 * psi.size * min(count_, 4), "pauli_snapshots", max_bytes)
-    batch = int(max(1, min(count_, (64 * 2**20) // (16 * psi.size))))
+    batch = int(max(1, min(count_, (8 * 2**20) // (16 * psi.size))))
     bases = rng.integers(1, 4, size=(count_, n), dtype=np.uint8)
     outcomes = np.empty((count_, n), dtype=np.uint8)
     uniforms = rng.random((count_, n))
@@ -131,7 +134,7 @@ def pauli_snapshots(
         work = np.broadcast_to(psi, (b, psi.size)).reshape(b, 2, -1)
         for q in range(n):
             rot = _ROTATIONS[bases[start:stop, q]]  # (b, 2, 2)
-            work = np.einsum("bij,bjk->bik", rot, work)
+            work = np.matmul(rot, work)
             weights = np.sum(np.abs(work) ** 2, axis=2)  # (b, 2)
             p_one = weights[:, 1] / np.sum(weights, axis=1)
             bit = (uniforms[start:stop, q] < p_one).astype(np.uint8)
@@ -176,6 +179,26 @@ def parse_paulis(strings: object) -> np.ndarray:
         return np.array([[table[c] for c in s.upper()] for s in items], dtype=np.int8)
     except KeyError as err:
         raise ValueError(f"Pauli strings may hold only I, X, Y, Z, got {err.args[0]!r}") from None
+
+
+def local_paulis(n: int, max_weight: int = 2) -> np.ndarray:
+    """Every Pauli string of weight 1..max_weight on n qubits, codes (M, n), in lexicographic
+    order of the support, then of the codes; M = Σ_k C(n, k)·3^k (≤ 10⁶)."""
+    n = count(n, "n")
+    max_weight = count(max_weight, "max_weight")
+    if n > MAX_QUBITS or max_weight > n:
+        raise ValueError(f"need 1 <= max_weight <= n <= {MAX_QUBITS}, got n = {n}, {max_weight}")
+    total = sum(math.comb(n, k) * 3**k for k in range(1, max_weight + 1))
+    if total > 10**6:
+        raise ValueError(f"{total} strings, more than 10⁶: lower max_weight")
+    rows = []
+    for k in range(1, max_weight + 1):
+        for support in itertools.combinations(range(n), k):
+            for codes in itertools.product((1, 2, 3), repeat=k):
+                row = np.zeros(n, dtype=np.int8)
+                row[list(support)] = codes
+                rows.append(row)
+    return np.array(rows, dtype=np.int8)
 
 
 def median_of_means(values: object, groups: int) -> np.ndarray:
@@ -226,17 +249,48 @@ def pauli_estimates(
     p = _paulis(paulis, b.shape[1])
     factor = positive(channel_factor, "channel_factor")
     groups = count(groups, "groups")
-    sign = 1 - 2 * o.astype(np.float64)  # (N, n)
+    if b.shape[0] < groups:
+        raise ValueError(f"groups = {groups} exceeds the {b.shape[0]} snapshots")
     out = np.empty(p.shape[0])
     chunk = max(1, int(2**25 // max(1, b.shape[0] * b.shape[1])))
     for start in range(0, p.shape[0], chunk):
-        pc = p[start : start + chunk]  # (m, n)
-        support = pc[:, None, :] != 0
-        match = (b[None, :, :] == pc[:, None, :]) | ~support
-        values = np.where(support, factor * sign[None, :, :], 1.0).prod(axis=2)
-        values *= match.all(axis=2)
-        out[start : start + chunk] = median_of_means(values.T, groups)
+        values = _single_shots(b, o, p[start : start + chunk], factor)
+        out[start : start + chunk] = median_of_means(values, groups)
     return out
+
+
+def _single_shots(b: np.ndarray, o: np.ndarray, p: np.ndarray, factor: float) -> np.ndarray:
+    """(N, m) values ±factor^k or 0, touching only the support of each string (N·m·max k)."""
+    weight = int((p != 0).sum(axis=1).max())
+    out = np.empty((b.shape[0], p.shape[0]))
+    if weight == 0:
+        out[:] = 1.0
+        return out
+    support = np.argsort(p == 0, axis=1, kind="stable")[:, :weight]  # the support first
+    codes = np.take_along_axis(p, support, axis=1)  # (m, weight), 0 where padded
+    active = codes != 0
+    sign = factor * (1.0 - 2.0 * o)  # (N, n)
+    chunk = max(1, 2**24 // (b.shape[0] * weight))
+    for start in range(0, p.shape[0], chunk):
+        sel = slice(start, start + chunk)
+        cols = support[sel]
+        term = np.where(
+            active[sel][None], (b[:, cols] == codes[sel][None]) * sign[:, cols], 1.0
+        )  # (N, m, weight)
+        out[:, sel] = term.prod(axis=2)
+    return out
+
+
+def pauli_snapshot_values(
+    bases: object, outcomes: object, paulis: object, *, channel_factor: float = 3.0
+) -> np.ndarray:
+    """The single-snapshot values tr(Pρ̂_s), shape (N, M): ±factor^k where every basis on the
+    support of P matches it, else 0 (their mean is :func:`pauli_estimates` with one group)."""
+    b, o = _snapshots(bases, outcomes)
+    p = _paulis(paulis, b.shape[1])
+    factor = positive(channel_factor, "channel_factor")
+    memory(8.0 * b.shape[0] * p.shape[0] * (b.shape[1] + 1), "pauli_snapshot_values")
+    return _single_shots(b, o, p, factor)
 
 
 def _paulis(paulis: object, n: int) -> np.ndarray:
@@ -321,7 +375,7 @@ def pauli_fidelities(bases: object, outcomes: object, target: object) -> np.ndar
         raise ValueError(f"the snapshots have {b.shape[1]} qubits and target {n}")
     memory(16.0 * psi.size * min(b.shape[0], 256) * 2, "pauli_fidelities")
     out = np.empty(b.shape[0])
-    batch = int(max(1, min(b.shape[0], (32 * 2**20) // (16 * psi.size))))
+    batch = int(max(1, min(b.shape[0], (8 * 2**20) // (16 * psi.size))))
     for start in range(0, b.shape[0], batch):
         bb, ob = b[start : start + batch], o[start : start + batch]
         m = bb.shape[0]
@@ -330,8 +384,8 @@ def pauli_fidelities(bases: object, outcomes: object, target: object) -> np.ndar
             rows = _ROTATIONS[bb[:, q]][np.arange(m), ob[:, q]]  # ⟨b|U, (m, 2)
             projector = 3 * np.einsum("bi,bj->bij", rows.conj(), rows) - np.eye(2)[None]
             shaped = work.reshape(m, 2**q, 2, -1)
-            work = np.einsum("bij,bajk->baik", projector, shaped).reshape(m, -1)
-        out[start : start + batch] = np.einsum("i,bi->b", psi.conj(), work).real
+            work = np.matmul(projector[:, None], shaped).reshape(m, -1)  # batched 2×2 products
+        out[start : start + batch] = (work @ psi.conj()).real
     return out
 
 
@@ -347,11 +401,16 @@ def haar_estimates(state: object, observable: object, count_: int, seed: object)
     ----------
     state : array_like, shape (D,)
         Normalised amplitudes of ρ = |φ⟩⟨φ|, D = 2^n ≤ 256 (one D×D unitary per snapshot).
-    observable : array_like, shape (D, D) or (D,)
-        A Hermitian matrix, or a normalised vector ψ for the fidelity O = |ψ⟩⟨ψ|.
+    observable : array_like, shape (D, D), (k, D, D) or (D,)
+        A Hermitian matrix, k of them (estimated from the same snapshots), or a normalised
+        vector ψ for the fidelity O = |ψ⟩⟨ψ|.
     count_ : int
         Snapshots, 1 ≤ count_ ≤ 1e6.
     seed : int, SeedSequence or Generator
+
+    Returns
+    -------
+    ndarray, shape (count_,) or (count_, k)
     """
     phi, n = _state(state)
     if n > 8:
@@ -363,28 +422,30 @@ def haar_estimates(state: object, observable: object, count_: int, seed: object)
         if psi.size != d:
             raise ValueError(f"observable must act on {d} amplitudes, got {psi.size}")
         obs = np.outer(psi, psi.conj())
-    else:
-        if obs.dtype.kind not in "iufc":
-            raise TypeError(f"observable must be numbers, got dtype {obs.dtype}")
-        obs = obs.astype(complex)
-        if obs.shape != (d, d) or not np.all(np.isfinite(obs)):
-            raise ValueError(f"observable must be a finite ({d}, {d}) matrix, got {obs.shape}")
-        if not np.allclose(obs, obs.conj().T, atol=1e-12 * max(1.0, np.abs(obs).max())):
-            raise ValueError("observable must be Hermitian")
+    if obs.dtype.kind not in "iufc":
+        raise TypeError(f"observable must be numbers, got dtype {obs.dtype}")
+    obs = obs.astype(complex)
+    single = obs.ndim == 2
+    stack = obs[None] if single else obs
+    if stack.ndim != 3 or stack.shape[1:] != (d, d) or not np.all(np.isfinite(stack)):
+        raise ValueError(f"observable must be finite ({d}, {d}) matrices, got shape {obs.shape}")
+    scale = max(1.0, float(np.abs(stack).max()))
+    if not np.allclose(stack, stack.conj().transpose(0, 2, 1), atol=1e-12 * scale):
+        raise ValueError("observable must be Hermitian")
     count_ = count(count_, "count_")
     if count_ > 10**6:
         raise ValueError(f"count_ must be at most 1e6, got {count_}")
     rng = _seed(seed)
-    trace = float(np.trace(obs).real)
-    out = np.empty(count_)
+    traces = np.trace(stack, axis1=1, axis2=2).real
+    out = np.empty((count_, stack.shape[0]))
     unitaries = scipy.stats.unitary_group(dim=d, seed=rng)
     for i in range(count_):
         u = unitaries.rvs()
         probabilities = np.abs(u @ phi) ** 2
         b = rng.choice(d, p=probabilities / probabilities.sum())
         row = u[b]  # ⟨b|U
-        out[i] = (d + 1) * (row @ obs @ row.conj()).real - trace
-    return out
+        out[i] = (d + 1) * np.einsum("i,kij,j->k", row, stack, row.conj()).real - traces
+    return out[:, 0] if single else out
 
 
 def sample_bound(epsilon: float, delta: float, observables: int, shadow_norm: float) -> tuple:
