@@ -136,7 +136,7 @@ def test_numerov_converges_to_the_exact_levels_at_fourth_order():
         ),
         (lambda: rf.radial_dirac(MESH, 4, 0, rf.coulomb(1)), ValueError, "kappa"),
         (lambda: rf.radial_dirac(MESH, 4, 1, rf.coulomb(1), method="x"), ValueError, "method"),
-        (lambda: rf.radial_dirac(MESH, 4, 1, rf.coulomb(200)), ValueError, "Z must"),
+        (lambda: rf.radial_dirac(MESH, 4, 1, rf.coulomb(200)), ValueError, "below c"),
         (lambda: rf.radial_dirac(MESH, 4, 1, rf.coulomb(120), asymptotic=True), ValueError, "γ"),
         (lambda: rf.radial_dirac(MESH, 4, 1, rf.coulomb(1), shift=1e5), ValueError, "shift"),
         (lambda: rf.radial_dirac(MESH, 4, 1, rf.coulomb(1), asymptotic=1), TypeError, "asymptotic"),
@@ -175,9 +175,24 @@ def test_numerov_converges_to_the_exact_levels_at_fourth_order():
         (lambda: rf.radial_dirac(MESH, 4, -1, rf.coulomb(1), c=1e8), ValueError, "MAX_LIGHT"),
         (lambda: rf.radial_dirac(MESH, 4, -1, rf.coulomb(1), shift="x"), TypeError, "shift"),
         (lambda: rf.radial_dirac(MESH, 4, -1, rf.coulomb(130)), ValueError, "√3/2"),
-        (lambda: rf.radial_dirac(MESH, 4, -30, rf.coulomb(1), asymptotic=True), ValueError, "10"),
+        (lambda: rf.radial_dirac(MESH, 4, -30, rf.coulomb(1), asymptotic=True), ValueError, "5"),
+        (lambda: rf.radial_dirac(MESH, 10, -1, lambda r: -140 / r), ValueError, "below c"),
+        (lambda: rf.radial_dirac(MESH, 10, -1, lambda r: -125 / r), ValueError, "√3/2"),
     ],
 )
 def test_bad_input_is_refused_with_a_named_error(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_screened_potentials_pass_the_charge_check_with_the_factor():
+    # −rV → 92 at the origin with a finite screening potential V₀ + O(r)
+    from rederived.differential import kohn_sham as ks
+
+    def screened(r):
+        return ks._thomas_fermi(np.asarray(r), 92) - 92 / np.asarray(r)
+
+    e = rf.radial_dirac(MESH, 20, -1, screened, Z=92, asymptotic=True)
+    assert np.isfinite(e[0]) and e[0] > rf.dirac_coulomb_levels(92, np.array([1]), -1)[0]
+    shifted = rf.radial_dirac(MESH, 20, -1, lambda r: -92 / r + 1e3, Z=92, asymptotic=True)
+    assert np.isfinite(shifted[0])

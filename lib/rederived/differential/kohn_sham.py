@@ -279,7 +279,8 @@ def kohn_sham(
         Stop when the total energy and every eigenvalue change by less than tol between two
         iterations (and the potential's largest change, times r, by less than 100·tol). The
         default 1e-9 Ha sits above the iterations' rounding noise (1e-10 to 3e-10 Ha for
-        uranium), which a smaller tol may never get under.
+        uranium); a smaller tol can take many more iterations, or not be met within
+        max_iterations (then ``converged`` is False).
     max_iterations, history_length, mixing
         Anderson mixing of the potential: at most this many iterations, this many previous
         residuals, this linear mixing factor in (0, 1].

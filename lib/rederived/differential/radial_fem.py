@@ -237,14 +237,11 @@ def _shift(shift: object, c: float) -> float:
     return shift
 
 
-def _origin_charge(el: _Elements, rv: np.ndarray, Z: float) -> None:
-    """Refuse a Z that does not match the potential: −rV(r) at the first point must be Z."""
-    seen = -float(rv[0, 0])
-    if not abs(seen - Z) <= 1e-3 * max(1.0, Z):
-        raise ValueError(
-            f"Z = {Z!r} does not match the potential, whose −r·V(r) near the origin is "
-            f"{seen:.6g}: pass the nuclear charge the potential has (asymptotic=True needs it)"
-        )
+def _origin_charge(el: _Elements, rv: np.ndarray) -> float:
+    """−r·V(r) extrapolated to r = 0 from the first two points (exact for −Z/r + V₀ + O(r))."""
+    r1, r2 = float(el.r[0, 0]), float(el.r[0, 1])
+    a1, a2 = -float(rv[0, 0]), -float(rv[0, 1])
+    return (r2 * a1 - r1 * a2) / (r2 - r1)
 
 
 def coulomb(Z: float) -> Callable[[np.ndarray], np.ndarray]:
@@ -514,29 +511,42 @@ def radial_dirac(
     Z = finite_real(Z, "Z")
     if Z < 0:
         raise ValueError(f"Z must be non-negative, got {Z!r}")
-    if Z >= c:
-        raise ValueError(f"Z must be below c = {c!r} (γ would not be real), got {Z!r}")
-    if method == "squared" and 1 - (Z / c) ** 2 <= 0.25 + 1e-6:
+    quadrature = _quadrature(quadrature, p)
+    # the charge the potential itself shows at the origin decides the domain checks
+    probe = _Elements(mesh, p, quadrature)
+    seen = _origin_charge(probe, probe.r * _evaluate(potential, probe.r))
+    if asymptotic and not abs(seen - Z) <= 1e-3 * max(1.0, Z):
         raise ValueError(
-            f"the squared form needs Z/c < √3/2 (Z < {c * math.sqrt(3) / 2:.4g}): beyond, the "
-            f"κ = ±1 states behave like r^γ with γ ≤ 1/2 and (H − s)ψ is not square integrable"
+            f"Z = {Z!r} does not match the potential, whose −r·V(r) extrapolates to "
+            f"{seen:.6g} at r = 0: pass the charge the potential has (asymptotic=True needs it)"
+        )
+    charge = max(Z, seen)
+    if charge >= c:
+        raise ValueError(
+            f"the charge at the origin, {charge:.6g}, must be below c = {c!r} (γ would not be real)"
+        )
+    if method == "squared" and 1 - (charge / c) ** 2 <= 0.25 + 1e-6:
+        raise ValueError(
+            f"the squared form needs Z/c < √3/2 (Z < {c * math.sqrt(3) / 2:.4g}), got a charge "
+            f"of {charge:.6g} at the origin: beyond, the κ = ±1 states behave like r^γ with "
+            "γ ≤ 1/2 and (H − s)ψ is not square integrable"
         )
     gamma = 0.0
     if asymptotic:
-        if abs(kappa) > 10:
-            raise ValueError(f"asymptotic=True is offered for |kappa| <= 10, got {kappa}")
+        if abs(kappa) > 5:
+            raise ValueError(
+                f"asymptotic=True is offered for |kappa| <= 5 (the weight r^(2γ−2) of larger "
+                f"|κ| makes the first element's matrices singular in double precision), got {kappa}"
+            )
         gamma = math.sqrt(kappa * kappa - (Z / c) ** 2)
         if gamma <= 0.5 + 1e-6:
             raise ValueError(
                 f"the asymptotic form needs γ = √(κ² − (Z/c)²) > 1/2 (an integrable r^(2γ−2)), "
                 f"got γ = {gamma:.6g} for Z = {Z!r}, κ = {kappa}"
             )
-    quadrature = _quadrature(quadrature, p)
     el = _Elements(mesh, p, quadrature, gamma)
     _checked_size(2 * el.size)
     rv = el.r * _evaluate(potential, el.r)
-    if asymptotic:
-        _origin_charge(el, rv, Z)
     operator, mass, keep, columns = _dirac_system(el, kappa, rv, c, shift, method)
     if method == "squared":
         _, vectors = _solve(operator, mass, keep, lowest=keep.size)
