@@ -141,6 +141,31 @@ def test_ising_ground_state_energy_against_dense_diagonalisation():
         (lambda: sh.sample_bound(0.1, 1.5, 10, 9.0), ValueError, "delta"),
         (lambda: sh.ghz_state(0), ValueError, "n must"),
         (lambda: sh.transverse_ising_ground_state(3, -1.0), ValueError, "field"),
+        (lambda: sh.transverse_ising_ground_state(3, "1.0"), TypeError, "field"),
+        (lambda: sh.transverse_ising_ground_state(19), ValueError, "18"),
+        (
+            lambda: sh.pauli_estimates([[3, 3]], [[0, 0]], ["ZZ"], channel_factor=1e200),
+            ValueError,
+            "channel",
+        ),
+        (lambda: sh.median_of_means([1.0, np.nan], 1), ValueError, "finite"),
+        (lambda: sh.median_of_means([1e308, 1e308], 1), ValueError, "finite"),
+        (lambda: sh.sample_bound(1e-200, 0.1, 10, 9.0), ValueError, "epsilon"),
+        (lambda: sh.sample_bound(0.1, 5e-324, 10, 9.0), ValueError, "delta"),
+        (lambda: sh.sample_bound(0.1, 0.1, 10, 1e308), ValueError, "shadow_norm"),
+        (lambda: sh.pauli_snapshots(sh.ghz_state(20), 10**8, 0), ValueError, "MAX_WORK"),
+        (lambda: sh.pauli_snapshots(sh.ghz_state(2), 5, -1), ValueError, "seed"),
+        (
+            lambda: sh.pauli_snapshot_values([[3]], [[0]], np.zeros((0, 1), dtype=int)),
+            ValueError,
+            "non-empty",
+        ),
+        (
+            lambda: sh.haar_estimates(sh.ghz_state(2), np.zeros((0, 4, 4)), 5, 0),
+            ValueError,
+            "at least one",
+        ),
+        (lambda: sh.subsystem_purity([[1], [2]], [[0], [1]], np.array([0.0])), TypeError, "qubits"),
     ],
 )
 def test_bad_input_is_refused_with_a_named_error(call, error, match):

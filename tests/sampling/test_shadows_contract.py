@@ -69,7 +69,7 @@ def test_snapshots_have_valid_codes(n, count_, seed):
     st.integers(1, 200),
     st.integers(1, 5),
     st.integers(0, 2**32 - 1),
-    st.floats(0.5, 5.0),
+    st.floats(0.1, 10.0),
 )
 def test_estimates_are_bounded_by_the_shadow_range(n, count_, groups, seed, factor):
     rng = np.random.default_rng(seed)
@@ -119,7 +119,7 @@ def test_median_of_means_is_finite_or_refused(values, groups):
     except ValueError as err:
         assert "groups" in str(err) and groups > len(values)
         return
-    assert np.isfinite(out) or np.any(np.abs(values) > 1e307)
+    assert np.isfinite(out) and min(values) <= out <= max(values)
 
 
 @given(st.floats(1e-3, 1.0), st.floats(1e-6, 0.999), st.integers(1, 10**6), st.floats(1, 3**8))

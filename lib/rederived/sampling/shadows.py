@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse
@@ -36,6 +36,7 @@ from rederived._checks import count, memory, positive
 
 __all__ = [
     "MAX_QUBITS",
+    "MAX_WORK",
     "ghz_state",
     "haar_estimates",
     "local_paulis",
@@ -53,6 +54,11 @@ __all__ = [
 
 #: the most qubits of a state vector (2^20 amplitudes are 16 MB)
 MAX_QUBITS = 20
+
+#: the most elementary operations a simulation call may ask for (snapshots × amplitudes for
+#: sampling and fidelities, strings × qubits × amplitudes for exact expectations, snapshots × D³
+#: for global unitaries): about a minute of work
+MAX_WORK = 2e10
 
 _SQ = 1 / math.sqrt(2)
 #: rotations taking the eigenbasis of X, Y, Z to the computational basis (row b: ⟨b|U)
@@ -90,8 +96,12 @@ def _state(state: object, name: str = "state") -> tuple[np.ndarray, int]:
 def _seed(seed: object) -> np.random.Generator:
     if isinstance(seed, np.random.Generator):
         return seed
-    if isinstance(seed, (np.random.SeedSequence, Integral)) and not isinstance(seed, bool):
+    if isinstance(seed, np.random.SeedSequence):
         return np.random.default_rng(seed)
+    if isinstance(seed, Integral) and not isinstance(seed, bool):
+        if seed < 0:
+            raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+        return np.random.default_rng(int(seed))
     raise TypeError(f"seed must be an int, a SeedSequence or a Generator, got {seed!r}")
 
 
@@ -122,8 +132,9 @@ def pauli_snapshots(
     count_ = count(count_, "count_")
     if count_ > 10**8:
         raise ValueError(f"count_ must be at most 1e8, got {count_}")
+    _work(2.0 * count_ * psi.size, "pauli_snapshots (count_ × 2^n)")
     rng = _seed(seed)
-    memory(16.0 * psi.size * min(count_, 4), "pauli_snapshots", max_bytes)
+    memory(count_ * n * (1 + 1 + 8) + 8 * 2**20, "pauli_snapshots", max_bytes)
     batch = int(max(1, min(count_, (8 * 2**20) // (16 * psi.size))))
     bases = rng.integers(1, 4, size=(count_, n), dtype=np.uint8)
     outcomes = np.empty((count_, n), dtype=np.uint8)
@@ -143,6 +154,14 @@ def pauli_snapshots(
             if q < n - 1:
                 work = kept.reshape(b, 2, -1)
     return bases, outcomes
+
+
+def _work(operations: float, what: str) -> None:
+    if not operations <= MAX_WORK:
+        raise ValueError(
+            f"{what} asks for about {operations:.3g} operations, more than MAX_WORK = "
+            f"{MAX_WORK:g}: use fewer snapshots, strings or qubits"
+        )
 
 
 def _snapshots(bases: object, outcomes: object) -> tuple[np.ndarray, np.ndarray]:
@@ -213,6 +232,10 @@ def median_of_means(values: object, groups: int) -> np.ndarray:
     groups = count(groups, "groups")
     if v.ndim < 1 or v.shape[0] < groups:
         raise ValueError(f"values must have at least groups = {groups} rows, got shape {v.shape}")
+    if not np.all(np.isfinite(v)) or np.any(np.abs(v) > 1e300):
+        raise ValueError(
+            "values must be finite (and at most 1e300 in size, so means cannot overflow)"
+        )
     size = v.shape[0] // groups
     means = v[: size * groups].reshape(groups, size, *v.shape[1:]).mean(axis=1)
     return np.median(means, axis=0)
@@ -247,7 +270,7 @@ def pauli_estimates(
     """
     b, o = _snapshots(bases, outcomes)
     p = _paulis(paulis, b.shape[1])
-    factor = positive(channel_factor, "channel_factor")
+    factor = _factor(channel_factor)
     groups = count(groups, "groups")
     if b.shape[0] < groups:
         raise ValueError(f"groups = {groups} exceeds the {b.shape[0]} snapshots")
@@ -281,6 +304,15 @@ def _single_shots(b: np.ndarray, o: np.ndarray, p: np.ndarray, factor: float) ->
     return out
 
 
+def _factor(channel_factor: object) -> float:
+    factor = positive(channel_factor, "channel_factor")
+    if not 0.1 <= factor <= 10:
+        raise ValueError(
+            f"channel_factor must lie in [0.1, 10] (3 inverts the channel), got {factor!r}"
+        )
+    return factor
+
+
 def pauli_snapshot_values(
     bases: object, outcomes: object, paulis: object, *, channel_factor: float = 3.0
 ) -> np.ndarray:
@@ -288,7 +320,7 @@ def pauli_snapshot_values(
     support of P matches it, else 0 (their mean is :func:`pauli_estimates` with one group)."""
     b, o = _snapshots(bases, outcomes)
     p = _paulis(paulis, b.shape[1])
-    factor = positive(channel_factor, "channel_factor")
+    factor = _factor(channel_factor)
     memory(8.0 * b.shape[0] * p.shape[0] * (b.shape[1] + 1), "pauli_snapshot_values")
     return _single_shots(b, o, p, factor)
 
@@ -304,8 +336,8 @@ def _paulis(paulis: object, n: int) -> np.ndarray:
             raise TypeError(f"paulis must be codes 0..3 or Pauli strings, got dtype {p.dtype}")
         if p.ndim == 1:
             p = p[None, :]
-        if p.ndim != 2 or np.any((p < 0) | (p > 3)):
-            raise ValueError("paulis must be an (M, n) array of codes 0..3")
+        if p.ndim != 2 or p.shape[0] == 0 or np.any((p < 0) | (p > 3)):
+            raise ValueError("paulis must be a non-empty (M, n) array of codes 0..3")
     if p.shape[1] != n:
         raise ValueError(f"paulis must act on {n} qubits, got {p.shape[1]}")
     return p.astype(np.int8)
@@ -323,6 +355,7 @@ def pauli_expectations(state: object, paulis: object) -> np.ndarray:
     """
     psi, n = _state(state)
     p = _paulis(paulis, n)
+    _work(float(p.shape[0]) * n * psi.size, "pauli_expectations (strings × n × 2^n)")
     memory(16.0 * psi.size * 4, "pauli_expectations")
     out = np.empty(p.shape[0])
     for m, codes in enumerate(p):
@@ -343,7 +376,9 @@ def subsystem_purity(bases: object, outcomes: object, qubits: object) -> float:
     """
     b, o = _snapshots(bases, outcomes)
     idx = np.asarray(qubits)
-    if idx.dtype.kind not in "iu" or idx.ndim != 1 or idx.size < 1:
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"qubits must be integer indices, got dtype {idx.dtype}")
+    if idx.ndim != 1 or idx.size < 1:
         raise ValueError("qubits must be a non-empty 1-d array of qubit indices")
     if np.any((idx < 0) | (idx >= b.shape[1])) or np.unique(idx).size != idx.size:
         raise ValueError(f"qubits must be distinct indices in [0, {b.shape[1]})")
@@ -373,6 +408,7 @@ def pauli_fidelities(bases: object, outcomes: object, target: object) -> np.ndar
     psi, n = _state(target, "target")
     if b.shape[1] != n:
         raise ValueError(f"the snapshots have {b.shape[1]} qubits and target {n}")
+    _work(4.0 * b.shape[0] * n * psi.size, "pauli_fidelities (snapshots × n × 2^n)")
     memory(16.0 * psi.size * min(b.shape[0], 256) * 2, "pauli_fidelities")
     out = np.empty(b.shape[0])
     batch = int(max(1, min(b.shape[0], (8 * 2**20) // (16 * psi.size))))
@@ -429,12 +465,15 @@ def haar_estimates(state: object, observable: object, count_: int, seed: object)
     stack = obs[None] if single else obs
     if stack.ndim != 3 or stack.shape[1:] != (d, d) or not np.all(np.isfinite(stack)):
         raise ValueError(f"observable must be finite ({d}, {d}) matrices, got shape {obs.shape}")
+    if stack.shape[0] == 0:
+        raise ValueError("observable must hold at least one matrix")
     scale = max(1.0, float(np.abs(stack).max()))
     if not np.allclose(stack, stack.conj().transpose(0, 2, 1), atol=1e-12 * scale):
         raise ValueError("observable must be Hermitian")
     count_ = count(count_, "count_")
     if count_ > 10**6:
         raise ValueError(f"count_ must be at most 1e6, got {count_}")
+    _work(float(count_) * d**3 * 10, "haar_estimates (snapshots × D³)")
     rng = _seed(seed)
     traces = np.trace(stack, axis1=1, axis2=2).real
     out = np.empty((count_, stack.shape[0]))
@@ -456,10 +495,16 @@ def sample_bound(epsilon: float, delta: float, observables: int, shadow_norm: fl
     shadow norm is 3^k.
     """
     epsilon, delta = positive(epsilon, "epsilon"), positive(delta, "delta")
-    if delta >= 1:
-        raise ValueError(f"delta must lie in (0, 1), got {delta!r}")
+    if not 1e-6 <= epsilon <= 10:
+        raise ValueError(f"epsilon must lie in [1e-6, 10], got {epsilon!r}")
+    if not 1e-300 <= delta < 1:
+        raise ValueError(f"delta must lie in [1e-300, 1), got {delta!r}")
     observables = count(observables, "observables")
+    if observables > 10**12:
+        raise ValueError(f"observables must be at most 1e12, got {observables}")
     norm = positive(shadow_norm, "shadow_norm")
+    if norm > 1e12:
+        raise ValueError(f"shadow_norm must be at most 1e12, got {norm!r}")
     per_batch = math.ceil(34 * norm / epsilon**2)
     batches = math.ceil(2 * math.log(2 * observables / delta))
     if per_batch * batches > 10**12:
@@ -480,15 +525,19 @@ def ghz_state(n: int) -> np.ndarray:
 def transverse_ising_ground_state(n: int, field: float = 1.0) -> tuple[np.ndarray, float]:
     """Ground state and energy of H = −Σ Z_q Z_{q+1} − h Σ X_q on an open chain of n qubits.
 
-    Sparse Hamiltonian, Lanczos (``eigsh``); 2 ≤ n ≤ MAX_QUBITS, finite h ≥ 0. The phase of the
-    vector is fixed so that its largest amplitude is real and positive.
+    Sparse Hamiltonian, Lanczos (``eigsh``); 2 ≤ n ≤ 18 (the sparse matrix of 2^18 rows takes
+    about 100 MB), 0 ≤ h ≤ 1e6. The phase of the vector is fixed so that its largest amplitude is
+    real and positive. At h = 0 the ground space is degenerate (all up, all down) and Lanczos
+    returns some vector in it.
     """
     n = count(n, "n", minimum=2)
-    if n > MAX_QUBITS:
-        raise ValueError(f"n must be at most {MAX_QUBITS}, got {n}")
-    h = float(field) if not isinstance(field, bool) else None
-    if h is None or not math.isfinite(h) or h < 0:
-        raise ValueError(f"field must be a finite number >= 0, got {field!r}")
+    if n > 18:
+        raise ValueError(f"n must be at most 18, got {n}")
+    if isinstance(field, bool) or not isinstance(field, Real):
+        raise TypeError(f"field must be a real number, got {field!r}")
+    h = float(field)
+    if not 0 <= h <= 1e6:
+        raise ValueError(f"field must lie in [0, 1e6], got {field!r}")
     d = 2**n
     index = np.arange(d)
     bits = (index[:, None] >> (n - 1 - np.arange(n))[None, :]) & 1
