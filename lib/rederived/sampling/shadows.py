@@ -473,7 +473,7 @@ def haar_estimates(state: object, observable: object, count_: int, seed: object)
     count_ = count(count_, "count_")
     if count_ > 10**6:
         raise ValueError(f"count_ must be at most 1e6, got {count_}")
-    _work(float(count_) * d**3 * 10, "haar_estimates (snapshots × D³)")
+    _work(float(count_) * d**3, "haar_estimates (snapshots × D³)")
     rng = _seed(seed)
     traces = np.trace(stack, axis1=1, axis2=2).real
     out = np.empty((count_, stack.shape[0]))
