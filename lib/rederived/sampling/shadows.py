@@ -181,7 +181,8 @@ def _snapshots(bases: object, outcomes: object) -> tuple[np.ndarray, np.ndarray]
 
 
 def parse_paulis(strings: object) -> np.ndarray:
-    """Pauli strings such as "XIZY" as an int8 array (M, n) of codes 0 = I, 1 = X, 2 = Y, 3 = Z."""
+    """Pauli strings such as "XIZY" (case-insensitive) as an int8 array (M, n) of codes 0 = I,
+    1 = X, 2 = Y, 3 = Z."""
     if isinstance(strings, str):
         strings = [strings]
     try:
@@ -274,6 +275,10 @@ def pauli_estimates(
     groups = count(groups, "groups")
     if b.shape[0] < groups:
         raise ValueError(f"groups = {groups} exceeds the {b.shape[0]} snapshots")
+    _work(
+        float(b.shape[0]) * p.shape[0] * max(1, int((p != 0).sum(axis=1).max())),
+        "pauli_estimates (snapshots × strings × weight)",
+    )
     out = np.empty(p.shape[0])
     chunk = max(1, int(2**25 // max(1, b.shape[0] * b.shape[1])))
     for start in range(0, p.shape[0], chunk):
@@ -326,6 +331,10 @@ def pauli_snapshot_values(
 
 
 def _paulis(paulis: object, n: int) -> np.ndarray:
+    if isinstance(paulis, np.ndarray) and paulis.dtype.kind == "U":
+        paulis = paulis.tolist()
+    if isinstance(paulis, (list, tuple)) and len(paulis) == 0:
+        raise ValueError("paulis must be non-empty")
     if isinstance(paulis, str) or (
         isinstance(paulis, (list, tuple)) and paulis and isinstance(paulis[0], str)
     ):
@@ -376,6 +385,8 @@ def subsystem_purity(bases: object, outcomes: object, qubits: object) -> float:
     """
     b, o = _snapshots(bases, outcomes)
     idx = np.asarray(qubits)
+    if idx.size == 0:
+        raise ValueError("qubits must be non-empty")
     if idx.dtype.kind not in "iu":
         raise TypeError(f"qubits must be integer indices, got dtype {idx.dtype}")
     if idx.ndim != 1 or idx.size < 1:
@@ -468,6 +479,8 @@ def haar_estimates(state: object, observable: object, count_: int, seed: object)
     if stack.shape[0] == 0:
         raise ValueError("observable must hold at least one matrix")
     scale = max(1.0, float(np.abs(stack).max()))
+    if scale > 1e150:
+        raise ValueError(f"observable entries must be at most 1e150 in size, got {scale:.3g}")
     if not np.allclose(stack, stack.conj().transpose(0, 2, 1), atol=1e-12 * scale):
         raise ValueError("observable must be Hermitian")
     count_ = count(count_, "count_")
