@@ -36,6 +36,32 @@ def test_ulp_error_units():
     np.testing.assert_array_equal(ulp_error(y, exact), 1.0)
 
 
+def test_the_scans_fast_error_is_ulp_error_bit_for_bit():
+    from rederived.approximation.float32 import _finite_ulp_error
+
+    rng = np.random.default_rng(0)
+    for e in np.linspace(-150, 127, 40):  # every binade, subnormals included
+        exact = rng.normal(size=5000) * 2.0**e
+        exact = np.concatenate([exact, [0.0, 2.0**-149, -(2.0**-126), 1e-310, 2.0**127]])
+        with np.errstate(over="ignore"):  # 2**127 may round up past the float32 range
+            y = (exact * (1 + 1e-6 * rng.normal(size=exact.size))).astype(np.float32)
+        y = np.where(np.isfinite(y), y, np.float32(0))
+        np.testing.assert_array_equal(_finite_ulp_error(y, exact), ulp_error(y, exact))
+    # an infinity on either side is not finite in the fast version (the scan then falls back)
+    fast = _finite_ulp_error(np.float32([np.inf, 1.0, np.inf]), np.array([1.0, np.inf, np.inf]))
+    assert not np.any(np.isfinite(fast))
+
+
+def test_scan_through_an_overflow_uses_the_general_rules():
+    # exp overflows float32 above about 88.72: a correctly rounded inf there is 0 ULP
+    def rounded_exp(x):
+        with np.errstate(over="ignore"):
+            return np.exp(x.astype(np.float64)).astype(np.float32)
+
+    scan = scan_float32(rounded_exp, np.exp, (88.7, 88.8))
+    assert scan.max_ulp <= 0.5 and scan.above_half == 0
+
+
 def test_float32_range_counts_every_number():
     rows, total = float32_range(-1.0, 1.0)
     # 0x3F800000 patterns from +0 to 1.0 inclusive, the same for the negatives without -0

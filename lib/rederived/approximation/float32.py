@@ -109,6 +109,22 @@ def ulp_error(y: object, exact: object) -> np.ndarray:
     return np.where(overflow | (y64 == exact), 0.0, err)
 
 
+def _finite_ulp_error(y: np.ndarray, exact: np.ndarray) -> np.ndarray:
+    """:func:`ulp_error` for a float32 ``y`` and a float64 ``exact`` that are both finite, in
+    three passes instead of a dozen (the scan's inner loop): |y − exact| times 2**(23 − e),
+    which is a power of two, so the product is exactly the quotient ulp_error divides out. An
+    infinite input gives an inf or NaN entry, on which the caller falls back."""
+    binade = (exact.view(np.int64) & 0x7FF0000000000000).view(np.float64)
+    np.maximum(binade, 2.0**-126, out=binade)
+    scale = np.divide(2.0**23, binade, out=binade)  # 2**(23 − e), exact
+    with np.errstate(invalid="ignore", over="ignore"):
+        err = y.astype(np.float64)
+        err -= exact
+        np.abs(err, out=err)
+        err *= scale
+    return err
+
+
 # float32 rounds every real at least this large (the largest float32 plus half its ULP) to inf
 _ROUNDS_TO_INF = 2.0**128 - 2.0**103
 
@@ -226,8 +242,11 @@ def scan_float32(
             x = (np.arange(k, dtype=np.uint32) + np.uint32(start + offset)).view(np.float32)
             y = _checked(func, x, np.float32, "func")
             exact = _checked(reference, x.astype(np.float64), np.float64, "reference")
-            err = ulp_error(y, exact)
+            err = _finite_ulp_error(y, exact)
             i = int(np.argmax(err))
+            if not np.isfinite(err[i]):  # an infinity on either side: the general rules
+                err = ulp_error(y, exact)
+                i = int(np.argmax(err))
             if not np.isfinite(err[i]):
                 raise ValueError(
                     f"func is not finite at x = {x[i]!r} where the reference is {exact[i]!r}"

@@ -99,6 +99,7 @@ def projection_dpp(Phi: object, rng: np.random.Generator) -> np.ndarray:
         raise ValueError(f"N·m² = {N * float(m) ** 2:.2g} operations, more than 2e9")
     V = Phi / np.sqrt(N)  # orthonormal columns: K = V Vᵀ, K_ii = ‖V_i‖²
     remaining = np.sum(V**2, axis=1)
+    basis = np.empty((m, m))  # orthonormal basis of the rows drawn so far
     chosen = np.empty(m, dtype=int)
     for step in range(m):
         p = np.maximum(remaining, 0)
@@ -110,9 +111,14 @@ def projection_dpp(Phi: object, rng: np.random.Generator) -> np.ndarray:
         cdf /= cdf[-1]
         i = int(cdf.searchsorted(rng.random(), side="right"))
         chosen[step] = i
-        direction = V[i] / np.sqrt(remaining[i])
-        V -= np.outer(V @ direction, direction)
-        remaining = np.sum(V**2, axis=1)
+        # the part of row i orthogonal to the rows already drawn (Gram–Schmidt, twice for
+        # stability); every row's remainder then loses its component along it: one product
+        # with V per step instead of projecting all of V
+        direction = V[i].copy()
+        for _ in range(2):
+            direction -= basis[:step].T @ (basis[:step] @ direction)
+        basis[step] = direction / np.linalg.norm(direction)
+        remaining -= (V @ basis[step]) ** 2
         remaining[chosen[: step + 1]] = 0  # already drawn (their remainder is rounding)
     return chosen
 
