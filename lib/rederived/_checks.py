@@ -83,3 +83,16 @@ def real_array(value: object, name: str) -> np.ndarray:
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must be a real array, got dtype {arr.dtype}")
     return arr.astype(float)
+
+
+def generator(seed: object, name: str = "seed") -> np.random.Generator:
+    """A NumPy generator from an int >= 0, a SeedSequence or a Generator (used as is)."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, np.random.SeedSequence):
+        return np.random.default_rng(seed)
+    if isinstance(seed, Integral) and not isinstance(seed, bool):
+        if seed < 0:
+            raise ValueError(f"{name} must be a non-negative int, got {seed!r}")
+        return np.random.default_rng(int(seed))
+    raise TypeError(f"{name} must be an int, a SeedSequence or a Generator, got {seed!r}")

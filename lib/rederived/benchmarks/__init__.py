@@ -282,6 +282,7 @@ PARTS = (
     "stochastic",
     "algorithms",
     "differential",
+    "matrices",
     "sampling",
 )
 for _part in PARTS:

@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import itertools
 import math
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 import scipy.sparse
 import scipy.sparse.linalg
 import scipy.stats
 
-from rederived._checks import count, memory, positive
+from rederived._checks import count, generator, memory, positive
 
 __all__ = [
     "MAX_QUBITS",
@@ -93,18 +93,6 @@ def _state(state: object, name: str = "state") -> tuple[np.ndarray, int]:
     return arr, n
 
 
-def _seed(seed: object) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if isinstance(seed, np.random.SeedSequence):
-        return np.random.default_rng(seed)
-    if isinstance(seed, Integral) and not isinstance(seed, bool):
-        if seed < 0:
-            raise ValueError(f"seed must be a non-negative int, got {seed!r}")
-        return np.random.default_rng(int(seed))
-    raise TypeError(f"seed must be an int, a SeedSequence or a Generator, got {seed!r}")
-
-
 def pauli_snapshots(
     state: object, count_: int, seed: object, *, max_bytes: float | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -133,7 +121,7 @@ def pauli_snapshots(
     if count_ > 10**8:
         raise ValueError(f"count_ must be at most 1e8, got {count_}")
     _work(2.0 * count_ * psi.size, "pauli_snapshots (count_ × 2^n)")
-    rng = _seed(seed)
+    rng = generator(seed)
     memory(count_ * n * (1 + 1 + 8) + 8 * 2**20, "pauli_snapshots", max_bytes)
     batch = int(max(1, min(count_, (8 * 2**20) // (16 * psi.size))))
     bases = rng.integers(1, 4, size=(count_, n), dtype=np.uint8)
@@ -487,7 +475,7 @@ def haar_estimates(state: object, observable: object, count_: int, seed: object)
     if count_ > 10**6:
         raise ValueError(f"count_ must be at most 1e6, got {count_}")
     _work(float(count_) * d**3, "haar_estimates (snapshots × D³)")
-    rng = _seed(seed)
+    rng = generator(seed)
     traces = np.trace(stack, axis1=1, axis2=2).real
     out = np.empty((count_, stack.shape[0]))
     unitaries = scipy.stats.unitary_group(dim=d, seed=rng)
