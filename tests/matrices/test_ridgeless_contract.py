@@ -1,0 +1,100 @@
+"""Contract of rederived.matrices.ridgeless, on its whole domain (Hypothesis).
+
+Domain: φ > 0, ψ in (0, 1], α ≥ 0, σ > 0 (finite); sketches with 1 ≤ m ≤ n; fits of finite
+data. Results: finite non-negative risks that the closed forms give (the full-sample limit at
+φ/ψ bounds the orthogonal one from both sides of ψ's effect), ratios in [0, 1], sketches with
+orthonormal rows; or a ValueError/TypeError naming the argument.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rederived.matrices.ridgeless import (
+    limiting_risk,
+    min_norm_fit,
+    optimal_sketch_ratio,
+    simulated_risks,
+    sketch_matrix,
+)
+
+COVERS = (
+    "limiting_risk",
+    "min_norm_fit",
+    "optimal_sketch_ratio",
+    "simulated_risks",
+    "sketch_matrix",
+)
+
+ratios = st.floats(1e-12, 1e12)
+scales = st.floats(0.0, 1e100)
+
+
+@settings(deadline=None, max_examples=300)
+@given(ratios, st.floats(1e-12, 1.0), scales, st.floats(1e-100, 1e100), st.booleans())
+def test_limits_are_finite_and_non_negative_or_refused(phi, psi, alpha, sigma, gaussian):
+    kind = "gaussian" if gaussian else "orthogonal"
+    try:
+        risk = float(limiting_risk(phi, alpha, sigma, psi=psi, sketch=kind))
+    except ValueError as err:
+        assert "diverges" in str(err) or "overflows" in str(err)
+        return
+    assert np.isfinite(risk) and risk >= 0
+    if not gaussian and phi / psi > 1:
+        assert risk >= alpha**2 * (1 - psi / phi) * (1 - 1e-12)  # the bias alone
+
+
+@settings(deadline=None, max_examples=300)
+@given(ratios, st.floats(0.0, 1e6), st.floats(1e-6, 1e6))
+def test_optimal_ratio_is_a_ratio_and_never_worse_than_no_sketch(phi, alpha, sigma):
+    psi = float(optimal_sketch_ratio(phi, alpha, sigma))
+    assert 0 <= psi <= 1
+    if 0 < psi < 1 and abs(phi / psi - 1) > 1e-9 and abs(phi - 1) > 1e-9:
+        try:
+            sketched = float(limiting_risk(phi, alpha, sigma, psi=psi))
+            full = float(limiting_risk(phi, alpha, sigma))
+        except ValueError:
+            return
+        assert sketched <= full * (1 + 1e-9) + 1e-300
+
+
+@settings(deadline=None, max_examples=40)
+@given(st.integers(1, 40), st.integers(0, 40), st.integers(0, 2**32 - 1), st.booleans())
+def test_sketches_have_the_promised_rows(m, extra, seed, gaussian):
+    n = m + extra
+    S = sketch_matrix(m, n, "gaussian" if gaussian else "orthogonal", seed)
+    assert S.shape == (m, n) and np.all(np.isfinite(S))
+    if not gaussian:
+        np.testing.assert_allclose(S @ S.T, np.eye(m), atol=1e-10)
+
+
+@settings(deadline=None, max_examples=40)
+@given(
+    st.integers(1, 12),
+    st.integers(1, 12),
+    st.floats(-1e150, 1e150),
+    st.integers(0, 2**32 - 1),
+)
+def test_min_norm_fit_solves_least_squares(n, p, scale, seed):
+    rng = np.random.default_rng(seed)
+    X, y = rng.normal(size=(n, p)), rng.normal(size=n) * scale
+    beta = min_norm_fit(X, y)
+    assert beta.shape == (p,) and np.all(np.isfinite(beta))
+    np.testing.assert_allclose(X.T @ (X @ beta - y), 0, atol=1e-8 * (abs(scale) + 1) * (n + p))
+
+
+@settings(deadline=None, max_examples=25)
+@given(
+    st.integers(2, 30),
+    st.integers(1, 30),
+    st.floats(0.0, 1e3),
+    st.floats(1e-3, 1e3),
+    st.integers(0, 2**32 - 1),
+    st.booleans(),
+)
+def test_simulated_risks_are_finite(n, p, alpha, sigma, seed, sketched):
+    m = max(1, n // 2) if sketched else None
+    risks = simulated_risks(n, p, alpha, sigma, 3, seed, m=m)
+    assert risks.shape == (3,) and np.all(np.isfinite(risks)) and np.all(risks >= 0)
