@@ -114,6 +114,21 @@ def test_counts_edge_cases():
     assert sor_counts(np.empty(0), np.empty((0, 4, 4)), [1.0]).shape == (0, 1)
     with pytest.raises(ValueError, match="max_iter"):
         sor_counts([0.0], np.ones((1, 8, 8)), [1.0], max_iter=5)
+    # a factor per system: the same counts as the shared grid's matching column
+    rng = np.random.default_rng(8)
+    rhs, shifts = rng.normal(size=(3, 5, 5)), np.array([0.0, 0.1, 0.3])
+    shared = sor_counts(shifts, rhs, [1.2, 1.5])
+    own = sor_counts(shifts, rhs, np.array([[1.2], [1.5], [1.2]]))
+    np.testing.assert_array_equal(own[:, 0], [shared[0, 0], shared[1, 1], shared[2, 0]])
+
+
+def test_reference_counts_do_not_depend_on_the_scale_of_b():
+    rng = np.random.default_rng(9)
+    A = shifted_laplacian(4, 0.1)
+    b = rng.normal(size=16)
+    base = sor_reference(A, b, 1.3)
+    for scale in (1e-300, 1e-160, 1e160, 1e300):
+        assert sor_reference(A, b * scale, 1.3) == base
 
 
 def test_the_learner_finds_the_best_arm_of_a_stationary_table():
@@ -197,6 +212,12 @@ def test_the_stored_format_round_trips_and_a_block_prefix_is_a_prefix():
     assert rhs.shape == (6, 10, 10) and np.all((c > 0) & (c < 1))
 
 
+def _encode_for_test():
+    from rederived.matrices.relax import _encode
+
+    return _encode(np.ones((2, 2), dtype=np.int64))
+
+
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
@@ -241,6 +262,21 @@ def test_the_stored_format_round_trips_and_a_block_prefix_is_a_prefix():
             "bins",
         ),
         (lambda: tsallis_inf(np.ones((1, 2, 2)), 0, importance_weighted=1), TypeError, "weighted"),
+        (lambda: tsallis_inf(np.full((1, 50, 2), 1e307), 0), ValueError, "overflow"),
+        (
+            lambda: jacobi_radius(4, np.nextafter(smallest_shift(4), 1)),
+            ValueError,
+            "rounds to 1",
+        ),
+        (lambda: jacobi_radius(2**70, 0.0), ValueError, "rounds to 1"),
+        (lambda: jacobi_radius(4, np.array([True])), TypeError, "boolean"),
+        (lambda: surrogate_bound(1e-300, 0.5, 0.1), ValueError, "infinite"),
+        (lambda: sor_counts([0.0], np.ones((1, 3, 3)), [1.0], eps=1e-300), ValueError, "eps"),
+        (lambda: sor_reference(np.eye(2), np.ones(2), 1.0, eps=1e-20), ValueError, "eps"),
+        (lambda: sor_counts([0.0], np.ones((1, 3, 3)), np.ones((2, 2))), ValueError, "omegas"),
+        (lambda: decode_counts("!!", (1, 1)), ValueError, "stored block"),
+        (lambda: decode_counts(_encode_for_test(), (3, 3)), ValueError, "counts"),
+        (lambda: decode_counts(b"x", (1, 1)), TypeError, "text"),
         (lambda: expected_regret("run", np.ones((1, 2, 2))), TypeError, "run"),
     ],
 )

@@ -175,3 +175,18 @@ def test_stored_block_is_deterministic():
     np.testing.assert_array_equal(c, block_instances(item)[0])
     with pytest.raises(KeyError):
         relax_block({"setting": "medium", "size": 3, "seed": 1})
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.integers(1, 10**9), st.integers(1, 2**20))
+def test_shifts_at_the_threshold_are_refused_or_below_one(n, steps):
+    # a shift a few ulps above −λ_min: β must stay below 1, or the shift is refused by name
+    shift = smallest_shift(n)
+    for _ in range(min(steps, 64)):
+        shift = np.nextafter(shift, 1.0)
+    try:
+        beta = float(jacobi_radius(n, shift))
+    except ValueError as err:
+        assert "shift" in str(err)
+    else:
+        assert 0 <= beta < 1

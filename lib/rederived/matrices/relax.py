@@ -53,6 +53,10 @@ __all__ = [
 #: the largest grid side of the dense matrices built here (N² = 4096 unknowns, 128 MiB)
 MAX_DENSE_SIDE = 64
 
+#: the smallest relative tolerance: residuals a little below it are rounding (about 1e-16 of
+#: the largest term), so an iteration could stop or not by chance
+MIN_EPS = 1e-14
+
 
 def smallest_shift(n_side: int) -> float:
     """−λ_min(Δ_N) = −(4 − 4 cos(π/(N+1))): A = Δ_N + sI is positive definite iff s exceeds it."""
@@ -61,6 +65,8 @@ def smallest_shift(n_side: int) -> float:
 
 
 def _shifts(shift: object, n_side: int, name: str = "shift") -> np.ndarray:
+    if np.asarray(shift).dtype == bool:
+        raise TypeError(f"{name} must be real numbers, not booleans")
     s = real_array(shift, name)
     if not np.all(np.isfinite(s)):
         raise ValueError(f"{name} must be finite")
@@ -70,14 +76,23 @@ def _shifts(shift: object, n_side: int, name: str = "shift") -> np.ndarray:
             f"{name} must exceed {lowest:.6g} (−λ_min of the {n_side} × {n_side} Laplacian), "
             f"where A = Δ + sI stops being positive definite; got {s.min():.6g}"
         )
+    if np.any(_jacobi(n_side, s) >= 1):
+        raise ValueError(
+            f"{name} is so close to {lowest:.6g} (or the grid so large) that the Jacobi radius "
+            "rounds to 1: SOR would not converge in floating point"
+        )
     return s
 
 
-def jacobi_radius(n_side: int, shift: object) -> np.ndarray:
-    """β = ρ(I − D⁻¹A) = 4 cos(π/(N+1)) / (4 + s) for A = Δ_N + sI (shift: any shape)."""
-    n_side = count(n_side, "n_side")
-    s = _shifts(shift, n_side)
+def _jacobi(n_side: int, s: np.ndarray) -> np.ndarray:
     return 4.0 * np.cos(np.pi / (n_side + 1)) / (4.0 + s)
+
+
+def jacobi_radius(n_side: int, shift: object) -> np.ndarray:
+    """β = ρ(I − D⁻¹A) = 4 cos(π/(N+1)) / (4 + s) for A = Δ_N + sI (shift: any shape), in
+    [0, 1); shifts whose β rounds to 1 are refused."""
+    n_side = count(n_side, "n_side")
+    return _jacobi(n_side, _shifts(shift, n_side))
 
 
 def _omegas(omega: object, name: str = "omega") -> np.ndarray:
@@ -122,6 +137,10 @@ def surrogate_bound(omega: object, beta: object, tau: object, eps: float = 1e-8)
         raise ValueError(f"eps must lie in (0, 1), got {eps!r}")
     rho = sor_radius(omega, beta)
     rate = rho + t * (1.0 - rho)
+    if np.any(rate >= 1):
+        raise ValueError(
+            "the bound is infinite: ρ(ω) + τ(1 − ρ(ω)) rounds to 1 (ω near 0, or β or τ near 1)"
+        )
     return 1.0 + np.log(eps) / np.log(rate)
 
 
@@ -152,7 +171,9 @@ def sor_reference(
     """The paper's Algorithm 1 as written, one system at a time: x₀ = 0, r = b − Ax, return the
     first k with ‖r_k‖ ≤ ε‖r₀‖, else x ← x + (D/ω + L)⁻¹ r (a dense triangular solve). The
     matrix is symmetric with a positive diagonal, at most 4096 × 4096; the ordering is the
-    matrix's own. ValueError if it has not converged after ``max_iter`` iterations."""
+    matrix's own; b is scaled by a power of two first (the same count, no overflow in the
+    norms). eps in [MIN_EPS, 1). ValueError if it has not converged after ``max_iter``
+    iterations."""
     import scipy.linalg
 
     A = real_array(matrix, "matrix")
@@ -172,6 +193,9 @@ def sor_reference(
     if not 0 < eps < 1:
         raise ValueError(f"eps must lie in (0, 1), got {eps!r}")
     max_iter = count(max_iter, "max_iter")
+    if not eps >= MIN_EPS:
+        raise ValueError(f"eps must be at least {MIN_EPS:g}: below it rounding decides the count")
+    b = np.ldexp(b, -np.frexp(np.max(np.abs(b)))[1])  # a power of two: the same count, no overflow
     W = np.diag(np.diag(A)) / w + np.tril(A, -1)
     x = np.zeros_like(b)
     r = b.copy()
@@ -208,10 +232,10 @@ def sor_counts(
     rhs : array (T, N, N)
         b_t on the grid (row i, column j), finite; its scale does not matter (the criterion is
         relative; a zero b_t counts 0 iterations).
-    omegas : array (d,)
-        Relaxation factors in (0, 2).
+    omegas : array (d,) or (T, d)
+        Relaxation factors in (0, 2): the same d for every system, or d per system.
     eps : float
-        Relative residual tolerance in (0, 1).
+        Relative residual tolerance in [MIN_EPS, 1).
     max_iter : int
         ValueError if some system needs more iterations.
 
@@ -235,13 +259,15 @@ def sor_counts(
     if s.shape != (T,):
         raise ValueError(f"shifts must have shape ({T},) to match rhs, got {s.shape}")
     w_grid = _omegas(omegas, "omegas")
-    if w_grid.ndim != 1 or w_grid.size == 0:
-        raise ValueError("omegas must be a non-empty 1-d array")
+    if w_grid.ndim == 1:
+        w_grid = np.broadcast_to(w_grid, (T, w_grid.size))
+    if w_grid.ndim != 2 or w_grid.shape[0] != T or w_grid.shape[1] == 0:
+        raise ValueError(f"omegas must be a non-empty (d,) or ({T}, d) array, got {w_grid.shape}")
     eps = finite_real(eps, "eps")
-    if not 0 < eps < 1:
-        raise ValueError(f"eps must lie in (0, 1), got {eps!r}")
+    if not MIN_EPS <= eps < 1:
+        raise ValueError(f"eps must lie in [{MIN_EPS:g}, 1), got {eps!r}")
     max_iter = count(max_iter, "max_iter")
-    d = w_grid.size
+    d = w_grid.shape[1]
     systems = T * d
     memory(4.5 * 8.0 * systems * (n + 2) ** 2, f"{systems} SOR systems of {n}² unknowns", max_bytes)
     if systems == 0:
@@ -252,7 +278,7 @@ def sor_counts(
     largest = np.max(np.abs(rhs), axis=(1, 2))
     rhs = np.ldexp(rhs, -np.frexp(largest)[1][:, None, None])
     diag = np.repeat(4.0 + s, d)
-    w = np.tile(w_grid, T)
+    w = w_grid.ravel().copy()
     b = np.zeros((n + 2, n + 2, systems))
     b[1:-1, 1:-1] = np.repeat(rhs, d, axis=0).transpose(1, 2, 0)
     x = np.zeros_like(b)
@@ -384,11 +410,13 @@ def tsallis_inf(
         edges go to the first or last bin).
     importance_weighted : bool
         False gives the broken learner used as a control: the played arm's loss is added
-        without dividing by its probability, so that arms played often look costly.
+        without dividing by its probability, so that arms played often look costly and arms
+        played rarely look cheap.
 
-    Each learner's probabilities minimise ⟨L̂, p⟩ − (4/η_t) Σ √p_i with η_t = 2/√t (t: the
-    instances it has served, plus one). Losses are the costs divided by the running mean of the
-    costs the run has seen so far (the first loss is 1), as in the authors' code.
+    As in the authors' code (``learners/TsallisINF.m``), each learner adds (cost − 1)/p of the
+    played arm to its estimate of that arm's cumulative loss, and plays the probabilities that
+    minimise ⟨L̂/c, p⟩ − (4/η_t) Σ √p_i with η_t = 2/√t (t: the instances it has served, plus
+    one) and the scale c = (mean of the costs it has seen) − 1.
     """
     table = _table(costs)
     R, T, d = table.shape
@@ -412,29 +440,63 @@ def tsallis_inf(
         raise TypeError("importance_weighted must be a bool")
 
     uniforms = rng.random((R, T))
-    estimates = np.zeros((R, m, d))
-    served = np.zeros((R, m))
-    seen, total = np.zeros(R), np.zeros(R)
-    runs = np.arange(R)
+    estimates = np.zeros((R, m, d))  # Σ (cost − 1)/p of each learner's played arms
+    served = np.zeros((R, m))  # instances each learner has served
+    mean_cost = np.zeros((R, m))  # running mean of each learner's costs (kept without sums)
     arms = np.empty((R, T), dtype=np.int64)
     probabilities = np.empty((R, T, d))
     played = np.empty((R, T))
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is refused after the loop
+        _play(
+            table,
+            which,
+            uniforms,
+            importance_weighted,
+            estimates,
+            served,
+            mean_cost,
+            arms,
+            probabilities,
+            played,
+        )
+    if not (np.all(np.isfinite(probabilities)) and np.all(np.isfinite(estimates))):
+        raise ValueError("costs too large: the learner's importance-weighted sums overflow")
+    return BanditRun(arms, probabilities, played)
+
+
+def _play(
+    table,
+    which,
+    uniforms,
+    importance_weighted,
+    estimates,
+    served,
+    mean_cost,
+    arms,
+    probabilities,
+    played,
+) -> None:
+    """The learners' loop of :func:`tsallis_inf`, filling the arrays it is given."""
+    R, T, d = table.shape
+    runs = np.arange(R)
     for t in range(T):
         b = which[:, t]
-        served[runs, b] += 1
-        p = _tsallis_probabilities(estimates[runs, b], 2.0 / np.sqrt(served[runs, b]))
+        seen = served[runs, b]
+        # the authors' scale: the mean cost so far minus one (1 before the first cost, or if
+        # that is not positive)
+        scale = mean_cost[runs, b] - 1.0
+        scale = np.where((seen > 0) & (scale > 0), scale, 1.0)
+        p = _tsallis_probabilities(estimates[runs, b] / scale[:, None], 2.0 / np.sqrt(seen + 1))
         cdf = np.cumsum(p, axis=1)
         arm = np.minimum((cdf < uniforms[:, t, None] * cdf[:, -1:]).sum(axis=1), d - 1)
         cost = table[runs, t, arm]
-        total += cost
-        seen += 1
-        scale = total / seen
-        loss = np.divide(cost, scale, out=np.zeros(R), where=scale > 0)
+        served[runs, b] = seen + 1
+        mean_cost[runs, b] += (cost - mean_cost[runs, b]) / (seen + 1)
+        loss = cost - 1.0
         if importance_weighted:
             loss = loss / p[runs, arm]
         estimates[runs, b, arm] += loss
         arms[:, t], probabilities[:, t], played[:, t] = arm, p, cost
-    return BanditRun(arms, probabilities, played)
 
 
 def expected_regret(run: BanditRun, costs: object, against: str = "fixed") -> np.ndarray:
@@ -489,8 +551,18 @@ def _encode(counts: np.ndarray) -> str:
 def decode_counts(text: str, shape: tuple[int, int]) -> np.ndarray:
     """The (instances × factors) counts of a stored block (zlib-compressed little-endian
     uint16, base64)."""
-    raw = zlib.decompress(base64.b64decode(text.encode("ascii")))
-    return np.frombuffer(raw, dtype="<u2").reshape(shape).astype(np.int64)
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    if not (isinstance(shape, tuple) and len(shape) == 2):
+        raise TypeError(f"shape must be a pair (instances, factors), got {shape!r}")
+    rows, cols = count(shape[0], "shape[0]", 0), count(shape[1], "shape[1]", 0)
+    try:
+        raw = zlib.decompress(base64.b64decode(text.encode("ascii"), validate=True))
+    except (ValueError, zlib.error) as err:
+        raise ValueError(f"text is not a stored block of counts: {err}") from None
+    if len(raw) != 2 * rows * cols:
+        raise ValueError(f"text holds {len(raw) // 2} counts, not {rows} × {cols}")
+    return np.frombuffer(raw, dtype="<u2").reshape(rows, cols).astype(np.int64)
 
 
 def relax_block(item: dict) -> dict:
