@@ -96,6 +96,15 @@ def test_simulations_approach_the_limits():
         (lambda: simulated_risks(10, 5, 1, 1, 0, 0), ValueError, "draws"),
         (lambda: simulated_risks(10, 5, 1, 1, 2, 0, m=11), ValueError, "m"),
         (lambda: simulated_risks(10, 5, 1, 1, 2, 0, sketch="x"), ValueError, "sketch"),
+        (lambda: simulated_risks(10, 5, 1, 1, 2, 0, sketch="gaussian"), ValueError, "m"),
+        (lambda: simulated_risks(10, 5, 1, 1, 10**13, 0), ValueError, "draws"),
+        (lambda: limiting_risk(0.5, 1, 1, psi=0.5 + 1e-14), ValueError, "diverges"),
+        (lambda: limiting_risk(np.array([True]), 1, 1), TypeError, "phi"),
+        (
+            lambda: min_norm_fit(np.ones((2, 2)) * 1e-310, np.ones(2) * 1e300),
+            ValueError,
+            "overflow",
+        ),
     ],
 )
 def test_bad_input(call, error, match):

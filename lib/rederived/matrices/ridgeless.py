@@ -36,8 +36,13 @@ SKETCHES = ("orthogonal", "gaussian")
 #: the most samples or features a simulated fit takes (dense n × p matrices)
 MAX_DIMENSION = 20_000
 
+#: the most fits one call simulates
+MAX_DRAWS = 1_000_000
+
 
 def _positive_array(value: object, name: str) -> np.ndarray:
+    if np.asarray(value).dtype == bool:
+        raise TypeError(f"{name} must be real numbers, not booleans")
     a = real_array(value, name)
     if not np.all(np.isfinite(a)) or np.any(a <= 0):
         raise ValueError(f"{name} must be finite and positive")
@@ -55,8 +60,10 @@ def _noise_and_signal(alpha: object, sigma: object) -> tuple[float, float]:
 
 
 def _full(ratio: np.ndarray, alpha: float, sigma: float) -> np.ndarray:
-    if np.any(ratio == 1):
-        raise ValueError("the risk diverges where p equals the number of samples (ratio 1)")
+    if np.any(np.abs(ratio - 1) <= 1e-12):
+        raise ValueError(
+            "the risk diverges where p equals the number of samples (phi/psi within 1e-12 of 1)"
+        )
     under = ratio < 1
     safe = np.where(under, ratio, 2.0)  # the branch not taken, kept finite
     over = np.where(under, 2.0, ratio)
@@ -72,7 +79,7 @@ def limiting_risk(
 ) -> np.ndarray:
     """Limiting out-of-sample risk of the (sketched) minimum-norm estimator, broadcast over
     φ = p/n > 0 and ψ = m/n in (0, 1]; ψ = 1 with the orthogonal sketch is the full sample.
-    ValueError where it diverges (φ/ψ = 1, or φ = 1 under the Gaussian sketch)."""
+    ValueError where it diverges (φ/ψ within 1e-12 of 1) or overflows."""
     alpha, sigma = _noise_and_signal(alpha, sigma)
     phi, psi = np.broadcast_arrays(_positive_array(phi, "phi"), _positive_array(psi, "psi"))
     if np.any(psi > 1):
@@ -84,8 +91,6 @@ def limiting_risk(
         risk = _full(ratio, alpha, sigma)
     if sketch == "gaussian":
         under = ratio < 1  # then φ < 1 too
-        if np.any(under & (phi == 1)):
-            raise ValueError("the risk diverges at phi = 1")
         base = np.where(under, phi, 0.5)
         with np.errstate(over="ignore", invalid="ignore"):
             risk = np.where(under, sigma**2 * base / (1 - base) + risk, risk)
@@ -106,9 +111,11 @@ def optimal_sketch_ratio(phi: object, alpha: float, sigma: float) -> np.ndarray:
     psi = np.ones_like(phi)
     if alpha > sigma:
         window = (phi > 1 - sigma / (2 * alpha)) & (phi <= alpha / (alpha - sigma))
-        psi = np.where(window, phi * (alpha - sigma) / alpha, psi)
+        psi = np.where(window, phi * ((alpha - sigma) / alpha), psi)
     else:
-        psi = np.where(phi > alpha**2 / (alpha**2 + sigma**2), 0.0, psi)
+        with np.errstate(divide="ignore", over="ignore"):
+            threshold = 1.0 / (1.0 + (sigma / alpha) ** 2)  # α²/(α² + σ²), scale-free
+        psi = np.where(phi > threshold, 0.0, psi)
     return psi
 
 
@@ -133,13 +140,24 @@ def sketch_matrix(m: int, n: int, kind: str, seed: object) -> np.ndarray:
 
 def min_norm_fit(X: object, y: object) -> np.ndarray:
     """β̂ = X⁺y, the minimum-norm least-squares solution (SVD; singular values below the
-    default relative cutoff count as zero). X (n, p) and y (n,) finite."""
+    default relative cutoff count as zero). X (n, p) and y (n,) finite; both are scaled by
+    powers of two first (exact), so that subnormal or huge data fit like any other, and a
+    solution beyond the float64 range is a ValueError."""
     X, y = real_array(X, "X"), real_array(y, "y")
     if X.ndim != 2 or 0 in X.shape or y.shape != (X.shape[0],):
         raise ValueError(f"need X (n, p) non-empty and y (n,), got {X.shape} and {y.shape}")
     if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y))):
         raise ValueError("X and y must be finite")
-    return np.linalg.lstsq(X, y, rcond=None)[0]
+    ex = int(np.frexp(np.max(np.abs(X)))[1])
+    ey = int(np.frexp(np.max(np.abs(y)))[1])
+    if not np.any(X) or not np.any(y):
+        return np.zeros(X.shape[1])
+    beta = np.linalg.lstsq(np.ldexp(X, -ex), np.ldexp(y, -ey), rcond=None)[0]
+    with np.errstate(over="ignore"):
+        beta = np.ldexp(beta, ey - ex)
+    if not np.all(np.isfinite(beta)):
+        raise ValueError("the minimum-norm solution overflows float64 (X too small for y)")
+    return beta
 
 
 def simulated_risks(
@@ -156,15 +174,19 @@ def simulated_risks(
     sketch each), shape (draws,): the full-sample minimum-norm estimator when ``m`` is None,
     else the estimator on the m × p sketched data."""
     n, p, draws = count(n, "n"), count(p, "p"), count(draws, "draws")
+    if draws > MAX_DRAWS:
+        raise ValueError(f"draws must be at most {MAX_DRAWS}")
     alpha, sigma = _noise_and_signal(alpha, sigma)
     if max(n, p) > MAX_DIMENSION:
         raise ValueError(f"n and p must be at most {MAX_DIMENSION}")
+    if sketch not in SKETCHES:
+        raise ValueError(f"sketch must be one of {SKETCHES}, got {sketch!r}")
     if m is not None:
         m = count(m, "m")
         if m > n:
             raise ValueError(f"m must be at most n = {n}, got {m}")
-    if sketch not in SKETCHES:
-        raise ValueError(f"sketch must be one of {SKETCHES}, got {sketch!r}")
+    elif sketch != "orthogonal":
+        raise ValueError("sketch applies to sketched fits only: give m with it")
     memory(8.0 * (2 * n * p + n * n), f"fits of {n} × {p} data")
     rng = generator(seed)
     risks = np.empty(draws)
