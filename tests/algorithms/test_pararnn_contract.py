@@ -26,6 +26,7 @@ COVERS = (
     "backward_sequential",
     "linear_recurrence",
     "newton",
+    "newton_iterates",
     "sequential",
 )  # MAX_ITERATIONS: a constant
 
@@ -99,6 +100,11 @@ def test_newton_matches_the_sequential_loop_or_says_it_diverged(hidden, inputs, 
     assert np.all(np.isfinite(H)) and all(np.isfinite(residuals))
     # T + 1 Newton iterations on T steps are exact in exact arithmetic (each fixes one more step)
     assert np.max(np.abs(H - reference)) < 1e-6
+    # every iterate of one run is the result of a run stopped there, bit for bit
+    iterates = pararnn.newton_iterates(cell, x, h0, iterations=T + 1)
+    assert len(iterates) == T + 2 and np.array_equal(iterates[-1], H)
+    k = int(g.integers(0, T + 2))
+    assert np.array_equal(iterates[k], pararnn.newton(cell, x, h0, iterations=k)[0])
 
 
 @given(st.integers(1, 8), st.integers(1, 8), st.integers(0, 2**32))

@@ -30,6 +30,7 @@ __all__ = [
     "backward_sequential",
     "linear_recurrence",
     "newton",
+    "newton_iterates",
     "sequential",
 ]
 
@@ -336,6 +337,22 @@ def newton(
         If the iterates blow up (a residual 10⁸ times the first, not finite, or an update that
         overflows): undamped Newton diverges for cells that are not contractive enough.
     """
+    *_, last = _newton_steps(cell, x, h0, iterations)  # the generator's final (H, ...)
+    return last
+
+
+def newton_iterates(
+    cell: DiagonalGRU, x: object, h0: object, iterations: int = 3
+) -> list[np.ndarray]:
+    """Every iterate of :func:`newton`: ``[H_0, H_1, ..., H_iterations]``, H_0 the initial
+    guess; ``H_k`` is bit for bit the ``H`` of ``newton(cell, x, h0, k)``, computed in one run
+    instead of one run per k. Same arguments and errors as :func:`newton`."""
+    return [H for H, _, _ in _newton_steps(cell, x, h0, iterations)]
+
+
+def _newton_steps(cell: DiagonalGRU, x: object, h0: object, iterations: int):
+    """Yield (H, residuals so far, rounds so far) for the initial guess and after each of the
+    ``iterations`` updates; the residual list is complete (one more entry) at the last."""
     if isinstance(iterations, bool) or not isinstance(iterations, Integral) or iterations < 0:
         raise ValueError(f"iterations must be a non-negative int, got {iterations!r}")
     if iterations > MAX_ITERATIONS:
@@ -359,7 +376,9 @@ def newton(
                 "contractive enough along this sequence; undamped Newton has no guarantee)"
             )
         if len(residuals) > iterations:
-            break
+            yield H, residuals, rounds
+            return
+        yield H, list(residuals), rounds
         jac[0] = 0.0  # h_0 is given: δ_0 has no predecessor
         try:
             delta, r = linear_recurrence(jac, residual)
@@ -370,4 +389,3 @@ def newton(
             ) from None
         rounds += r
         H = H + delta
-    return H, residuals, rounds
