@@ -36,11 +36,23 @@ book: $(STAMP)
 	$(VENV)/bin/jupyter-book build . $(JB_FLAGS)
 
 # One pytest run, so the closing line counts every test: unit tests, pair and ledger checks,
-# every notebook under nbval, and the browser check of the book built just before. The
+# every notebook under nbval, and the browser check of the book. The book builds in the
+# background meanwhile (one process: waiting for it first left a core idle); the tests that read
+# it wait for its exit status in _build/book.status, and the run fails if the build failed. The
 # notebooks already share the cores between pytest workers, so a chapter does not fork more
 # processes (REDERIVED_WORKERS=1): oversubscribed cores would distort the timing chapters.
-test: $(STAMP) lint book
-	REDERIVED_WORKERS=1 REDERIVED_PROGRESS=0 $(PY) -m pytest tests chapters $(NBVAL) -n $(JOBS) --dist loadscope --durations 10
+test: $(STAMP) lint
+	@mkdir -p _build && rm -f _build/book.status
+	@( $(VENV)/bin/jupyter-book build . $(JB_FLAGS) > _build/book.log 2>&1; \
+	   echo $$? > _build/book.status ) & \
+	REDERIVED_BOOK_STATUS=_build/book.status REDERIVED_WORKERS=1 REDERIVED_PROGRESS=0 \
+	  $(PY) -m pytest tests chapters $(NBVAL) -n $(JOBS) --dist loadscope --durations 10; \
+	tests=$$?; wait; \
+	while [ ! -s _build/book.status ]; do sleep 1; done; \
+	book=$$(cat _build/book.status); \
+	if [ "$$book" != 0 ]; then tail -n 60 _build/book.log; echo "make test: the book build failed"; exit 1; fi; \
+	grep -E "^build succeeded|warning" _build/book.log | tail -n 3; \
+	exit $$tests
 
 unit: $(STAMP)
 	$(PY) -m pytest tests -m "not browser" -n $(JOBS)

@@ -21,7 +21,7 @@ HTML = ROOT / "_build" / "html"
 SCREENSHOT = ROOT / "_build" / "ledger.png"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.needs_book]
 
 
 def _unavailable(reason: str) -> None:
@@ -49,7 +49,7 @@ class _Server(ThreadingHTTPServer):
 
 
 @pytest.fixture(scope="module")
-def site():
+def site(built_book):
     """The built book served on a free loopback port."""
     if not (HTML / "index.html").is_file():
         _unavailable(f"no built book at {HTML}: run `make book` first")
@@ -571,7 +571,7 @@ def _images_in(xobjects, seen) -> int:
     return count
 
 
-def test_the_whole_book_prints_to_one_pdf(browser):
+def test_the_whole_book_prints_to_one_pdf(browser, built_book):
     """`make pdf`: every page of the table of contents printed offline, in reading order, one
     bookmark each, nothing cut at the printed width, links between pages pointing into the PDF
     (none to the local server), its mathematics typeset (MathJax's fonts on every page range

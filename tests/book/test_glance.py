@@ -16,7 +16,8 @@ HTML = ROOT / "_build" / "html"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
-def test_every_claim_has_one_mark_with_its_exported_verdict():
+@pytest.mark.needs_book
+def test_every_claim_has_one_mark_with_its_exported_verdict(built_book):
     page, export = HTML / "chapters" / "ledger.html", HTML / "ledger.csv"
     if not page.is_file() or not export.is_file():
         if IN_CI:

@@ -42,7 +42,8 @@ def test_the_zip_holds_every_notebook_in_reading_order_and_is_reproducible(tmp_p
     assert f"git+{REPOSITORY}@v{RELEASE}" in readme
 
 
-def test_the_built_introduction_offers_the_zip(tmp_path):
+@pytest.mark.needs_book
+def test_the_built_introduction_offers_the_zip(tmp_path, built_book):
     intro = HTML / "chapters" / "intro.html"
     if not intro.is_file():
         if IN_CI:
@@ -55,7 +56,8 @@ def test_the_built_introduction_offers_the_zip(tmp_path):
     assert served.read_bytes() == notebooks_zip(ROOT, tmp_path / "fresh.zip").read_bytes()
 
 
-def test_the_cite_page_gives_bibtex_for_this_release_and_every_numbered_chapter():
+@pytest.mark.needs_book
+def test_the_cite_page_gives_bibtex_for_this_release_and_every_numbered_chapter(built_book):
     page = HTML / "chapters" / "cite.html"
     if not page.is_file():
         if IN_CI:
@@ -81,7 +83,8 @@ def test_the_cite_page_gives_bibtex_for_this_release_and_every_numbered_chapter(
     assert len(re.findall(r"publisher\s*=", text)) == len(keys) + 1
 
 
-def test_the_built_index_lists_the_kernels_with_their_chapters():
+@pytest.mark.needs_book
+def test_the_built_index_lists_the_kernels_with_their_chapters(built_book):
     index = HTML / "genindex.html"
     if not index.is_file():
         pytest.skip("build the book first (`make book`)")
