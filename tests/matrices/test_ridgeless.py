@@ -37,6 +37,8 @@ def test_the_optimal_ratio_minimises_the_limit():
     assert optimal_sketch_ratio(0.3, 3.0, 4.0) == 1.0
     assert optimal_sketch_ratio(0.5, 3.0, 4.0) == 0.0
     assert limiting_risk(0.5, 3.0, 4.0, psi=1e-6) == pytest.approx(9.0, rel=1e-4)
+    # α so large that 2α overflows: the window's lower end is still 1 − σ/(2α)
+    assert optimal_sketch_ratio(1.0, 1.7e308, 1.7e307) == pytest.approx(0.9)
 
 
 def test_orthogonal_sketch_has_orthonormal_rows_and_gaussian_the_right_scale():

@@ -47,7 +47,7 @@ def test_limits_are_finite_and_non_negative_or_refused(phi, psi, alpha, sigma, g
 
 
 @settings(deadline=None, max_examples=300)
-@given(ratios, st.floats(0.0, 1e300), st.floats(1e-300, 1e300))
+@given(ratios, st.floats(0.0, 1.7e308), st.floats(1e-300, 1.7e308))
 def test_optimal_ratio_is_a_ratio_and_never_worse_than_no_sketch(phi, alpha, sigma):
     psi = float(optimal_sketch_ratio(phi, alpha, sigma))
     assert 0 <= psi <= 1
@@ -62,6 +62,17 @@ def test_optimal_ratio_is_a_ratio_and_never_worse_than_no_sketch(phi, alpha, sig
         except ValueError:
             return
         assert sketched <= full * (1 + 1e-9) + 1e-300
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.floats(1e-300, 1.7e308), st.floats(1.0001, 1e6))
+def test_optimal_ratio_at_the_windows_right_end_is_a_valid_ratio(sigma, factor):
+    alpha = min(sigma * factor, 1.7e308)
+    if not alpha > sigma:
+        return
+    phi = alpha / (alpha - sigma)  # the right end, where the sketch is the whole sample
+    psi = float(optimal_sketch_ratio(phi, alpha, sigma))
+    assert 0 < psi <= 1
 
 
 @settings(deadline=None, max_examples=40)

@@ -49,6 +49,11 @@ def _positive_array(value: object, name: str) -> np.ndarray:
     return a
 
 
+def _sketch_kind(kind: object, name: str) -> None:
+    if not isinstance(kind, str) or kind not in SKETCHES:
+        raise ValueError(f"{name} must be one of {SKETCHES}, got {kind!r}")
+
+
 def _noise_and_signal(alpha: object, sigma: object) -> tuple[float, float]:
     alpha = finite_real(alpha, "alpha")
     sigma = finite_real(sigma, "sigma")
@@ -84,8 +89,7 @@ def limiting_risk(
     phi, psi = np.broadcast_arrays(_positive_array(phi, "phi"), _positive_array(psi, "psi"))
     if np.any(psi > 1):
         raise ValueError("psi = m/n must lie in (0, 1]")
-    if sketch not in SKETCHES:
-        raise ValueError(f"sketch must be one of {SKETCHES}, got {sketch!r}")
+    _sketch_kind(sketch, "sketch")
     ratio = phi / psi
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         risk = _full(ratio, alpha, sigma)
@@ -110,8 +114,9 @@ def optimal_sketch_ratio(phi: object, alpha: float, sigma: float) -> np.ndarray:
     phi = _positive_array(phi, "phi")
     psi = np.ones_like(phi)
     if alpha > sigma:
-        window = (phi > 1 - sigma / (2 * alpha)) & (phi <= alpha / (alpha - sigma))
-        psi = np.where(window, phi * ((alpha - sigma) / alpha), psi)
+        shrink = 1 - sigma / alpha  # (α − σ)/α, scale-free
+        window = (phi > 1 - sigma / alpha / 2) & (phi <= 1 / shrink)
+        psi = np.where(window, np.minimum(phi * shrink, 1.0), psi)
     else:
         with np.errstate(divide="ignore", over="ignore"):
             threshold = 1.0 / (1.0 + (sigma / alpha) ** 2)  # α²/(α² + σ²), scale-free
@@ -127,8 +132,7 @@ def sketch_matrix(m: int, n: int, kind: str, seed: object) -> np.ndarray:
         raise ValueError(f"m must be at most n = {n}, got {m}")
     if n > MAX_DIMENSION:
         raise ValueError(f"n must be at most {MAX_DIMENSION}")
-    if kind not in SKETCHES:
-        raise ValueError(f"kind must be one of {SKETCHES}, got {kind!r}")
+    _sketch_kind(kind, "kind")
     rng = generator(seed)
     memory(16.0 * m * n, f"a {m} × {n} sketch")
     g = rng.normal(size=(n, m))
@@ -143,6 +147,9 @@ def min_norm_fit(X: object, y: object) -> np.ndarray:
     default relative cutoff count as zero). X (n, p) and y (n,) finite; both are scaled by
     powers of two first (exact), so that subnormal or huge data fit like any other, and a
     solution beyond the float64 range is a ValueError."""
+    for name, value in (("X", X), ("y", y)):
+        if np.asarray(value).dtype == bool:
+            raise TypeError(f"{name} must be real numbers, not booleans")
     X, y = real_array(X, "X"), real_array(y, "y")
     if X.ndim != 2 or 0 in X.shape or y.shape != (X.shape[0],):
         raise ValueError(f"need X (n, p) non-empty and y (n,), got {X.shape} and {y.shape}")
@@ -179,8 +186,7 @@ def simulated_risks(
     alpha, sigma = _noise_and_signal(alpha, sigma)
     if max(n, p) > MAX_DIMENSION:
         raise ValueError(f"n and p must be at most {MAX_DIMENSION}")
-    if sketch not in SKETCHES:
-        raise ValueError(f"sketch must be one of {SKETCHES}, got {sketch!r}")
+    _sketch_kind(sketch, "sketch")
     if m is not None:
         m = count(m, "m")
         if m > n:
