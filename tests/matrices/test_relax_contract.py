@@ -125,7 +125,7 @@ def test_extreme_rhs_is_refused_or_counted(bad):
     st.booleans(),
 )
 def test_learner_probabilities_stay_on_the_simplex(runs, length, arms, top, seed, weighted):
-    table = np.random.default_rng(seed).uniform(0, top, size=(runs, length, arms))
+    table = 1 + np.random.default_rng(seed).uniform(0, top, size=(runs, length, arms))
     run = tsallis_inf(table, seed, importance_weighted=weighted)
     assert isinstance(run, BanditRun)
     assert np.all(run.probabilities >= 0) and np.all(np.isfinite(run.probabilities))
@@ -135,14 +135,14 @@ def test_learner_probabilities_stay_on_the_simplex(runs, length, arms, top, seed
         regret = expected_regret(run, table, against)
         assert np.all(np.isfinite(regret))
         if against == "instance":
-            assert np.all(regret >= -1e-9 * max(top, 1) * length)
+            assert np.all(regret >= -1e-9 * (top + 1) * length)
 
 
 @settings(deadline=None, max_examples=20)
 @given(st.integers(1, 3), st.integers(1, 40), st.integers(1, 4), st.integers(0, 2**32 - 1))
 def test_contextual_learner_accepts_any_contexts(runs, length, bins, seed):
     rng = np.random.default_rng(seed)
-    table = rng.uniform(0, 100, size=(runs, length, 3))
+    table = rng.uniform(1, 100, size=(runs, length, 3))
     contexts = rng.normal(0, 10, size=(runs, length))  # many outside the edges
     run = tsallis_inf(table, seed, contexts=contexts, bins=np.linspace(-1, 1, bins + 1))
     np.testing.assert_allclose(run.probabilities.sum(axis=2), 1.0, atol=1e-9)
