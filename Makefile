@@ -51,7 +51,7 @@ test: $(STAMP) lint
 	while [ ! -s _build/book.status ]; do sleep 1; done; \
 	book=$$(cat _build/book.status); \
 	if [ "$$book" != 0 ]; then tail -n 60 _build/book.log; echo "make test: the book build failed"; exit 1; fi; \
-	grep -E "^build succeeded|warning" _build/book.log | tail -n 3; \
+	echo "make test: the book built ($$(grep -o "build succeeded[^[:cntrl:]]*" _build/book.log | tail -n 1), log in _build/book.log)"; \
 	exit $$tests
 
 unit: $(STAMP)
