@@ -1,0 +1,101 @@
+"""The GPU measurement script (rederived.book.gpu), run here on the CPU with NumPy as its array
+module: the same code a GPU run executes with CuPy."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from rederived.algorithms import pararnn
+from rederived.book import gpu
+
+
+def _problem(T=300, seed=3):
+    cell = pararnn.DiagonalGRU.authors_init(16, 8, seed=seed)
+    x = np.random.default_rng(seed).normal(size=(T, 8))
+    return cell, x, np.zeros(16)
+
+
+def test_the_portable_newton_is_the_packages_bit_for_bit():
+    cell, x, h0 = _problem()
+    for k in (0, 1, 3, 6):
+        H = gpu.newton_xp(np, cell.a, cell.B, cell.b, x, h0, k)
+        np.testing.assert_array_equal(H, pararnn.newton(cell, x, h0, k)[0])
+
+
+def test_the_portable_loop_is_the_packages_bit_for_bit():
+    cell, x, h0 = _problem(T=120)
+    np.testing.assert_array_equal(
+        gpu.sequential_xp(np, cell.a, cell.B, cell.b, x, h0), pararnn.sequential(cell, x, h0)
+    )
+
+
+def test_a_run_measures_writes_loads_and_spot_checks(tmp_path):
+    params = {
+        "lengths": [40, 300],
+        "hidden": 16,
+        "inputs": 8,
+        "iterations": 3,
+        "seed": 7,
+        "loop_limit": 100,
+    }
+    records = gpu.measure_pararnn(np, repeat=1, **params)
+    assert [r["T"] for r in records] == [40, 300]
+    short, long_ = records
+    assert set(gpu.FIELDS) <= set(short)
+    assert short["speedup_vs_gpu_loop"] > 0 and long_["sequential_cpu_s"] is None
+    cell, x, h0 = gpu._inputs(40, 16, 8, 7)
+    expected = np.max(np.abs(pararnn.newton(cell, x, h0, 3)[0] - pararnn.sequential(cell, x, h0)))
+    assert short["max_abs_difference"] == pytest.approx(float(expected), abs=0)
+    gpu.write_run(tmp_path, np, params, records, "test")
+    loaded, manifest = gpu.load_run(tmp_path)
+    assert loaded == json.loads(json.dumps(records)) and manifest["xp"] == "numpy"
+    assert gpu.spot_check(loaded, manifest) == 40
+    # a changed state fails the spot check, a changed file fails the checksum
+    loaded[0]["sample_states"][1][0] += 1e-6
+    with pytest.raises(AssertionError, match="differ"):
+        gpu.spot_check(loaded, manifest)
+    (tmp_path / "results.json").write_text((tmp_path / "results.json").read_text() + " ")
+    with pytest.raises(ValueError, match="sha256"):
+        gpu.load_run(tmp_path)
+
+
+def test_the_command_line_runs_on_the_cpu(tmp_path):
+    assert (
+        gpu.main(
+            [
+                "pararnn",
+                "--xp",
+                "numpy",
+                "--lengths",
+                "30",
+                "--hidden",
+                "8",
+                "--inputs",
+                "4",
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
+    records, manifest = gpu.load_run(tmp_path)
+    assert records[0]["T"] == 30 and "--xp numpy" in manifest["command"]
+
+
+def test_array_modules():
+    assert gpu.array_module("numpy") is np
+    with pytest.raises(ValueError, match="xp"):
+        gpu.array_module("torch")
+
+
+def test_a_stored_gpu_run_matches_its_manifest_and_the_cpu():
+    from pathlib import Path
+
+    folder = Path(gpu.__file__).parent / "data" / "gpu-pararnn"
+    if not (folder / "manifest.json").is_file():
+        pytest.skip("no GPU run of ParaRNN is stored yet (it needs a session with a GPU)")
+    records, manifest = gpu.load_run(folder)
+    assert gpu.spot_check(records, manifest) == min(r["T"] for r in records)
