@@ -99,3 +99,59 @@ def sketched_min_norm_fit() -> Row:
         "pseudo-inverse forms the whole p × m matrix first. The tolerance 1e-10 was chosen "
         "before the run: the systems are well conditioned (m = 100 ≪ p).",
     )
+
+
+@row
+def coordinated_product_sketch() -> Row:
+    """Coordinated priority sketches of two sparse 20 000 × 300 matrices (10 non-zeros per row)
+    and the estimate of AᵀB from them, k rows per sketch."""
+    from rederived.matrices import coordinated as cs
+
+    A, B = cs.sparse_pair(20000, 300, 10, 5)
+    dense_a, dense_b = A.toarray(), B.toarray()
+
+    def textbook(k):
+        # dense rows, a full sort of the ranks, and one outer product per common row
+        h = 1.0 - np.random.default_rng(k).random(A.shape[0])
+        picks = []
+        for M in (dense_a, dense_b):
+            w = np.sum(M * M, axis=1)
+            ranks = np.where(w > 0, h / np.where(w > 0, w, 1.0), np.inf)
+            order = np.argsort(ranks)
+            picks.append((set(order[:k].tolist()), w, ranks[order[k]]))
+        (keep_a, w_a, tau_a), (keep_b, w_b, tau_b) = picks
+        W = np.zeros((A.shape[1], B.shape[1]))
+        for i in sorted(keep_a & keep_b):
+            W += np.outer(dense_a[i], dense_b[i]) / min(1.0, w_a[i] * tau_a, w_b[i] * tau_b)
+        return W
+
+    def kernel(k):
+        return cs.product_estimate(cs.priority_sketch(A, k, k), cs.priority_sketch(B, k, k))
+
+    return Row(
+        family="Coordinated sampling sketch of AᵀB",
+        chapter="matrices/coordinated-sampling-sketch",
+        kernel="rederived.matrices.coordinated.priority_sketch and product_estimate (a partial "
+        "selection of the ranks, sparse rows, one sparse product for the common rows)",
+        baseline="dense rows, a full sort of the ranks and one outer product per common row",
+        peer="",
+        size_name="rows kept per sketch k",
+        sizes=(250, 500, 1000, 2000),
+        make=lambda k: k,
+        run_kernel=kernel,
+        run_baseline=textbook,
+        error=lambda a, b: float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-300)),
+        error_name="largest entry difference relative to the largest entry",
+        tolerance=1e-12,
+        fit_from=1,
+        faster_than_baseline=5.0,
+        theory={"kernel": 0, "baseline": 1},
+        theory_note="Both rank all n rows (the kernel by a linear-time selection, the baseline "
+        "by a sort); the estimate then costs about k·s² for the kernel's sparse rows and k·d·m "
+        "for the baseline's dense outer products, so the baseline grows like k and the kernel "
+        "hardly at all at these sizes.",
+        note="No coordinated-sampling package is on PyPI (Apache DataSketches has other samplers); "
+        "the baseline is the estimator written out densely. Both draw the shared hashes from the "
+        "same seed and return the same estimate. The speed bound 5 was set after a run that had "
+        "shown 10 at k = 250 and 33 at k = 2000.",
+    )
