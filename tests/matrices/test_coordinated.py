@@ -27,7 +27,7 @@ def test_the_sketch_keeps_the_smallest_ranks_with_the_next_one_as_threshold():
     assert S.indices.tolist() == sorted(order[:5].tolist())
     assert S.log_tau == pytest.approx(np.log(ranks[order[5]]), abs=1e-12)
     np.testing.assert_array_equal(S.rows.toarray(), A[S.indices])
-    assert S.stored == 2 * 5 * 4 + 2 * 5 + 1
+    assert S.stored == 5 * 4 + 2 * 5 + 1  # dense rows: d values each, cheaper than 2d
 
 
 def test_keeping_every_row_is_exact():
@@ -114,6 +114,34 @@ def test_sparse_pair_shapes_and_overlap():
         ),
         (lambda: sparse_pair(10, 5, 6, 0), ValueError, "s"),
         (lambda: sparse_pair(10, 5, 2, 0, overlap=2), ValueError, "overlap"),
+        (lambda: sparse_pair(1, 10**12, 1, 0), ValueError, "GiB"),
+        (
+            lambda: product_estimate(
+                priority_sketch(np.ones((3, 2)), 1, 1), priority_sketch(np.ones((3, 2)), 1, 2)
+            ),
+            ValueError,
+            "same seed",
+        ),
+        (
+            lambda: product_estimate(
+                priority_sketch(np.ones((3, 2)), 1, 1),
+                priority_sketch(np.ones((3, 2)), 1, 1),
+                coordinated=False,
+            ),
+            ValueError,
+            "different seeds",
+        ),
+        (
+            lambda: relative_error(np.full((2, 2), np.nan), np.ones((3, 2)), np.ones((3, 2))),
+            ValueError,
+            "finite",
+        ),
+        (
+            lambda: relative_error(np.ones((2, 2)) * 1j, np.ones((3, 2)), np.ones((3, 2))),
+            TypeError,
+            "real",
+        ),
+        (lambda: priority_sketch(sp.csr_matrix(np.ones((3, 2)) * 1j), 1, 1), TypeError, "real"),
     ],
 )
 def test_bad_input(call, error, match):
@@ -126,6 +154,29 @@ def test_tiny_and_huge_rows_keep_their_weight():
     S = priority_sketch(A, 5, 0)  # every row kept: the estimate is exact
     np.testing.assert_allclose(product_estimate(S, S), A.T @ A, rtol=1e-12)
     assert np.all(np.isfinite(S.log_weights))
+
+
+def test_independent_sampling_is_unbiased_with_the_product_of_probabilities():
+    rng = np.random.default_rng(5)
+    A = rng.normal(size=(10, 2)) * np.exp(rng.normal(size=(10, 1)))
+    B = A + rng.normal(size=(10, 2))
+    draws = np.array(
+        [
+            product_estimate(priority_sketch(A, 4, s), priority_sketch(B, 4, s + 10**6), False)
+            for s in range(3000)
+        ]
+    )
+    z = (draws.mean(axis=0) - A.T @ B) / (draws.std(axis=0) / np.sqrt(3000))
+    assert np.all(np.abs(z) < 4.5)
+
+
+def test_dense_pairs_and_tiny_entries():
+    A, B = sparse_pair(50, 6, 6, 2, overlap=0.5)
+    assert A.nnz == 300 and np.array_equal(A.toarray()[:, :3], B.toarray()[:, :3])
+    tiny = np.array([[1e-200, 2e-200], [3e-200, 0.0]])
+    assert relative_error(tiny.T @ tiny * 0, tiny, tiny) == pytest.approx(
+        np.linalg.norm((tiny * 1e200).T @ (tiny * 1e200)) / np.sum((tiny * 1e200) ** 2)
+    )
 
 
 def test_sparse_input_is_accepted():

@@ -39,6 +39,8 @@ __all__ = [
 
 def _matrix(value: object, name: str) -> sp.csr_matrix:
     if sp.issparse(value):
+        if value.dtype.kind not in "biuf":
+            raise TypeError(f"{name} must be real, got dtype {value.dtype}")
         M = sp.csr_matrix(value, dtype=float)
     else:
         a = np.asarray(value)
@@ -71,12 +73,15 @@ class PrioritySketch:
     log_weights: np.ndarray
     log_tau: float
     shape: tuple[int, int]
+    seed: str = ""
 
     @property
     def stored(self) -> int:
-        """Numbers stored: each kept row's non-zeros with their column indices, its index and
-        weight, and the threshold."""
-        return int(2 * self.rows.nnz + 2 * self.indices.size + 1)
+        """Numbers stored: each kept row sparsely (its non-zeros and their column indices) or
+        densely (its d values), whichever is smaller, plus its index and weight, and the
+        threshold."""
+        per_row = np.minimum(2 * np.diff(self.rows.indptr), self.shape[1])
+        return int(per_row.sum() + 2 * self.indices.size + 1)
 
 
 def priority_sketch(M: object, k: int, seed: object) -> PrioritySketch:
@@ -100,7 +105,14 @@ def priority_sketch(M: object, k: int, seed: object) -> PrioritySketch:
         order = np.argpartition(ranks, k)  # the k smallest first, the (k+1)-th at position k
         keep = np.sort(order[:k])
         log_tau = float(ranks[order[k]])
-    return PrioritySketch(keep, M[keep], log_weights[keep], log_tau, M.shape)
+    return PrioritySketch(keep, M[keep], log_weights[keep], log_tau, M.shape, _fingerprint(seed))
+
+
+def _fingerprint(seed: object) -> str:
+    """A record of the seed, so that sketches from different seeds are not combined."""
+    if isinstance(seed, np.random.SeedSequence):
+        return f"SeedSequence({seed.entropy!r}, {tuple(seed.spawn_key)!r})"
+    return repr(int(seed))
 
 
 def _log_squared_norms(M: sp.csr_matrix) -> np.ndarray:
@@ -120,21 +132,36 @@ def _log_squared_norms(M: sp.csr_matrix) -> np.ndarray:
     return out
 
 
-def product_estimate(SA: PrioritySketch, SB: PrioritySketch) -> np.ndarray:
+def product_estimate(
+    SA: PrioritySketch, SB: PrioritySketch, coordinated: bool = True
+) -> np.ndarray:
     """The unbiased estimate Σ_{i kept by both} A_iᵀB_i / min(1, ‖A_i‖²τ_A, ‖B_i‖²τ_B) of AᵀB
-    (d × m, dense), from two sketches made with the same seed."""
+    (d × m, dense), from two sketches made with the same seed (ValueError otherwise).
+
+    With ``coordinated=False`` the sketches must come from *different* seeds (independent
+    sampling, the control), and each common row is divided by the product of the two inclusion
+    probabilities, min(1, ‖A_i‖²τ_A)·min(1, ‖B_i‖²τ_B), which keeps that estimate unbiased."""
     for name, S in (("SA", SA), ("SB", SB)):
         if not isinstance(S, PrioritySketch):
             raise TypeError(f"{name} must be a PrioritySketch, got {type(S).__name__}")
     if SA.shape[0] != SB.shape[0]:
         raise ValueError(f"the sketches are of {SA.shape[0]} and {SB.shape[0]} rows")
+    if not isinstance(coordinated, bool):
+        raise TypeError("coordinated must be a bool")
+    if coordinated and SA.seed != SB.seed:
+        raise ValueError(
+            f"the sketches were made with different seeds ({SA.seed} and {SB.seed}): a "
+            "coordinated estimate needs the same seed (coordinated=False for independent ones)"
+        )
+    if not coordinated and SA.seed == SB.seed:
+        raise ValueError("independent sampling needs two different seeds")
     memory(8.0 * SA.shape[1] * SB.shape[1], f"a {SA.shape[1]} × {SB.shape[1]} estimate")
     common, ia, ib = np.intersect1d(SA.indices, SB.indices, return_indices=True)
     if common.size == 0:
         return np.zeros((SA.shape[1], SB.shape[1]))
-    log_p = np.minimum(
-        0.0, np.minimum(SA.log_weights[ia] + SA.log_tau, SB.log_weights[ib] + SB.log_tau)
-    )
+    log_a = np.minimum(0.0, SA.log_weights[ia] + SA.log_tau)
+    log_b = np.minimum(0.0, SB.log_weights[ib] + SB.log_tau)
+    log_p = np.minimum(log_a, log_b) if coordinated else log_a + log_b
     scaled = sp.diags(np.exp(-log_p)) @ SA.rows[ia]
     return np.asarray((scaled.T @ SB.rows[ib]).todense())
 
@@ -173,17 +200,49 @@ def count_sketch_product(A: object, B: object, k: int, seed: object) -> np.ndarr
     return np.asarray((S @ A).T.todense()) @ np.asarray((S @ B).todense())
 
 
-def relative_error(estimate: object, A: object, B: object) -> float:
-    """‖W − AᵀB‖_F / (‖A‖_F ‖B‖_F), the paper's error measure."""
+def relative_error(estimate: object, A: object, B: object) -> float | np.ndarray:
+    """‖W − AᵀB‖_F / (‖A‖_F ‖B‖_F), the paper's error measure, for one estimate W (d × m) or a
+    stack of them (r × d × m, one error each: AᵀB is computed once); W finite and real."""
     A, B = _matrix(A, "A"), _matrix(B, "B")
-    W = np.asarray(estimate, dtype=float)
-    if W.shape != (A.shape[1], B.shape[1]):
-        raise ValueError(f"estimate must have shape {(A.shape[1], B.shape[1])}, got {W.shape}")
-    exact = np.asarray((A.T @ B).todense())
-    scale = np.sqrt(A.multiply(A).sum()) * np.sqrt(B.multiply(B).sum())
-    if scale == 0:
+    W = np.asarray(estimate)
+    if W.dtype.kind not in "biuf":
+        raise TypeError(f"estimate must be real, got dtype {W.dtype}")
+    W = W.astype(float)
+    if W.shape[-2:] != (A.shape[1], B.shape[1]) or W.ndim not in (2, 3):
+        raise ValueError(
+            f"estimate must have shape {(A.shape[1], B.shape[1])} or (r, ...) of it, got {W.shape}"
+        )
+    if not np.all(np.isfinite(W)):
+        raise ValueError("estimate must be finite")
+    memory(16.0 * A.shape[1] * B.shape[1], f"the exact {A.shape[1]} × {B.shape[1]} product")
+    # A, B and W scaled by powers of two (exactly) to largest entries near 1, so that neither
+    # the product nor the norms underflow or overflow
+    ea = int(np.frexp(np.max(np.abs(A.data), initial=0.0))[1])
+    eb = int(np.frexp(np.max(np.abs(B.data), initial=0.0))[1])
+    A.data, B.data = np.ldexp(A.data, -ea), np.ldexp(B.data, -eb)
+    norm_a, norm_b = _frobenius(A.data), _frobenius(B.data)
+    if norm_a == 0 or norm_b == 0:
         raise ValueError("A or B is zero: the relative error is undefined")
-    return float(np.linalg.norm(W - exact) / scale)
+    if A.nnz + B.nnz > 0.05 * (A.shape[0] * (A.shape[1] + B.shape[1])):  # dense enough: BLAS
+        memory(8.0 * A.shape[0] * (A.shape[1] + B.shape[1]), "dense copies of A and B")
+        exact = A.toarray().T @ B.toarray()
+    else:
+        exact = np.asarray((A.T @ B).todense())
+    with np.errstate(over="ignore"):
+        W = np.ldexp(W, -(ea + eb))
+    if not np.all(np.isfinite(W)):
+        raise ValueError("estimate is too large for the scale of A and B (its error overflows)")
+    if W.ndim == 2:
+        return float(_frobenius((W - exact).ravel()) / norm_a / norm_b)
+    return np.array([_frobenius((w - exact).ravel()) / norm_a / norm_b for w in W])
+
+
+def _frobenius(values: np.ndarray) -> float:
+    """‖values‖₂ without underflow or overflow (scaled by its largest entry first)."""
+    largest = float(np.max(np.abs(values), initial=0.0))
+    if largest == 0:
+        return 0.0
+    return largest * float(np.sqrt(np.sum((values / largest) ** 2)))
 
 
 def sparse_pair(
@@ -193,14 +252,20 @@ def sparse_pair(
     replacement from a Zipf popularity ∝ 1/(j + 1); a repeated column sums its values): B's
     row i shares a fraction ``overlap`` of its entries with A's row i (the rest fresh), and both
     rows are scaled by a common log-normal factor of log-spread ``spread`` (heavy rows in
-    both)."""
+    both). With s = d the rows are dense, standard normal, B's first ``overlap``·d columns
+    equal to A's."""
     n, d, s = count(n, "n"), count(d, "d"), count(s, "s")
     if s > d:
         raise ValueError(f"s must be at most d = {d}, got {s}")
     if not 0 <= overlap <= 1 or not 0 <= spread <= 10:
         raise ValueError("overlap must lie in [0, 1] and spread in [0, 10]")
-    memory(48.0 * n * s, f"two {n} × {d} matrices with {s} non-zeros per row")
+    memory(48.0 * n * s + 16.0 * d, f"two {n} × {d} matrices with {s} non-zeros per row")
     rng = generator(seed)
+    scale = np.exp(spread * rng.normal(size=n))[:, None]
+    if s == d:  # dense rows
+        A = rng.normal(size=(n, d))
+        B = np.where(np.arange(d) < round(overlap * d), A, rng.normal(size=(n, d)))
+        return sp.csr_matrix(A * scale), sp.csr_matrix(B * scale)
     # column popularity ∝ 1/(j + 1) (Zipf): a few columns are in many rows, so that AᵀB has
     # large entries, as products of real feature tables do
     popularity = 1.0 / np.arange(1, d + 1)
@@ -212,7 +277,6 @@ def sparse_pair(
     cols_b[:, :shared] = cols_a[:, :shared]
     vals_b = rng.normal(size=(n, s))
     vals_b[:, :shared] = vals_a[:, :shared]
-    scale = np.exp(spread * rng.normal(size=n))[:, None]
     rows = np.repeat(np.arange(n), s)
 
     def build(cols, vals):
