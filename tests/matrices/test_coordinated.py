@@ -179,6 +179,15 @@ def test_dense_pairs_and_tiny_entries():
     )
 
 
+def test_an_int_seed_and_its_seed_sequence_are_the_same_seed():
+    A = np.random.default_rng(6).normal(size=(20, 3))
+    by_int, by_sequence = priority_sketch(A, 5, 5), priority_sketch(A, 5, np.random.SeedSequence(5))
+    assert by_int.indices.tolist() == by_sequence.indices.tolist()
+    product_estimate(by_int, by_sequence)  # coordinated: accepted
+    with pytest.raises(ValueError, match="different seeds"):
+        product_estimate(by_int, by_sequence, coordinated=False)
+
+
 def test_sparse_input_is_accepted():
     A = sp.random(100, 20, density=0.1, random_state=0, format="csr")
     S = priority_sketch(A, 10, 0)

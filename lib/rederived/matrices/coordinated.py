@@ -110,9 +110,9 @@ def priority_sketch(M: object, k: int, seed: object) -> PrioritySketch:
 
 def _fingerprint(seed: object) -> str:
     """A record of the seed, so that sketches from different seeds are not combined."""
-    if isinstance(seed, np.random.SeedSequence):
-        return f"SeedSequence({seed.entropy!r}, {tuple(seed.spawn_key)!r})"
-    return repr(int(seed))
+    if not isinstance(seed, np.random.SeedSequence):
+        seed = np.random.SeedSequence(int(seed))  # what default_rng(int) uses: the same h
+    return f"SeedSequence({seed.entropy!r}, {tuple(seed.spawn_key)!r})"
 
 
 def _log_squared_norms(M: sp.csr_matrix) -> np.ndarray:
@@ -205,8 +205,8 @@ def relative_error(estimate: object, A: object, B: object) -> float | np.ndarray
     stack of them (r × d × m, one error each: AᵀB is computed once); W finite and real."""
     A, B = _matrix(A, "A"), _matrix(B, "B")
     W = np.asarray(estimate)
-    if W.dtype.kind not in "biuf":
-        raise TypeError(f"estimate must be real, got dtype {W.dtype}")
+    if W.dtype.kind not in "iuf":
+        raise TypeError(f"estimate must be real numbers, got dtype {W.dtype}")
     W = W.astype(float)
     if W.shape[-2:] != (A.shape[1], B.shape[1]) or W.ndim not in (2, 3):
         raise ValueError(
