@@ -71,6 +71,7 @@ def test_every_registered_row_is_well_formed():
         assert r.theory_note, f"{r.family}: say what cost exponents to expect, or why none"
 
 
+@pytest.mark.needs_book
 @pytest.mark.parametrize(
     ("name", "against"),
     [
@@ -79,13 +80,15 @@ def test_every_registered_row_is_well_formed():
         ("gaunt_coefficients", "baseline"),
     ],
 )
-def test_a_rows_ratio_repeats_within_twenty_percent(name, against):
+def test_a_rows_ratio_repeats_within_twenty_percent(name, against, built_book):
     # a row's ratio is a result, not noise: estimated twice in one process (processor time,
     # interleaved rounds), it may not move by more than 20 %. The rows: the one whose ratio once
     # swung fivefold (rounding, memory-bound), a target against a compiled peer, and a target
     # against a baseline. Each estimate is the median of three measurements: beside a parallel
     # test worker, single measurements move by up to about 20 % (1.42 against 1.16 for the
-    # rounding row in a CI run), and the page, which shows one measurement per row, says so
+    # rounding row in a CI run), and the page, which shows one measurement per row, says so.
+    # `built_book` waits for `make test`'s background build: a third process on the two cores
+    # moved the memory-bound rounding row's ratio by 29 % in one CI run (1.39 against 1.08)
     first, second = (
         float(np.median([measure(benchmarks.ROWS[name]).ratio(against) for _ in range(3)]))
         for _ in range(2)
