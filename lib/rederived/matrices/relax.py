@@ -466,57 +466,29 @@ def tsallis_inf(
     arms = np.empty((R, T), dtype=np.int64)
     probabilities = np.empty((R, T, d))
     played = np.empty((R, T))
+    runs = np.arange(R)
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is refused after the loop
-        _play(
-            table,
-            which,
-            uniforms,
-            importance_weighted,
-            estimates,
-            served,
-            mean_cost,
-            arms,
-            probabilities,
-            played,
-        )
+        for t in range(T):
+            b = which[:, t]
+            seen = served[runs, b]
+            # the authors' scale: the mean cost so far minus one (1 before the first cost, or if
+            # that is not positive)
+            scale = mean_cost[runs, b] - 1.0
+            scale = np.where((seen > 0) & (scale > 0), scale, 1.0)
+            p = _tsallis_probabilities(estimates[runs, b] / scale[:, None], 2.0 / np.sqrt(seen + 1))
+            cdf = np.cumsum(p, axis=1)
+            arm = np.minimum((cdf < uniforms[:, t, None] * cdf[:, -1:]).sum(axis=1), d - 1)
+            cost = table[runs, t, arm]
+            served[runs, b] = seen + 1
+            mean_cost[runs, b] += (cost - mean_cost[runs, b]) / (seen + 1)
+            loss = cost - 1.0
+            if importance_weighted:
+                loss = loss / p[runs, arm]
+            estimates[runs, b, arm] += loss
+            arms[:, t], probabilities[:, t], played[:, t] = arm, p, cost
     if not (np.all(np.isfinite(probabilities)) and np.all(np.isfinite(estimates))):
         raise ValueError("costs too large: the learner's importance-weighted sums overflow")
     return BanditRun(arms, probabilities, played)
-
-
-def _play(
-    table,
-    which,
-    uniforms,
-    importance_weighted,
-    estimates,
-    served,
-    mean_cost,
-    arms,
-    probabilities,
-    played,
-) -> None:
-    """The learners' loop of :func:`tsallis_inf`, filling the arrays it is given."""
-    R, T, d = table.shape
-    runs = np.arange(R)
-    for t in range(T):
-        b = which[:, t]
-        seen = served[runs, b]
-        # the authors' scale: the mean cost so far minus one (1 before the first cost, or if
-        # that is not positive)
-        scale = mean_cost[runs, b] - 1.0
-        scale = np.where((seen > 0) & (scale > 0), scale, 1.0)
-        p = _tsallis_probabilities(estimates[runs, b] / scale[:, None], 2.0 / np.sqrt(seen + 1))
-        cdf = np.cumsum(p, axis=1)
-        arm = np.minimum((cdf < uniforms[:, t, None] * cdf[:, -1:]).sum(axis=1), d - 1)
-        cost = table[runs, t, arm]
-        served[runs, b] = seen + 1
-        mean_cost[runs, b] += (cost - mean_cost[runs, b]) / (seen + 1)
-        loss = cost - 1.0
-        if importance_weighted:
-            loss = loss / p[runs, arm]
-        estimates[runs, b, arm] += loss
-        arms[:, t], probabilities[:, t], played[:, t] = arm, p, cost
 
 
 def expected_regret(run: BanditRun, costs: object, against: str = "fixed") -> np.ndarray:
