@@ -70,7 +70,7 @@ def pytest_collection_modifyitems(config, items):
     needs = {item.module.__name__ for item in items if item.get_closest_marker("needs_book")}
 
     def rank(item):
-        if not str(item.path).startswith(str(ROOT / "tests")):
+        if not Path(item.path).is_relative_to(ROOT / "tests"):
             return 2
         return 1 if getattr(item.module, "__name__", None) in needs else 0
 

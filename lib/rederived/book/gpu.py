@@ -118,7 +118,10 @@ def newton_xp(xp: ModuleType, a, B, b, x, h0, iterations: int):
 
 
 def sequential_xp(xp: ModuleType, a, B, b, x, h0):
-    """The sequential loop on ``xp``'s device: one step (a few small kernels) per time step."""
+    """The sequential loop on ``xp``'s device: one step per time step, each step a few dozen
+    small kernels launched from Python, so on a GPU this baseline is dominated by launch
+    overhead; a fused sequential kernel (one thread per hidden unit, looping over T) would be a
+    stronger baseline, and the chapter reading a run must say which one it compares with."""
     u = xp.einsum("gnd,td->gtn", B, x) + b[:, None, :]
     out = xp.empty((u.shape[1], a.shape[1]))
     h = h0
@@ -168,6 +171,13 @@ def measure_pararnn(
     loop. The cell is drawn as ParaRNN's defaults draw it (DiagonalGRU.authors_init)."""
     from rederived.algorithms import pararnn
 
+    # one untimed call of each method first: CuPy compiles its kernels on first use, per array
+    # rank, and that compilation is not the method's cost
+    cell, x, h0 = _inputs(64, hidden, inputs, seed)
+    warm = [xp.asarray(v) for v in (cell.a, cell.B, cell.b, x, h0)]
+    newton_xp(xp, *warm, iterations)
+    sequential_xp(xp, *warm)
+    _synchronize(xp)
     records = []
     for T in (count(t, "lengths") for t in lengths):
         cell, x, h0 = _inputs(T, hidden, inputs, seed)
