@@ -283,6 +283,7 @@ PARTS = (
     "algorithms",
     "differential",
     "matrices",
+    "optimization",
     "sampling",
 )
 for _part in PARTS:

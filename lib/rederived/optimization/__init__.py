@@ -1,0 +1,11 @@
+"""Kernels of Part IX, optimization and greedy algorithms: one module per method family.
+
+- :mod:`rederived.optimization.bpe`: byte-pair encoding as a combinatorial optimisation problem
+  (the compression utility of a merge sequence, exact optima by memoised search, every greedy
+  sequence under ties, the total backward curvature and the greedy guarantee it gives) and two
+  trainers for long texts: the textbook one that recounts every pair after each merge, and one
+  with a linked list and a priority queue that updates only the counts a merge changes.
+
+Chapters live in ``chapters/optimization/``, tests in ``tests/optimization/``. Nothing is
+imported here: import the module you need (``from rederived.optimization import bpe``).
+"""
