@@ -142,6 +142,9 @@ def test_the_trainers_refuse_bad_input(args, kwargs, name):
 def test_the_trainers_refuse_an_allocation_beyond_the_limit():
     with pytest.raises(ValueError, match="GiB"):
         heap_bpe(np.zeros(1000, int), 1, max_bytes=1000)
+    # a billion merges asked of a two-symbol text: at most one can happen, nothing is allocated
+    for trainer in (greedy_bpe, heap_bpe):
+        assert trainer(np.array([0, 1]), 10**9).merges.shape == (1, 2)
 
 
 def test_the_exact_search_refuses_bad_input():
@@ -159,6 +162,8 @@ def test_the_exact_search_refuses_bad_input():
         apply_merges("abab", [("ab", "a")])
     with pytest.raises(ValueError, match="order"):
         curvature("abab", [[("a", "b")]], 1, order="sideways")
+    with pytest.raises(ValueError, match="lengths"):
+        curvature("abab", [[("a", "b")]], 1, lengths="some")
     with pytest.raises(ValueError, match="sequences"):
         curvature("abab", [[("c", "d")]], 1)
     with pytest.raises(ValueError, match="sequences"):
@@ -204,6 +209,7 @@ def test_a_survey_is_every_string_analysed(k, n, m, seed):
     assert isinstance(sv, Survey) and len(sv.strings) == len(list(canonical_strings(k, n)))
     assert sv.random.shape == (2, len(sv.strings))
     assert np.all(sv.greedy <= sv.optimum) and np.all(sv.random <= sv.optimum)
+    assert np.all(sv.pessimistic >= sv.backward) and np.all(sv.prefixes >= sv.backward)
     assert np.all(sv.forward <= 1) and np.all(
         sv.greedy >= approximation_bound(sv.backward) * sv.optimum - 1e-12
     )

@@ -37,9 +37,8 @@ def bpe_training() -> Row:
         "merge, so its time grows nearly like M; the priority queue's work is bounded by a "
         "multiple of the text's length whatever M, plus its set-up, so its time grows much "
         "more slowly (its exponent here is that of the set-up's share falling).",
-        note="No tokenizer library is a dependency of the book: the standard trainers "
-        "(Hugging Face tokenizers, SentencePiece) pre-tokenise the text and break ties their "
-        "own way, so their merges could not be compared one for one. The baseline is "
+        note="No tokenizer library is a dependency of the book, so none is the peer (their "
+        "trainers pre-tokenise by default and break ties their own way). The baseline is "
         "vectorised, the kernel is plain Python, and the kernel still wins from a few hundred "
         "merges on. The speed bound 2 was set after a probe had shown about 5 at M = 400.",
     )

@@ -61,6 +61,9 @@ __all__ = [
 MAX_EXACT_MERGES = 8
 #: the longest text the exact search takes
 MAX_EXACT_LENGTH = 64
+#: the most texts (or merge sequences) one exact search visits before it refuses, with a
+#: ValueError, a request that would take minutes and gigabytes
+MAX_EXACT_STATES = 2_000_000
 
 
 # ----------------------------------------------------------------------------------------------
@@ -237,6 +240,11 @@ def _optimum(state: tuple, r: int, interner: _Interner, memo: dict) -> tuple[int
                 seqs.extend(((a, b), *t) for t in tails)
         result = (best, seqs)
     memo[key] = result
+    if len(memo) > MAX_EXACT_STATES:
+        raise ValueError(
+            f"text and merges: the exact search visits more than {MAX_EXACT_STATES} states; "
+            "use a shorter text or fewer merges"
+        )
     return result
 
 
@@ -280,7 +288,9 @@ def random_merges(text: str, merges: int, seed) -> tuple[tuple, int]:
     return _nested(seq, interner), removed
 
 
-def curvature(text: str, sequences, merges: int, *, order: str = "backward") -> np.ndarray:
+def curvature(
+    text: str, sequences, merges: int, *, order: str = "backward", lengths: str = "exact"
+) -> np.ndarray:
     """The total curvature of the utility with respect to each merge sequence μ* in
     ``sequences`` (an iterable of sequences of nested-pair merges, such as
     :attr:`Optimum.sequences`): the largest, over every sequence μ of ``merges`` merges each
@@ -288,8 +298,13 @@ def curvature(text: str, sequences, merges: int, *, order: str = "backward") -> 
     merges of μ followed by those of μ* (``order="backward"``, the paper's total backward
     curvature) or those of μ* followed by those of μ (``order="forward"``).
 
-    The backward curvature can exceed 1, because merging first can destroy pairs that μ* needs;
-    the forward one cannot, since merges applied after μ* remove symbols or nothing. Returns one
+    ``lengths="exact"`` takes μ of exactly ``merges`` merges, as the authors' estimation scripts
+    do; ``"up-to"`` takes every length from 1 to ``merges``, which is what the textbook proof of
+    the greedy guarantee applies the curvature to (greedy's prefixes).
+
+    Taking μ = μ* gives 1, so both curvatures are at least 1 when μ* has ``merges`` merges; the
+    backward one can exceed 1, because merging first can destroy pairs that μ* needs, while the
+    forward one cannot, since merges applied after μ* remove symbols or nothing. Returns one
     value per sequence (an array of shape ``(k,)``)."""
     interner, start = _start(_text(text))
     m = _merges_arg(merges)
@@ -297,6 +312,10 @@ def curvature(text: str, sequences, merges: int, *, order: str = "backward") -> 
         raise ValueError("merges must be at least 1 for a curvature")
     if order not in ("backward", "forward"):
         raise ValueError(f"order must be 'backward' or 'forward', got {order!r}")
+    if lengths not in ("exact", "up-to"):
+        raise ValueError(f"lengths must be 'exact' or 'up-to', got {lengths!r}")
+    up_to = lengths == "up-to"
+    visited = 0
     if isinstance(sequences, Optimum):
         sequences = sequences.sequences
     if isinstance(sequences, str | bytes) or not hasattr(sequences, "__iter__"):
@@ -314,14 +333,22 @@ def curvature(text: str, sequences, merges: int, *, order: str = "backward") -> 
     backward = order == "backward"
 
     def walk(state: tuple, seq: tuple, r: int, removed: int) -> None:
-        nonlocal sigma
-        if r == 0 or len(state) < 2:
+        nonlocal sigma, visited
+        visited += 1
+        if visited > MAX_EXACT_STATES:
+            raise ValueError(
+                f"text and merges: more than {MAX_EXACT_STATES} merge sequences to try; "
+                "use a shorter text or fewer merges"
+            )
+        leaf = r == 0 or len(state) < 2
+        if seq and (leaf or up_to):
             if backward:
                 ends = [_run(state, s, interner) for s in stars]
             else:
                 ends = [_run(a, seq, interner) for a in after]
             joined = np.array([len(start) - len(e) for e in ends])
             sigma = np.maximum(sigma, 1.0 - (joined - base) / removed)
+        if leaf:
             return
         for (a, b), gain in _gains(state).items():
             walk(_apply(state, a, b, interner.pair(a, b)), (*seq, (a, b)), r - 1, removed + gain)
@@ -371,7 +398,11 @@ class Survey:
     """Every string of a family (:func:`canonical_strings`) with at least one pair, analysed:
     ``strings``; ``optimum`` (κ of the optimal sequences); ``greedy`` (the smallest κ over
     greedy tie-breaks); ``backward`` and ``forward`` (the smallest curvature of each order over
-    the optimal sequences, the most favourable μ*); ``random`` (draws × strings: κ of a random
+    the optimal sequences, the most favourable μ*, with μ of exactly ``merges`` merges);
+    ``pessimistic`` (the largest backward curvature over the optimal sequences, which bounds
+    the authors' estimate from one arbitrary μ*); ``prefixes`` (the smallest backward curvature
+    with μ of 1 to ``merges`` merges, ``lengths="up-to"``);
+    ``random`` (draws × strings: κ of a random
     merge order, each step uniform among the pairs present); ``star`` (per string, the optimal
     sequence of smallest backward curvature) and ``worst`` (per string, a greedy sequence of
     smallest κ)."""
@@ -382,6 +413,8 @@ class Survey:
     backward: np.ndarray
     forward: np.ndarray
     random: np.ndarray
+    pessimistic: np.ndarray
+    prefixes: np.ndarray
     star: tuple
     worst: tuple
 
@@ -412,13 +445,23 @@ def survey(alphabet_size: int, length: int, merges: int, seed, draws: int = 5) -
         stars.append(opt.sequences[int(np.argmin(backward))])
         worsts.append(worst_seq)
         forward = curvature(text, opt, m, order="forward")
-        rows.append((opt.utility, worst_value, backward.min(), forward.min()))
+        prefixes = curvature(text, opt, m, lengths="up-to")
+        rows.append(
+            (
+                opt.utility,
+                worst_value,
+                backward.min(),
+                forward.min(),
+                backward.max(),
+                prefixes.min(),
+            )
+        )
         rand.append([random_merges(text, m, rng)[1] for rng in rngs])
     if not rows:
         raise ValueError("length must be at least 2 for a survey")
     cols = np.array(rows, dtype=float).T
     random = np.array(rand, dtype=float).T
-    return Survey(tuple(strings), *cols, random, tuple(stars), tuple(worsts))
+    return Survey(tuple(strings), *cols[:4], random, *cols[4:], tuple(stars), tuple(worsts))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -469,7 +512,7 @@ def greedy_bpe(
         raise ValueError(f"count must be 'overlapping' or 'realisable', got {count!r}")
     _memory(x.size * 8 * 8.0, "greedy_bpe", max_bytes)
     width = n + m
-    merged = np.empty((m, 2), dtype=np.int64)
+    merged = np.empty((min(m, max(x.size - 1, 0)), 2), dtype=np.int64)
     lengths = [x.size]
     for t in range(m):
         if x.size < 2:
@@ -521,8 +564,9 @@ def heap_bpe(ids, merges: int, *, n_symbols: int | None = None, max_bytes=None) 
     heap = [(-len(s), a, b) for (a, b), s in pos.items()]
     heapq.heapify(heap)
     steps = len(heap)
-    work = np.zeros(m, dtype=np.int64)
-    merged = np.empty((m, 2), dtype=np.int64)
+    rows = min(m, max(size - 1, 0))  # each merge removes a symbol
+    work = np.zeros(rows, dtype=np.int64)
+    merged = np.empty((rows, 2), dtype=np.int64)
     lengths = [size]
     length = size
 
@@ -593,7 +637,7 @@ def zipf_text(
     w = _count(words, "words", 1)
     k = _count(letters, "letters", 1)
     s = _positive(exponent, "exponent")
-    _memory(size * 24.0, "zipf_text")
+    _memory(size * 24.0 + w * 200.0, "zipf_text")
     rng = _generator(seed)
     lens = rng.integers(2, 10, size=w)
     vocab = [rng.integers(0, k, size=int(L)) for L in lens]
