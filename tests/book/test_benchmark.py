@@ -94,3 +94,28 @@ def test_jackknife_se_of_a_mean_is_the_standard_error():
         jackknife_se([1.0])
     with pytest.raises(ValueError, match="finite"):
         jackknife_se([1.0, np.nan])
+
+
+def test_best_times_can_keep_each_functions_result_and_spare_a_call():
+    calls = {"fast": 0, "slow": 0}
+
+    def fast():
+        calls["fast"] += 1
+        return "f"
+
+    def slow():
+        calls["slow"] += 1
+        end = time.perf_counter() + 0.02
+        while time.perf_counter() < end:
+            pass
+        return "s"
+
+    results = {}
+    best_times({"fast": fast, "slow": slow}, repeat=3, warm_below=0.01, results=results)
+    assert results == {"fast": "f", "slow": "s"}
+    # slow: the result call stands for the first round's warm-up, then 3 timed calls
+    assert calls["slow"] == 4
+    # fast: the result call, then a warm-up before each of its 3 timed calls
+    assert calls["fast"] == 7
+    with pytest.raises(TypeError, match="results"):
+        best_times({"a": fast}, results=[])

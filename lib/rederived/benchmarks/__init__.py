@@ -235,20 +235,23 @@ def measure(factory: Callable[[], Row], *, repeat: int = 3) -> Measurement:
             m.errors[who] = []
     for i, size in enumerate(r.sizes):
         inputs = r.make(size)
-        result = r.run_kernel(inputs)
         active = {
             who: (lambda fn=fn, x=inputs: fn(x))
             for who, fn in runners.items()
             if not (who == "peer" and r.peer_sizes is not None and i >= r.peer_sizes)
         }
         timed = {who: fn for who, fn in active.items() if who != "peer" or r.peer_timed}
-        # (calls above 50 ms are timed without an untimed call before each: caches are moot)
-        timed_best = best_times(timed, repeat=repeat, clock="cpu", warm_below=0.05)
+        # (calls above 50 ms are timed without an untimed call before each: caches are moot;
+        # each method's untimed first call gives the result its disagreement is measured on)
+        results: dict = {}
+        timed_best = best_times(timed, repeat=repeat, clock="cpu", warm_below=0.05, results=results)
         for who, seconds in timed_best.items():
             m.times[who].append(seconds)
+        result = results["kernel"]
         for who in active:
             if who != "kernel":
-                m.errors[who].append(float(r.error(result, runners[who](inputs))))
+                out = results[who] if who in results else runners[who](inputs)
+                m.errors[who].append(float(r.error(result, out)))
     for who in m.errors:
         if who == "baseline" and not r.baseline_exact:
             continue

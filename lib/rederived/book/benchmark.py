@@ -51,6 +51,7 @@ def best_times(
     number: int = 1,
     clock: str = "wall",
     warm_below: float | None = None,
+    results: dict | None = None,
 ) -> dict:
     """:func:`best_time` of several functions with their repeats *interleaved*: round after
     round, each function is timed once (in an order that rotates from round to round), and each
@@ -61,6 +62,11 @@ def best_times(
     ``warm_below`` (seconds), that untimed call is made in the first round and afterwards only
     while the function's best time so far is below it: a call that long no longer depends on
     what the caches held, and the untimed calls would double the cost of timing it.
+
+    With ``results`` (a dict), each function is first called once, untimed, and its return
+    value stored under its key; for a function that call took at least ``warm_below``, it also
+    stands for the first round's untimed call (a caller that needs the results then pays one
+    call less per function).
     """
     if not isinstance(fns, Mapping) or not fns:
         raise TypeError("fns must be a non-empty mapping of key -> callable")
@@ -79,9 +85,18 @@ def best_times(
         isinstance(warm_below, bool) or not (isinstance(warm_below, Real) and warm_below >= 0)
     ):
         raise ValueError(f"warm_below must be a non-negative number of seconds, got {warm_below!r}")
+    first: dict = {}
+    if results is not None:
+        if not isinstance(results, dict):
+            raise TypeError(f"results must be a dict, got {type(results).__name__}")
+        for key in keys:
+            start = timer()
+            results[key] = fns[key]()
+            first[key] = timer() - start
     for r in range(repeat):
         for key in keys[r % len(keys) :] + keys[: r % len(keys)]:
-            if warm_below is None or r == 0 or best[key] < warm_below:
+            warmed = r == 0 and warm_below is not None and first.get(key, 0.0) >= warm_below
+            if not warmed and (warm_below is None or r == 0 or best[key] < warm_below):
                 fns[key]()  # untimed: the data of the function timed before it leave the caches
             start = timer()
             for _ in range(number):
