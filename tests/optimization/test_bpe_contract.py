@@ -72,8 +72,11 @@ def test_optimum_greedy_random_and_the_guarantee(text, m, seed):
     assert is_valid(text, seq) and 1 <= value <= opt.utility
     sigma = curvature(text, opt, m)
     assert sigma.shape == (len(opt.sequences),) and np.all(np.isfinite(sigma))
-    # the paper's theorem, with the most favourable optimal sequence
-    assert worst >= approximation_bound(float(sigma.min())) * opt.utility - 1e-12
+    # the guarantee is a theorem for σ over every length up to M (curvature, then diminishing
+    # returns, which BPE's objective has), with any optimal sequence
+    prefixes = curvature(text, opt, m, lengths="up-to")
+    assert np.all(prefixes >= sigma - 1e-12)
+    assert worst >= approximation_bound(float(prefixes.max())) * opt.utility - 1e-12
     forward = curvature(text, opt.sequences, m, order="forward")
     assert np.all(forward <= 1)
     gains = pair_gains(text)
@@ -210,9 +213,8 @@ def test_a_survey_is_every_string_analysed(k, n, m, seed):
     assert sv.random.shape == (2, len(sv.strings))
     assert np.all(sv.greedy <= sv.optimum) and np.all(sv.random <= sv.optimum)
     assert np.all(sv.pessimistic >= sv.backward) and np.all(sv.prefixes >= sv.backward)
-    assert np.all(sv.forward <= 1) and np.all(
-        sv.greedy >= approximation_bound(sv.backward) * sv.optimum - 1e-12
-    )
+    assert np.all(sv.forward <= 1) and np.all(sv.prefixes_pessimistic >= sv.prefixes)
+    assert np.all(sv.greedy >= approximation_bound(sv.prefixes_pessimistic) * sv.optimum - 1e-12)
     for text, star, worst, opt, greedy in zip(
         sv.strings, sv.star, sv.worst, sv.optimum, sv.greedy, strict=True
     ):
@@ -225,3 +227,18 @@ def test_a_survey_is_every_string_analysed(k, n, m, seed):
         survey(k, n, 0, seed)
     with pytest.raises(ValueError, match="length"):
         survey(k, 1, m, seed)
+
+
+def test_the_exact_search_refuses_requests_beyond_its_budget(monkeypatch):
+    from rederived.optimization import bpe
+
+    monkeypatch.setattr(bpe, "MAX_EXACT_STATES", 20)
+    with pytest.raises(ValueError, match=r"states|sequences"):
+        optimal_merges("abcdefghijkl", 3)
+    with pytest.raises(ValueError, match="greedy sequences"):
+        greedy_sequences("abcdefghijklmnopqrstuvwxyz", 3)
+    opt = bpe.Optimum(1, ((("a", "b"),),))
+    with pytest.raises(ValueError, match="pairs of sequences"):
+        curvature("abcdefghijklmnop", opt, 3)
+    with pytest.raises(ValueError, match="10\\*\\*6"):
+        survey(2, 21, 1, 0)

@@ -238,6 +238,11 @@ def _optimum(state: tuple, r: int, interner: _Interner, memo: dict) -> tuple[int
                 best, seqs = value, [((a, b), *t) for t in tails]
             elif value == best:
                 seqs.extend(((a, b), *t) for t in tails)
+        if len(seqs) > MAX_EXACT_STATES:
+            raise ValueError(
+                f"text and merges: more than {MAX_EXACT_STATES} optimal sequences; "
+                "use a shorter text or fewer merges"
+            )
         result = (best, seqs)
     memo[key] = result
     if len(memo) > MAX_EXACT_STATES:
@@ -258,6 +263,11 @@ def greedy_sequences(text: str, merges: int) -> tuple[tuple[tuple, int], ...]:
     def walk(state: tuple, seq: tuple, removed: int) -> None:
         if len(seq) == m or len(state) < 2:
             out.append((_nested(seq, interner), removed))
+            if len(out) > MAX_EXACT_STATES:
+                raise ValueError(
+                    f"text and merges: more than {MAX_EXACT_STATES} greedy sequences (ties); "
+                    "use a shorter text or fewer merges"
+                )
             return
         gains = _gains(state)
         top = max(gains.values())
@@ -334,10 +344,10 @@ def curvature(
 
     def walk(state: tuple, seq: tuple, r: int, removed: int) -> None:
         nonlocal sigma, visited
-        visited += 1
+        visited += len(stars)
         if visited > MAX_EXACT_STATES:
             raise ValueError(
-                f"text and merges: more than {MAX_EXACT_STATES} merge sequences to try; "
+                f"text and merges: more than {MAX_EXACT_STATES} pairs of sequences to try; "
                 "use a shorter text or fewer merges"
             )
         leaf = r == 0 or len(state) < 2
@@ -360,6 +370,8 @@ def curvature(
 def approximation_bound(sigma) -> np.ndarray | float:
     """The greedy guarantee ``(1 − e^{−σ})/σ`` for a total backward curvature σ > 0 (1 at σ → 0,
     computed stably there); an array for an array."""
+    if isinstance(sigma, int) and not isinstance(sigma, bool):
+        sigma = float(sigma)
     arr = np.asarray(sigma)
     if arr.dtype.kind not in "iuf":
         raise TypeError(f"sigma must be real, got dtype {arr.dtype}")
@@ -400,10 +412,10 @@ class Survey:
     greedy tie-breaks); ``backward`` and ``forward`` (the smallest curvature of each order over
     the optimal sequences, the most favourable μ*, with μ of exactly ``merges`` merges);
     ``pessimistic`` (the largest backward curvature over the optimal sequences, which bounds
-    the authors' estimate from one arbitrary μ*); ``prefixes`` (the smallest backward curvature
-    with μ of 1 to ``merges`` merges, ``lengths="up-to"``);
-    ``random`` (draws × strings: κ of a random
-    merge order, each step uniform among the pairs present); ``star`` (per string, the optimal
+    the authors' estimate from one arbitrary μ*); ``prefixes`` and ``prefixes_pessimistic``
+    (the smallest and the largest backward curvature over the optimal sequences with μ of 1 to
+    ``merges`` merges, ``lengths="up-to"``); ``random`` (draws × strings: κ of a random merge
+    order, each step uniform among the pairs present); ``star`` (per string, the optimal
     sequence of smallest backward curvature) and ``worst`` (per string, a greedy sequence of
     smallest κ)."""
 
@@ -415,6 +427,7 @@ class Survey:
     random: np.ndarray
     pessimistic: np.ndarray
     prefixes: np.ndarray
+    prefixes_pessimistic: np.ndarray
     star: tuple
     worst: tuple
 
@@ -433,6 +446,8 @@ def survey(alphabet_size: int, length: int, merges: int, seed, draws: int = 5) -
     base = seed if isinstance(seed, np.random.SeedSequence) else None
     if base is None:
         base = np.random.SeedSequence(_count(seed, "seed", 0))
+    if _count(alphabet_size, "alphabet_size", 1) ** _count(length, "length", 1) > 10**6:
+        raise ValueError("alphabet_size ** length must be at most 10**6 for an exhaustive survey")
     rngs = [np.random.default_rng(s) for s in base.spawn(k)]
     strings, rows, rand, stars, worsts = [], [], [], [], []
     for text in canonical_strings(alphabet_size, length):
@@ -454,6 +469,7 @@ def survey(alphabet_size: int, length: int, merges: int, seed, draws: int = 5) -
                 forward.min(),
                 backward.max(),
                 prefixes.min(),
+                prefixes.max(),
             )
         )
         rand.append([random_merges(text, m, rng)[1] for rng in rngs])
