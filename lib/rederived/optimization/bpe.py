@@ -324,8 +324,6 @@ def curvature(
         raise ValueError(f"order must be 'backward' or 'forward', got {order!r}")
     if lengths not in ("exact", "up-to"):
         raise ValueError(f"lengths must be 'exact' or 'up-to', got {lengths!r}")
-    up_to = lengths == "up-to"
-    visited = 0
     if isinstance(sequences, Optimum):
         sequences = sequences.sequences
     if isinstance(sequences, str | bytes) or not hasattr(sequences, "__iter__"):
@@ -339,11 +337,19 @@ def curvature(
         raise ValueError("text has no adjacent pair: its curvature is undefined")
     if np.any(base <= 0):
         raise ValueError("sequences: every sequence must remove at least one symbol")
-    sigma = np.full(len(stars), -np.inf)
-    backward = order == "backward"
+    return _curvatures(start, stars, m, interner, ((order, lengths),))[0]
+
+
+def _curvatures(start: tuple, stars: list, m: int, interner: _Interner, kinds) -> list:
+    """The curvatures of each (order, lengths) in ``kinds`` for the validated sequences
+    ``stars``, from one enumeration of the sequences μ."""
+    after = [_run(start, s, interner) for s in stars]
+    base = np.array([len(start) - len(a) for a in after], dtype=float)
+    sigmas = [np.full(len(stars), -np.inf) for _ in kinds]
+    visited = 0
 
     def walk(state: tuple, seq: tuple, r: int, removed: int) -> None:
-        nonlocal sigma, visited
+        nonlocal visited
         visited += len(stars)
         if visited > MAX_EXACT_STATES:
             raise ValueError(
@@ -351,20 +357,25 @@ def curvature(
                 "use a shorter text or fewer merges"
             )
         leaf = r == 0 or len(state) < 2
-        if seq and (leaf or up_to):
-            if backward:
-                ends = [_run(state, s, interner) for s in stars]
-            else:
-                ends = [_run(a, seq, interner) for a in after]
-            joined = np.array([len(start) - len(e) for e in ends])
-            sigma = np.maximum(sigma, 1.0 - (joined - base) / removed)
+        if seq:
+            joined = {}
+            for k, (order, lengths) in enumerate(kinds):
+                if not (leaf or lengths == "up-to"):
+                    continue
+                if order not in joined:
+                    if order == "backward":
+                        ends = [_run(state, s, interner) for s in stars]
+                    else:
+                        ends = [_run(a, seq, interner) for a in after]
+                    joined[order] = np.array([len(start) - len(e) for e in ends])
+                sigmas[k] = np.maximum(sigmas[k], 1.0 - (joined[order] - base) / removed)
         if leaf:
             return
         for (a, b), gain in _gains(state).items():
             walk(_apply(state, a, b, interner.pair(a, b)), (*seq, (a, b)), r - 1, removed + gain)
 
     walk(start, (), m, 0)
-    return sigma
+    return sigmas
 
 
 def approximation_bound(sigma) -> np.ndarray | float:
@@ -455,12 +466,18 @@ def survey(alphabet_size: int, length: int, merges: int, seed, draws: int = 5) -
             continue
         opt = optimal_merges(text, m)
         strings.append(text)
-        backward = curvature(text, opt, m)
+        interner, start = _start(text)
+        stars_ids = [_merge_list(q, interner) for q in opt.sequences]
+        backward, forward, prefixes = _curvatures(
+            start,
+            stars_ids,
+            m,
+            interner,
+            (("backward", "exact"), ("forward", "exact"), ("backward", "up-to")),
+        )
         worst_seq, worst_value = min(greedy_sequences(text, m), key=lambda g: g[1])
         stars.append(opt.sequences[int(np.argmin(backward))])
         worsts.append(worst_seq)
-        forward = curvature(text, opt, m, order="forward")
-        prefixes = curvature(text, opt, m, lengths="up-to")
         rows.append(
             (
                 opt.utility,
