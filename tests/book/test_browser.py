@@ -244,7 +244,10 @@ def sweep(site, browser):
     below reads off it: one pass over the book per width instead of one per check (the passes
     were most of the browser tests' time). ``sweep[width][page]`` holds the inspection report
     and the results of the page scripts."""
+    from rederived.book.pdf import print_loaded
+
     chapters = set(_chapter_pages())
+    printed = set(_reading_order())
     out = {}
     for width in (1400, 400):
         out[width] = {}
@@ -257,8 +260,17 @@ def sweep(site, browser):
                     seen["figures"] = browser.execute_script(_FIGURES)
                     seen["text"] = browser.execute_script(_TEXT)
                     seen["clipped"] = browser.execute_script(_CLIPPED)
+            if width == 1400 and page in printed:
+                # printed here, laid out as print, for the PDF check: one load for both
+                seen["printed"] = print_loaded(browser, page)
             out[width][page] = seen
     return out
+
+
+def _reading_order() -> list[str]:
+    from rederived.book.pdf import _reading_order as order
+
+    return order(ROOT, HTML)
 
 
 def test_ledger_page_screenshot(site, browser):
@@ -571,18 +583,35 @@ def _images_in(xobjects, seen) -> int:
     return count
 
 
-def test_the_whole_book_prints_to_one_pdf(browser, built_book):
+def test_make_pdf_prints_pages_it_loads_itself(site, browser, tmp_path):
+    """`make pdf`'s own loop (each page loaded laid out as print, then printed), on the first
+    two pages of the reading order and the first chapter: the whole book is printed by the
+    check below from the pages the sweep has loaded."""
+    from rederived.book.pdf import assemble_pdf, print_pages
+
+    order = _reading_order()
+    first_chapter = next(p for p in order if p.startswith("chapters/") and p.count("/") == 2)
+    pages = [*order[:2], first_chapter]
+    pdfs, reports = print_pages(browser, site, pages)
+    _, summary = assemble_pdf(pdfs, reports, site, tmp_path / "part.pdf")
+    assert not summary["problems"], summary["problems"]
+    assert [r["page"] for r in reports] == pages and all(r["pdf_pages"] >= 1 for r in reports)
+    assert all(r["typeset"] for r in reports if r["mathNodes"])
+
+
+def test_the_whole_book_prints_to_one_pdf(site, sweep):
     """`make pdf`: every page of the table of contents printed offline, in reading order, one
     bookmark each, nothing cut at the printed width, links between pages pointing into the PDF
     (none to the local server), its mathematics typeset (MathJax's fonts on every page range
-    with formulas) and each page's figures in its own page range."""
+    with formulas) and each page's figures in its own page range. The pages are those the
+    sweep printed right after inspecting them on screen."""
     from pypdf import PdfReader
 
-    from rederived.book.pdf import build_pdf
+    from rederived.book.pdf import PDF_PATH, assemble_pdf
 
-    if not (HTML / "index.html").is_file():
-        _unavailable(f"no built book at {HTML}: run `make book` first")
-    path, summary = build_pdf(ROOT, driver=browser)
+    order = _reading_order()
+    pdfs, reports = zip(*(sweep[1400][page]["printed"] for page in order), strict=True)
+    path, summary = assemble_pdf(list(pdfs), list(reports), site, ROOT / PDF_PATH)
     reports = summary["pages"]
     problems = list(summary["problems"])
     problems += [

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from rederived.book.chapters import RELEASE, book_order, book_root
 
-__all__ = ["PDF_PATH", "build_pdf", "chromium", "print_pages"]
+__all__ = ["PDF_PATH", "assemble_pdf", "build_pdf", "chromium", "print_loaded", "print_pages"]
 
 #: Where ``make pdf`` writes the book, under the book root; the report is beside it.
 PDF_PATH = Path("_build") / "pdf" / "rederived.pdf"
@@ -150,10 +150,7 @@ def _load(driver, url: str) -> dict:
     return report
 
 
-def print_pages(driver, site: str, pages: list[str]) -> tuple[list[bytes], list[dict]]:
-    """Open each page under ``site`` (a URL ending in /) laid out as print at the printed
-    column's width, wait for MathJax, print it; return the PDF bytes and the inspection
-    report of every page (``error`` None when it loaded and typeset)."""
+def _print_options():
     from selenium.webdriver.common.print_page_options import PrintOptions
 
     options = PrintOptions()
@@ -161,22 +158,63 @@ def print_pages(driver, site: str, pages: list[str]) -> tuple[list[bytes], list[
     options.margin_top = options.margin_bottom = _MARGIN_CM
     options.margin_left = options.margin_right = _MARGIN_CM
     options.background = True
-    pdfs, reports = [], []
+    return options
+
+
+def _as_print(driver) -> None:
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     driver.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
         {"width": _COLUMN_PX, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
     )
+
+
+def _as_screen(driver) -> None:
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def _print_here(driver, page: str) -> tuple[bytes, dict]:
+    """Print the loaded page, the print layout already emulated: fit its equations to the
+    printed column, wait for MathJax and the fonts, inspect and print."""
+    driver.execute_script("window.rederivedFitEquations && window.rederivedFitEquations()")
+    report = driver.execute_async_script(_READY)
+    report["page"] = page
+    report.setdefault("overflowing", [])
+    return base64.b64decode(driver.print_page(_print_options())), report
+
+
+def print_loaded(driver, page: str) -> tuple[bytes, dict]:
+    """Print the page the driver has loaded on screen (``page``: its path under the site), laid
+    out as print at the printed column's width, and restore the screen layout after. The
+    browser check prints each page this way right after inspecting it, so that the book is
+    loaded once for both."""
+    _as_print(driver)
+    try:
+        return _print_here(driver, page)
+    finally:
+        _as_screen(driver)
+
+
+def print_pages(driver, site: str, pages: list[str]) -> tuple[list[bytes], list[dict]]:
+    """Open each page under ``site`` (a URL ending in /) laid out as print at the printed
+    column's width, wait for MathJax, print it; return the PDF bytes and the inspection
+    report of every page (``error`` None when it loaded and typeset)."""
+    pdfs, reports = [], []
+    _as_print(driver)
     try:
         for page in pages:
             report = _load(driver, site + page)
-            report["page"] = page
-            report.setdefault("overflowing", [])
-            pdfs.append(base64.b64decode(driver.print_page(options)))
+            if report.get("error") is not None:  # print what there is, report the failure
+                report["page"] = page
+                report.setdefault("overflowing", [])
+                data = base64.b64decode(driver.print_page(_print_options()))
+            else:
+                data, report = _print_here(driver, page)
+            pdfs.append(data)
             reports.append(report)
     finally:
-        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        _as_screen(driver)
     return pdfs, reports
 
 
@@ -216,8 +254,6 @@ def build_pdf(
     """Print the built book (``<root>/_build/html``) into one PDF; return its path and the
     report (also written beside it as ``.json``). ``driver``: a selenium Chromium to use
     (default: one started here and closed after)."""
-    from pypdf import PdfReader, PdfWriter
-
     root = book_root(root)
     html = root / "_build" / "html"
     target = Path(target) if target is not None else root / PDF_PATH
@@ -241,6 +277,18 @@ def build_pdf(
             shutil.rmtree(profile, ignore_errors=True)
         server.shutdown()
         server.server_close()
+    return assemble_pdf(pdfs, reports, site, target)
+
+
+def assemble_pdf(
+    pdfs: list[bytes], reports: list[dict], site: str, target: str | Path
+) -> tuple[Path, dict]:
+    """Join printed pages (in reading order, with their reports) into one PDF at ``target``,
+    one bookmark per page, links to the book's pages (under ``site``) turned into links
+    inside the PDF; write the report beside it as ``.json`` and return both."""
+    from pypdf import PdfReader, PdfWriter
+
+    target = Path(target)
     writer, starts = PdfWriter(), {}
     for data, report in zip(pdfs, reports, strict=True):
         start = len(writer.pages)
