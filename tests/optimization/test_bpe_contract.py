@@ -30,7 +30,9 @@ from rederived.optimization.bpe import (
     optimal_merges,
     pair_gains,
     random_merges,
+    spellings,
     survey,
+    tokenizers_merges,
     utility,
     zipf_text,
 )
@@ -49,8 +51,10 @@ COVERS = (
     "optimal_merges",
     "pair_gains",
     "random_merges",
+    "spellings",
     "survey",
     "Survey",
+    "tokenizers_merges",
     "utility",
     "zipf_text",
 )
@@ -242,3 +246,25 @@ def test_the_exact_search_refuses_requests_beyond_its_budget(monkeypatch):
         curvature("abcdefghijklmnop", opt, 3)
     with pytest.raises(ValueError, match="10\\*\\*6"):
         survey(2, 21, 1, 0)
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.lists(st.integers(0, 3), min_size=1, max_size=200).map(np.array), st.integers(0, 30))
+def test_the_peer_trainer_learns_the_same_merges(x, m):
+    run = heap_bpe(x, m, n_symbols=4)
+    spelt = spellings(run, 4)
+    assert len(spelt) == len(run.merges)
+    assert all(len(a) + len(b) >= 2 and max(a + b) < 4 for a, b in spelt)
+    assert tokenizers_merges(x, m, n_symbols=4) == spelt
+
+
+def test_spellings_and_the_peer_refuse_bad_input():
+    run = heap_bpe(np.array([0, 1, 0, 1]), 2)
+    with pytest.raises(TypeError, match="run"):
+        spellings("run", 2)
+    with pytest.raises(ValueError, match="n_symbols"):
+        spellings(run, 1)
+    with pytest.raises(ValueError, match="n_symbols"):
+        tokenizers_merges(np.array([0, 1]), 1, n_symbols=10_000)
+    with pytest.raises(TypeError, match="ids"):
+        tokenizers_merges(np.array([0.5]), 1)

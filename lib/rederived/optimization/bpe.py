@@ -52,7 +52,9 @@ __all__ = [
     "optimal_merges",
     "pair_gains",
     "random_merges",
+    "spellings",
     "survey",
+    "tokenizers_merges",
     "utility",
     "zipf_text",
 ]
@@ -680,3 +682,51 @@ def zipf_text(
     picks = rng.choice(w, size=need, p=p)
     pieces = [np.append(vocab[i], k) for i in picks]
     return np.concatenate(pieces)[:size].astype(np.int64)
+
+
+def spellings(run: BPERun, n_symbols: int) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """The merges of ``run`` spelt out: each as the pair of its two tokens' symbol ids (tuples
+    of ids below ``n_symbols``), the form in which string-based trainers record merges."""
+    if not isinstance(run, BPERun):
+        raise TypeError(f"run must be a BPERun, got {type(run).__name__}")
+    n = _count(n_symbols, "n_symbols", 1)
+    spelt: dict[int, tuple[int, ...]] = {}
+    out = []
+    for t, (a, b) in enumerate(run.merges.tolist()):
+        left, right = spelt.get(a, (a,)), spelt.get(b, (b,))
+        if max(left + right) >= n:
+            raise ValueError(f"n_symbols = {n} is below the ids the run merges")
+        spelt[n + t] = left + right
+        out.append((left, right))
+    return out
+
+
+def tokenizers_merges(ids, merges: int, *, n_symbols: int | None = None):
+    """The merges Hugging Face's ``tokenizers`` BPE trainer learns on the same text, spelt as in
+    :func:`spellings`: the text is one word of characters (symbol ``i`` is the character
+    ``U+E000 + i``), with no pre-tokenisation, normalisation or special tokens, and
+    ``n_symbols + merges`` tokens. Needs the ``tokenizers`` package (imported here only)."""
+    import json
+
+    x, n, m = _ids(ids, n_symbols, merges)
+    if n > 6400:
+        raise ValueError(
+            f"n_symbols must be at most 6400 (one private-use character each), got {n}"
+        )
+    try:
+        from tokenizers import Tokenizer, models, trainers
+    except ImportError as missing:  # pragma: no cover - a dependency of the book
+        raise ImportError("tokenizers_merges needs the tokenizers package") from missing
+    chars = [chr(0xE000 + i) for i in range(n)]
+    back = {c: i for i, c in enumerate(chars)}
+    tokenizer = Tokenizer(models.BPE())
+    trainer = trainers.BpeTrainer(
+        vocab_size=n + m, initial_alphabet=chars, limit_alphabet=n, show_progress=False
+    )
+    tokenizer.train_from_iterator(["".join(chars[i] for i in x.tolist())], trainer=trainer)
+    learned = json.loads(tokenizer.to_str())["model"]["merges"]
+    out = []
+    for pair in learned:
+        left, right = pair if isinstance(pair, list) else pair.split(" ")
+        out.append((tuple(back[c] for c in left), tuple(back[c] for c in right)))
+    return out
