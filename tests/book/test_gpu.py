@@ -52,11 +52,18 @@ def test_a_run_measures_writes_loads_and_spot_checks(tmp_path):
     gpu.write_run(tmp_path, np, params, records, "test")
     loaded, manifest = gpu.load_run(tmp_path)
     assert loaded == json.loads(json.dumps(records)) and manifest["xp"] == "numpy"
-    assert gpu.spot_check(loaded, manifest) == 40
-    # a changed state fails the spot check, a changed file fails the checksum
-    loaded[0]["sample_states"][1][0] += 1e-6
-    with pytest.raises(AssertionError, match="differ"):
-        gpu.spot_check(loaded, manifest)
+    # every sampled row of T = 40, and the rows of T = 300 below the prefix limit (all of them)
+    assert gpu.spot_check(loaded, manifest) == len(short["sample_rows"]) + len(long_["sample_rows"])
+    assert short["sample_rows"][:4] == [0, 1, 2, 3]
+    assert 0 <= short["residual"] < 1 and long_["residual"] >= 0
+    # a changed state of either length fails the spot check, a changed file the checksum
+    for record in loaded:
+        record["sample_states"][1][0] += 1e-6
+        with pytest.raises(AssertionError, match="differ"):
+            gpu.spot_check(loaded, manifest)
+        record["sample_states"][1][0] -= 1e-6
+    with pytest.raises(ValueError, match="cupy"):
+        gpu.load_run(tmp_path, xp="cupy")
     (tmp_path / "results.json").write_text((tmp_path / "results.json").read_text() + " ")
     with pytest.raises(ValueError, match="sha256"):
         gpu.load_run(tmp_path)
@@ -97,5 +104,5 @@ def test_a_stored_gpu_run_matches_its_manifest_and_the_cpu():
     folder = Path(gpu.__file__).parent / "data" / "gpu-pararnn"
     if not (folder / "manifest.json").is_file():
         pytest.skip("no GPU run of ParaRNN is stored yet (it needs a session with a GPU)")
-    records, manifest = gpu.load_run(folder)
-    assert gpu.spot_check(records, manifest) == min(r["T"] for r in records)
+    records, manifest = gpu.load_run(folder, xp="cupy")
+    assert gpu.spot_check(records, manifest) > 0

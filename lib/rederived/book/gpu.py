@@ -44,11 +44,17 @@ FIELDS = (
     "speedup_vs_gpu_loop",
     "speedup_vs_cpu_loop",
     "max_abs_difference",
+    "residual",
     "sample_rows",
     "sample_states",
 )
-#: hidden states kept per length, for the spot check (rows spread over the sequence)
+#: hidden states kept per length, for the spot check: the first HEAD_ROWS rows and SAMPLE_ROWS
+#: rows spread over the sequence
 SAMPLE_ROWS = 8
+HEAD_ROWS = 4
+#: the spot check recomputes, for every stored length, the sampled rows below this one (Newton's
+#: iterates are causal: row t depends on the inputs up to t only, so a prefix gives them)
+PREFIX_LIMIT = 4096
 
 
 def array_module(name: str) -> ModuleType:
@@ -152,7 +158,17 @@ def _inputs(T: int, hidden: int, inputs: int, seed: int):
 
 
 def _sample_rows(T: int) -> list[int]:
-    return sorted({int(v) for v in np.linspace(0, T - 1, SAMPLE_ROWS).round()})
+    spread = {int(v) for v in np.linspace(0, T - 1, SAMPLE_ROWS).round()}
+    return sorted(spread | set(range(min(HEAD_ROWS, T))))
+
+
+def residual_xp(xp: ModuleType, a, B, b, x, h0, H) -> float:
+    """The largest |h_t − f(h_{t−1}, x_t)| of the states H (``xp`` arrays): how far Newton's
+    last iterate is from solving the recurrence."""
+    u = xp.einsum("gnd,td->gtn", B, x) + b[:, None, :]
+    previous = xp.concatenate([h0[None, :], H[:-1]])
+    value, _ = _step(xp, a[:, None, :], previous, u)
+    return float(_to_host(xp, xp.max(xp.abs(value - H))))
 
 
 def measure_pararnn(
@@ -183,8 +199,8 @@ def measure_pararnn(
         cell, x, h0 = _inputs(T, hidden, inputs, seed)
         dev = [xp.asarray(v) for v in (cell.a, cell.B, cell.b, x, h0)]
         t_newton, H = _best_time(xp, lambda dev=dev: newton_xp(xp, *dev, iterations), repeat)
+        record = {"T": T, "newton_gpu_s": t_newton, "residual": residual_xp(xp, *dev, H)}
         H = _to_host(xp, H)
-        record = {"T": T, "newton_gpu_s": t_newton}
         if T <= loop_limit:
             t_seq, _ = _best_time(xp, lambda dev=dev: sequential_xp(xp, *dev), 1)
             start = time.perf_counter()
@@ -258,9 +274,11 @@ def write_run(folder: str | Path, xp: ModuleType, params: dict, records: list[di
     return folder / "results.json"
 
 
-def load_run(folder: str | Path) -> tuple[list[dict], dict]:
+def load_run(folder: str | Path, xp: str | None = None) -> tuple[list[dict], dict]:
     """A stored run's records and manifest; ValueError if the results do not match the
-    manifest's sha256 or lack a field."""
+    manifest's sha256, lack a field, do not hold one record per length of the manifest's
+    parameters in order, or (with ``xp``, e.g. ``"cupy"`` for a claim about GPUs) were made
+    with another array module."""
     folder = Path(folder)
     text = (folder / "results.json").read_text(encoding="utf-8")
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -271,27 +289,42 @@ def load_run(folder: str | Path) -> tuple[list[dict], dict]:
         missing = set(FIELDS) - set(record)
         if missing:
             raise ValueError(f"a record lacks {sorted(missing)}")
+    lengths = manifest.get("params", {}).get("lengths")
+    if [r["T"] for r in records] != lengths:
+        raise ValueError(f"the records' lengths are not the manifest's {lengths}")
+    if xp is not None and manifest.get("xp") != xp:
+        raise ValueError(f"the run was made with {manifest.get('xp')!r}, not {xp!r}")
     return records, manifest
 
 
 def spot_check(records: list[dict], manifest: dict, atol: float = 1e-9) -> int:
-    """Recompute, on the CPU with the package's Newton, the sampled hidden states of the
-    shortest stored length, and assert that they agree with the stored ones within ``atol``
-    (GPU and CPU round differently). Returns the length checked."""
+    """Recompute on the CPU, with the package's Newton, the stored hidden states: every sampled
+    row of the shortest length, and for every length the sampled rows below
+    :data:`PREFIX_LIMIT` (from the prefix of the inputs, Newton's iterates being causal). Assert
+    that they agree within ``atol`` (GPU and CPU round differently). Returns the number of rows
+    checked."""
     from rederived.algorithms import pararnn
 
-    record = min(records, key=lambda r: r["T"])
     p = manifest["params"]
-    cell, x, h0 = _inputs(record["T"], p["hidden"], p["inputs"], p["seed"])
-    H = pararnn.newton(cell, x, h0, p["iterations"])[0]
-    stored = np.array(record["sample_states"])
-    fresh = H[record["sample_rows"]]
-    if not np.allclose(fresh, stored, atol=atol, rtol=0):
-        raise AssertionError(
-            f"T = {record['T']}: the stored GPU states differ from the CPU's by "
-            f"{np.max(np.abs(fresh - stored)):.3g}"
-        )
-    return record["T"]
+    shortest = min(r["T"] for r in records)
+    checked = 0
+    for record in records:
+        rows = record["sample_rows"]
+        keep = [k for k, r in enumerate(rows) if record["T"] == shortest or r < PREFIX_LIMIT]
+        if not keep:
+            continue
+        upto = max(rows[k] for k in keep) + 1
+        cell, x, h0 = _inputs(record["T"], p["hidden"], p["inputs"], p["seed"])
+        H = pararnn.newton(cell, x[:upto], h0, p["iterations"])[0]
+        stored = np.array(record["sample_states"])[keep]
+        fresh = H[[rows[k] for k in keep]]
+        if not np.allclose(fresh, stored, atol=atol, rtol=0):
+            raise AssertionError(
+                f"T = {record['T']}: the stored GPU states differ from the CPU's by "
+                f"{np.max(np.abs(fresh - stored)):.3g}"
+            )
+        checked += len(keep)
+    return checked
 
 
 def main(argv: Sequence[str] | None = None) -> int:
