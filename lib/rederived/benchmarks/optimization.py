@@ -14,9 +14,6 @@ def bpe_training() -> Row:
 
     text = bpe.zipf_text(20_000, np.random.SeedSequence(2306))
 
-    def spelt(run):
-        return bpe.spellings(run, 27)
-
     return Row(
         family="Byte-pair encoding training",
         chapter="optimization/bpe-formal",
@@ -29,8 +26,8 @@ def bpe_training() -> Row:
         size_name="merges M",
         sizes=(50, 100, 200, 400),
         make=lambda m: m,
-        run_kernel=lambda m: spelt(bpe.heap_bpe(text, m)),
-        run_baseline=lambda m: spelt(bpe.greedy_bpe(text, m)),
+        run_kernel=lambda m: bpe.spellings(bpe.heap_bpe(text, m, n_symbols=27)),
+        run_baseline=lambda m: bpe.spellings(bpe.greedy_bpe(text, m, n_symbols=27)),
         run_peer=lambda m: bpe.tokenizers_merges(text, m, n_symbols=27),
         error=lambda a, b: float(a != b),
         error_name="1 if the merge sequences differ, else 0",

@@ -510,12 +510,13 @@ class BPERun:
     (the text's length before each merge and after the last, k + 1 values), ``tokens`` (the
     final text) and ``work``: the cumulative elementary steps after each merge (for
     :func:`greedy_bpe` the symbols scanned, for :func:`heap_bpe` the pair-count updates and
-    priority-queue operations)."""
+    priority-queue operations); ``n_symbols``, the number of base symbols the ids start from."""
 
     merges: np.ndarray
     lengths: np.ndarray
     tokens: np.ndarray
     work: np.ndarray
+    n_symbols: int
 
 
 def _ids(ids: object, n_symbols: object, merges: object) -> tuple[np.ndarray, int, int]:
@@ -575,7 +576,7 @@ def greedy_bpe(
         merged[t] = a, b
         lengths.append(x.size)
     lengths = np.array(lengths, dtype=np.int64)
-    return BPERun(merged, lengths, x, np.cumsum(lengths[:-1]))
+    return BPERun(merged, lengths, x, np.cumsum(lengths[:-1]), n)
 
 
 def heap_bpe(ids, merges: int, *, n_symbols: int | None = None, max_bytes=None) -> BPERun:
@@ -659,7 +660,9 @@ def heap_bpe(ids, merges: int, *, n_symbols: int | None = None, max_bytes=None) 
     while i >= 0:
         tokens.append(sym[i])
         i = nxt[i]
-    return BPERun(merged, np.array(lengths, dtype=np.int64), np.array(tokens, dtype=np.int64), work)
+    return BPERun(
+        merged, np.array(lengths, dtype=np.int64), np.array(tokens, dtype=np.int64), work, n
+    )
 
 
 def zipf_text(
@@ -684,18 +687,17 @@ def zipf_text(
     return np.concatenate(pieces)[:size].astype(np.int64)
 
 
-def spellings(run: BPERun, n_symbols: int) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-    """The merges of ``run`` spelt out: each as the pair of its two tokens' symbol ids (tuples
-    of ids below ``n_symbols``), the form in which string-based trainers record merges."""
+def spellings(run: BPERun) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """The merges of ``run`` spelt out: each as the pair of its two tokens' base-symbol ids
+    (tuples of ids below ``run.n_symbols``), the form in which string-based trainers record
+    merges."""
     if not isinstance(run, BPERun):
         raise TypeError(f"run must be a BPERun, got {type(run).__name__}")
-    n = _count(n_symbols, "n_symbols", 1)
+    n = run.n_symbols
     spelt: dict[int, tuple[int, ...]] = {}
     out = []
     for t, (a, b) in enumerate(run.merges.tolist()):
         left, right = spelt.get(a, (a,)), spelt.get(b, (b,))
-        if max(left + right) >= n:
-            raise ValueError(f"n_symbols = {n} is below the ids the run merges")
         spelt[n + t] = left + right
         out.append((left, right))
     return out
@@ -705,7 +707,13 @@ def tokenizers_merges(ids, merges: int, *, n_symbols: int | None = None):
     """The merges Hugging Face's ``tokenizers`` BPE trainer learns on the same text, spelt as in
     :func:`spellings`: the text is one word of characters (symbol ``i`` is the character
     ``U+E000 + i``), with no pre-tokenisation, normalisation or special tokens, and
-    ``n_symbols + merges`` tokens. Needs the ``tokenizers`` package (imported here only)."""
+    ``n_symbols + merges`` tokens. Needs the ``tokenizers`` package (imported here only).
+
+    Why its merges should be :func:`heap_bpe`'s, in the same order: it counts overlapping
+    pairs, breaks ties towards the smallest pair of ids, and its alphabet, sorted by code point,
+    gives symbol ``i`` the id ``i``, as here. One condition is not guaranteed: it keys tokens by
+    their string, so two merges that spell the same string would share an id there and not
+    here (none was met on the texts tried)."""
     import json
 
     x, n, m = _ids(ids, n_symbols, merges)
