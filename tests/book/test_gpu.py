@@ -106,3 +106,23 @@ def test_a_stored_gpu_run_matches_its_manifest_and_the_cpu():
         pytest.skip("no GPU run of ParaRNN is stored yet (it needs a session with a GPU)")
     records, manifest = gpu.load_run(folder, xp="cupy")
     assert gpu.spot_check(records, manifest) > 0
+
+
+def test_a_run_reads_as_a_table_and_an_absent_run_says_so(tmp_path):
+    params = {
+        "lengths": [20, 50],
+        "hidden": 8,
+        "inputs": 4,
+        "iterations": 3,
+        "seed": 1,
+        "loop_limit": 30,
+    }
+    records = gpu.measure_pararnn(np, repeat=1, **params)
+    gpu.write_run(tmp_path, np, params, records, "test")
+    loaded, manifest = gpu.load_run(tmp_path)
+    table = gpu.summary(loaded, manifest).splitlines()
+    assert "numpy" in table[0] and len(table) == 2 + len(records)
+    assert table[-1].split()[0] == "50" and "—" in table[-1]  # beyond the loop limit: no loops
+    assert gpu.stored_summary(tmp_path / "absent").startswith("No GPU run")
+    with pytest.raises(ValueError, match="cupy"):  # a CPU run is not a GPU measurement
+        gpu.stored_summary(tmp_path)

@@ -327,6 +327,50 @@ def spot_check(records: list[dict], manifest: dict, atol: float = 1e-9) -> int:
     return checked
 
 
+#: where the book's stored GPU runs live
+DATA = Path(__file__).parent / "data"
+
+
+def summary(records: list[dict], manifest: dict) -> str:
+    """A stored run as a table: per length, the wall times of Newton on the device, the loop on
+    the device and the CPU loop, the speed-ups, the states' largest difference from the CPU
+    loop and Newton's final residual."""
+
+    def cell(v, fmt):
+        return "—" if v is None else format(v, fmt)
+
+    lines = [
+        f"{manifest.get('device')} ({manifest.get('xp')}), {manifest['params']['iterations']} "
+        f"Newton iterations, hidden size {manifest['params']['hidden']}",
+        f"{'T':>9s} {'Newton':>9s} {'loop':>9s} {'CPU loop':>9s} {'vs loop':>8s} "
+        f"{'vs CPU':>8s} {'max diff':>9s} {'residual':>9s}",
+    ]
+    for r in records:
+        lines.append(
+            f"{r['T']:9d} {cell(r['newton_gpu_s'], '9.4f')} {cell(r['sequential_gpu_s'], '9.3f')} "
+            f"{cell(r['sequential_cpu_s'], '9.3f')} {cell(r['speedup_vs_gpu_loop'], '8.1f')} "
+            f"{cell(r['speedup_vs_cpu_loop'], '8.1f')} {cell(r['max_abs_difference'], '9.1e')} "
+            f"{cell(r['residual'], '9.1e')}"
+        )
+    return "\n".join(lines)
+
+
+def stored_summary(folder: str | Path | None = None) -> str:
+    """The stored GPU run of ParaRNN (default ``data/gpu-pararnn``), verified (checksum, lengths,
+    made with CuPy) and spot-checked against the CPU, as a table; or a line saying that none is
+    stored and how to make one."""
+    folder = Path(folder) if folder is not None else DATA / "gpu-pararnn"
+    if not (folder / "manifest.json").is_file():
+        return (
+            "No GPU run of ParaRNN is stored: one needs a machine with a GPU and CuPy "
+            "(python -m rederived.book.gpu pararnn --xp cupy "
+            "--out lib/rederived/book/data/gpu-pararnn)."
+        )
+    records, manifest = load_run(folder, xp="cupy")
+    rows = spot_check(records, manifest)
+    return summary(records, manifest) + f"\n({rows} stored states recomputed on the CPU: agree)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rederived.book.gpu", description=__doc__)
     sub = parser.add_subparsers(dest="claim", required=True)
