@@ -24,6 +24,7 @@ from rederived.optimization.bpe import (
     canonical_strings,
     curvature,
     greedy_bpe,
+    greedy_ratio,
     greedy_sequences,
     heap_bpe,
     is_valid,
@@ -34,6 +35,7 @@ from rederived.optimization.bpe import (
     survey,
     tokenizers_merges,
     utility,
+    worst_greedy_search,
     zipf_text,
 )
 
@@ -45,6 +47,7 @@ COVERS = (
     "canonical_strings",
     "curvature",
     "greedy_bpe",
+    "greedy_ratio",
     "greedy_sequences",
     "heap_bpe",
     "is_valid",
@@ -56,6 +59,7 @@ COVERS = (
     "Survey",
     "tokenizers_merges",
     "utility",
+    "worst_greedy_search",
     "zipf_text",
 )
 
@@ -289,3 +293,26 @@ def test_merges_after_any_prefix_have_diminishing_returns(text, a, k, seed):
         default=0,
     )
     assert utility(text, [*prefix, *later]) - base <= len(later) * best
+
+
+@settings(deadline=None, max_examples=15)
+@given(st.integers(2, 10), st.integers(1, 3), st.integers(0, 2**32 - 1), st.integers(1, 3))
+def test_the_search_returns_a_string_and_its_ratio(length, m, seed, k):
+    ratio, text = worst_greedy_search(length, m, seed, steps=5, alphabet_size=k)
+    assert len(text) == length and set(text) <= set("abc"[:k])
+    assert 0 < ratio <= 1 and ratio == greedy_ratio(text, m)
+    assert (ratio, text) == worst_greedy_search(length, m, seed, steps=5, alphabet_size=k)
+    opt = optimal_merges(text, m)
+    sigma = curvature(text, opt, m, lengths="up-to").min()
+    assert ratio >= approximation_bound(float(sigma)) - 1e-12  # the theorem
+
+
+def test_the_search_and_the_ratio_refuse_bad_input():
+    with pytest.raises(ValueError, match="length"):
+        worst_greedy_search(1, 2, 0)
+    with pytest.raises(ValueError, match="alphabet_size"):
+        worst_greedy_search(5, 2, 0, alphabet_size=27)
+    with pytest.raises(ValueError, match="steps"):
+        worst_greedy_search(5, 2, 0, steps=-1)
+    with pytest.raises(ValueError, match="merges"):
+        greedy_ratio("abab", 0)

@@ -36,6 +36,7 @@ from rederived._checks import count as _count
 from rederived._checks import generator as _generator
 from rederived._checks import memory as _memory
 from rederived._checks import positive as _positive
+from rederived._checks import real_array as _real_array
 
 __all__ = [
     "BPERun",
@@ -46,6 +47,7 @@ __all__ = [
     "canonical_strings",
     "curvature",
     "greedy_bpe",
+    "greedy_ratio",
     "greedy_sequences",
     "heap_bpe",
     "is_valid",
@@ -56,6 +58,7 @@ __all__ = [
     "survey",
     "tokenizers_merges",
     "utility",
+    "worst_greedy_search",
     "zipf_text",
 ]
 
@@ -384,11 +387,8 @@ def approximation_bound(sigma) -> np.ndarray | float:
     """The greedy guarantee ``(1 − e^{−σ})/σ`` for a total backward curvature σ > 0 (1 at σ → 0,
     computed stably there); an array for an array."""
     if isinstance(sigma, int) and not isinstance(sigma, bool):
-        sigma = float(sigma)
-    arr = np.asarray(sigma)
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"sigma must be real, got dtype {arr.dtype}")
-    arr = arr.astype(float)
+        sigma = float(sigma)  # a Python int beyond int64 would be an object array
+    arr = _real_array(sigma, "sigma")
     if not np.all(np.isfinite(arr)) or np.any(arr < 0):
         raise ValueError("sigma must be finite and non-negative")
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -497,6 +497,39 @@ def survey(alphabet_size: int, length: int, merges: int, seed, draws: int = 5) -
     cols = np.array(rows, dtype=float).T
     random = np.array(rand, dtype=float).T
     return Survey(tuple(strings), *cols[:4], random, *cols[4:], tuple(stars), tuple(worsts))
+
+
+def greedy_ratio(text: str, merges: int) -> float:
+    """Greedy's utility at its worst tie-break over the optimal utility, in (0, 1]."""
+    opt = optimal_merges(text, merges)
+    if opt.utility == 0:
+        raise ValueError("text must have an adjacent pair and merges must be at least 1")
+    return min(v for _, v in greedy_sequences(text, merges)) / opt.utility
+
+
+def worst_greedy_search(
+    length: int, merges: int, seed, *, steps: int = 100, alphabet_size: int = 3
+) -> tuple[float, str]:
+    """Hill climbing for a string on which greedy does badly: from a random string of
+    ``length`` over ``alphabet_size`` letters, change one symbol at a time and keep the change
+    when :func:`greedy_ratio` does not rise; ``steps`` changes. Returns the last ratio and its
+    string. A local search: it finds bad strings, not the worst one."""
+    n = _count(length, "length", 2)
+    k = _count(alphabet_size, "alphabet_size", 1)
+    if k > 26:
+        raise ValueError(f"alphabet_size must be at most 26, got {k}")
+    _count(steps, "steps", 0)
+    rng = _generator(seed)
+    letters = list("abcdefghijklmnopqrstuvwxyz"[:k])
+    text = "".join(rng.choice(letters, n))
+    ratio = greedy_ratio(text, merges)
+    for _ in range(steps):
+        i = int(rng.integers(n))
+        candidate = text[:i] + str(rng.choice(letters)) + text[i + 1 :]
+        r = greedy_ratio(candidate, merges)
+        if r <= ratio:
+            text, ratio = candidate, r
+    return ratio, text
 
 
 # ----------------------------------------------------------------------------------------------
