@@ -583,35 +583,37 @@ def _images_in(xobjects, seen) -> int:
     return count
 
 
-def test_make_pdf_prints_pages_it_loads_itself(site, browser, tmp_path):
-    """`make pdf`'s own loop (each page loaded laid out as print, then printed), on the first
-    two pages of the reading order and the first chapter: the whole book is printed by the
-    check below from the pages the sweep has loaded."""
-    from rederived.book.pdf import assemble_pdf, print_pages
+def test_make_pdf_prints_pages_it_loads_itself(browser, tmp_path):
+    """`make pdf` itself (build_pdf: its own server, each page loaded laid out as print, then
+    printed and joined, with its report), on the first two pages of the reading order and the
+    first chapter; the whole book is printed by the check below from the sweep's pages."""
+    from rederived.book.pdf import build_pdf
 
     order = _reading_order()
     first_chapter = next(p for p in order if p.startswith("chapters/") and p.count("/") == 2)
     pages = [*order[:2], first_chapter]
-    pdfs, reports = print_pages(browser, site, pages)
-    _, summary = assemble_pdf(pdfs, reports, site, tmp_path / "part.pdf")
+    path, summary = build_pdf(ROOT, tmp_path / "part.pdf", driver=browser, pages=pages)
+    reports = summary["pages"]
     assert not summary["problems"], summary["problems"]
     assert [r["page"] for r in reports] == pages and all(r["pdf_pages"] >= 1 for r in reports)
     assert all(r["typeset"] for r in reports if r["mathNodes"])
+    assert path.is_file() and path.with_suffix(".json").is_file()
 
 
-def test_the_whole_book_prints_to_one_pdf(site, sweep):
-    """`make pdf`: every page of the table of contents printed offline, in reading order, one
-    bookmark each, nothing cut at the printed width, links between pages pointing into the PDF
-    (none to the local server), its mathematics typeset (MathJax's fonts on every page range
-    with formulas) and each page's figures in its own page range. The pages are those the
-    sweep printed right after inspecting them on screen."""
+def test_the_whole_book_prints_to_one_pdf(site, sweep, tmp_path):
+    """The whole book as one PDF: every page of the table of contents printed offline, in
+    reading order, one bookmark each, nothing cut at the printed width, links between pages
+    pointing into the PDF (none to the local server), its mathematics typeset (MathJax's fonts
+    on every page range with formulas) and each page's figures in its own page range. The
+    pages are those the sweep printed right after inspecting them on screen (laid out as
+    print); `make pdf`'s own loading is checked above on three pages."""
     from pypdf import PdfReader
 
     from rederived.book.pdf import PDF_PATH, assemble_pdf
 
     order = _reading_order()
     pdfs, reports = zip(*(sweep[1400][page]["printed"] for page in order), strict=True)
-    path, summary = assemble_pdf(list(pdfs), list(reports), site, ROOT / PDF_PATH)
+    path, summary = assemble_pdf(list(pdfs), list(reports), site, tmp_path / PDF_PATH.name)
     reports = summary["pages"]
     problems = list(summary["problems"])
     problems += [

@@ -52,10 +52,14 @@ def test_a_run_measures_writes_loads_and_spot_checks(tmp_path):
     gpu.write_run(tmp_path, np, params, records, "test")
     loaded, manifest = gpu.load_run(tmp_path)
     assert loaded == json.loads(json.dumps(records)) and manifest["xp"] == "numpy"
-    # every sampled row of T = 40, and the rows of T = 300 below the prefix limit (all of them)
+    # below the prefix limit (4096): every sampled row of both lengths
     assert gpu.spot_check(loaded, manifest) == len(short["sample_rows"]) + len(long_["sample_rows"])
     assert short["sample_rows"][:4] == [0, 1, 2, 3]
-    assert 0 <= short["residual"] < 1 and long_["residual"] >= 0
+    # Newton's final residual, recomputed: 0 for the loop's own states
+    a, B, b = cell.a, cell.B, cell.b
+    H3 = pararnn.newton(cell, x, h0, 3)[0]
+    assert short["residual"] == gpu.residual_xp(np, a, B, b, x, h0, H3) > 0
+    assert gpu.residual_xp(np, a, B, b, x, h0, pararnn.sequential(cell, x, h0)) == 0.0
     # a changed state of either length fails the spot check, a changed file the checksum
     for record in loaded:
         record["sample_states"][1][0] += 1e-6
@@ -99,11 +103,10 @@ def test_array_modules():
 
 
 def test_a_stored_gpu_run_matches_its_manifest_and_the_cpu():
-    from pathlib import Path
 
-    folder = Path(gpu.__file__).parent / "data" / "gpu-pararnn"
+    folder = gpu.DATA / "gpu-pararnn"
     if not (folder / "manifest.json").is_file():
-        pytest.skip("no GPU run of ParaRNN is stored yet (it needs a session with a GPU)")
+        pytest.skip("no GPU run of ParaRNN is stored yet (it needs a machine with a GPU)")
     records, manifest = gpu.load_run(folder, xp="cupy")
     assert gpu.spot_check(records, manifest) > 0
 
@@ -126,3 +129,28 @@ def test_a_run_reads_as_a_table_and_an_absent_run_says_so(tmp_path):
     assert gpu.stored_summary(tmp_path / "absent").startswith("No GPU run")
     with pytest.raises(ValueError, match="cupy"):  # a CPU run is not a GPU measurement
         gpu.stored_summary(tmp_path)
+
+
+def test_the_spot_check_recomputes_a_prefix_of_long_runs(tmp_path, monkeypatch):
+    monkeypatch.setattr(gpu, "PREFIX_LIMIT", 100)
+    params = {
+        "lengths": [300],
+        "hidden": 8,
+        "inputs": 4,
+        "iterations": 2,
+        "seed": 5,
+        "loop_limit": 0,
+    }
+    records = gpu.measure_pararnn(np, repeat=1, **params)
+    rows = records[0]["sample_rows"]
+    inside = [r for r in rows if r < 100]
+    assert len(inside) > 4 and max(inside) > 50  # rows spread over the prefix, not only the head
+    gpu.write_run(tmp_path, np, params, records, "test")
+    loaded, manifest = gpu.load_run(tmp_path)
+    assert gpu.spot_check(loaded, manifest) == len(inside)
+    k = rows.index(max(inside))
+    loaded[0]["sample_states"][k][0] += 1e-6  # a row inside the prefix: caught
+    with pytest.raises(AssertionError, match="differ"):
+        gpu.spot_check(loaded, manifest)
+    with pytest.raises(ValueError, match="empty"):
+        gpu.spot_check([], manifest)

@@ -32,10 +32,9 @@ def test_first_cell_installs_the_package_and_is_hidden(chapter):
 
 
 def test_a_chapter_notebook_runs_alone(tmp_path):
-    """A chapter that reads both a claims declaration and a data set (the EML chapter's stored
-    run of its sweep), copied alone into an empty folder, reaches its verdicts. (The Chinchilla
-    chapter, which reads a CSV file, served here before; the EML chapter runs in 6 s against
-    15.)"""
+    """A chapter that reads both a claims declaration and a data set shipped with the package
+    (the EML chapter's stored run of its sweep), copied alone into an empty folder, reaches
+    its stored verdicts and writes no file there."""
     import nbformat
     from nbclient import NotebookClient
 

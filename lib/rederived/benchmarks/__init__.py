@@ -241,8 +241,9 @@ def measure(factory: Callable[[], Row], *, repeat: int = 3) -> Measurement:
             if not (who == "peer" and r.peer_sizes is not None and i >= r.peer_sizes)
         }
         timed = {who: fn for who, fn in active.items() if who != "peer" or r.peer_timed}
-        # (calls above 50 ms are timed without an untimed call before each: caches are moot;
-        # each method's untimed first call gives the result its disagreement is measured on)
+        # (calls above 50 ms are timed without an untimed call before each, after the first
+        # round: caches are moot; each method's first untimed call gives the result its
+        # disagreement is measured on)
         results: dict = {}
         timed_best = best_times(timed, repeat=repeat, clock="cpu", warm_below=0.05, results=results)
         for who, seconds in timed_best.items():

@@ -63,10 +63,8 @@ def best_times(
     while the function's best time so far is below it: a call that long no longer depends on
     what the caches held, and the untimed calls would double the cost of timing it.
 
-    With ``results`` (a dict), each function is first called once, untimed, and its return
-    value stored under its key; for a function that call took at least ``warm_below``, it also
-    stands for the first round's untimed call (a caller that needs the results then pays one
-    call less per function).
+    With ``results`` (a dict), the return value of each function's untimed call in the first
+    round is stored under its key, so that a caller needing the results makes no extra call.
     """
     if not isinstance(fns, Mapping) or not fns:
         raise TypeError("fns must be a non-empty mapping of key -> callable")
@@ -85,19 +83,16 @@ def best_times(
         isinstance(warm_below, bool) or not (isinstance(warm_below, Real) and warm_below >= 0)
     ):
         raise ValueError(f"warm_below must be a non-negative number of seconds, got {warm_below!r}")
-    first: dict = {}
-    if results is not None:
-        if not isinstance(results, dict):
-            raise TypeError(f"results must be a dict, got {type(results).__name__}")
-        for key in keys:
-            start = timer()
-            results[key] = fns[key]()
-            first[key] = timer() - start
+    if results is not None and not isinstance(results, dict):
+        raise TypeError(f"results must be a dict, got {type(results).__name__}")
     for r in range(repeat):
         for key in keys[r % len(keys) :] + keys[: r % len(keys)]:
-            warmed = r == 0 and warm_below is not None and first.get(key, 0.0) >= warm_below
-            if not warmed and (warm_below is None or r == 0 or best[key] < warm_below):
-                fns[key]()  # untimed: the data of the function timed before it leave the caches
+            if warm_below is None or r == 0 or best[key] < warm_below:
+                value = fns[key]()
+                if r == 0 and results is not None:
+                    results[key] = (
+                        value  # untimed: the data of the function timed before it leave the caches
+                    )
             start = timer()
             for _ in range(number):
                 fns[key]()

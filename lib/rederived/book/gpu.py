@@ -15,7 +15,8 @@ writes ``results.json`` (one record per sequence length: wall times of each meth
 speed-ups, the largest difference of the hidden states from the CPU loop, and a sample of the
 GPU's hidden states) and ``manifest.json`` (device, driver, library versions, command, sizes,
 seed, the results' sha256). :func:`load_run` reads and verifies a stored run, and
-:func:`spot_check` recomputes its sampled hidden states on the CPU for its smallest length. On
+:func:`spot_check` recomputes on the CPU, for every length, its sampled hidden states in the
+first :data:`PREFIX_LIMIT` steps (each record also keeps Newton's final residual). On
 a machine without a GPU the same command with ``--xp numpy`` runs the same code on the CPU (the
 test suite does, at small sizes).
 """
@@ -153,13 +154,20 @@ def _inputs(T: int, hidden: int, inputs: int, seed: int):
 
     children = np.random.SeedSequence(seed).spawn(2)
     cell = pararnn.DiagonalGRU.authors_init(hidden, inputs, seed=children[0])
+    # a Generator's normals come in order: the first rows of a longer draw are a shorter draw
     x = np.random.default_rng(children[1]).normal(size=(T, inputs))
     return cell, x, np.zeros(hidden)
 
 
 def _sample_rows(T: int) -> list[int]:
-    spread = {int(v) for v in np.linspace(0, T - 1, SAMPLE_ROWS).round()}
-    return sorted(spread | set(range(min(HEAD_ROWS, T))))
+    """The first HEAD_ROWS rows, SAMPLE_ROWS rows spread over the sequence and as many spread
+    over its first PREFIX_LIMIT steps (so that every length has rows the spot check recomputes
+    well past the first few, which Newton gets exactly right after as many iterations)."""
+    spread = np.linspace(0, T - 1, SAMPLE_ROWS).round()
+    prefix = np.linspace(0, min(T, PREFIX_LIMIT) - 1, SAMPLE_ROWS).round()
+    return sorted(
+        {int(v) for v in np.concatenate([spread, prefix])} | set(range(min(HEAD_ROWS, T)))
+    )
 
 
 def residual_xp(xp: ModuleType, a, B, b, x, h0, H) -> float:
@@ -290,6 +298,11 @@ def load_run(folder: str | Path, xp: str | None = None) -> tuple[list[dict], dic
         if missing:
             raise ValueError(f"a record lacks {sorted(missing)}")
     lengths = manifest.get("params", {}).get("lengths")
+    if not records:
+        raise ValueError(f"{folder / 'results.json'} holds no record")
+    missing = {"hidden", "inputs", "iterations", "seed"} - set(manifest.get("params", {}))
+    if missing:
+        raise ValueError(f"the manifest's params lack {sorted(missing)}")
     if [r["T"] for r in records] != lengths:
         raise ValueError(f"the records' lengths are not the manifest's {lengths}")
     if xp is not None and manifest.get("xp") != xp:
@@ -298,24 +311,23 @@ def load_run(folder: str | Path, xp: str | None = None) -> tuple[list[dict], dic
 
 
 def spot_check(records: list[dict], manifest: dict, atol: float = 1e-9) -> int:
-    """Recompute on the CPU, with the package's Newton, the stored hidden states: every sampled
-    row of the shortest length, and for every length the sampled rows below
-    :data:`PREFIX_LIMIT` (from the prefix of the inputs, Newton's iterates being causal). Assert
-    that they agree within ``atol`` (GPU and CPU round differently). Returns the number of rows
-    checked."""
+    """Recompute on the CPU, with the package's Newton, the stored hidden states of every length
+    at its sampled rows below :data:`PREFIX_LIMIT`, from that prefix of the inputs (Newton's
+    iterates are causal: row t depends on the inputs up to t only), so the cost is bounded
+    whatever the lengths. Assert that they agree within ``atol`` (GPU and CPU round
+    differently). Returns the number of rows checked."""
     from rederived.algorithms import pararnn
 
+    if not records:
+        raise ValueError("records is empty: no run to check")
     p = manifest["params"]
-    shortest = min(r["T"] for r in records)
     checked = 0
     for record in records:
         rows = record["sample_rows"]
-        keep = [k for k, r in enumerate(rows) if record["T"] == shortest or r < PREFIX_LIMIT]
-        if not keep:
-            continue
+        keep = [k for k, r in enumerate(rows) if r < PREFIX_LIMIT]
         upto = max(rows[k] for k in keep) + 1
-        cell, x, h0 = _inputs(record["T"], p["hidden"], p["inputs"], p["seed"])
-        H = pararnn.newton(cell, x[:upto], h0, p["iterations"])[0]
+        cell, x, h0 = _inputs(upto, p["hidden"], p["inputs"], p["seed"])
+        H = pararnn.newton(cell, x, h0, p["iterations"])[0]
         stored = np.array(record["sample_states"])[keep]
         fresh = H[[rows[k] for k in keep]]
         if not np.allclose(fresh, stored, atol=atol, rtol=0):

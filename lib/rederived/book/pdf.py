@@ -189,9 +189,13 @@ def print_loaded(driver, page: str) -> tuple[bytes, dict]:
     out as print at the printed column's width, and restore the screen layout after. The
     browser check prints each page this way right after inspecting it, so that the book is
     loaded once for both."""
+    from selenium.common.exceptions import TimeoutException
+
     _as_print(driver)
     try:
         return _print_here(driver, page)
+    except TimeoutException as exc:  # reported like a page that failed to load (see _load)
+        return b"", {"page": page, "error": f"timed out: {exc.msg}", "overflowing": []}
     finally:
         _as_screen(driver)
 
@@ -249,15 +253,19 @@ def _link_pages(writer, origin: str, starts: dict[str, int]) -> int:
 
 
 def build_pdf(
-    root: str | Path | None = None, target: str | Path | None = None, driver=None
+    root: str | Path | None = None,
+    target: str | Path | None = None,
+    driver=None,
+    pages: list[str] | None = None,
 ) -> tuple[Path, dict]:
     """Print the built book (``<root>/_build/html``) into one PDF; return its path and the
     report (also written beside it as ``.json``). ``driver``: a selenium Chromium to use
-    (default: one started here and closed after)."""
+    (default: one started here and closed after); ``pages``: the pages to print (default:
+    every page of the reading order)."""
     root = book_root(root)
     html = root / "_build" / "html"
     target = Path(target) if target is not None else root / PDF_PATH
-    pages = _reading_order(root, html)
+    pages = _reading_order(root, html) if pages is None else list(pages)
     server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(html)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
