@@ -301,6 +301,9 @@ def assemble_pdf(
     for data, report in zip(pdfs, reports, strict=True):
         start = len(writer.pages)
         starts[report["page"]] = start
+        if not data:  # a page that could not be printed: its report carries the error
+            report["pdf_pages"] = 0
+            continue
         writer.append(PdfReader(io.BytesIO(data)))
         report["pdf_pages"] = len(writer.pages) - start
         title = (report.get("title") or "").split(" — ")[0].strip() or report["page"]
