@@ -240,30 +240,35 @@ def _chapter_pages() -> list[str]:
 
 @pytest.fixture(scope="module")
 def sweep(site, browser):
-    """Every page loaded once at 1400 px and once at a phone's 400 px, with what each check
-    below reads off it: one pass over the book per width instead of one per check (the passes
-    were most of the browser tests' time). ``sweep[width][page]`` holds the inspection report
-    and the results of the page scripts."""
+    """Every page loaded once, inspected at 1400 px and then, resized without reloading, at a
+    phone's 400 px, with what each check below reads off it: one pass over the book instead of
+    one per check and width (the loads, each waiting for MathJax, were most of the browser tests'
+    time; a resize reflows the page as a narrow window would, and the book's script fits the
+    equations again). ``sweep[width][page]`` holds the results of the page scripts, and at
+    1400 px the inspection report."""
     from rederived.book.pdf import print_loaded
 
     chapters = set(_chapter_pages())
     printed = set(_reading_order())
-    out = {}
-    for width in (1400, 400):
-        out[width] = {}
-        for page in _pages():
-            seen = {"report": _open(browser, site + page, width=width)}
-            seen["equations"] = browser.execute_script(_EQUATIONS)
-            if page in chapters:
-                seen["aspect"] = browser.execute_script(_ASPECT)
-                if width == 1400:
-                    seen["figures"] = browser.execute_script(_FIGURES)
-                    seen["text"] = browser.execute_script(_TEXT)
-                    seen["clipped"] = browser.execute_script(_CLIPPED)
-            if width == 1400 and page in printed:
-                # printed here, laid out as print, for the PDF check: one load for both
-                seen["printed"] = print_loaded(browser, page)
-            out[width][page] = seen
+    out = {1400: {}, 400: {}}
+    for page in _pages():
+        wide = {"report": _open(browser, site + page, width=1400)}
+        wide["equations"] = browser.execute_script(_EQUATIONS)
+        if page in chapters:
+            wide["aspect"] = browser.execute_script(_ASPECT)
+            wide["figures"] = browser.execute_script(_FIGURES)
+            wide["text"] = browser.execute_script(_TEXT)
+            wide["clipped"] = browser.execute_script(_CLIPPED)
+        if page in printed:
+            # printed here, laid out as print, for the PDF check: one load for both
+            wide["printed"] = print_loaded(browser, page)
+        out[1400][page] = wide
+        browser.set_window_size(400, 1000)
+        browser.execute_script("window.rederivedFitEquations && window.rederivedFitEquations()")
+        narrow = {"equations": browser.execute_script(_EQUATIONS)}
+        if page in chapters:
+            narrow["aspect"] = browser.execute_script(_ASPECT)
+        out[400][page] = narrow
     return out
 
 
