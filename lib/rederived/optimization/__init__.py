@@ -5,6 +5,10 @@
   sequence under ties, the total backward curvature and the greedy guarantee it gives) and two
   trainers for long texts: the textbook one that recounts every pair after each merge, and one
   with a linked list and a priority queue that updates only the counts a merge changes.
+- :mod:`rederived.optimization.polyprecond`: preconditioners made of the elementary symmetric
+  polynomials of a matrix (from power traces by Newton's identities, no eigenvalues), the
+  volume-sampling probabilities that are their spectrum, the condition-number bound, and the
+  gradient, fast gradient, adaptive Krylov and conjugate-gradient methods on quadratics.
 
 Chapters live in ``chapters/optimization/``, tests in ``tests/optimization/``. Nothing is
 imported here: import the module you need (``from rederived.optimization import bpe``).
