@@ -147,6 +147,13 @@ def test_scale_does_not_matter_and_bad_matrices_are_refused():
         pp.PolynomialPreconditioner(np.diag([2.0, 1.0, -0.5]), 1)
     with pytest.raises(ValueError, match="must not be zero"):
         pp.PolynomialPreconditioner(np.zeros((3, 3)), 0)
+    with pytest.raises(ValueError, match="outside the range"):
+        pp.PolynomialPreconditioner(1e-310 * B, 1)
+    with pytest.raises(ValueError, match="overflows"):
+        pp.gradient_method(B, np.full(4, 1e300), 0, 3)
+    with pytest.raises(ValueError, match="normal float64 range"):
+        pp.adaptive_method(1e-310 * np.eye(2), np.ones(2), 0, 1)
+    assert np.allclose(pp.marginals([1e-200] * 3, 2), 1.0)
 
 
 def test_a_degree_beyond_what_the_traces_resolve_is_refused_not_wrong():

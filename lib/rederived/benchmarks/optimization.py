@@ -68,7 +68,7 @@ def polynomial_preconditioner() -> Row:
         family="Polynomial preconditioning",
         chapter="optimization/polynomial-preconditioning",
         kernel="rederived.optimization.polyprecond.PolynomialPreconditioner (τ = 3: power traces "
-        "from two matrix products, Newton's identities, Horner's scheme)",
+        "from one matrix product, a Cholesky check, Newton's identities, Horner's scheme)",
         baseline="the same operator from the eigendecomposition (numpy.linalg.eigh, then "
         "e₃(λ₋ᵢ)/e₄(λ) on each eigenvector)",
         peer="",
@@ -83,8 +83,8 @@ def polynomial_preconditioner() -> Row:
         fit_from=1,
         faster_than_baseline=None,
         theory={"kernel": 3, "baseline": 3},
-        theory_note="Both are cubic in n: two dense matrix products against one symmetric "
-        "eigendecomposition, which does several times their work.",
+        theory_note="Both are cubic in n: one dense matrix product and a Cholesky factorisation "
+        "against one symmetric eigendecomposition, which does several times their work.",
         note="There is no polynomial preconditioner of this kind on PyPI; the eigendecomposition "
         "is the textbook way to apply any function of B. The kernel needs no eigenvalue, which is "
         "its point; its Newton identities lose digits as τ grows (the chapter shows 1e-13 at "

@@ -71,7 +71,7 @@ MAX_DIMENSION = 4096
 MAX_DEGREE = 32
 MAX_ITERATIONS = 1_000_000
 # largest estimated relative error of e_1..e_{τ+1} from traces that a preconditioner accepts; the
-# estimate is a running bound, typically a thousand times the actual error
+# estimate is a running bound, 10³ to 10⁶ times the actual error (so it refuses early)
 NEWTON_TOLERANCE = 1e-3
 
 
@@ -155,6 +155,8 @@ def marginals(eigenvalues: object, tau: object) -> np.ndarray:
     ``τ + 1`` eigenvalues are positive (``e_{τ+1} = 0``: the preconditioner does not exist)."""
     lam = _spectrum(eigenvalues)
     tau = _degree(tau)
+    if lam.max() > 0:  # π is scale-free: scale to λ_max = 1 so that e_{τ+1} cannot underflow
+        lam = lam / lam.max()
     top = elementary_symmetric(lam, tau + 1)[tau + 1]
     if not top > 0:
         raise ValueError(
@@ -187,7 +189,7 @@ def condition_bound(eigenvalues: object, tau: object) -> float:
 
 
 def power_traces(B: object, k: object) -> np.ndarray:
-    """``tr(B^j)`` for ``j = 1, …, k`` (shape ``(k,)``), from ``⌈k/2⌉`` matrix products:
+    """``tr(B^j)`` for ``j = 1, …, k`` (shape ``(k,)``), from ``⌈k/2⌉ − 1`` matrix products:
     ``tr(B^{2m}) = ‖B^m‖_F²`` and ``tr(B^{2m+1}) = ⟨B^m, B^{m+1}⟩``."""
     M = _symmetric(B)
     k = _degree(k, "k", MAX_DEGREE + 1)
@@ -258,6 +260,11 @@ class PolynomialPreconditioner:
         self.scale = float(np.max(np.abs(self.B)))
         if self.scale == 0:
             raise ValueError("B must not be zero")
+        if self.scale < np.finfo(float).tiny or self.scale > np.finfo(float).max / (4 * n):
+            raise ValueError(
+                f"B: its largest entry {self.scale:.1e} is outside the range where P_τ⁻¹ = "
+                "(polynomial in B)/scale stays a normal float64; rescale B"
+            )
         scaled = self.B / self.scale
         try:  # semidefinite up to rounding: a shift of n units in the last place
             np.linalg.cholesky(scaled + 4 * n * np.finfo(float).eps * np.eye(n))
@@ -298,7 +305,11 @@ class PolynomialPreconditioner:
         out = self._coefficients[-1] * x
         for c in self._coefficients[-2::-1]:
             out = self._scaled @ out + c * x
-        return out / self.scale
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = out / self.scale
+        if not np.all(np.isfinite(out)):
+            raise ValueError("v: P_τ⁻¹v overflows float64; scale v down")
+        return out
 
     def matrix(self) -> np.ndarray:
         """``P_τ⁻¹`` as a dense matrix (for checks)."""
@@ -332,17 +343,27 @@ def _quadratic(B: object, b: object) -> tuple[np.ndarray, np.ndarray, float]:
     rhs = _real_array(b, "b")
     if rhs.shape != (M.shape[0],) or not np.all(np.isfinite(rhs)):
         raise ValueError(f"b must be a finite vector of length {M.shape[0]}")
+    scale = np.max(np.abs(M))
+    if not np.finfo(float).tiny <= scale <= np.finfo(float).max / (4 * M.shape[0]):
+        raise ValueError(f"B: its largest entry {scale:.1e} is outside the normal float64 range")
     try:
         chol = np.linalg.cholesky(M)
     except np.linalg.LinAlgError:
         raise ValueError("B must be positive definite (the quadratic needs a minimiser)") from None
-    x_star = np.linalg.solve(chol.T, np.linalg.solve(chol, rhs))
-    f_star = -0.5 * float(rhs @ x_star)
+    with np.errstate(over="ignore", invalid="ignore"):
+        x_star = np.linalg.solve(chol.T, np.linalg.solve(chol, rhs))
+        f_star = -0.5 * float(rhs @ x_star)
+    if not (np.all(np.isfinite(x_star)) and np.isfinite(f_star)):
+        raise ValueError("B and b: the minimiser or the minimum overflows float64; rescale b or B")
     return M, rhs, f_star
 
 
 def _gap(M: np.ndarray, b: np.ndarray, f_star: float, x: np.ndarray) -> float:
-    return max(0.5 * float(x @ (M @ x)) - float(b @ x) - f_star, 0.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        gap = 0.5 * float(x @ (M @ x)) - float(b @ x) - f_star
+    if not np.isfinite(gap):
+        raise ValueError("B and b: the objective overflows float64 along the iterates; rescale b")
+    return max(gap, 0.0)
 
 
 def gradient_method(
