@@ -174,3 +174,27 @@ def test_a_degree_beyond_what_the_traces_resolve_is_refused_not_wrong():
         error = np.linalg.norm(pre.matrix() - exact) / np.linalg.norm(exact)
         assert error <= max(pre.error_estimate, 1e-13)
     assert 4 <= accepted < 9  # the small degrees are accepted, the large ones refused
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: pp.condition_number([1e300, 1e-300], 0),
+        lambda: pp.condition_bound([1.5e308, 1.5e308, 1.0], 0),
+        lambda: (
+            pp.PolynomialPreconditioner(
+                1e-100 * pp.matrix_with_spectrum([3.0, 2, 1, 0.5]), 3
+            ).coefficients
+        ),
+        lambda: pp.matrix_with_spectrum([1.5e308, 1.0]),
+        lambda: pp.elementary_symmetric([1e-200, 1e-200], 2),
+        lambda: pp.leave_one_out([1e-200, 1e-200, 1e-200], 2),
+        lambda: pp.power_traces(1e-200 * np.eye(2), 2),
+        lambda: pp.MethodRun(np.ones(2), np.arange(2), np.zeros(1)).iterations_to(float("nan")),
+        lambda: pp.gradient_method(np.eye(2), np.full(2, 1e-170), 0, 2),
+        lambda: pp.marginals([1e300, 1e-200, 1e-200], 1),
+    ],
+)
+def test_results_beyond_float64_are_refused_not_rounded(call):
+    with pytest.raises((ValueError, TypeError)):
+        call()

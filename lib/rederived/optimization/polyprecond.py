@@ -108,6 +108,12 @@ def _symmetric(B: object, name: str = "B") -> np.ndarray:
     return (M + M.T) / 2
 
 
+def _no_underflow(values: np.ndarray, what: str) -> None:
+    """Values that are positive in exact arithmetic must not have rounded to zero."""
+    if np.any(values == 0):
+        raise ValueError(f"{what} underflow float64 (a true value below 1e-308): scale B up")
+
+
 def _finite(values: np.ndarray, what: str) -> np.ndarray:
     if not np.all(np.isfinite(values)):
         raise ValueError(f"{what} overflow float64: scale B down")
@@ -122,9 +128,10 @@ def elementary_symmetric(values: object, k: object) -> np.ndarray:
     k = _degree(k, "k", MAX_DEGREE + 1)
     e = np.zeros(k + 1)
     e[0] = 1.0
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         for v in lam:
             e[1:] = e[1:] + v * e[:-1]
+    _no_underflow(e[1 : min(k, np.count_nonzero(lam)) + 1], "the elementary symmetric polynomials")
     return _finite(e, "the elementary symmetric polynomials")
 
 
@@ -146,6 +153,8 @@ def leave_one_out(values: object, k: object) -> np.ndarray:
             suffix[i, 1:] += lam[i] * suffix[i + 1, :-1]
         # e_k(λ_{−i}) = Σ_j e_j(λ_0..λ_{i−1}) e_{k−j}(λ_{i+1}..λ_{n−1})
         out = np.einsum("ij,ij->i", prefix[:n], suffix[1:, ::-1])
+    remaining = np.count_nonzero(lam) - (lam > 0)  # positive entries left without entry i
+    _no_underflow(out[remaining >= k], "the leave-one-out polynomials")
     return _finite(out, "the leave-one-out polynomials")
 
 
@@ -156,7 +165,11 @@ def marginals(eigenvalues: object, tau: object) -> np.ndarray:
     lam = _spectrum(eigenvalues)
     tau = _degree(tau)
     if lam.max() > 0:  # π is scale-free: scale to λ_max = 1 so that e_{τ+1} cannot underflow
-        lam = lam / lam.max()
+        positive = lam > 0
+        with np.errstate(under="ignore"):
+            lam = lam / lam.max()
+        if np.any(positive & (lam == 0)):
+            raise ValueError("eigenvalues span more than float64 can hold (ratios below 1e-308)")
     top = elementary_symmetric(lam, tau + 1)[tau + 1]
     if not top > 0:
         raise ValueError(
@@ -173,7 +186,11 @@ def condition_number(eigenvalues: object, tau: object) -> float:
     if not np.all(lam > 0):
         raise ValueError("eigenvalues must all be positive for a condition number")
     pi = marginals(lam, tau)
-    return float(pi.max() / pi.min())
+    with np.errstate(over="ignore", divide="ignore"):
+        kappa = pi.max() / pi.min()
+    if not np.isfinite(kappa):
+        raise ValueError("eigenvalues: the condition number overflows float64")
+    return float(kappa)
 
 
 def condition_bound(eigenvalues: object, tau: object) -> float:
@@ -185,7 +202,11 @@ def condition_bound(eigenvalues: object, tau: object) -> float:
         raise ValueError(f"tau must be below the number of eigenvalues ({lam.size}), got {tau}")
     if not lam[-1] > 0:
         raise ValueError("eigenvalues must all be positive for a condition number")
-    return float(np.sum(lam[tau:]) / lam[-1])
+    with np.errstate(over="ignore"):
+        bound = np.sum(lam[tau:] / lam[-1])
+    if not np.isfinite(bound):
+        raise ValueError("eigenvalues: the bound overflows float64")
+    return float(bound)
 
 
 def power_traces(B: object, k: object) -> np.ndarray:
@@ -200,6 +221,8 @@ def power_traces(B: object, k: object) -> np.ndarray:
         while len(powers) <= (k + 1) // 2:
             powers.append(powers[-1] @ M)
         out = np.array([np.sum(powers[j // 2] * powers[j - j // 2]) for j in range(1, k + 1)])
+    if np.any(M):
+        _no_underflow(out[1::2], "the power traces")  # tr B^{2m} = ‖B^m‖² > 0 for B ≠ 0
     return _finite(out, "the power traces")
 
 
@@ -294,7 +317,14 @@ class PolynomialPreconditioner:
     def coefficients(self) -> np.ndarray:
         """``c_j`` with ``P_τ⁻¹ = Σ_j c_j B^j`` (for B itself, not scaled)."""
         j = np.arange(self.tau + 1)
-        return self._coefficients / self.scale ** (j + 1)
+        with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+            out = self._coefficients / self.scale ** (j + 1)
+        if not np.all(np.isfinite(out)) or np.any((out == 0) & (self._coefficients != 0)):
+            raise ValueError(
+                "B: the coefficients in powers of B leave float64 at this scale; use apply(), "
+                "which works in powers of B / max|B|"
+            )
+        return out
 
     def apply(self, v: object) -> np.ndarray:
         x = _real_array(v, "v")
@@ -327,7 +357,8 @@ class MethodRun:
 
     def iterations_to(self, tolerance: float) -> int | None:
         """The first k with ``gap_k ≤ tolerance · gap_0`` (None if never reached)."""
-        hit = np.flatnonzero(self.gaps <= tolerance * self.gaps[0])
+        tol = _positive(tolerance, "tolerance")
+        hit = np.flatnonzero(self.gaps <= tol * self.gaps[0])
         return int(hit[0]) if hit.size else None
 
 
@@ -355,6 +386,8 @@ def _quadratic(B: object, b: object) -> tuple[np.ndarray, np.ndarray, float]:
         f_star = -0.5 * float(rhs @ x_star)
     if not (np.all(np.isfinite(x_star)) and np.isfinite(f_star)):
         raise ValueError("B and b: the minimiser or the minimum overflows float64; rescale b or B")
+    if np.any(rhs) and f_star == 0:
+        raise ValueError("b: the minimum underflows float64 (b too small); rescale b")
     return M, rhs, f_star
 
 
@@ -488,5 +521,7 @@ def matrix_with_spectrum(eigenvalues: object, seed: object = 0) -> np.ndarray:
     rng = _generator(seed)
     Q, R = np.linalg.qr(rng.normal(size=(lam.size, lam.size)))
     Q = Q * np.sign(np.diag(R))
-    M = (Q * lam) @ Q.T
-    return (M + M.T) / 2
+    with np.errstate(over="ignore", invalid="ignore"):
+        M = (Q * lam) @ Q.T
+        M = (M + M.T) / 2
+    return _finite(M, "the matrix")
