@@ -30,6 +30,7 @@ from rederived.optimization.polyprecond import (
     newton_identities,
     power_traces,
     spiked_spectrum,
+    submatrix_inverse_average,
 )
 
 COVERS = (
@@ -47,6 +48,7 @@ COVERS = (
     "newton_identities",
     "power_traces",
     "spiked_spectrum",
+    "submatrix_inverse_average",
 )
 
 spectra = st.lists(
@@ -119,6 +121,23 @@ def test_methods_decrease_the_gap_and_report_their_cost(n, tau, seed, fast):
     assert np.all(np.diff(slow.gaps) <= 1e-12 * slow.gaps[0])
 
 
+@settings(max_examples=20, deadline=None)
+@given(
+    st.integers(2, 8),
+    st.integers(0, 3),
+    st.integers(0, 2**31 - 1),
+    st.sampled_from([1e-200, 1.0, 1e200]),
+)
+def test_volume_sampled_inverses_average_to_the_preconditioner(n, tau, seed, scale):
+    tau = min(tau, n - 1)
+    lam = np.random.default_rng(seed).uniform(0.1, 5.0, n)
+    B = matrix_with_spectrum(lam, seed=seed) * scale
+    average = submatrix_inverse_average(B, tau, "volume")
+    exact = PolynomialPreconditioner(B, tau).matrix()
+    assert np.allclose(average, exact, rtol=1e-9, atol=1e-12 * np.max(np.abs(exact)))
+    assert np.all(np.isfinite(submatrix_inverse_average(B, tau, "uniform")))
+
+
 @pytest.mark.parametrize(
     "call",
     [
@@ -149,6 +168,10 @@ def test_methods_decrease_the_gap_and_report_their_cost(n, tau, seed, fast):
         lambda: marginals(np.ones(5000), 0),
         lambda: elementary_symmetric(["a"], 0),
         lambda: gradient_method(np.eye(2), np.ones(2), True, 1),
+        lambda: submatrix_inverse_average(np.eye(3), 1, "random"),
+        lambda: submatrix_inverse_average(np.eye(3), 3),
+        lambda: submatrix_inverse_average(np.diag([1.0, 0.0, 1.0]), 1),
+        lambda: submatrix_inverse_average(np.eye(60), 5),
     ],
 )
 def test_bad_input_is_refused_by_name(call):

@@ -37,6 +37,8 @@ exceeds :data:`NEWTON_TOLERANCE`, rather than return a wrong preconditioner.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import combinations
+from math import comb
 from numbers import Integral
 
 import numpy as np
@@ -65,7 +67,10 @@ __all__ = [
     "newton_identities",
     "power_traces",
     "spiked_spectrum",
+    "submatrix_inverse_average",
 ]
+# submatrix_inverse_average enumerates every index set: refused beyond this many
+MAX_SUBSETS = 200_000
 
 MAX_DIMENSION = 4096
 MAX_DEGREE = 32
@@ -488,6 +493,40 @@ def conjugate_gradients(B: object, b: object, iterations: object) -> MethodRun:
         gaps.append(_gap(M, rhs, f_star, x))
         cost.append(cost[-1] + 1)
     return MethodRun(np.array(gaps), np.array(cost), x)
+
+
+def submatrix_inverse_average(B: object, tau: object, sampling: str = "volume") -> np.ndarray:
+    """The average of ``(B_SS)⁻¹`` padded with zeros to ``n × n``, over every index set ``S`` of
+    size ``τ + 1``, each weighted by ``det B_SS`` (``sampling="volume"``: coordinate volume
+    sampling, whose average is ``P_τ⁻¹``) or equally (``"uniform"``). Exact enumeration, for
+    small ``n``: refused beyond :data:`MAX_SUBSETS` sets. Domain: ``B`` symmetric positive
+    definite (every principal submatrix invertible)."""
+    M = _symmetric(B)
+    tau = _degree(tau)
+    n = M.shape[0]
+    if sampling not in ("volume", "uniform"):
+        raise ValueError(f"sampling must be 'volume' or 'uniform', got {sampling!r}")
+    if tau >= n:
+        raise ValueError(f"tau must be below the dimension {n}, got {tau}")
+    if comb(n, tau + 1) > MAX_SUBSETS:
+        raise ValueError(
+            f"B and tau: {comb(n, tau + 1)} index sets to enumerate, more than {MAX_SUBSETS}"
+        )
+    try:
+        np.linalg.cholesky(M)
+    except np.linalg.LinAlgError:
+        raise ValueError("B must be positive definite") from None
+    scale = float(np.max(np.abs(M)))  # the average of inverses scales like 1/scale
+    scaled = M / scale
+    total, acc = 0.0, np.zeros((n, n))
+    for S in combinations(range(n), tau + 1):
+        sub = scaled[np.ix_(S, S)]
+        weight = np.linalg.det(sub) if sampling == "volume" else 1.0
+        acc[np.ix_(S, S)] += weight * np.linalg.inv(sub)
+        total += weight
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        out = acc / total / scale
+    return _finite(out, "the average")
 
 
 def spiked_spectrum(
