@@ -264,6 +264,8 @@ def sweep(site, browser):
             wide["printed"] = print_loaded(browser, page)
         out[1400][page] = wide
         browser.set_window_size(400, 1000)
+        viewport = browser.execute_script("return window.innerWidth")
+        assert 380 <= viewport <= 400, f"{page}: the resize to 400 px gave a {viewport}-px viewport"
         browser.execute_script("window.rederivedFitEquations && window.rederivedFitEquations()")
         narrow = {"equations": browser.execute_script(_EQUATIONS)}
         if page in chapters:
