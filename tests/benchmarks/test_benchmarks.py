@@ -84,15 +84,18 @@ def test_a_rows_ratio_repeats_within_twenty_percent(name, against, built_book):
     # a row's ratio is a result, not noise: estimated twice in one process (processor time,
     # interleaved rounds), it may not move by more than 20 %. The rows: the one whose ratio once
     # swung fivefold (rounding, memory-bound), a target against a compiled peer, and a target
-    # against a baseline. Each estimate is the median of three measurements: beside a parallel
+    # against a baseline. Each estimate is the median of five measurements: beside a parallel
     # test worker, single measurements move by up to about 20 % (1.42 against 1.16 for the
     # rounding row in a CI run), and the page, which shows one measurement per row, says so.
     # `built_book` waits for `make test`'s background build: a third process on the two cores
     # moved the memory-bound rounding row's ratio by 29 % in one CI run (1.39 against 1.08)
-    # The two estimates take turns (measurements 1, 3, 5 against 2, 4, 6), so that a change in
+    # The two estimates take turns (odd against even measurements), so that a change in
     # the load from the other worker's notebooks falls on both alike: measured one after the
     # other, the rounding row's two medians moved by 24 % in a full run with a notebook beside
-    ratios = [measure(benchmarks.ROWS[name]).ratio(against) for _ in range(6)]
+    # (medians of three, used until then, fell just outside the bound in two runs beside a
+    # loaded worker, 0.82 for gaunt_coefficients-baseline; five were taken instead, and the 20 %
+    # bound itself is unchanged).
+    ratios = [measure(benchmarks.ROWS[name]).ratio(against) for _ in range(10)]
     first, second = float(np.median(ratios[0::2])), float(np.median(ratios[1::2]))
     assert 1 / 1.2 <= first / second <= 1.2, (first, second)
 
