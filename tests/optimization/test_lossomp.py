@@ -202,3 +202,11 @@ def test_gaussian_problem_is_reproducible_with_the_asked_corruption():
 def test_bad_input_is_refused(call):
     with pytest.raises((ValueError, TypeError)):
         call()
+
+
+def test_exact_fits_stop_at_the_rounding_floor():
+    A, x, y = _problem(16, m=40, N=80, s=5)
+    for kind, lam in (("l0", 0.0), ("sr", 0.1), ("l1", 1e-6)):
+        run = lo.loss_omp(A, y, lam, kind=kind, max_support=40)  # no error past an exact fit
+        assert run.stopped == "no gain" and run.iterations < 40
+        assert np.linalg.norm(run.x - x) / np.linalg.norm(x) < 1e-4

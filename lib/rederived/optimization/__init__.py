@@ -9,6 +9,11 @@
   polynomials of a matrix (from power traces by Newton's identities, no eigenvalues), the
   volume-sampling probabilities that are their spectrum, the condition-number bound, and the
   gradient, fast gradient, adaptive Krylov and conjugate-gradient methods on quadratics.
+- :mod:`rederived.optimization.lossomp`: orthogonal matching pursuit driven by a regularised
+  loss (weighted ℓ⁰, weighted LASSO, square-root LASSO, LAD-LASSO): the closed-form best
+  one-coordinate decrease of each loss, exact local fits on the selected columns, compressed-
+  sensing problems with noise and gross outliers, and tensor Legendre designs with their
+  intrinsic weights.
 
 Chapters live in ``chapters/optimization/``, tests in ``tests/optimization/``. Nothing is
 imported here: import the module you need (``from rederived.optimization import bpe``).

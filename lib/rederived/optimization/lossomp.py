@@ -24,7 +24,8 @@ by accelerated proximal gradient finished by an exact solve on its sign pattern 
 same inside the scaled-LASSO alternation ``σ = ‖A_S z − y‖`` (``"sr"``); a linear programme
 (HiGHS, ``"lad"``). Every run is a descent: ``G`` never increases (recorded in
 :attr:`GreedyRun.losses`). The run stops when no index lowers ``G`` by more than
-:data:`GAIN_TOLERANCE` of its value, or at ``max_support`` indices.
+:data:`GAIN_TOLERANCE` of its value (plus 10⁻¹⁵ of ``G(0)``, the rounding floor once the data
+are fitted exactly), or at ``max_support`` indices.
 
 Domain: ``A`` finite real m × N with no zero column, ``m, N`` at most :data:`MAX_SIZE`; ``y``
 finite of length m; ``λ ≥ 0`` finite; weights finite and positive, of length N (default 1). Any
@@ -65,6 +66,8 @@ LOSSES = ("l0", "l1", "sr", "lad")
 MAX_SIZE = 20_000
 # a step must lower G by more than this fraction of G to count as a gain
 GAIN_TOLERANCE = 1e-12
+# losses below this fraction of G(0) are rounding: no gain is counted there, no rise is refused
+_ROUNDING = 1e-15
 _FISTA_ITERATIONS = 20_000
 
 
@@ -495,44 +498,55 @@ def loss_omp(A, y, lam, *, kind: str, weights=None, max_support=None) -> GreedyR
     support: list[int] = []
     losses = [_loss(kind, As, ys, z, lam_s, w)]
     stopped = "max support"
-    # "l0": the local fit is least squares, kept as an updated QR factorisation
-    Q = np.zeros((m, 0))
-    R = np.zeros((0, 0))
+    # "l0": the local fit is least squares, kept as a QR factorisation grown by one column per
+    # step (Q's columns orthonormal, Qᵀy stored), so the residual updates in O(m)
+    Q = np.zeros((m, cap))
+    R = np.zeros((cap, cap))
+    qty = np.zeros(cap)
+    r = ys.copy()
     while len(support) < cap:
-        r = ys - As @ z
         gains, steps = _gains(kind, As, r, lam_s, w, alpha)
         gains[support] = -np.inf
         j = int(np.argmax(gains))
-        if not gains[j] > GAIN_TOLERANCE * losses[-1]:
+        if not gains[j] > GAIN_TOLERANCE * losses[-1] + _ROUNDING * losses[0]:
             stopped = "no gain"
             break
+        k = len(support)
         if kind == "l0":
+            Qk = Q[:, :k]
             col = As[:, j]
-            h = Q.T @ col
-            q = col - Q @ h
-            h2 = Q.T @ q  # second Gram-Schmidt pass
-            q -= Q @ h2
-            h += h2
+            h = Qk.T @ col
+            q = col - Qk @ h
+            h2 = Qk.T @ q  # second Gram-Schmidt pass
+            q -= Qk @ h2
             rho = float(np.linalg.norm(q))
             if rho <= 1e-12 * alpha[j]:
                 stopped = "no gain"  # the column lies in the span already
                 break
-            Q = np.hstack([Q, (q / rho)[:, None]])
-            R = np.block([[R, h[:, None]], [np.zeros((1, R.shape[1])), np.array([[rho]])]])
+            Q[:, k] = q / rho
+            R[:k, k] = h + h2
+            R[k, k] = rho
+            qty[k] = Q[:, k] @ ys
             support.append(j)
-            zs = solve_triangular(R, Q.T @ ys)
+            r = r - qty[k] * Q[:, k]
+            value = float(r @ r) + lam_s * float(np.sum(w[support] ** 2))
         else:
             support.append(j)
             start = z[support]
             start[-1] = steps[j]  # the one-coordinate step: a sign for the new index
             zs = _fit(kind, As[:, support], ys, lam_s, w[support], start)
-        z_new = np.zeros(N)
-        z_new[support] = zs
-        value = _loss(kind, As, ys, z_new, lam_s, w)
-        if value > losses[-1] * (1 + 1e-10) + 1e-300:
+            z_new = np.zeros(N)
+            z_new[support] = zs
+            value = _loss(kind, As, ys, z_new, lam_s, w)
+            z = z_new
+            r = ys - As @ z
+        if value > losses[-1] * (1 + 1e-10) + _ROUNDING * losses[0]:
             raise RuntimeError("the local fit raised the loss: a solver failed to converge")
-        z = z_new
         losses.append(min(value, losses[-1]))
+    if kind == "l0" and support:
+        k = len(support)
+        z = np.zeros(N)
+        z[support] = solve_triangular(R[:k, :k], qty[:k])
     unit = sy * sy if kind in ("l0", "l1") else sy
     with np.errstate(over="ignore"):
         x = z * (sy / sa)
