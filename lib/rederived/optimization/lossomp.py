@@ -27,7 +27,8 @@ same inside the scaled-LASSO alternation ``σ = ‖A_S z − y‖`` (``"sr"``); 
 :data:`GAIN_TOLERANCE` of its value (plus 10⁻¹⁵ of ``G(0)``, the rounding floor once the data
 are fitted exactly), or at ``max_support`` indices.
 
-Domain: ``A`` finite real m × N with no zero column, ``m, N`` at most :data:`MAX_SIZE`; ``y``
+Domain: ``A`` finite real m × N with no zero column, ``m, N`` at most :data:`MAX_SIZE` and
+``m·N`` at most :data:`MAX_ENTRIES` (the LAD gains hold a few m × N arrays); ``y``
 finite of length m; ``λ ≥ 0`` finite; weights finite and positive, of length N (default 1). Any
 scale: the problem is solved on ``A/max|A|`` and ``y/max|y|`` with ``λ`` rescaled to match, and a
 λ or a result that leaves float64 under that rescaling is refused.
@@ -38,6 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 from scipy.linalg import solve_triangular
 from scipy.optimize import linprog
 
@@ -49,6 +51,7 @@ from rederived._checks import real_array as _real_array
 __all__ = [
     "GAIN_TOLERANCE",
     "LOSSES",
+    "MAX_ENTRIES",
     "MAX_SIZE",
     "GreedyRun",
     "coordinate_gains",
@@ -64,6 +67,7 @@ __all__ = [
 
 LOSSES = ("l0", "l1", "sr", "lad")
 MAX_SIZE = 20_000
+MAX_ENTRIES = 4_000_000
 # a step must lower G by more than this fraction of G to count as a gain
 GAIN_TOLERANCE = 1e-12
 # losses below this fraction of G(0) are rounding: no gain is counted there, no rise is refused
@@ -87,6 +91,8 @@ def _matrix(A: object) -> np.ndarray:
         raise ValueError(f"A must be a non-empty 2-D array, got shape {A.shape}")
     if max(A.shape) > MAX_SIZE:
         raise ValueError(f"A must be at most {MAX_SIZE} in each dimension, got {A.shape}")
+    if A.size > MAX_ENTRIES:
+        raise ValueError(f"A must have at most {MAX_ENTRIES:,} entries, got {A.size:,}")
     if not np.all(np.isfinite(A)):
         raise ValueError("A must be finite")
     if np.any(np.all(A == 0, axis=0)):
@@ -118,8 +124,9 @@ def _lam(lam: object) -> float:
     return _nonnegative(lam, "lam")
 
 
-def _scaled_lam(kind: str, lam: float, sa: float, sy: float) -> float:
-    """λ of the problem on A/sa, y/sy (so that G scales by sy² or sy)."""
+def _scaled_lam(kind: str, lam: float, sa: float, sy: float, w: np.ndarray) -> float:
+    """λ of the problem on A/sa, y/sy (so that G scales by sy² or sy); refused if it, or a
+    penalty λw_j, leaves float64."""
     with np.errstate(over="ignore", under="ignore"):
         if kind == "l0":
             out = lam / sy / sy
@@ -129,6 +136,10 @@ def _scaled_lam(kind: str, lam: float, sa: float, sy: float) -> float:
             out = lam / sa
     if not np.isfinite(out) or (lam > 0 and out == 0):
         raise ValueError("lam is out of float64's range at the scale of A and y")
+    with np.errstate(over="ignore"):
+        penalties = out * w * w if kind == "l0" else out * w
+    if not np.all(np.isfinite(penalties)):
+        raise ValueError("lam × weights overflows float64 at the scale of A and y")
     return float(out)
 
 
@@ -194,7 +205,8 @@ def _gains(kind: str, A: np.ndarray, r: np.ndarray, lam: float, w: np.ndarray, a
         u = np.full_like(c, np.inf)
         u[ok] = k[ok] * d[ok] / root[ok]
         value = d * root + k * np.abs(cos)  # optimal G / ‖r‖ when the step is taken
-        take = ok & (u < np.abs(cos)) & (value < 1)
+        # u < |cos| is the same as k < |cos| (the chapter asserts it); it makes value < 1
+        take = ok & (u < np.abs(cos))
         gain[take] = rn * (1.0 - value[take])
         step[take] = np.sign(c[take]) * (np.abs(cos[take]) - u[take]) * rn / alpha[take]
         return gain, step
@@ -231,7 +243,7 @@ def coordinate_gains(A, r, lam, *, kind: str, weights=None):
         g0 = -lam * w**2 if kind == "l0" else np.zeros(A.shape[1])
         return g0, np.zeros(A.shape[1])
     As, rs = A / sa, r / sr
-    lam_s = _scaled_lam(kind, lam, sa, sr)
+    lam_s = _scaled_lam(kind, lam, sa, sr, w)
     gains, steps = _gains(kind, As, rs, lam_s, w, np.linalg.norm(As, axis=0))
     unit = sr * sr if kind in ("l0", "l1") else sr
     with np.errstate(over="ignore"):
@@ -308,8 +320,9 @@ def _lad_fit(As: np.ndarray, y: np.ndarray, mu: np.ndarray) -> np.ndarray:
     """argmin ‖A_S z − y‖₁ + Σ μ_j|z_j| as a linear programme (HiGHS)."""
     m, k = As.shape
     cost = np.concatenate([mu, mu, np.ones(2 * m)])
-    eye = np.eye(m)
-    a_eq = np.hstack([As, -As, -eye, eye])
+    eye = sparse.identity(m, format="csr")
+    dense = sparse.csr_matrix(As)
+    a_eq = sparse.hstack([dense, -dense, -eye, eye], format="csr")
     res = linprog(cost, A_eq=a_eq, b_eq=y, bounds=(0, None), method="highs")
     if res.status != 0:
         raise RuntimeError(f"the LAD linear programme failed: {res.message}")
@@ -431,7 +444,7 @@ def local_fit(A, y, support, lam, *, kind: str, weights=None):
     z = np.zeros(A.shape[1])
     if sy == 0 or not S:
         return z
-    lam_s = _scaled_lam(kind, lam, sa, sy)
+    lam_s = _scaled_lam(kind, lam, sa, sy, w)
     zs = _fit(kind, A[:, S] / sa, y / sy, lam_s, w[S], np.zeros(len(S)))
     with np.errstate(over="ignore"):
         z[S] = zs * (sy / sa)
@@ -491,7 +504,7 @@ def loss_omp(A, y, lam, *, kind: str, weights=None, max_support=None) -> GreedyR
     sa, sy = float(np.max(np.abs(A))), float(np.max(np.abs(y)))
     if sy == 0:
         return GreedyRun(np.zeros(N), (), np.zeros(1), "no gain")
-    lam_s = _scaled_lam(kind, lam, sa, sy)
+    lam_s = _scaled_lam(kind, lam, sa, sy, w)
     As, ys = A / sa, y / sy
     alpha = np.linalg.norm(As, axis=0)
     z = np.zeros(N)
@@ -575,8 +588,8 @@ def gaussian_problem(m, N, s, seed, *, noise=0.0, outliers=0, outlier_size=10.0)
     m = _count(m, "m")
     N = _count(N, "N")
     s = _count(s, "s", minimum=0)
-    if max(m, N) > MAX_SIZE:
-        raise ValueError(f"m and N must be at most {MAX_SIZE}")
+    if max(m, N) > MAX_SIZE or m * N > MAX_ENTRIES:
+        raise ValueError(f"m and N must be at most {MAX_SIZE}, m·N at most {MAX_ENTRIES:,}")
     if s > N:
         raise ValueError(f"s must be at most N = {N}, got {s}")
     noise = _nonnegative(noise, "noise")
@@ -607,7 +620,7 @@ def lad_lasso(A, y, lam, *, weights=None) -> np.ndarray:
     sa, sy = float(np.max(np.abs(A))), float(np.max(np.abs(y)))
     if sy == 0:
         return np.zeros(A.shape[1])
-    lam_s = _scaled_lam("lad", lam, sa, sy)
+    lam_s = _scaled_lam("lad", lam, sa, sy, w)
     z = _lad_fit(A / sa, y / sy, lam_s * w)
     with np.errstate(over="ignore"):
         x = z * (sy / sa)
@@ -653,8 +666,8 @@ def legendre_design(points, indices) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"points must be a 2-D array with {idx.shape[1]} columns")
     if not np.all(np.isfinite(P)) or np.any(np.abs(P) > 1):
         raise ValueError("points must lie in [-1, 1]^d")
-    if P.shape[0] * idx.shape[0] > 50_000_000:
-        raise ValueError("points × indices must be at most 5e7 entries")
+    if P.shape[0] * idx.shape[0] > MAX_ENTRIES:
+        raise ValueError(f"points × indices must be at most {MAX_ENTRIES:,} entries")
     degree = int(idx.max()) if idx.size else 0
     # orthonormal Legendre values by the three-term recurrence, per coordinate
     vals = np.empty((degree + 1, *P.shape))
