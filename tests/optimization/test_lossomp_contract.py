@@ -134,7 +134,8 @@ def test_runs_descend_and_agree_at_every_scale(problem, kind, sa, sy, cap, facto
     assert len(set(base.support)) == base.iterations <= cap
     off = np.setdiff1d(np.arange(A.shape[1]), base.support)
     assert np.all(base.x[off] == 0)
-    assert np.all(np.diff(base.losses) <= 1e-12 * base.losses[0])
+    # a descent up to rounding: no rise beyond 1e-10 of the loss (the kernel raises beyond)
+    assert np.all(np.diff(base.losses) <= 1e-10 * base.losses[:-1] + 1e-15 * base.losses[0])
     assert base.stopped in ("no gain", "max support")
     lam2 = SCALING[kind](lam, sa, sy)
     if not np.isfinite(lam2) or (lam2 == 0 and lam > 0):
@@ -209,6 +210,11 @@ def test_legendre_design_is_bounded_by_its_weights(d, n, seed):
         # more entries than MAX_ENTRIES (the LAD gains hold several m × N arrays)
         lambda: loss_omp(np.ones((2001, 2001)), np.ones(2001), 0.1, kind="lad"),
         lambda: gaussian_problem(2001, 2001, 1, 0),
+        # a column whose squared norm underflows beside the others (it used to be skipped)
+        lambda: loss_omp(np.array([[1.0, 1e-170], [1.0, 0.0]]), np.ones(2), 0.0, kind="l0"),
+        # a degree whose table of values would not fit (it used to run for minutes)
+        lambda: legendre_design(np.zeros((1, 1)), np.array([[30_000_000]])),
+        lambda: legendre_design(np.zeros((1, 1)), np.array([[2**63]], dtype=np.uint64)),
     ],
 )
 def test_bad_input_is_refused_by_name(call):

@@ -22,13 +22,14 @@ loss has a closed form (derived and asserted in the chapter):
 The local fits: least squares by an updated QR factorisation (``"l0"``); a small weighted LASSO
 by accelerated proximal gradient finished by an exact solve on its sign pattern (``"l1"``); the
 same inside the scaled-LASSO alternation ``σ = ‖A_S z − y‖`` (``"sr"``); a linear programme
-(HiGHS, ``"lad"``). Every run is a descent: ``G`` never increases (recorded in
-:attr:`GreedyRun.losses`). The run stops when no index lowers ``G`` by more than
-:data:`GAIN_TOLERANCE` of its value (plus 10⁻¹⁵ of ``G(0)``, the rounding floor once the data
-are fitted exactly), or at ``max_support`` indices.
+(HiGHS, ``"lad"``). Every run is a descent: ``G`` never rises by more than rounding (10⁻¹⁰ of
+its value; a larger rise is an error), recorded in :attr:`GreedyRun.losses`. The run stops
+when no index lowers ``G`` by more than :data:`GAIN_TOLERANCE` of its value (plus 10⁻¹⁵ of
+``G(0)``, the rounding floor once the data are fitted exactly), or at ``max_support`` indices.
 
 Domain: ``A`` finite real m × N with no zero column, ``m, N`` at most :data:`MAX_SIZE` and
-``m·N`` at most :data:`MAX_ENTRIES` (the LAD gains hold a few m × N arrays); ``y``
+``m·N`` at most :data:`MAX_ENTRIES` (the LAD gains hold a few m × N arrays), columns within
+a factor ``1/``:data:`MIN_COLUMN_RATIO` of each other in size; ``y``
 finite of length m; ``λ ≥ 0`` finite; weights finite and positive, of length N (default 1). Any
 scale: the problem is solved on ``A/max|A|`` and ``y/max|y|`` with ``λ`` rescaled to match, and a
 λ or a result that leaves float64 under that rescaling is refused.
@@ -52,7 +53,9 @@ __all__ = [
     "GAIN_TOLERANCE",
     "LOSSES",
     "MAX_ENTRIES",
+    "MAX_LEGENDRE_DEGREE",
     "MAX_SIZE",
+    "MIN_COLUMN_RATIO",
     "GreedyRun",
     "coordinate_gains",
     "gaussian_problem",
@@ -68,6 +71,10 @@ __all__ = [
 LOSSES = ("l0", "l1", "sr", "lad")
 MAX_SIZE = 20_000
 MAX_ENTRIES = 4_000_000
+# columns smaller than this fraction of the largest are refused: their squared norms underflow
+MIN_COLUMN_RATIO = 1e-100
+# highest polynomial degree legendre_design evaluates
+MAX_LEGENDRE_DEGREE = 1000
 # a step must lower G by more than this fraction of G to count as a gain
 GAIN_TOLERANCE = 1e-12
 # losses below this fraction of G(0) are rounding: no gain is counted there, no rise is refused
@@ -97,6 +104,12 @@ def _matrix(A: object) -> np.ndarray:
         raise ValueError("A must be finite")
     if np.any(np.all(A == 0, axis=0)):
         raise ValueError("A must have no zero column (a zero column's gain is undefined)")
+    peaks = np.max(np.abs(A), axis=0)
+    if np.min(peaks) < MIN_COLUMN_RATIO * np.max(peaks):
+        raise ValueError(
+            f"A's columns must be within a factor {1 / MIN_COLUMN_RATIO:.0e} of each other in "
+            "size (rescale the columns and the weights together)"
+        )
     return A
 
 
@@ -317,7 +330,13 @@ def _polish(G, b, mu, z):
 
 
 def _lad_fit(As: np.ndarray, y: np.ndarray, mu: np.ndarray) -> np.ndarray:
-    """argmin ‖A_S z − y‖₁ + Σ μ_j|z_j| as a linear programme (HiGHS)."""
+    """argmin ‖A_S z − y‖₁ + Σ μ_j|z_j| as a linear programme (HiGHS), on columns scaled to
+    unit size (HiGHS drops matrix entries below its tolerance)."""
+    size = np.max(np.abs(As), axis=0)
+    return _lad_fit_unit(As / size, y, mu / size) / size
+
+
+def _lad_fit_unit(As: np.ndarray, y: np.ndarray, mu: np.ndarray) -> np.ndarray:
     m, k = As.shape
     cost = np.concatenate([mu, mu, np.ones(2 * m)])
     eye = sparse.identity(m, format="csr")
@@ -375,16 +394,17 @@ def _interpolant(As: np.ndarray, y: np.ndarray, mu: np.ndarray):
     if np.linalg.norm(As @ z_ls - y) > 1e-12 * max(float(np.linalg.norm(y)), 1e-300):
         return None
     k = As.shape[1]
+    size = np.max(np.abs(As), axis=0)  # unit columns for HiGHS, as in _lad_fit
     res = linprog(
-        np.concatenate([mu, mu]),
-        A_eq=np.hstack([As, -As]),
+        np.concatenate([mu, mu]) / np.concatenate([size, size]),
+        A_eq=np.hstack([As, -As]) / np.concatenate([size, size]),
         b_eq=y,
         bounds=(0, None),
         method="highs",
     )
     if res.status != 0:
         return z_ls
-    z = res.x[:k] - res.x[k:]
+    z = (res.x[:k] - res.x[k:]) / size
     # HiGHS meets the constraints to its own tolerance: keep the exact least-squares fit on the
     # support it found
     S = np.flatnonzero(z)
@@ -473,7 +493,8 @@ class GreedyRun:
     """One run of :func:`loss_omp`.
 
     ``x``: the coefficients; ``support``: the selected indices in the order chosen; ``losses``:
-    ``G`` after each step, starting from ``G(0)`` (non-increasing); ``stopped``: ``"no gain"``
+    ``G`` after each step, starting from ``G(0)`` (non-increasing up to rounding: 10⁻¹⁰ of its
+    value); ``stopped``: ``"no gain"``
     or ``"max support"``.
     """
 
@@ -555,7 +576,7 @@ def loss_omp(A, y, lam, *, kind: str, weights=None, max_support=None) -> GreedyR
             r = ys - As @ z
         if value > losses[-1] * (1 + 1e-10) + _ROUNDING * losses[0]:
             raise RuntimeError("the local fit raised the loss: a solver failed to converge")
-        losses.append(min(value, losses[-1]))
+        losses.append(value)
     if kind == "l0" and support:
         k = len(support)
         z = np.zeros(N)
@@ -669,6 +690,11 @@ def legendre_design(points, indices) -> tuple[np.ndarray, np.ndarray]:
     if P.shape[0] * idx.shape[0] > MAX_ENTRIES:
         raise ValueError(f"points × indices must be at most {MAX_ENTRIES:,} entries")
     degree = int(idx.max()) if idx.size else 0
+    if degree > MAX_LEGENDRE_DEGREE or (degree + 1) * P.size > MAX_ENTRIES:
+        raise ValueError(
+            f"indices: degree {degree} is beyond {MAX_LEGENDRE_DEGREE}, or the table of values "
+            f"(degree + 1) × points × d exceeds {MAX_ENTRIES:,} entries"
+        )
     # orthonormal Legendre values by the three-term recurrence, per coordinate
     vals = np.empty((degree + 1, *P.shape))
     vals[0] = 1.0
