@@ -8,5 +8,16 @@
 - :mod:`rederived.book.benchmark`: best-of-n timings and log–log slopes;
 - :mod:`rederived.book.plotting`: the figure style.
 
-Nothing is imported here, so that ``import rederived.book.claims`` stays light.
+Nothing is imported here, so that ``import rederived.book.claims`` stays light (one setting that
+keeps notebook kernels from a slow optional import is made below).
 """
+
+import sys as _sys
+
+# Chapters call myst_nb's glue, which imports nbformat and so jsonschema; jsonschema then imports
+# the optional rfc3987_syntax, whose Lark grammar takes about a second to build, in every
+# notebook kernel, only to check IRI strings the book never validates. Marking it absent makes
+# jsonschema skip that one format check (it imports it under suppress(ImportError)). Nothing is
+# changed if it was imported already.
+_sys.modules.setdefault("rfc3987_syntax", None)
+del _sys
