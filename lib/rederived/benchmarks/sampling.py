@@ -64,3 +64,62 @@ def classical_shadow_estimates() -> Row:
         "computes the estimator from its definition. The speed bound 5 was set after a run that "
         "had shown 11 at N = 2000.",
     )
+
+
+@row
+def weighted_mmd() -> Row:
+    """Optimally weighted MMD² of 256 g-and-k simulations against n data points."""
+    from rederived.sampling import wmmd
+
+    seed_u, seed_y = np.random.SeedSequence(2301).spawn(2)
+    u = np.random.default_rng(seed_u).random((256, 1))  # the same simulations at every size
+    ell_c = wmmd.median_heuristic(u)
+
+    def make(n):
+        y = wmmd.gandk(np.random.default_rng(seed_y).random((n, 1)))
+        return u, wmmd.gandk(u), y, wmmd.median_heuristic(y)
+
+    def kernel(inputs):
+        u, x, y, ell_k = inputs
+        w = wmmd.optimal_weights(u, wmmd.uniform_embedding(u, ell_c), ell_c)
+        return wmmd.mmd_squared(x, y, ell_k, weights=w)
+
+    def one_matrix(inputs):
+        u, x, y, ell_k = inputs
+        C = np.exp(-((u - u.T) ** 2) / (2 * ell_c**2)) + 1e-8 * np.eye(len(u))
+        w = np.linalg.inv(C) @ wmmd.uniform_embedding(u, ell_c)
+        xy = np.vstack([x, y])
+        K = np.exp(-((xy - xy.T) ** 2) / (2 * ell_k**2))  # one (m + n)² Gram matrix
+        m = len(x)
+        return w @ K[:m, :m] @ w - 2 * w @ K[:m, m:].mean(axis=1) + K[m:, m:].mean()
+
+    return Row(
+        family="Optimally weighted MMD",
+        chapter="sampling/weighted-mmd",
+        kernel="rederived.sampling.wmmd.optimal_weights and mmd_squared (Cholesky solve; the "
+        "three sums in blocks of 1024 rows, no n × n matrix)",
+        baseline="the authors' route: an explicit inverse for the weights and one (m + n)² Gram "
+        "matrix for the three sums",
+        peer="",
+        size_name="data points n (m = 256 simulations)",
+        sizes=(500, 1000, 2000, 4000),
+        make=make,
+        run_kernel=kernel,
+        run_baseline=one_matrix,
+        error=lambda a, b: float(abs(a - b)),
+        error_name="absolute difference of the MMD² estimates (the kernel is at most 1; the "
+        "estimates, near 10⁻⁵, are small differences of sums near 0.4)",
+        tolerance=1e-5,
+        fit_from=1,
+        faster_than_baseline=None,
+        theory={"kernel": 2, "baseline": 2},
+        theory_note="Both are dominated by the n² data term (the kernel in blocks, the baseline "
+        "as part of one (m + n)² matrix); the kernel's memory stays at 1024 × n.",
+        note="The authors' estimator (and probnum, which their notebooks use for Matérn "
+        "embeddings) is not a PyPI package of this computation, so there is no peer. The two "
+        "routes differ by up to about 1e-6 in absolute terms on some input sets: the input Gram "
+        "matrix is nearly singular, and its explicit inverse and the Cholesky solve give weights "
+        "that differ in the digits the nugget leaves (the tolerance 1e-5 was set after seeing "
+        "1.5e-6; the chapter checks the Cholesky route against an exact MMD). Length scales are "
+        "computed once, outside the timing.",
+    )
