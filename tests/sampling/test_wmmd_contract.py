@@ -105,6 +105,16 @@ def test_embeddings_are_bounded_and_weights_solve_their_system(m, d, seed, ell):
     assert np.allclose(C @ w, z, atol=1e-6 * max(1.0, np.abs(w).max()))
 
 
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 20), st.integers(1, 3), st.integers(0, 2**31 - 1), st.floats(1e3, 1e250))
+def test_embeddings_of_wide_kernels_are_the_measures_mass(m, d, seed, ell):
+    # a kernel much wider than the unit cube is 1 on it: the uniform embedding is 1 (no
+    # cancellation in the difference of distribution functions), the normal one nearly 1 too
+    u = np.random.default_rng(seed).random((m, d))
+    assert np.allclose(uniform_embedding(u, ell), 1.0, rtol=0, atol=1e-6)
+    assert np.allclose(gaussian_embedding(u, ell), 1.0, rtol=0, atol=1e-5 * d)
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     st.floats(-5, 5),
@@ -157,6 +167,11 @@ def test_median_heuristic_scales_with_the_points(n, d, seed, scale):
         lambda: gandk([[0.5]], k=-0.1),
         lambda: gandk([[1e-300]], k=200.0),
         lambda: gaussian_mmd_squared(0.0, 1.0, np.nan, 1.0, 1.0),
+        # a length scale tiny beside the points: refused (an OverflowError before)
+        lambda: gaussian_gram([[1.0]], [[0.0]], 1e-160),
+        lambda: kernel_mean([[1.0]], [[0.0]], 1e-160),
+        lambda: mmd_squared([[1.0]], [[0.0]], 1e-160),
+        lambda: optimal_weights(np.random.default_rng(0).random((3001, 1)), np.ones(3001), 0.1),
     ],
 )
 def test_bad_input_is_refused_by_name(call):

@@ -76,7 +76,8 @@ def weighted_mmd() -> Row:
     ell_c = wmmd.median_heuristic(u)
 
     def make(n):
-        y = wmmd.gandk(np.random.default_rng(seed_y).random((n, 1)))
+        # data from another θ (b = 1.5): an MMD² near 10⁻², so that differences are relative
+        y = wmmd.gandk(np.random.default_rng(seed_y).random((n, 1)), b=1.5)
         return u, wmmd.gandk(u), y, wmmd.median_heuristic(y)
 
     def kernel(inputs):
@@ -102,24 +103,24 @@ def weighted_mmd() -> Row:
         "matrix for the three sums",
         peer="",
         size_name="data points n (m = 256 simulations)",
-        sizes=(500, 1000, 2000, 4000),
+        sizes=(250, 500, 1000, 2000),
         make=make,
         run_kernel=kernel,
         run_baseline=one_matrix,
-        error=lambda a, b: float(abs(a - b)),
-        error_name="absolute difference of the MMD² estimates (the kernel is at most 1; the "
-        "estimates, near 10⁻⁵, are small differences of sums near 0.4)",
-        tolerance=1e-5,
+        error=lambda a, b: float(abs(a - b) / abs(b)),
+        error_name="relative difference of the MMD² estimates (near 10⁻², data from b = 1.5 "
+        "against simulations at b = 1)",
+        tolerance=1e-3,
         fit_from=1,
         faster_than_baseline=None,
         theory={"kernel": 2, "baseline": 2},
         theory_note="Both are dominated by the n² data term (the kernel in blocks, the baseline "
         "as part of one (m + n)² matrix); the kernel's memory stays at 1024 × n.",
         note="The authors' estimator (and probnum, which their notebooks use for Matérn "
-        "embeddings) is not a PyPI package of this computation, so there is no peer. The two "
-        "routes differ by up to about 1e-6 in absolute terms on some input sets: the input Gram "
-        "matrix is nearly singular, and its explicit inverse and the Cholesky solve give weights "
-        "that differ in the digits the nugget leaves (the tolerance 1e-5 was set after seeing "
-        "1.5e-6; the chapter checks the Cholesky route against an exact MMD). Length scales are "
+        "embeddings) is not a PyPI package of this computation, so there is no peer. The input "
+        "Gram matrix C + δI has a condition number up to about m/δ ≈ 3e10, so its explicit "
+        "inverse loses about ten digits of the weights, which the Cholesky solve keeps (the "
+        "chapter checks that route against an exact MMD); the estimates still agree to about "
+        "2e-4 relative (the tolerance 1e-3 was set after seeing that). Length scales are "
         "computed once, outside the timing.",
     )

@@ -19,14 +19,18 @@ closed forms (derived and asserted in the chapter):
 Domain: finite real point sets as (points × dimension) arrays, at most :data:`MAX_POINTS` points
 and :data:`MAX_DIMENSION` coordinates; length scales finite and positive; uniform inputs in
 ``[0, 1]``. The data term ``1ᵀK_yy 1/n²`` is summed in blocks, so ``n`` up to ``MAX_POINTS`` needs
-no n × n matrix. A Gram matrix of the inputs that is singular beyond the nugget is refused.
+no n × n matrix (blocks of at most :data:`BLOCK` entries). The weights need a dense factorisation:
+at most :data:`MAX_WEIGHT_POINTS` inputs. A Gram matrix of the inputs that is singular beyond the
+nugget is refused. The estimator is a squared distance in exact arithmetic; in floating point it
+can fall below zero by rounding (about 10⁻⁸ with weights of size 10⁴), and it is only as right
+as a ``data_term`` passed in.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from scipy.linalg import cho_factor, cho_solve
-from scipy.special import ndtr, ndtri
+from scipy.special import erf, ndtri
 
 from rederived._checks import count as _count
 from rederived._checks import finite_real as _finite
@@ -37,6 +41,7 @@ __all__ = [
     "BLOCK",
     "MAX_DIMENSION",
     "MAX_POINTS",
+    "MAX_WEIGHT_POINTS",
     "cross_means",
     "gandk",
     "gaussian_embedding",
@@ -51,8 +56,10 @@ __all__ = [
 
 MAX_POINTS = 200_000
 MAX_DIMENSION = 1_000
-# rows of a Gram block: BLOCK × (other set) entries at a time
-BLOCK = 1024
+# entries of a Gram block held at once (the block's rows shrink as the other set grows)
+BLOCK = 4_000_000
+# optimal_weights factorises a dense m × m matrix
+MAX_WEIGHT_POINTS = 3_000
 
 
 def _points(value: object, name: str) -> np.ndarray:
@@ -71,6 +78,20 @@ def _points(value: object, name: str) -> np.ndarray:
     return arr
 
 
+def _factor(scale: float, ell: float) -> float:
+    """(scale/ℓ)²/2, refused when it leaves float64 (a length scale tiny beside the points)."""
+    with np.errstate(over="ignore"):
+        out = float((np.float64(scale) / np.float64(ell)) ** 2 / 2.0)
+    if not np.isfinite(out):
+        raise ValueError("lengthscale is too small beside the points' scale (beyond float64)")
+    return out
+
+
+def _rows(n_other: int) -> int:
+    """Rows per block so that a block holds at most BLOCK entries."""
+    return max(1, BLOCK // max(n_other, 1))
+
+
 def _squared_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     d2 = np.sum(a * a, axis=1)[:, None] + np.sum(b * b, axis=1)[None, :] - 2.0 * (a @ b.T)
     return np.maximum(d2, 0.0)
@@ -87,7 +108,7 @@ def gaussian_gram(a, b, lengthscale) -> np.ndarray:
         raise ValueError("a × b must be at most 10⁷ entries: use kernel_mean for large sums")
     scale = max(float(np.max(np.abs(a))), float(np.max(np.abs(b))), 1e-300)
     # distances of the rescaled points, so that squares neither overflow nor underflow
-    return np.exp(-_squared_distances(a / scale, b / scale) * ((scale / ell) ** 2 / 2.0))
+    return np.exp(-_squared_distances(a / scale, b / scale) * _factor(scale, ell))
 
 
 def kernel_mean(a, b, lengthscale, *, weights=None) -> float:
@@ -107,11 +128,11 @@ def kernel_mean(a, b, lengthscale, *, weights=None) -> float:
         raise ValueError(f"weights must be finite, one per point of a ({a.shape[0]})")
     scale = max(float(np.max(np.abs(a))), float(np.max(np.abs(b))), 1e-300)
     a, b = a / scale, b / scale
-    factor = (scale / ell) ** 2 / 2.0
-    total = 0.0
-    for start in range(0, a.shape[0], BLOCK):
-        block = np.exp(-_squared_distances(a[start : start + BLOCK], b) * factor)
-        total += float(v[start : start + BLOCK] @ block.sum(axis=1))
+    factor = _factor(scale, ell)
+    total, rows = 0.0, _rows(b.shape[0])
+    for start in range(0, a.shape[0], rows):
+        block = np.exp(-_squared_distances(a[start : start + rows], b) * factor)
+        total += float(v[start : start + rows] @ block.sum(axis=1))
     return total / b.shape[0]
 
 
@@ -125,20 +146,21 @@ def cross_means(a, b, lengthscale) -> np.ndarray:
         raise ValueError(f"a and b must have the same dimension, got {a.shape[1]} and {b.shape[1]}")
     scale = max(float(np.max(np.abs(a))), float(np.max(np.abs(b))), 1e-300)
     a, b = a / scale, b / scale
-    factor = (scale / ell) ** 2 / 2.0
-    out = np.empty(a.shape[0])
-    for start in range(0, a.shape[0], BLOCK):
-        block = np.exp(-_squared_distances(a[start : start + BLOCK], b) * factor)
-        out[start : start + BLOCK] = block.mean(axis=1)
+    factor = _factor(scale, ell)
+    out, rows = np.empty(a.shape[0]), _rows(b.shape[0])
+    for start in range(0, a.shape[0], rows):
+        block = np.exp(-_squared_distances(a[start : start + rows], b) * factor)
+        out[start : start + rows] = block.mean(axis=1)
     return out
 
 
 def median_heuristic(points, *, max_points: int = 2000) -> float:
-    """``√(median ‖a − b‖²/2)`` over distinct pairs of the first ``max_points`` points (the
-    length scale the paper's code sets both kernels with)."""
+    """``√(median ‖a − b‖²/2)`` over distinct pairs of at most ``max_points`` points, evenly
+    spaced through the set (the length scale the paper's code sets both kernels with)."""
     p = _points(points, "points")
     cap = _count(max_points, "max_points", minimum=2)
-    p = p[:cap]
+    if p.shape[0] > cap:
+        p = p[np.linspace(0, p.shape[0] - 1, cap).astype(int)]
     if p.shape[0] < 2:
         raise ValueError("points must hold at least two points")
     scale = max(float(np.max(np.abs(p))), 1e-300)
@@ -157,9 +179,16 @@ def uniform_embedding(u, lengthscale) -> np.ndarray:
     ell = _positive(lengthscale, "lengthscale")
     if np.any(u < 0) or np.any(u > 1):
         raise ValueError("u must lie in [0, 1] for the uniform measure")
-    factors = np.sqrt(2 * np.pi) * ell * (ndtr((1 - u) / ell) - ndtr(-u / ell))
+    # Φ(b) − Φ(a) with a = −u/ℓ ≤ 0 ≤ b = (1 − u)/ℓ: (erf(b/√2) − erf(a/√2))/2, a sum of two
+    # non-negative terms (no cancellation, also for a huge ℓ where both are tiny)
+    r2 = np.sqrt(2.0)
     with np.errstate(under="ignore"):
-        return np.prod(factors, axis=1)
+        mass = (erf((1 - u) / (ell * r2)) + erf(u / (ell * r2))) / 2
+        factors = np.sqrt(2 * np.pi) * ell * mass
+        out = np.prod(factors, axis=1)
+    if not np.all(np.isfinite(out)):
+        raise ValueError("lengthscale: the embedding overflows float64")
+    return out
 
 
 def gaussian_embedding(u, lengthscale) -> np.ndarray:
@@ -168,10 +197,14 @@ def gaussian_embedding(u, lengthscale) -> np.ndarray:
     u = _points(u, "u")
     ell = _positive(lengthscale, "lengthscale")
     s = u.shape[1]
-    with np.errstate(under="ignore"):
-        return (ell**2 / (ell**2 + 1.0)) ** (s / 2) * np.exp(
-            -np.sum(u * u, axis=1) / (2 * (ell**2 + 1.0))
-        )
+    ell2 = np.float64(ell) ** 2 if ell < 1e150 else np.float64(np.inf)
+    with np.errstate(under="ignore", over="ignore"):
+        shrink = 1.0 / (1.0 + 1.0 / ell2)  # ℓ²/(ℓ² + 1), also for ℓ² beyond float64
+        sq = np.sum(u * u, axis=1)
+        out = shrink ** (s / 2) * np.exp(-sq / (2 * (ell2 + 1.0)))
+    if not np.all(np.isfinite(out)):
+        raise ValueError("u: squared norms beyond float64")
+    return out
 
 
 def optimal_weights(u, z, lengthscale, *, nugget: float = 1e-8) -> np.ndarray:
@@ -182,8 +215,10 @@ def optimal_weights(u, z, lengthscale, *, nugget: float = 1e-8) -> np.ndarray:
     if z.shape != (u.shape[0],) or not np.all(np.isfinite(z)):
         raise ValueError(f"z must be finite, one value per input ({u.shape[0]})")
     delta = _positive(nugget, "nugget")
-    if u.shape[0] > 20_000:
-        raise ValueError("u must have at most 20 000 points (the Gram matrix is dense)")
+    if u.shape[0] > MAX_WEIGHT_POINTS:
+        raise ValueError(
+            f"u must have at most {MAX_WEIGHT_POINTS} points (the Gram matrix is dense)"
+        )
     C = gaussian_gram(u, u, lengthscale) + delta * np.eye(u.shape[0])
     try:
         factor = cho_factor(C, lower=True)
@@ -222,10 +257,12 @@ def mmd_squared(x, y, lengthscale, *, weights=None, data_term=None, cross=None) 
 
 
 def _weighted_xx(x: np.ndarray, w: np.ndarray, ell: float) -> float:
-    total = 0.0
-    for start in range(0, x.shape[0], BLOCK):
-        block = gaussian_gram(x[start : start + BLOCK], x, ell)
-        total += float(w[start : start + BLOCK] @ (block @ w))
+    scale = max(float(np.max(np.abs(x))), 1e-300)
+    xs, factor = x / scale, _factor(scale, ell)
+    total, rows = 0.0, _rows(x.shape[0])
+    for start in range(0, x.shape[0], rows):
+        block = np.exp(-_squared_distances(xs[start : start + rows], xs) * factor)
+        total += float(w[start : start + rows] @ (block @ w))
     return total
 
 
@@ -238,8 +275,11 @@ def gaussian_mmd_squared(mean_p, sd_p, mean_q, sd_q, lengthscale) -> float:
     ell = _positive(lengthscale, "lengthscale")
 
     def cross(m1, s1, m2, s2):
-        v = ell**2 + s1**2 + s2**2
-        return ell / np.sqrt(v) * np.exp(-((m1 - m2) ** 2) / (2 * v))
+        with np.errstate(over="ignore", under="ignore"):
+            v = np.float64(ell) ** 2 + np.float64(s1) ** 2 + np.float64(s2) ** 2
+            return float(
+                np.sqrt(np.float64(ell) ** 2 / v) * np.exp(-((np.float64(m1) - m2) ** 2) / (2 * v))
+            )
 
     value = cross(mp, sp_, mp, sp_) + cross(mq, sq, mq, sq) - 2 * cross(mp, sp_, mq, sq)
     if not np.isfinite(value):
