@@ -72,6 +72,24 @@ def test_kernel_sums_are_consistent_and_scale_free(pair, scale, ell):
     )
 
 
+@settings(max_examples=30, deadline=None)
+@given(sets(), st.sampled_from([0.3, 1.0, 10.0]), st.sampled_from([1e3, 1e6, 1e8, -1e12]))
+def test_a_common_shift_changes_nothing(pair, ell, offset):
+    # distances do not change when both sets move together (a large offset used to cancel:
+    # a Gram error of 1e-2 at 1e7). Adding the offset rounds each point by about eps·|offset|,
+    # which moves a kernel value by at most about that over ℓ²·(spread); the bound allows it.
+    x, y = pair
+    spread = 1.0 + np.max(np.abs(np.vstack([x, y])))
+    tol = 1e2 * np.finfo(float).eps * abs(offset) * spread / ell**2 + 1e-12
+    shifted = gaussian_gram(x + offset, y + offset, ell)
+    assert np.allclose(shifted, gaussian_gram(x, y, ell), rtol=0, atol=tol)
+    assert mmd_squared(x + offset, y + offset, ell) == pytest.approx(
+        mmd_squared(x, y, ell), abs=8 * tol
+    )
+    if len(y) >= 2:
+        assert median_heuristic(y + offset) == pytest.approx(median_heuristic(y), rel=1e-6 + tol)
+
+
 @settings(max_examples=40, deadline=None)
 @given(sets(), st.sampled_from([0.1, 1.0, 10.0]), st.integers(0, 2**31 - 1))
 def test_squared_mmd_is_a_squared_distance(pair, ell, seed):
