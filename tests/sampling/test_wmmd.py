@@ -64,6 +64,21 @@ def test_mmd_equals_the_brute_force_formula():
     assert again == pytest.approx(brute, rel=1e-12)
 
 
+def test_u_statistic_drops_the_diagonal():
+    rng = np.random.default_rng(9)
+    x, y = rng.normal(size=(40, 2)), rng.normal(size=(30, 2))
+    K = W.gaussian_gram(x, x, 0.7)
+    off_diagonal = (K.sum() - np.trace(K)) / (40 * 39)
+    want = off_diagonal - 2 * W.gaussian_gram(x, y, 0.7).mean() + W.kernel_mean(y, y, 0.7)
+    assert W.mmd_squared(x, y, 0.7, unbiased=True) == pytest.approx(want, rel=1e-12)
+    with pytest.raises(ValueError):
+        W.mmd_squared(x, y, 0.7, unbiased=True, weights=np.full(40, 1 / 40))
+    with pytest.raises(ValueError):
+        W.mmd_squared(x[:1], y, 0.7, unbiased=True)
+    with pytest.raises(TypeError):
+        W.mmd_squared(x, y, 0.7, unbiased=1)
+
+
 def test_blocks_agree_with_one_matrix():
     rng = np.random.default_rng(2)
     a, b = rng.normal(size=(2500, 1)), rng.normal(size=(700, 1))

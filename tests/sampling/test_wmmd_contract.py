@@ -97,6 +97,8 @@ def test_squared_mmd_is_a_squared_distance(pair, ell, seed):
     w = np.random.default_rng(seed).normal(size=x.shape[0])
     for weights in (None, w):
         assert mmd_squared(x, y, ell, weights=weights) >= -1e-12
+    if len(x) >= 2:  # the U-statistic's term is the V-statistic's less (1 − it)/(m − 1) ≥ 0
+        assert mmd_squared(x, y, ell, unbiased=True) <= mmd_squared(x, y, ell) + 1e-12
     assert abs(mmd_squared(y, y, ell)) <= 1e-12
 
 

@@ -240,11 +240,17 @@ def optimal_weights(u, z, lengthscale, *, nugget: float = 1e-8) -> np.ndarray:
     return w
 
 
-def mmd_squared(x, y, lengthscale, *, weights=None, data_term=None, cross=None) -> float:
+def mmd_squared(
+    x, y, lengthscale, *, weights=None, data_term=None, cross=None, unbiased: bool = False
+) -> float:
     """``wᵀK_xx w − 2 wᵀK_xy 1/n + 1ᵀK_yy 1/n²`` with the Gaussian kernel; ``weights=None`` gives
     the V-statistic (``w = 1/m``). ``data_term``, the last sum, and ``cross``, the vector
     ``K_xy 1/n`` (:func:`cross_means`), may be passed when they were computed already: neither
-    depends on the weights."""
+    depends on the weights. ``unbiased=True`` (uniform weights only, ``m ≥ 2``) replaces the
+    simulations' term by the U-statistic's ``Σ_{i≠j} k(x_i, x_j)/(m(m − 1))``; the data term is
+    used as given."""
+    if not isinstance(unbiased, bool):
+        raise TypeError(f"unbiased must be True or False, got {unbiased!r}")
     x = _points(x, "x")
     y = _points(y, "y")
     m = x.shape[0]
@@ -257,7 +263,11 @@ def mmd_squared(x, y, lengthscale, *, weights=None, data_term=None, cross=None) 
     if data_term is None:
         data_term = kernel_mean(y, y, ell)
     data_term = _positive(data_term, "data_term")
+    if unbiased and (weights is not None or m < 2):
+        raise ValueError("unbiased: the U-statistic takes uniform weights and at least 2 points")
     xx = float(w @ (gaussian_gram(x, x, ell) @ w)) if m <= 3000 else _weighted_xx(x, w, ell)
+    if unbiased:  # m²·(1ᵀK1/m²) minus the unit diagonal, over the m(m − 1) distinct pairs
+        xx = (m * m * xx - m) / (m * (m - 1))
     if cross is None:
         cross = cross_means(x, y, ell)
     cross = _real_array(cross, "cross")
