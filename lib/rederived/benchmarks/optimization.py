@@ -150,3 +150,78 @@ def orthogonal_matching_pursuit() -> Row:
         "speed bound 2 was set after probes had shown about 7 at N = 2048 (before the kernel "
         "updated its residual in O(m)) and about 8 at N = 1600 after.",
     )
+
+
+@row
+def stepsized_newton() -> Row:
+    """Newton's method to a decrement of 1e-10 on a logistic regression, n = 10d samples."""
+    from scipy.optimize import minimize
+
+    from rederived.optimization import stepnewton as sn
+
+    def make(d):
+        problem = sn.logistic_regression(10 * d, d, np.random.SeedSequence(d), condition=100.0)
+        return problem, 3.0 * np.random.default_rng(d).normal(size=d)
+
+    def armijo(inputs):
+        # the textbook damped Newton method: halve t from 1 until f(x − tn) ≤ f − t g²/4
+        problem, x = inputs
+        x = x.copy()
+        f = problem.value(x)
+        for _ in range(200):
+            grad, H = problem.gradient(x), problem.hessian(x)
+            n = np.linalg.solve(H, grad)
+            g2 = grad @ n
+            if np.sqrt(g2) <= 1e-10:
+                break
+            t = 1.0
+            while problem.value(x - t * n) > f - 0.25 * t * g2:
+                t *= 0.5
+            x = x - t * n
+            f = problem.value(x)
+        return f
+
+    def peer(inputs):
+        problem, x = inputs
+        return minimize(
+            problem.value,
+            x,
+            jac=problem.gradient,
+            hess=problem.hessian,
+            method="trust-exact",
+            options={"gtol": 1e-12},
+        ).fun
+
+    return Row(
+        family="Newton's method with stepsizes",
+        chapter="optimization/stepsized-newton",
+        kernel="rederived.optimization.stepnewton.backtracking_newton (the regularised "
+        "stepsize of order 3, σ doubled until the cubic model bounds f, halved after each step)",
+        baseline="the textbook damped Newton method: Armijo backtracking from the full step "
+        "(numpy.linalg.solve for the direction)",
+        peer="SciPy's trust-region Newton, minimize(method='trust-exact'), with the same Hessian",
+        size_name="dimension d (n = 10d samples)",
+        sizes=(25, 50, 100, 200),
+        make=make,
+        run_kernel=lambda inputs: float(sn.backtracking_newton(*inputs).values[-1]),
+        run_baseline=armijo,
+        run_peer=peer,
+        error=lambda a, b: abs(a - b) / abs(b),
+        error_name="relative difference of the minimum values reached",
+        tolerance=1e-9,
+        fit_from=1,
+        faster_than_baseline=None,
+        theory={"kernel": 3, "baseline": 3, "peer": 3},
+        theory_note="Each iteration forms the Hessian (n d² = 10 d³ operations) and factorises "
+        "it (d³/3); the number of iterations hardly changes with d, so all three are cubic.",
+        note="All three reach the same minimum to rounding. The baseline is faster on these "
+        "problems: Armijo's rule takes the full Newton step from the third iteration on, while "
+        "the kernel halves σ once per step, so its steps approach 1 over several iterations "
+        "(probes: 12 iterations against 10 at d = 25, 13 against 11 at d = 200). The kernel "
+        "also evaluates f at its trial points (about two per iteration). Its point is a "
+        "stepsize with a global rate; the trust-region solver factorises the Hessian more than "
+        "once in an iteration where it adjusts its radius. Over these sizes the fitted "
+        "exponents stay near 2, below the cubic count: forming the Hessian (n d² with "
+        "n = 10d) runs at a rate that still grows with d here, and the per-iteration Python "
+        "work weighs at the small sizes.",
+    )

@@ -14,6 +14,10 @@
   one-coordinate decrease of each loss, exact local fits on the selected columns, compressed-
   sensing problems with noise and gross outliers, and tensor Legendre designs with their
   intrinsic weights.
+- :mod:`rederived.optimization.stepnewton`: Newton's method with stepsizes chosen from the Newton
+  decrement (pure, damped, cubic, regularised of order q and the explicit "root" schedule),
+  exact line search, backtracking on the regularisation constant, and convex test problems
+  where the pure method diverges (√(1 + x²), pseudo-Huber and logistic regression).
 
 Chapters live in ``chapters/optimization/``, tests in ``tests/optimization/``. Nothing is
 imported here: import the module you need (``from rederived.optimization import bpe``).

@@ -1,0 +1,685 @@
+"""Newton's method with stepsizes for convex functions (Hanzely, Abdukhakimov and Takáč,
+arXiv 2405.18926).
+
+One iteration is ``x⁺ = x − α n`` with the Newton direction ``n = ∇²f(x)⁻¹∇f(x)`` and the
+Newton decrement ``g = ‖∇f(x)‖*_x = (∇f(x)ᵀ n)^{1/2}``, the size of the gradient in the norm of
+the inverse Hessian. The schedules differ only in ``α`` as a function of ``g`` (derived and
+asserted in the chapter); :func:`stepsize` evaluates them, vectorised over ``g``:
+
+- ``"pure"``: ``α = 1``;
+- ``"damped"``: ``α = 1/(1 + g)``, the damped Newton method of self-concordant analysis;
+- ``"cubic"``: ``α = 2/(1 + √(1 + 2Lg))``, the step that minimises the cubic model
+  ``f − αg² + α²g²/2 + (L/6)α³g³`` along ``n`` (an affine-invariant cubic Newton step);
+- ``"regularised"``: the root in (0, 1] of ``1 − α − σ α^{q−1} g^{q−2}``, the minimiser along
+  ``n`` of the model with the regulariser ``σ/q ‖h‖_x^q`` (``q = 3`` is ``"cubic"`` with
+  ``L = 2σ``);
+- ``"root"``: ``α = 1/(1 + θ)`` with ``θ = (9M)^{1/(q−1)} g^{(q−2)/(q−1)}``, the explicit
+  schedule the paper derives from the regularised one (``θ`` replaces ``σα^{q−2}g^{q−2}``, which
+  depends on ``α``); its factor 9 is as secondary sources report it, since the paper's text was
+  not reachable.
+
+:func:`stepsized_newton` runs a schedule with a fixed constant; :func:`greedy_newton` takes the
+exact line search over ``α ∈ [0, 1]`` (shortened where f is infinite); :func:`backtracking_newton`
+needs no known constant: it doubles ``σ`` until the regularised model of order ``q`` bounds
+``f`` at the trial point, and halves it after each accepted step (its start, by default, makes
+the first trial step 1/2, which keeps the run invariant under scaling f); :func:`armijo_newton`
+is the textbook damped Newton method with Armijo's line search, for contrast.
+
+Domain: a :class:`Problem` whose Hessian is symmetric positive definite wherever it is
+evaluated (at ``x0`` this is checked and a failure is a ValueError; later a failed Cholesky
+factorisation stops the run with status ``"singular hessian"``); ``x0`` finite of the problem's
+dimension; constants positive and finite; ``q ∈ [2, 4]``. ``value`` must return a real
+number (else a TypeError naming it); a gradient or Hessian of the wrong shape, or a Hessian
+that is not symmetric, is a ValueError naming the iteration. A schedule that is not a descent
+method (``"pure"``, or a constant that is too small) may diverge: the run stops with status
+``"diverged"`` when ``f`` or ``x`` leaves float64, and returns what it has; a step too small to
+change ``x`` in float64 ends the run with status ``"stalled"`` rather than spending the budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.linalg import LinAlgError, cho_factor, cho_solve
+from scipy.optimize import minimize_scalar
+from scipy.special import expit, softmax
+from scipy.special import logsumexp as _logsumexp
+
+from rederived._checks import count as _count
+from rederived._checks import generator as _generator
+from rederived._checks import nonnegative as _nonnegative
+from rederived._checks import positive as _positive
+from rederived._checks import real_array as _real_array
+
+__all__ = [
+    "MAX_ENTRIES",
+    "MAX_ITERATIONS",
+    "SCHEDULES",
+    "SLACK",
+    "STATUSES",
+    "NewtonRun",
+    "Problem",
+    "armijo_newton",
+    "backtracking_newton",
+    "greedy_newton",
+    "log_sum_exp",
+    "logistic_regression",
+    "minimise",
+    "newton_step",
+    "pseudo_huber_regression",
+    "sqrt_one_plus_square",
+    "stepsize",
+    "stepsized_newton",
+]
+
+SCHEDULES = ("pure", "damped", "cubic", "regularised", "root")
+#: how a run can end (see :class:`NewtonRun`)
+STATUSES = ("converged", "iterations", "diverged", "singular hessian", "rose", "stalled")
+#: the most data entries a problem builder allocates (m × d)
+MAX_ENTRIES = 4_000_000
+#: the most iterations one run takes
+MAX_ITERATIONS = 100_000
+#: the rounding allowed in comparisons of f (relative to |f|): a sum of many terms, as in the
+#: test problems, carries more than a few ulp of error, and a rise or a missed model bound
+#: smaller than this is taken for rounding (a step that overshoots changes f by far more)
+SLACK = 1e-12
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A twice differentiable convex function on R^d: ``value(x)`` a float, ``gradient(x)`` of
+    shape (d,), ``hessian(x)`` of shape (d, d)."""
+
+    value: Callable[[np.ndarray], float]
+    gradient: Callable[[np.ndarray], np.ndarray]
+    hessian: Callable[[np.ndarray], np.ndarray]
+    dimension: int
+    name: str = "problem"
+
+
+@dataclass(frozen=True)
+class NewtonRun:
+    """One run: ``values[k] = f(x_k)`` and ``decrements[k] = g_k`` for k = 0..K, ``stepsizes[k]``
+    the α taken from x_k (K of them), ``evaluations[k]`` the function values computed up to
+    x_k (cumulative; line searches and rejected trials count), ``x = x_K``, and ``status``:
+    ``"converged"`` (g ≤ tolerance), ``"iterations"`` (the budget ran out), ``"diverged"``
+    (f, x or the Newton direction left float64), ``"singular hessian"`` (its Cholesky
+    factorisation failed, which includes a Hessian that underflows to zero far out),
+    ``"rose"`` (f rose under ``monotone=True``) or ``"stalled"`` (the step left x unchanged
+    in float64: a stepsize below the rounding of x, or no decrease found by a line search)."""
+
+    x: np.ndarray
+    values: np.ndarray
+    decrements: np.ndarray
+    stepsizes: np.ndarray
+    evaluations: np.ndarray
+    status: str
+    constants: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    def gaps(self, f_star: float) -> np.ndarray:
+        """``f(x_k) − f*`` for every k."""
+        return self.values - float(f_star)
+
+    def iterations_to(self, f_star: float, epsilon: float) -> int | None:
+        """The first k with ``f(x_k) − f* ≤ ε``, or None if the run never got there."""
+        hit = np.flatnonzero(self.gaps(f_star) <= epsilon)
+        return int(hit[0]) if hit.size else None
+
+
+def _q(q: object) -> float:
+    q = _positive(q, "q")
+    if not 2.0 <= q <= 4.0:
+        raise ValueError(f"q must be in [2, 4] (Hölder smoothness of order q), got {q}")
+    return q
+
+
+def stepsize(decrement: object, schedule: str, constant: object = None, q: object = 3.0):
+    """The stepsize α ∈ (0, 1] of ``schedule`` at Newton decrement(s) ``g ≥ 0``.
+
+    ``constant`` is L for ``"cubic"``, σ for ``"regularised"`` and M for ``"root"`` (positive,
+    finite; unused and not allowed for ``"pure"`` and ``"damped"``); ``q ∈ [2, 4]`` is the
+    order of ``"regularised"`` and ``"root"``. Vectorised over ``decrement``; computed in
+    logarithms, so huge ``g`` or constants give tiny α, never an overflow. α is 0 only where
+    it underflows.
+    """
+    if schedule not in SCHEDULES:
+        raise ValueError(
+            f"schedule must be one of {', '.join(map(repr, SCHEDULES))}, got {schedule!r}"
+        )
+    g = _real_array(decrement, "decrement")
+    if not np.all(np.isfinite(g)) or np.any(g < 0):
+        raise ValueError("decrement must be finite and non-negative")
+    q = _q(q)
+    if schedule in ("pure", "damped"):
+        if constant is not None:
+            raise ValueError(f"schedule {schedule!r} takes no constant")
+        alpha = np.ones_like(g) if schedule == "pure" else 1.0 / (1.0 + g)
+        return alpha if alpha.ndim else float(alpha)
+    if constant is None:
+        raise ValueError(f"schedule {schedule!r} needs a constant")
+    c = _positive(constant, "constant")
+    with np.errstate(divide="ignore", over="ignore", under="ignore"):
+        log_g = np.log(g)  # −inf at g = 0
+        if schedule == "cubic":
+            t = np.sqrt(2.0 * c) * np.sqrt(g)  # √(2Lg) without forming 2Lg
+            alpha = 2.0 / (1.0 + np.hypot(1.0, t))
+        elif schedule == "root":
+            log_theta = np.full_like(g, np.log(9.0) / (q - 1.0) + np.log(c) / (q - 1.0))
+            if q > 2.0:
+                log_theta = log_theta + (q - 2.0) / (q - 1.0) * log_g
+            alpha = 1.0 / (1.0 + np.exp(log_theta))
+        else:
+            alpha = _regularised_root(
+                np.log(c) + (q - 2.0) * log_g if q > 2.0 else np.full_like(g, np.log(c)), q - 2.0
+            )
+    return alpha if alpha.ndim else float(alpha)
+
+
+def _regularised_root(log_c: np.ndarray, beta: float) -> np.ndarray:
+    """The root α ∈ (0, 1] of ``1 − α − c α^{1+β}`` for ``c = exp(log_c)`` (β ∈ [0, 2])."""
+    c = np.exp(log_c)
+    if beta == 0.0:
+        return 1.0 / (1.0 + c)
+    if beta == 1.0:
+        # 2/(1 + √(1 + 4c)), with √(4c) formed from log c
+        return 2.0 / (1.0 + np.hypot(1.0, np.exp(0.5 * log_c + np.log(2.0))))
+    # Newton's method from above: φ(α) = 1 − α − cα^{1+β} is decreasing and concave, so from a
+    # start at or above the root the iterates fall monotonically onto it; both 1 and
+    # c^{−1/(1+β)} are at or above it (φ ≤ 0 there)
+    alpha = np.minimum(1.0, np.exp(-log_c / (1.0 + beta)))
+    for _ in range(100):
+        power = np.exp(log_c + beta * np.log(alpha))  # c α^β
+        phi = 1.0 - alpha - power * alpha
+        slope = -1.0 - (1.0 + beta) * power
+        new = np.clip(alpha - phi / slope, 0.0, alpha)
+        done = np.all(alpha - new <= 4e-16 * alpha)
+        alpha = new
+        if done:
+            break
+    return alpha
+
+
+def newton_step(gradient: object, hessian: object) -> tuple[np.ndarray, float]:
+    """The Newton direction ``n = H⁻¹∇f`` and decrement ``g = (∇fᵀn)^{1/2}`` by a Cholesky
+    factorisation; a Hessian that is not symmetric positive definite is a ValueError."""
+    grad = _real_array(gradient, "gradient")
+    H = _real_array(hessian, "hessian")
+    if grad.ndim != 1 or H.shape != (grad.size, grad.size):
+        raise ValueError(
+            f"hessian must have shape ({grad.size}, {grad.size}) to match the "
+            f"gradient, got {H.shape}"
+        )
+    if not (np.all(np.isfinite(grad)) and np.all(np.isfinite(H))):
+        raise _NotFinite("gradient and hessian must be finite")
+    scale = float(np.max(np.abs(H))) if H.size else 0.0
+    if not np.allclose(H, H.T, rtol=1e-10, atol=1e-10 * scale):
+        raise ValueError("hessian must be symmetric")
+    try:
+        factor = cho_factor(H, check_finite=False)
+    except LinAlgError:
+        raise _NotPositiveDefinite("hessian is not positive definite (or underflows)") from None
+    if np.any(np.diag(factor[0]) <= 0):
+        raise _NotPositiveDefinite("hessian is not positive definite (or underflows)")
+    with np.errstate(over="ignore", invalid="ignore"):
+        direction = cho_solve(factor, grad, check_finite=False)
+        decrement = float(np.sqrt(max(float(grad @ direction), 0.0)))
+    if not (np.isfinite(decrement) and np.all(np.isfinite(direction))):
+        raise _Overflow("the Newton direction overflows float64 (a nearly singular hessian)")
+    return direction, decrement
+
+
+class _Overflow(ValueError):
+    """The Newton direction or decrement left float64."""
+
+
+class _NotPositiveDefinite(ValueError):
+    """The Cholesky factorisation of the Hessian failed."""
+
+
+class _NotFinite(ValueError):
+    """The gradient or the Hessian is not finite."""
+
+
+def _value(problem: Problem, x: np.ndarray) -> float:
+    """f(x) as a float; a value that is not a real scalar is a TypeError naming problem.value."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        v = problem.value(x)
+    if np.ndim(v) != 0 or not np.isrealobj(v) or isinstance(v, (bool, np.bool_)):
+        raise TypeError(f"problem.value must return a real number, got {type(v).__name__}")
+    return float(v)
+
+
+def _start(problem: object, x0: object, iterations: object, tolerance: object):
+    if not isinstance(problem, Problem):
+        raise TypeError(f"problem must be a Problem, got {type(problem).__name__}")
+    x = _real_array(x0, "x0")
+    if x.shape != (problem.dimension,):
+        raise ValueError(f"x0 must have shape ({problem.dimension},), got {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("x0 must be finite")
+    iterations = _count(iterations, "iterations", minimum=0)
+    if iterations > MAX_ITERATIONS:
+        raise ValueError(f"iterations must be at most {MAX_ITERATIONS}, got {iterations}")
+    tolerance = _nonnegative(tolerance, "tolerance")
+    f = _value(problem, x)
+    if not np.isfinite(f):
+        raise ValueError("the problem's value at x0 is not finite")
+    try:
+        n, g = newton_step(problem.gradient(x), problem.hessian(x))
+    except ValueError as err:
+        raise ValueError(f"at x0: {err}") from None
+    return x, f, n, g, iterations, tolerance
+
+
+def _iterate(problem, x0, iterations, tolerance, choose, monotone=False) -> NewtonRun:
+    """The loop shared by every method; ``choose(x, f, n, g)`` returns (α, x⁺, f⁺, evaluations,
+    constant used)."""
+    x, f, n, g, iterations, tolerance = _start(problem, x0, iterations, tolerance)
+    values, decrements, steps, evals, consts = [f], [g], [], [1], []
+    status = "iterations"
+    for k in range(iterations):
+        if g <= tolerance:
+            status = "converged"
+            break
+        alpha, x_new, f_new, used, constant = choose(x, f, n, g)
+        steps.append(alpha)
+        consts.append(constant)
+        evals.append(evals[-1] + used)
+        ended = None
+        if not (np.isfinite(f_new) and np.all(np.isfinite(x_new))):
+            f_new, ended = (np.inf if np.isnan(f_new) else f_new), "diverged"
+        elif monotone and f_new > f + SLACK * abs(f):
+            ended = "rose"
+        elif np.array_equal(x_new, x):
+            ended = "stalled"  # the step is below the rounding of x: no iterate can change
+        if ended is not None:
+            values.append(f_new)
+            decrements.append(np.nan)
+            x, status = (x if ended == "diverged" else x_new), ended
+            break
+        x, f = x_new, f_new
+        values.append(f)
+        with np.errstate(over="ignore", invalid="ignore"):
+            grad, H = problem.gradient(x), problem.hessian(x)
+        try:
+            n, g = newton_step(grad, H)
+        except _Overflow:
+            decrements.append(np.nan)
+            status = "diverged"
+            break
+        except _NotPositiveDefinite:
+            decrements.append(np.nan)
+            status = "singular hessian"
+            break
+        except _NotFinite:  # the derivatives overflowed on the way out
+            decrements.append(np.nan)
+            status = "diverged"
+            break
+        except ValueError as err:  # a gradient or Hessian of the wrong shape, or not symmetric
+            raise ValueError(f"at iteration {k + 1}: {err}") from None
+        decrements.append(g)
+    else:
+        if g <= tolerance:
+            status = "converged"
+    return NewtonRun(
+        x=x,
+        values=np.array(values),
+        decrements=np.array(decrements),
+        stepsizes=np.array(steps),
+        evaluations=np.array(evals),
+        status=status,
+        constants=np.array(consts),
+    )
+
+
+def stepsized_newton(
+    problem: Problem,
+    x0: object,
+    schedule: str,
+    constant: object = None,
+    q: object = 3.0,
+    iterations: object = 100,
+    tolerance: object = 1e-10,
+    monotone: bool = False,
+) -> NewtonRun:
+    """Newton's method with the stepsize ``schedule`` (see :func:`stepsize`) and a fixed
+    constant, until the decrement is at most ``tolerance`` or ``iterations`` steps.
+
+    With ``monotone=True`` the run stops with status ``"rose"`` at the first step that raises
+    f by more than :data:`SLACK` times |f|: a constant large enough for the schedule's
+    guarantee makes every step a descent, so a rise shows the constant is too small for
+    this path. The rising step is recorded."""
+    stepsize(0.0, schedule, constant, q)  # validates schedule, constant and q
+    if not isinstance(monotone, bool):
+        raise TypeError(f"monotone must be a bool, got {monotone!r}")
+
+    def choose(x, f, n, g):
+        alpha = stepsize(g, schedule, constant, q)
+        with np.errstate(over="ignore", invalid="ignore"):
+            x_new = x - alpha * n
+        return alpha, x_new, _value(problem, x_new), 1, np.nan if constant is None else constant
+
+    return _iterate(problem, x0, iterations, tolerance, choose, monotone=monotone)
+
+
+def _finite_reach(line, limit: float = 1.0) -> tuple[float, float, int]:
+    """The largest α = limit·2⁻ʲ (j ≤ 1074) at which the line's value is finite, that value, and
+    the evaluations spent; α = 0 if there is none (f is finite only at the start)."""
+    alpha, used = limit, 0
+    while alpha > 0.0:
+        value = line(alpha)
+        used += 1
+        if np.isfinite(value):
+            return alpha, value, used
+        alpha *= 0.5
+    return 0.0, np.nan, used
+
+
+def greedy_newton(
+    problem: Problem, x0: object, iterations: object = 100, tolerance: object = 1e-10
+) -> NewtonRun:
+    """Newton's method with exact line search: α minimises ``f(x − αn)`` over [0, ᾱ], with ᾱ
+    the largest of 1, 1/2, 1/4, … where f is finite (a function with a bounded domain, such
+    as ``x − log x``, is infinite or NaN beyond it), by a bounded Brent search to 10⁻¹² in α;
+    the end point ᾱ is taken if it is at least as good. A step never raises f: if the search
+    finds no decrease, α is halved until f falls (and the run stalls if it never does)."""
+
+    def choose(x, f, n, g):
+        line = lambda a: _value(problem, x - a * n)  # noqa: E731
+        reach, end_value, used = _finite_reach(line)
+        if reach == 0.0:
+            return 0.0, x, f, used, np.nan
+
+        def finite_line(a):
+            value = line(a)
+            return value if np.isfinite(value) else np.inf
+
+        found = minimize_scalar(
+            finite_line, bounds=(0.0, reach), method="bounded", options={"xatol": 1e-12 * reach}
+        )
+        alpha, best = float(found.x), float(found.fun)
+        used += int(found.nfev)
+        if end_value <= best:
+            alpha, best = reach, end_value
+        while not best <= f and alpha > 0.0:  # no decrease found: shorter steps
+            alpha *= 0.5
+            best = line(alpha)
+            used += 1
+        if not best <= f:
+            return 0.0, x, f, used, np.nan
+        return alpha, x - alpha * n, best, used, np.nan
+
+    return _iterate(problem, x0, iterations, tolerance, choose)
+
+
+def armijo_newton(
+    problem: Problem,
+    x0: object,
+    c: object = 0.25,
+    iterations: object = 100,
+    tolerance: object = 1e-10,
+) -> NewtonRun:
+    """The textbook damped Newton method: from the full step, halve α until
+    ``f(x − αn) ≤ f − c α g²`` (Armijo's condition, ``0 < c < 1/2``), for contrast with the
+    schedules (it has no global rate of their kind)."""
+    c = _positive(c, "c")
+    if c >= 0.5:
+        raise ValueError(f"c must be in (0, 1/2), got {c}")
+
+    def choose(x, f, n, g):
+        alpha, used = 1.0, 0
+        while alpha > 0.0:
+            f_new = _value(problem, x - alpha * n)
+            used += 1
+            if np.isfinite(f_new) and f_new <= f - c * alpha * g * g + SLACK * abs(f):
+                return alpha, x - alpha * n, f_new, used, np.nan
+            alpha *= 0.5
+        return 0.0, x, f, used, np.nan
+
+    return _iterate(problem, x0, iterations, tolerance, choose)
+
+
+def _scale_free_sigma(g: float, q: float) -> float:
+    """σ with which the regularised step at decrement g is 1/2: (2/g)^{q−2}, within
+    [1e-300, 1e300] (1 at g = 0 or q = 2)."""
+    if g <= 0.0 or q == 2.0:
+        return 1.0
+    return float(np.exp(np.clip((q - 2.0) * (np.log(2.0) - np.log(g)), -690.0, 690.0)))
+
+
+def backtracking_newton(
+    problem: Problem,
+    x0: object,
+    q: object = 3.0,
+    sigma0: object = None,
+    iterations: object = 100,
+    tolerance: object = 1e-10,
+) -> NewtonRun:
+    """Newton's method with the ``"regularised"`` stepsize of order ``q`` and no known constant:
+    σ starts at ``sigma0``, doubles until ``f(x − αn) ≤ f − αg² + α²g²/2 + σ(αg)^q/q`` (the
+    model bounds f at the trial point, up to :data:`SLACK` times |f|) and halves after each
+    accepted step. ``NewtonRun.constants`` holds the σ accepted at each step.
+
+    The default ``sigma0`` makes the first trial step 1/2 (``σ₀ = (2/g₀)^{q−2}``): it depends
+    on f only through the Newton decrement, so the run is the same for ``s·f`` (any s > 0) and
+    after any affine change of variables, like the Newton direction itself. A σ₀ that is far
+    too large costs about log₂ of the excess in iterations (σ only halves per step); one far
+    too small costs as many rejected trials in the first step."""
+    q = _q(q)
+    state = {"sigma": None if sigma0 is None else _positive(sigma0, "sigma0")}
+
+    def choose(x, f, n, g):
+        used = 0
+        slack = SLACK * abs(f)
+        if state["sigma"] is None:
+            state["sigma"] = _scale_free_sigma(g, q)
+        sigma = state["sigma"]
+        while True:
+            alpha = stepsize(g, "regularised", sigma, q)
+            x_new = x - alpha * n
+            f_new = _value(problem, x_new)
+            used += 1
+            ag = alpha * g
+            with np.errstate(over="ignore", invalid="ignore"):
+                model = f - ag * g + 0.5 * ag * ag + sigma * ag**q / q
+            if not np.isfinite(model):
+                raise ValueError(
+                    f"the model value overflows float64 (a Newton decrement near {g:.1e}): "
+                    "scale the problem"
+                )
+            if np.isfinite(f_new) and f_new <= model + slack:
+                break
+            if not np.isfinite(2.0 * sigma):
+                raise ValueError(
+                    f"backtracking: σ overflowed float64 from sigma0 = {sigma0!r}: f is not "
+                    "smooth of order q along the Newton direction"
+                )
+            sigma *= 2.0
+        state["sigma"] = sigma / 2.0
+        return alpha, x_new, f_new, used, sigma
+
+    return _iterate(problem, x0, iterations, tolerance, choose)
+
+
+def minimise(problem: Problem, x0: object, tolerance: object = 1e-12) -> tuple[np.ndarray, float]:
+    """A reference minimum: backtracking Newton (q = 3) until the decrement is at most
+    ``tolerance``, then up to five full Newton steps kept while they do not raise f. Raises
+    ValueError if the decrement is still above ``tolerance`` after 10 000 iterations."""
+    run = backtracking_newton(problem, x0, q=3.0, iterations=10_000, tolerance=tolerance)
+    if run.status != "converged":
+        raise ValueError(f"the reference run did not converge (status {run.status!r})")
+    x, f = run.x, float(run.values[-1])
+    for _ in range(5):
+        n, _ = newton_step(problem.gradient(x), problem.hessian(x))
+        f_new = float(problem.value(x - n))
+        if not f_new <= f:
+            break
+        x, f = x - n, f_new
+    return x, f
+
+
+# ----- test problems -----------------------------------------------------------------------
+
+
+def sqrt_one_plus_square(d: object = 1) -> Problem:
+    """``f(x) = Σᵢ (√(1 + xᵢ²) − 1)``: convex, minimum 0 at 0, Hessian diagonal
+    ``(1 + xᵢ²)^{−3/2}``. Pure Newton maps each coordinate to ``−xᵢ³`` and diverges from
+    ``|xᵢ| > 1``; f grows linearly, so it has no global self-concordance constant."""
+    d = _count(d, "d")
+    if d > 10_000:
+        raise ValueError(f"d must be at most 10 000, got {d}")
+
+    def value(x):
+        # √(1 + x²) − 1 = x²/(√(1 + x²) + 1), no cancellation near 0, no overflow for large x
+        h = np.hypot(1.0, x)
+        return float(np.sum(x * (x / (h + 1.0))))
+
+    def hessian(x):
+        return np.diag(np.hypot(1.0, x) ** -3.0)
+
+    return Problem(
+        value=value,
+        gradient=lambda x: x / np.hypot(1.0, x),
+        hessian=hessian,
+        dimension=d,
+        name="sqrt(1 + x^2)",
+    )
+
+
+def _design(m, d, condition, seed, name_m):
+    m = _count(m, name_m)
+    d = _count(d, "d")
+    if m * d > MAX_ENTRIES:
+        raise ValueError(f"{name_m}·d must be at most {MAX_ENTRIES:,}, got {m * d:,}")
+    condition = _positive(condition, "condition")
+    if not 1.0 <= condition <= 1e12:
+        raise ValueError(f"condition must be in [1, 1e12], got {condition}")
+    rng = _generator(seed)
+    # column scales from 1 down to condition^{-1/2}: AᵀA has about that condition number
+    A = rng.normal(size=(m, d)) * np.logspace(0.0, -0.5 * np.log10(condition), d)
+    return A, rng
+
+
+def logistic_regression(
+    n: object, d: object, seed: object, condition: object = 1e3, mu: object = 1e-4
+) -> Problem:
+    """Regularised logistic regression ``f(x) = (1/n) Σ log(1 + exp(−yᵢaᵢᵀx)) + (μ/2)‖x‖²`` on
+    n Gaussian samples in d dimensions with column scales from 1 to ``condition^{−1/2}`` and
+    labels ``y = sign(aᵀw + noise/2)`` from a planted standard normal w (μ > 0: strongly
+    convex)."""
+    A, rng = _design(n, d, condition, seed, "n")
+    mu = _positive(mu, "mu")
+    w = rng.normal(size=A.shape[1])
+    y = np.sign(A @ w + 0.5 * rng.normal(size=A.shape[0]))
+    y[y == 0] = 1.0
+    Z = y[:, None] * A
+    count = A.shape[0]
+
+    def value(x):
+        return float(np.mean(np.logaddexp(0.0, -(Z @ x))) + 0.5 * mu * (x @ x))
+
+    def gradient(x):
+        return -(Z.T @ expit(-(Z @ x))) / count + mu * x
+
+    def hessian(x):
+        s = expit(-(Z @ x))
+        B = Z * np.sqrt(s * (1.0 - s) / count)[:, None]
+        H = B.T @ B  # a symmetric rank-k product: half the work of a general one
+        H[np.diag_indices_from(H)] += mu
+        return H
+
+    return Problem(
+        value=value,
+        gradient=gradient,
+        hessian=hessian,
+        dimension=A.shape[1],
+        name="logistic regression",
+    )
+
+
+def pseudo_huber_regression(
+    m: object,
+    d: object,
+    seed: object,
+    delta: object = 0.01,
+    condition: object = 100.0,
+    noise: object = 0.01,
+) -> Problem:
+    """Robust regression with the pseudo-Huber loss, ``f(x) = (δ²/m) Σ (√(1 + (rᵢ/δ)²) − 1)``,
+    ``r = Ax − b``: A Gaussian m × d over √m with column scales from 1 to
+    ``condition^{−1/2}``, ``b = Ax* + noise·ε`` for a standard normal x*. Quadratic for
+    residuals below δ, linear above: far from the fit the Hessian is tiny and no global
+    self-concordance constant exists. Needs m ≥ d (a positive definite Hessian)."""
+    A, rng = _design(m, d, condition, seed, "m")
+    if A.shape[0] < A.shape[1]:
+        raise ValueError(
+            f"m must be at least d for a positive definite Hessian, got "
+            f"m = {A.shape[0]} < d = {A.shape[1]}"
+        )
+    delta = _positive(delta, "delta")
+    noise = _nonnegative(noise, "noise")
+    A /= np.sqrt(A.shape[0])
+    b = A @ rng.normal(size=A.shape[1]) + noise * rng.normal(size=A.shape[0])
+    rows = A.shape[0]
+
+    def residual(x):
+        return (A @ x - b) / delta
+
+    def value(x):
+        r = residual(x)
+        return float(delta**2 * np.sum(r * (r / (np.hypot(1.0, r) + 1.0))) / rows)
+
+    def gradient(x):
+        r = residual(x)
+        return delta * (A.T @ (r / np.hypot(1.0, r))) / rows
+
+    def hessian(x):
+        B = A * (np.hypot(1.0, residual(x)) ** -1.5 / np.sqrt(rows))[:, None]
+        return B.T @ B  # a symmetric rank-k product: half the work of a general one
+
+    return Problem(
+        value=value,
+        gradient=gradient,
+        hessian=hessian,
+        dimension=A.shape[1],
+        name="pseudo-Huber regression",
+    )
+
+
+def log_sum_exp(
+    m: object, d: object, seed: object, mu: object = 0.05, ridge: object = 0.0
+) -> Problem:
+    """A smoothed maximum of m affine functions, ``f(x) = μ log Σᵢ exp((aᵢᵀx − bᵢ)/μ) +
+    (ridge/2)‖x‖²``, with standard normal rows aᵢ and bᵢ. Bounded below when the aᵢ
+    surround the origin (m ≥ 2d Gaussian rows almost always do; a positive ridge always);
+    the smaller μ, the closer to the non-smooth maximum and the longer Newton's global
+    phase. The Hessian ``(Aᵀdiag(p)A − (Aᵀp)(Aᵀp)ᵀ)/μ`` (p the softmax weights) becomes
+    singular where one affine function dominates, far from the minimiser."""
+    m = _count(m, "m")
+    d = _count(d, "d")
+    if m * d > MAX_ENTRIES:
+        raise ValueError(f"m·d must be at most {MAX_ENTRIES:,}, got {m * d:,}")
+    mu = _positive(mu, "mu")
+    ridge = _nonnegative(ridge, "ridge")
+    rng = _generator(seed)
+    A = rng.normal(size=(m, d))
+    b = rng.normal(size=m)
+
+    def value(x):
+        return float(mu * _logsumexp((A @ x - b) / mu) + 0.5 * ridge * (x @ x))
+
+    def gradient(x):
+        return A.T @ softmax((A @ x - b) / mu) + ridge * x
+
+    def hessian(x):
+        p = softmax((A @ x - b) / mu)
+        B = A * np.sqrt(p)[:, None]
+        v = A.T @ p
+        H = (B.T @ B - np.outer(v, v)) / mu
+        H = 0.5 * (H + H.T)
+        H[np.diag_indices_from(H)] += ridge
+        return H
+
+    return Problem(value=value, gradient=gradient, hessian=hessian, dimension=d, name="log-sum-exp")
