@@ -23,7 +23,8 @@ exact line search over ``α ∈ [0, 1]`` (shortened where f is infinite); :func:
 needs no known constant: it doubles ``σ`` until the regularised model of order ``q`` bounds
 ``f`` at the trial point, and halves it after each accepted step (its start, by default, makes
 the first trial step 1/2, which keeps the run invariant under scaling f); :func:`armijo_newton`
-is the textbook damped Newton method with Armijo's line search, for contrast.
+is the textbook damped Newton method with Armijo's line search and :func:`cubic_newton` the
+classical cubic regularisation (a different direction, in the Euclidean norm), for contrast.
 
 Domain: a :class:`Problem` whose Hessian is symmetric positive definite wherever it is
 evaluated (at ``x0`` this is checked and a failure is a ValueError; later a failed Cholesky
@@ -43,7 +44,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.linalg import LinAlgError, cho_factor, cho_solve
-from scipy.optimize import minimize_scalar
+from scipy.optimize import brentq, minimize_scalar
 from scipy.special import expit, softmax
 from scipy.special import logsumexp as _logsumexp
 
@@ -63,6 +64,7 @@ __all__ = [
     "Problem",
     "armijo_newton",
     "backtracking_newton",
+    "cubic_newton",
     "greedy_newton",
     "log_sum_exp",
     "logistic_regression",
@@ -75,6 +77,8 @@ __all__ = [
 ]
 
 SCHEDULES = ("pure", "damped", "cubic", "regularised", "root")
+# the smallest σ backtracking keeps (halving further would underflow to 0)
+_TINY = 1e-300
 #: how a run can end (see :class:`NewtonRun`)
 STATUSES = ("converged", "iterations", "diverged", "singular hessian", "rose", "stalled")
 #: the most data entries a problem builder allocates (m × d)
@@ -163,7 +167,7 @@ def stepsize(decrement: object, schedule: str, constant: object = None, q: objec
     with np.errstate(divide="ignore", over="ignore", under="ignore"):
         log_g = np.log(g)  # −inf at g = 0
         if schedule == "cubic":
-            t = np.sqrt(2.0 * c) * np.sqrt(g)  # √(2Lg) without forming 2Lg
+            t = np.exp(0.5 * (np.log(2.0) + np.log(c) + log_g))  # √(2Lg), 0 at g = 0
             alpha = 2.0 / (1.0 + np.hypot(1.0, t))
         elif schedule == "root":
             log_theta = np.full_like(g, np.log(9.0) / (q - 1.0) + np.log(c) / (q - 1.0))
@@ -211,6 +215,8 @@ def newton_step(gradient: object, hessian: object) -> tuple[np.ndarray, float]:
             f"hessian must have shape ({grad.size}, {grad.size}) to match the "
             f"gradient, got {H.shape}"
         )
+    if np.any(np.isnan(grad)) or np.any(np.isnan(H)):
+        raise ValueError("gradient and hessian must not be NaN")
     if not (np.all(np.isfinite(grad)) and np.all(np.isfinite(H))):
         raise _NotFinite("gradient and hessian must be finite")
     scale = float(np.max(np.abs(H))) if H.size else 0.0
@@ -239,15 +245,16 @@ class _NotPositiveDefinite(ValueError):
 
 
 class _NotFinite(ValueError):
-    """The gradient or the Hessian is not finite."""
+    """The gradient or the Hessian is infinite (NaN is an error of the problem's)."""
 
 
 def _value(problem: Problem, x: np.ndarray) -> float:
     """f(x) as a float; a value that is not a real scalar is a TypeError naming problem.value."""
     with np.errstate(over="ignore", invalid="ignore"):
         v = problem.value(x)
-    if np.ndim(v) != 0 or not np.isrealobj(v) or isinstance(v, (bool, np.bool_)):
-        raise TypeError(f"problem.value must return a real number, got {type(v).__name__}")
+    kind = np.asarray(v).dtype.kind if v is not None else "O"
+    if kind not in "iuf" or np.ndim(v) != 0:
+        raise TypeError(f"problem.value must return a real number, got {v!r:.40}")
     return float(v)
 
 
@@ -382,31 +389,40 @@ def greedy_newton(
 ) -> NewtonRun:
     """Newton's method with exact line search: α minimises ``f(x − αn)`` over [0, ᾱ], with ᾱ
     the largest of 1, 1/2, 1/4, … where f is finite (a function with a bounded domain, such
-    as ``x − log x``, is infinite or NaN beyond it), by a bounded Brent search to 10⁻¹² in α;
-    the end point ᾱ is taken if it is at least as good. A step never raises f: if the search
-    finds no decrease, α is halved until f falls (and the run stalls if it never does)."""
+    as ``x − log x``, is infinite or NaN beyond it). The minimiser is bracketed on the
+    geometric grid ᾱ·2⁻ʲ (so a minimiser at α = 10⁻²⁰⁰ costs about 660 values, not a failed
+    search) and refined by a bounded Brent search to 10⁻¹² of the bracket; on a convex f the
+    values along the line fall and then rise, which is what the bracketing relies on. A step
+    never raises f: if no decrease is found, the run stalls."""
 
     def choose(x, f, n, g):
         line = lambda a: _value(problem, x - a * n)  # noqa: E731
-        reach, end_value, used = _finite_reach(line)
+        reach, value, used = _finite_reach(line)
         if reach == 0.0:
             return 0.0, x, f, used, np.nan
+        # walk down the grid while the values fall: the minimiser lies within one step of the
+        # lowest grid point (α_{j+1} ≤ α* ≤ α_{j−1})
+        alpha, best = reach, value
+        while alpha > 0.0:
+            smaller = 0.5 * alpha
+            v = line(smaller)
+            used += 1
+            if not v < best:
+                break
+            alpha, best = smaller, v
+        lo, hi = 0.5 * alpha, min(2.0 * alpha, reach)
 
         def finite_line(a):
-            value = line(a)
-            return value if np.isfinite(value) else np.inf
+            v = line(a)
+            return v if np.isfinite(v) else np.inf
 
-        found = minimize_scalar(
-            finite_line, bounds=(0.0, reach), method="bounded", options={"xatol": 1e-12 * reach}
-        )
-        alpha, best = float(found.x), float(found.fun)
-        used += int(found.nfev)
-        if end_value <= best:
-            alpha, best = reach, end_value
-        while not best <= f and alpha > 0.0:  # no decrease found: shorter steps
-            alpha *= 0.5
-            best = line(alpha)
-            used += 1
+        if hi > lo:
+            found = minimize_scalar(
+                finite_line, bounds=(lo, hi), method="bounded", options={"xatol": 1e-12 * hi}
+            )
+            used += int(found.nfev)
+            if float(found.fun) < best:
+                alpha, best = float(found.x), float(found.fun)
         if not best <= f:
             return 0.0, x, f, used, np.nan
         return alpha, x - alpha * n, best, used, np.nan
@@ -437,6 +453,43 @@ def armijo_newton(
                 return alpha, x - alpha * n, f_new, used, np.nan
             alpha *= 0.5
         return 0.0, x, f, used, np.nan
+
+    return _iterate(problem, x0, iterations, tolerance, choose)
+
+
+def cubic_newton(
+    problem: Problem,
+    x0: object,
+    M: object,
+    iterations: object = 100,
+    tolerance: object = 1e-10,
+) -> NewtonRun:
+    """Cubic regularisation of Newton's method in the Euclidean norm (Nesterov and Polyak):
+    ``x⁺ = x + h`` with h the global minimiser of ``⟨∇f, h⟩ + ½hᵀHh + (M/6)‖h‖³``, i.e.
+    ``h = −(H + (Mr/2) I)⁻¹∇f`` with ``r = ‖h‖``, found from an eigendecomposition of H by a
+    root search in r. Unlike the schedules it leaves the Newton direction and is not affine
+    invariant: its constant depends on the coordinates. ``NewtonRun.stepsizes`` holds the
+    step's length in the local norm over the Newton step's, ‖h‖ₓ/g ∈ (0, 1]."""
+    M = _positive(M, "M")
+
+    def choose(x, f, n, g):
+        grad, H = problem.gradient(x), problem.hessian(x)
+        lam, Q = np.linalg.eigh(0.5 * (H + H.T))
+        c = Q.T @ grad
+        lam = np.maximum(lam, 0.0)
+
+        def excess(r):  # ‖h(r)‖ − r, decreasing in r
+            return float(np.linalg.norm(c / (lam + 0.5 * M * r))) - r
+
+        top = np.sqrt(2.0 * np.linalg.norm(c) / M) * (1.0 + 1e-12)  # ‖h(r)‖ ≤ 2‖c‖/(Mr)
+        if excess(top) > 0:
+            top *= 2.0
+        low = 0.0 if np.all(lam > 0) else 1e-300
+        r = brentq(excess, low, top, xtol=1e-15 * top, rtol=4 * np.finfo(float).eps)
+        h = -(Q @ (c / (lam + 0.5 * M * r)))
+        ratio = float(np.sqrt(max(h @ (H @ h), 0.0))) / g if g > 0 else 0.0
+        x_new = x + h
+        return min(ratio, 1.0), x_new, _value(problem, x_new), 1, M
 
     return _iterate(problem, x0, iterations, tolerance, choose)
 
@@ -476,28 +529,33 @@ def backtracking_newton(
         if state["sigma"] is None:
             state["sigma"] = _scale_free_sigma(g, q)
         sigma = state["sigma"]
+        rejected = False
         while True:
             alpha = stepsize(g, "regularised", sigma, q)
             x_new = x - alpha * n
             f_new = _value(problem, x_new)
             used += 1
-            ag = alpha * g
+            # at the root σ(αg)^q/q = αg²(1 − α)/q, so the model's decrease is
+            # αg²[1 − α/2 − (1 − α)/q] (no power of αg that could overflow)
             with np.errstate(over="ignore", invalid="ignore"):
-                model = f - ag * g + 0.5 * ag * ag + sigma * ag**q / q
-            if not np.isfinite(model):
+                drop = alpha * g * g * (1.0 - alpha / 2.0 - (1.0 - alpha) / q)
+            if not np.isfinite(drop):
                 raise ValueError(
                     f"the model value overflows float64 (a Newton decrement near {g:.1e}): "
                     "scale the problem"
                 )
-            if np.isfinite(f_new) and f_new <= model + slack:
+            if np.isfinite(f_new) and f_new <= f - drop + slack:
+                if np.array_equal(x_new, x) and not rejected and sigma > _TINY:
+                    sigma = max(sigma / 2.0**20, _TINY)  # too cautious to move x at all
+                    continue
                 break
+            rejected = True
             if not np.isfinite(2.0 * sigma):
-                raise ValueError(
-                    f"backtracking: σ overflowed float64 from sigma0 = {sigma0!r}: f is not "
-                    "smooth of order q along the Newton direction"
-                )
+                # no σ in float64 makes the model bound f: rounding (f at its floor) or a
+                # function that is not smooth of order q here; the run stalls
+                return 0.0, x, f, used, np.inf
             sigma *= 2.0
-        state["sigma"] = sigma / 2.0
+        state["sigma"] = max(sigma / 2.0, _TINY)
         return alpha, x_new, f_new, used, sigma
 
     return _iterate(problem, x0, iterations, tolerance, choose)
@@ -505,15 +563,25 @@ def backtracking_newton(
 
 def minimise(problem: Problem, x0: object, tolerance: object = 1e-12) -> tuple[np.ndarray, float]:
     """A reference minimum: backtracking Newton (q = 3) until the decrement is at most
-    ``tolerance``, then up to five full Newton steps kept while they do not raise f. Raises
-    ValueError if the decrement is still above ``tolerance`` after 10 000 iterations."""
-    run = backtracking_newton(problem, x0, q=3.0, iterations=10_000, tolerance=tolerance)
+    ``tolerance`` times the decrement at ``x0`` (a relative test, so scaling f changes
+    nothing), then up to five full Newton steps kept while they do not raise f. Raises
+    ValueError if that is not reached within 10 000 iterations."""
+    tolerance = _nonnegative(tolerance, "tolerance")
+    x = _real_array(x0, "x0")
+    if isinstance(problem, Problem) and x.shape == (problem.dimension,) and np.all(np.isfinite(x)):
+        _, g0 = newton_step(problem.gradient(x), problem.hessian(x))
+    else:
+        g0 = 1.0  # the run below raises the right error
+    run = backtracking_newton(problem, x0, q=3.0, iterations=10_000, tolerance=tolerance * g0)
     if run.status != "converged":
         raise ValueError(f"the reference run did not converge (status {run.status!r})")
     x, f = run.x, float(run.values[-1])
     for _ in range(5):
-        n, _ = newton_step(problem.gradient(x), problem.hessian(x))
-        f_new = float(problem.value(x - n))
+        try:
+            n, _ = newton_step(problem.gradient(x), problem.hessian(x))
+        except ValueError:
+            break
+        f_new = _value(problem, x - n)
         if not f_new <= f:
             break
         x, f = x - n, f_new
