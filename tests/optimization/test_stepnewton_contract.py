@@ -201,7 +201,7 @@ def test_limits_refused():
         greedy_newton(Problem, [1.0])
 
 
-@given(problems, st.floats(1e-8, 1e8, allow_nan=False))
+@given(problems, st.floats(1e-300, 1e300, allow_nan=False))
 @settings(max_examples=60, deadline=None)
 def test_cubic_regularisation_returns_a_consistent_run(args, M):
     kind, seed, d, spread = args
@@ -211,8 +211,10 @@ def test_cubic_regularisation_returns_a_consistent_run(args, M):
     _consistent(run)
     # the first step solves the subproblem's stationarity: (H + (M r/2) I) h = −∇f, r = ‖h‖
     one = cubic_newton(problem, x0, M, iterations=1, tolerance=0)
-    if one.stepsizes.size == 1 and one.status != "diverged":
+    if one.stepsizes.size == 1 and one.status not in ("diverged", "stalled"):
         grad, H = problem.gradient(x0), problem.hessian(x0)
-        h = one.x - x0
-        resid = (H + 0.5 * M * np.linalg.norm(h) * np.eye(problem.dimension)) @ h + grad
-        assert np.linalg.norm(resid) <= 1e-6 * np.linalg.norm(grad) + 1e-12 * np.abs(x0).max()
+        h = one.x - x0  # recovered from x⁺ − x₀: an error of a few ulp of x₀ in each entry
+        shift = 0.5 * M * np.linalg.norm(h)
+        resid = (H + shift * np.eye(problem.dimension)) @ h + grad
+        recovery = 4 * np.finfo(float).eps * np.abs(x0).max() * (np.linalg.norm(H, 2) + shift)
+        assert np.linalg.norm(resid) <= 1e-6 * np.linalg.norm(grad) + recovery * problem.dimension

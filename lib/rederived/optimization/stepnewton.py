@@ -33,7 +33,8 @@ dimension; constants positive and finite; ``q ∈ [2, 4]``. ``value`` must retur
 number (else a TypeError naming it); a gradient or Hessian of the wrong shape, or a Hessian
 that is not symmetric, is a ValueError naming the iteration. A schedule that is not a descent
 method (``"pure"``, or a constant that is too small) may diverge: the run stops with status
-``"diverged"`` when ``f`` or ``x`` leaves float64, and returns what it has; a step too small to
+``"diverged"`` when ``f`` or ``x`` leaves float64 (or f is NaN there, as outside the domain of
+a function like ``x − log x``), and returns what it has; a step too small to
 change ``x`` in float64 ends the run with status ``"stalled"`` rather than spending the budget.
 """
 
@@ -388,12 +389,13 @@ def greedy_newton(
     problem: Problem, x0: object, iterations: object = 100, tolerance: object = 1e-10
 ) -> NewtonRun:
     """Newton's method with exact line search: α minimises ``f(x − αn)`` over [0, ᾱ], with ᾱ
-    the largest of 1, 1/2, 1/4, … where f is finite (a function with a bounded domain, such
-    as ``x − log x``, is infinite or NaN beyond it). The minimiser is bracketed on the
-    geometric grid ᾱ·2⁻ʲ (so a minimiser at α = 10⁻²⁰⁰ costs about 660 values, not a failed
-    search) and refined by a bounded Brent search to 10⁻¹² of the bracket; on a convex f the
-    values along the line fall and then rise, which is what the bracketing relies on. A step
-    never raises f: if no decrease is found, the run stalls."""
+        the largest of 1, 1/2, 1/4, … where f is finite (a function with a bounded domain, such
+        as ``x − log x``, is infinite or NaN beyond it). The minimiser is bracketed on the
+        geometric grid ᾱ·2⁻ʲ (so a minimiser at α = 10⁻²⁰⁰ costs about 660 values, not a failed
+        search) and refined by a bounded Brent search (SciPy's, which resolves α to about √ε
+    relative, the limit of a search on function values); on a convex f the
+        values along the line fall and then rise, which is what the bracketing relies on. A step
+        never raises f: if no decrease is found, the run stalls."""
 
     def choose(x, f, n, g):
         line = lambda a: _value(problem, x - a * n)  # noqa: E731
@@ -479,7 +481,8 @@ def cubic_newton(
         lam = np.maximum(lam, 0.0)
 
         def excess(r):  # ‖h(r)‖ − r, decreasing in r
-            return float(np.linalg.norm(c / (lam + 0.5 * M * r))) - r
+            with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+                return float(np.linalg.norm(c / (lam + 0.5 * M * r))) - r
 
         top = np.sqrt(2.0 * np.linalg.norm(c) / M) * (1.0 + 1e-12)  # ‖h(r)‖ ≤ 2‖c‖/(Mr)
         if excess(top) > 0:
@@ -513,7 +516,8 @@ def backtracking_newton(
     """Newton's method with the ``"regularised"`` stepsize of order ``q`` and no known constant:
     σ starts at ``sigma0``, doubles until ``f(x − αn) ≤ f − αg² + α²g²/2 + σ(αg)^q/q`` (the
     model bounds f at the trial point, up to :data:`SLACK` times |f|) and halves after each
-    accepted step. ``NewtonRun.constants`` holds the σ accepted at each step.
+    accepted step. ``NewtonRun.constants`` holds the σ accepted at each step (inf where no σ in
+    float64 made the model bound f: the run then stalls).
 
     The default ``sigma0`` makes the first trial step 1/2 (``σ₀ = (2/g₀)^{q−2}``): it depends
     on f only through the Newton decrement, so the run is the same for ``s·f`` (any s > 0) and
