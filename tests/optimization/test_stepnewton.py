@@ -430,3 +430,63 @@ def test_nan_derivatives_and_bad_values_are_errors():
         )
         with pytest.raises(TypeError, match=r"problem\.value"):
             sn.backtracking_newton(q, [1.0])
+
+
+def _brute_force(problem, x0, schedule, grid, f_star, gaps, q, cap):
+    """Every constant run to the cap, no racing: the minimum the racing search must match."""
+    best = [None] * len(gaps)
+    for c in grid:
+        run = sn.stepsized_newton(
+            problem, x0, schedule, c, q=q, iterations=cap, tolerance=0, monotone=True
+        )
+        for i, gap in enumerate(gaps):
+            hit = run.iterations_to(f_star, gap)
+            if hit is not None and (best[i] is None or hit < best[i]):
+                best[i] = hit
+    return best
+
+
+def test_grid_search_matches_brute_force():
+    p = sn.pseudo_huber_regression(200, 10, 5)
+    x0 = np.zeros(10)
+    _, f_star = sn.minimise(p, x0)
+    gap0 = p.value(x0) - f_star
+    gaps = [1e-10 * gap0, 1e-2 * gap0, 3e-3 * gap0]
+    grid = 10.0 ** np.arange(-1, 6.01, 0.5)
+    for schedule, q in (("root", 3), ("root", 4), ("regularised", 3), ("root", 2)):
+        found = sn.grid_search(p, x0, schedule, grid, f_star, gaps, q=q, cap=60)
+        assert list(found.iterations) == _brute_force(p, x0, schedule, grid, f_star, gaps, q, 60)
+        for k, c, gap in zip(found.iterations, found.constants, gaps, strict=True):
+            assert (k is None) == (c is None)
+            if c is not None:  # the reported constant does reach the gap in that many steps
+                run = sn.stepsized_newton(p, x0, schedule, c, q=q, iterations=k, tolerance=0)
+                assert run.iterations_to(f_star, gap) == k
+        assert found.lowest in grid and found.lowest_value >= f_star - 1e-12
+
+
+def test_grid_search_checks():
+    p = sn.sqrt_one_plus_square()
+    for grid in ([], [1.0, -1.0], [np.nan]):
+        with pytest.raises(ValueError, match="grid"):
+            sn.grid_search(p, [2.0], "root", grid, 0.0, [1e-6])
+    with pytest.raises(ValueError, match="gaps"):
+        sn.grid_search(p, [2.0], "root", [1.0], 0.0, [])
+    with pytest.raises(ValueError, match="f_star"):
+        sn.grid_search(p, [2.0], "root", [1.0], np.inf, [1e-6])
+    with pytest.raises(ValueError, match="cap"):
+        sn.grid_search(p, [2.0], "root", [1.0], 0.0, [1e-6], cap=0)
+
+
+def test_local_orders_of_known_sequences():
+    for order in (1.5, 5 / 3, 2.0):
+        g = [1e-2 * 0.9]
+        while g[-1] > 1e-13:
+            g.append(g[-1] ** order)
+        est = sn.local_orders(g)
+        assert est.size >= 1 and np.allclose(est, order, rtol=1e-9)
+    # outside (low, high), not falling, or not finite: no estimate
+    assert sn.local_orders([1.0, 0.5, 0.1]).size == 0
+    assert sn.local_orders([1e-3, 1e-4, 1e-4, 1e-5]).size == 0
+    assert sn.local_orders([np.nan, 1e-3, 1e-5, 1e-9]).tolist() == pytest.approx([2.0])
+    with pytest.raises(ValueError, match="low must be below high"):
+        sn.local_orders([1e-3], low=1e-2, high=1e-3)

@@ -21,12 +21,15 @@ from rederived.optimization.stepnewton import (
     SCHEDULES,
     SLACK,
     STATUSES,
+    GridSearch,
     NewtonRun,
     Problem,
     armijo_newton,
     backtracking_newton,
     cubic_newton,
     greedy_newton,
+    grid_search,
+    local_orders,
     log_sum_exp,
     logistic_regression,
     minimise,
@@ -38,12 +41,15 @@ from rederived.optimization.stepnewton import (
 )
 
 COVERS = (
+    "GridSearch",
     "NewtonRun",
     "Problem",
     "armijo_newton",
     "backtracking_newton",
     "cubic_newton",
     "greedy_newton",
+    "grid_search",
+    "local_orders",
     "log_sum_exp",
     "logistic_regression",
     "minimise",
@@ -218,3 +224,49 @@ def test_cubic_regularisation_returns_a_consistent_run(args, M):
         resid = (H + shift * np.eye(problem.dimension)) @ h + grad
         recovery = 4 * np.finfo(float).eps * np.abs(x0).max() * (np.linalg.norm(H, 2) + shift)
         assert np.linalg.norm(resid) <= 1e-6 * np.linalg.norm(grad) + recovery * problem.dimension
+
+
+@given(
+    problems,
+    st.sampled_from([("root", 2.0), ("root", 3.0), ("root", 4.0), ("regularised", 3.0)]),
+    st.lists(st.floats(1e-3, 1e6), min_size=1, max_size=6),
+    st.lists(st.floats(1e-14, 1.0), min_size=1, max_size=3),
+    st.integers(1, 40),
+)
+@settings(max_examples=40, deadline=None)
+def test_grid_search_is_the_minimum_over_the_grid(args, schedule, grid, fractions, cap):
+    kind, seed, d, spread = args
+    problem = _problem(kind, seed, d)
+    x0 = spread * np.random.default_rng(seed).normal(size=problem.dimension)
+    _, f_star = minimise(problem, x0)
+    gaps = [r * (problem.value(x0) - f_star) for r in fractions]
+    found = grid_search(problem, x0, schedule[0], grid, f_star, gaps, q=schedule[1], cap=cap)
+    assert isinstance(found, GridSearch)
+    for i, gap in enumerate(gaps):  # racing never changes a minimum: compare with every run
+        counts = [
+            stepsized_newton(
+                problem,
+                x0,
+                schedule[0],
+                c,
+                q=schedule[1],
+                iterations=cap,
+                tolerance=0,
+                monotone=True,
+            ).iterations_to(f_star, gap)
+            for c in grid
+        ]
+        reached = [k for k in counts if k is not None]
+        assert found.iterations[i] == (min(reached) if reached else None)
+
+
+@given(
+    st.lists(
+        st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.floats(1e-15, 1e-1)),
+        max_size=30,
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_local_orders_are_finite_and_positive(g):
+    est = local_orders(g)
+    assert est.ndim == 1 and np.all(np.isfinite(est)) and np.all(est > 0)

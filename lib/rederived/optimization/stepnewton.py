@@ -61,12 +61,15 @@ __all__ = [
     "SCHEDULES",
     "SLACK",
     "STATUSES",
+    "GridSearch",
     "NewtonRun",
     "Problem",
     "armijo_newton",
     "backtracking_newton",
     "cubic_newton",
     "greedy_newton",
+    "grid_search",
+    "local_orders",
     "log_sum_exp",
     "logistic_regression",
     "minimise",
@@ -398,7 +401,9 @@ def greedy_newton(
         never raises f: if no decrease is found, the run stalls."""
 
     def choose(x, f, n, g):
-        line = lambda a: _value(problem, x - a * n)  # noqa: E731
+        def line(a):
+            return _value(problem, x - a * n)
+
         reach, value, used = _finite_reach(line)
         if reach == 0.0:
             return 0.0, x, f, used, np.nan
@@ -592,6 +597,88 @@ def minimise(problem: Problem, x0: object, tolerance: object = 1e-12) -> tuple[n
     return x, f
 
 
+@dataclass(frozen=True)
+class GridSearch:
+    """The best fixed constant of a schedule over a grid: ``iterations[i]`` the fewest
+    iterations to the gap ``gaps[i]`` (None if no constant reached it), ``constants[i]`` the
+    constant that did; ``lowest`` the constant whose run came lowest, and ``lowest_value`` that
+    value of f (for a schedule that reaches no gap)."""
+
+    iterations: tuple
+    constants: tuple
+    lowest: float
+    lowest_value: float
+
+
+def grid_search(
+    problem: Problem,
+    x0: object,
+    schedule: str,
+    grid: object,
+    f_star: object,
+    gaps: object,
+    q: object = 3.0,
+    cap: object = 100,
+) -> GridSearch:
+    """Run ``schedule`` with each constant of ``grid`` (``monotone=True``: a run whose f rises is
+    stopped, its constant being too small for the path) and record, for each absolute gap in
+    ``gaps``, the fewest iterations to ``f − f* ≤ gap`` within ``cap``. Runs race: once the
+    smallest gap has been reached in k iterations, later runs stop at k, which cannot change any
+    minimum (a run reaches a larger gap no later than a smaller one)."""
+    grid = _real_array(grid, "grid").ravel()
+    if grid.size == 0 or not np.all(np.isfinite(grid)) or np.any(grid <= 0):
+        raise ValueError("grid must be a non-empty array of positive, finite constants")
+    gaps = _real_array(gaps, "gaps").ravel()
+    if gaps.size == 0 or not np.all(np.isfinite(gaps)):
+        raise ValueError("gaps must be a non-empty array of finite numbers")
+    f_star = float(_real_array(f_star, "f_star"))
+    if not np.isfinite(f_star):
+        raise ValueError("f_star must be finite")
+    cap = _count(cap, "cap")
+    smallest = int(np.argmin(gaps))
+    best = [None] * gaps.size
+    chosen = [None] * gaps.size
+    lowest, lowest_value = float(grid[0]), np.inf
+    for constant in grid:
+        budget = cap if best[smallest] is None else best[smallest]
+        run = stepsized_newton(
+            problem,
+            x0,
+            schedule,
+            float(constant),
+            q=q,
+            iterations=budget,
+            tolerance=0.0,
+            monotone=True,
+        )
+        for i, gap in enumerate(gaps):
+            hit = run.iterations_to(f_star, gap)
+            if hit is not None and (best[i] is None or hit < best[i]):
+                best[i], chosen[i] = hit, float(constant)
+        reached = float(np.min(run.values[np.isfinite(run.values)]))
+        if reached < lowest_value:
+            lowest, lowest_value = float(constant), reached
+    return GridSearch(tuple(best), tuple(chosen), lowest, lowest_value)
+
+
+def local_orders(decrements: object, low: object = 1e-12, high: object = 1e-2) -> np.ndarray:
+    """Estimates of the local order of convergence, ``p_k = log(g_{k+1}/g_k) / log(g_k/g_{k−1})``
+    (``g_{k+1} ≈ C g_k^p``), from the decrements of a run: one for each k whose three decrements
+    ``g_{k−1}, g_k, g_{k+1}`` lie in (low, high) and strictly fall; non-finite entries are
+    skipped. Empty if there are none."""
+    g = _real_array(decrements, "decrements").ravel()
+    low, high = _positive(low, "low"), _positive(high, "high")
+    if low >= high:
+        raise ValueError(f"low must be below high, got {low} and {high}")
+    g = g[np.isfinite(g)]
+    out = []
+    for k in range(1, g.size - 1):
+        a, b, c = g[k - 1], g[k], g[k + 1]
+        if low < c < b < a < high:
+            out.append(np.log(c / b) / np.log(b / a))
+    return np.array(out)
+
+
 # ----- test problems -----------------------------------------------------------------------
 
 
@@ -729,15 +816,10 @@ def log_sum_exp(
     the smaller μ, the closer to the non-smooth maximum and the longer Newton's global
     phase. The Hessian ``(Aᵀdiag(p)A − (Aᵀp)(Aᵀp)ᵀ)/μ`` (p the softmax weights) becomes
     singular where one affine function dominates, far from the minimiser."""
-    m = _count(m, "m")
-    d = _count(d, "d")
-    if m * d > MAX_ENTRIES:
-        raise ValueError(f"m·d must be at most {MAX_ENTRIES:,}, got {m * d:,}")
     mu = _positive(mu, "mu")
     ridge = _nonnegative(ridge, "ridge")
-    rng = _generator(seed)
-    A = rng.normal(size=(m, d))
-    b = rng.normal(size=m)
+    A, rng = _design(m, d, 1.0, seed, "m")  # condition 1: unscaled standard normal rows
+    b = rng.normal(size=A.shape[0])
 
     def value(x):
         return float(mu * _logsumexp((A @ x - b) / mu) + 0.5 * ridge * (x @ x))
