@@ -117,6 +117,12 @@ def test_bad_point_counts_are_refused(n):
 def test_bad_weights_are_refused(gamma):
     with pytest.raises((ValueError, TypeError), match="gamma"):
         cbc_lattice(7, gamma)
+    with pytest.raises(ValueError, match="gamma is too large"):
+        cbc_lattice(61, [1e6] * 64)  # within (0, 1e6] each, but their product overflows
+    with pytest.raises(ValueError, match="gamma is too large"):
+        shift_averaged_error([1] * 4096, 61, [1e3] * 4096)
+    with pytest.raises(TypeError, match="errors"):
+        cbc_lattice(7, [1.0], errors="yes")
     if any(g != 1e7 for g in gamma):  # a large amplitude b is allowed (its weight is capped)
         with pytest.raises((ValueError, TypeError), match="b"):
             product_weights(gamma)
@@ -125,15 +131,27 @@ def test_bad_weights_are_refused(gamma):
 @settings(max_examples=30, deadline=None)
 @given(st.integers(0, 2**31 - 1), st.integers(2, 8), st.integers(1, 5))
 def test_standard_error_is_finite_and_shift_invariant(seed, r, m):
-    est = np.random.default_rng(seed).normal(size=(r, m)) * 10.0 ** np.random.default_rng(
-        seed
-    ).integers(-200, 200)
+    rng = np.random.default_rng(seed)
+    est = rng.normal(size=(r, m)) * 10.0 ** rng.integers(-300, 300)
     mean, se = standard_error(est)
     assert np.isfinite(se) and se >= 0 and np.all(np.isfinite(mean))
-    _, se_shifted = standard_error(est + est.std() * 3)
-    assert se_shifted == pytest.approx(se, rel=1e-9, abs=1e-300)
+    d = est - est.mean(0)
+    scale = np.abs(d).max()
+    expected = scale * np.sqrt(((d / scale) ** 2).sum() / (r * (r - 1))) if scale else 0.0
+    assert se == pytest.approx(expected, rel=1e-12)
+    _, se_gram = standard_error(est, 2.0 * np.eye(m))
+    assert se_gram == pytest.approx(np.sqrt(2.0) * se, rel=1e-9)
     with pytest.raises(ValueError, match="estimates"):
         standard_error(np.full((r, m), np.inf))
+    if m >= 2:
+        bad = np.eye(m)
+        bad[0, 1] = 1.0  # not symmetric
+        with pytest.raises(ValueError, match="symmetric"):
+            standard_error(rng.normal(size=(r, m)), bad)
+        with pytest.raises(ValueError, match="semi-definite"):
+            standard_error(rng.normal(size=(max(r, 3), m)), -np.eye(m))
+    with pytest.raises(ValueError, match="finite"):
+        standard_error(rng.normal(size=(r, m)), np.full((m, m), np.nan))
 
 
 @settings(max_examples=40, deadline=None)
@@ -155,7 +173,10 @@ def test_gevrey_step_maps_the_interval_onto_itself(t):
 @settings(max_examples=30, deadline=None)
 @given(st.integers(0, 2**31 - 1), st.integers(1, 40), st.integers(1, 30))
 def test_harmonics_are_bounded_by_powers_of_the_radius(seed, s, p):
-    x = np.random.default_rng(seed).uniform(-1, 1, size=(p, 2))
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, size=(p, 2))
+    x /= np.maximum(1.0, np.hypot(x[:, 0], x[:, 1]))[:, None]  # into the closed disk
+    x[0] = [1.0, 0.0] if p > 1 else x[0]  # the boundary itself
     values, grads = harmonics(x, s)
     r = np.hypot(x[:, 0], x[:, 1])[:, None]
     k = (np.arange(1, s + 1) + 1) // 2
@@ -163,6 +184,8 @@ def test_harmonics_are_bounded_by_powers_of_the_radius(seed, s, p):
     assert np.all(np.hypot(grads[..., 0], grads[..., 1]) <= k * r ** (k - 1) * (1 + 1e-12) + 1e-15)
     with pytest.raises(ValueError, match="points"):
         harmonics(np.array([[np.nan, 0.0]]), s)
+    with pytest.raises(ValueError, match="points"):
+        harmonics(np.array([[2.0, 0.0]]), s)  # outside the disk, powers would overflow
 
 
 @settings(max_examples=40, deadline=None)
@@ -182,6 +205,8 @@ def test_pulled_back_coefficients_are_positive_definite(seed, p, level):
     assert np.all(np.linalg.eigvalsh(A) > 0)
     with pytest.raises(ValueError, match="300"):
         pullback(x, np.full(p, 301.0), g)
+    with pytest.raises(ValueError, match="grad_a"):
+        pullback(np.full((1, 2), 1e-100), [0.0], [[1e200, 1e200]])
 
 
 @settings(max_examples=15, deadline=None)
@@ -204,6 +229,8 @@ def test_poisson_solutions_are_finite_and_positive(seed, s, parametrisation, cen
         assert u.shape == (2, mesh.interior.size) and np.all(np.isfinite(u))
         assert np.all(u > 0)  # −Δu = 1 > 0 with zero boundary values
     assert np.all(domain.radius(np.linspace(0, 6.3, 9), y) > 0)
+    for solver in (solve_poisson, solve_poisson_moved_mesh):  # no samples: no solutions
+        assert solver(mesh, domain, np.empty((0, s))).shape == (0, mesh.interior.size)
 
 
 @settings(max_examples=30, deadline=None)
@@ -224,7 +251,7 @@ def test_bad_rings_and_domains_are_refused(value):
     with pytest.raises((ValueError, TypeError), match="s"):
         StarDomain(s=5000)
     with pytest.raises((ValueError, TypeError), match="decay"):
-        StarDomain(s=3, decay=1.0)
+        StarDomain(s=3, decay=2.0)
 
 
 @settings(max_examples=20, deadline=None)

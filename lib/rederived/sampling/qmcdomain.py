@@ -102,6 +102,21 @@ def _primitive_root(n: int) -> int:
     return next(g for g in range(2, n) if all(pow(g, (n - 1) // q, n) != 1 for q in factors))
 
 
+def _powers(g: int, n: int) -> np.ndarray:
+    """g^a mod n for a = 0..n−2, in blocks of √n (products stay below n² ≤ 2⁴⁸)."""
+    block = math.isqrt(n - 1) + 1
+    first = np.empty(block, dtype=np.int64)
+    first[0] = 1
+    for a in range(1, block):
+        first[a] = first[a - 1] * g % n
+    step = first[-1] * g % n  # g^block
+    starts = np.empty(block, dtype=np.int64)
+    starts[0] = 1
+    for a in range(1, block):
+        starts[a] = starts[a - 1] * step % n
+    return (starts[:, None] * first[None, :] % n).ravel()[: n - 1]
+
+
 def _weights(gamma: object) -> np.ndarray:
     gamma = real_array(gamma, "gamma")
     if gamma.ndim != 1 or gamma.size == 0:
@@ -110,6 +125,12 @@ def _weights(gamma: object) -> np.ndarray:
         raise ValueError(f"gamma may have at most {MAX_DIMENSION} entries, got {gamma.size}")
     if not np.all(np.isfinite(gamma)) or np.any(gamma <= 0) or np.any(gamma > 1e6):
         raise ValueError("gamma must hold finite weights in (0, 1e6]")
+    # each factor 1 + γ_j B₂ lies in [1 − γ_j/12, 1 + γ_j/6]: bound the product's size
+    if float(np.sum(np.log1p(gamma / 6.0))) > 600.0:
+        raise ValueError(
+            "gamma is too large for its length: Π_j (1 + γ_j/6) exceeds e^600, so the error "
+            "formula would overflow (use smaller or fewer weights)"
+        )
     return gamma
 
 
@@ -142,6 +163,8 @@ def shift_averaged_error(z: object, n: object, gamma: object) -> float:
     gamma = _weights(gamma)
     if gamma.size != z.size:
         raise ValueError(f"gamma has {gamma.size} entries and z {z.size}")
+    if n * z.size > 2**33:
+        raise ValueError(f"n·s = {n * z.size} exceeds 2**33 terms: the sum would take too long")
     total = 0.0
     block = max(1, 2**18 // z.size)
     for start in range(0, n, block):
@@ -178,14 +201,11 @@ def cbc_lattice(n: object, gamma: object, *, errors: bool = False):
     n = _prime_points(n)
     if n < 3:
         raise ValueError("n must be at least 3")
+    if not isinstance(errors, bool):
+        raise TypeError(f"errors must be a bool, got {errors!r}")
     gamma = _weights(gamma)
     s = gamma.size
-    g = _primitive_root(n)
-    # powers g^a mod n for a = 0..n-2, and the inverse order g^(-a) mod n
-    powers = np.empty(n - 1, dtype=np.int64)
-    powers[0] = 1
-    for a in range(1, n - 1):
-        powers[a] = powers[a - 1] * g % n
+    powers = _powers(_primitive_root(n), n)  # g^a mod n, a = 0..n-2
     inverse_order = np.concatenate(([1], powers[:0:-1]))  # g^(-a) = g^(n-1-a)
     kernel_fft = np.fft.rfft(bernoulli2(powers / n))  # ψ[c] = B₂({g^c / n})
     # Π over the chosen components of 1 + γ_j B₂({k z_j / n}), less 1 (so that tiny weights do
@@ -227,7 +247,7 @@ def lattice_points(z: object, n: object, shift: object = None) -> np.ndarray:
     if n > MAX_POINTS:
         raise ValueError(f"n must be at most {MAX_POINTS}, got {n}")
     z = _generating_vector(z, n)
-    memory(8.0 * n * z.size, "lattice_points", 2**29)
+    memory(24.0 * n * z.size, "lattice_points", 2**30)  # the output and two temporaries
     k = np.arange(n, dtype=np.int64)
     points = (k[:, None] * z[None, :] % n) / n
     if shift is not None:
@@ -255,18 +275,30 @@ def standard_error(estimates: object, gram: object = None) -> tuple[np.ndarray, 
         raise ValueError("estimates must be finite")
     mean = q.mean(axis=0)
     d = q - mean
+    scale = float(np.max(np.abs(d)))
+    if scale == 0.0:
+        return mean, 0.0
+    d = d / scale  # squares of large estimates would overflow
     if gram is None:
         squares = np.einsum("rm,rm->r", d, d)
     else:
-        if sparse.issparse(gram):
-            g = gram
-        else:
-            g = real_array(gram, "gram")
+        g = gram if sparse.issparse(gram) else real_array(gram, "gram")
         if g.shape != (q.shape[1], q.shape[1]):
             raise ValueError(f"gram must have shape {(q.shape[1], q.shape[1])}, got {g.shape}")
+        values = g.data if sparse.issparse(g) else g
+        if not np.all(np.isfinite(values)):
+            raise ValueError("gram must be finite")
+        asymmetry = abs(g - g.T)
+        if (asymmetry.max() if asymmetry.size else 0.0) > 1e-12 * (np.abs(values).max() + 1e-300):
+            raise ValueError("gram must be symmetric")
         squares = np.einsum("rm,rm->r", d, np.asarray((g @ d.T).T))
+        if (
+            float(squares.min())
+            < -1e-9 * float(np.abs(values).max()) * np.einsum("rm,rm->r", d, d).max()
+        ):
+            raise ValueError("gram must be positive semi-definite")
     r = q.shape[0]
-    return mean, math.sqrt(max(float(squares.sum()), 0.0) / (r * (r - 1)))
+    return mean, scale * math.sqrt(max(float(squares.sum()), 0.0) / (r * (r - 1)))
 
 
 # --------------------------------------------------------------------------- the random domain
@@ -293,16 +325,17 @@ def gevrey_step(t: object) -> np.ndarray:
 
 def harmonics(points: object, s: object) -> tuple[np.ndarray, np.ndarray]:
     """The harmonic polynomials h_j(x) = Re (x₁ + i x₂)^k (j odd) or Im (x₁ + i x₂)^k (j even),
-    k = ⌈j/2⌉, j = 1..s, and their gradients, at ``points`` of shape (P, 2).
+    k = ⌈j/2⌉, j = 1..s, and their gradients, at ``points`` of shape (P, 2) in the closed unit
+    disk (where |h_j| ≤ 1 and |∇h_j| ≤ k).
 
     Returns values of shape (P, s) and gradients of shape (P, s, 2): ∇ Re z^k = k (Re z^(k−1),
-    −Im z^(k−1)) and ∇ Im z^k = k (Im z^(k−1), Re z^(k−1)). Domain: finite points, 1 ≤ s ≤ 4096.
+    −Im z^(k−1)) and ∇ Im z^k = k (Im z^(k−1), Re z^(k−1)). Domain: |x| ≤ 1 + 1e-9, 1 ≤ s ≤ 4096.
     """
     x = real_array(points, "points")
     if x.ndim != 2 or x.shape[1] != 2:
         raise ValueError(f"points must have shape (P, 2), got {x.shape}")
-    if not np.all(np.isfinite(x)):
-        raise ValueError("points must be finite")
+    if not np.all(np.isfinite(x)) or np.any(np.hypot(x[:, 0], x[:, 1]) > 1 + 1e-9):
+        raise ValueError("points must be finite and lie in the closed unit disk")
     s = count(s, "s")
     if s > MAX_DIMENSION:
         raise ValueError(f"s must be at most {MAX_DIMENSION}, got {s}")
@@ -328,7 +361,7 @@ class StarDomain:
     s : int
         Stochastic dimension (1..4096).
     decay : float
-        ϑ > 1.
+        ϑ > 2 (so that Σ_j k_j b_j converges: k_j b_j ~ j^(1−ϑ)/2).
     scale : float
         c > 0, with max|β| · c Σ_j ⌈j/2⌉ j^(−ϑ) ≤ 0.95 over all j, so that V is a
         diffeomorphism for every y: the radial derivative of |V| is exp(a)(1 + r ∂_r a), and
@@ -351,8 +384,8 @@ class StarDomain:
         if self.s > MAX_DIMENSION:
             raise ValueError(f"s must be at most {MAX_DIMENSION}, got {self.s}")
         decay = finite_real(self.decay, "decay")
-        if decay <= 1:
-            raise ValueError(f"decay must exceed 1, got {decay}")
+        if decay <= 2:
+            raise ValueError(f"decay must exceed 2 (else the map may fold the disk), got {decay}")
         scale = positive(self.scale, "scale")
         if self.parametrisation not in ("analytic", "gevrey"):
             raise ValueError(
@@ -363,7 +396,7 @@ class StarDomain:
         # |r ∂_r a| ≤ max|β| · c Σ_j ⌈j/2⌉ j^(−ϑ) over all j (the finite part plus an integral
         # bound of the tail); max|β| is 1/2 on the centred cube and 1 on the shifted one
         j = np.arange(1, 100_001)
-        tail = 0.5 * 100_000 ** (2 - decay) / (decay - 2) if decay > 2 else np.inf
+        tail = 0.5 * 100_000 ** (2 - decay) / (decay - 2)
         bound = scale * (float(np.sum((j + 1) // 2 * j**-decay)) + tail)
         bound *= 0.5 if self.centred else 1.0
         if not bound <= 0.95:
@@ -602,7 +635,10 @@ def pullback(points: object, a: object, grad_a: object) -> tuple[np.ndarray, np.
     if np.any(np.abs(a) > 300):
         raise ValueError("|a| must be at most 300 (exp(2a) would overflow)")
     memory(40.0 * max(a.size, 1), "pullback")
-    a11, a12, a22, det = _pullback_parts(x, a, g)
+    with np.errstate(over="ignore", invalid="ignore"):
+        a11, a12, a22, det = _pullback_parts(x, a, g)
+    if not all(np.all(np.isfinite(v)) for v in (a11, a12, a22, det)):
+        raise ValueError("grad_a is too large: the pulled-back coefficient overflows")
     A = np.stack([np.stack([a11, a12], -1), np.stack([a12, a22], -1)], -2)
     return A, det
 
@@ -667,6 +703,8 @@ def solve_poisson_moved_mesh(mesh: object, domain: object, y: object) -> np.ndar
     :func:`solve_poisson`. Same arguments and result (values at the interior nodes)."""
     mesh, domain = _check_mesh(mesh), _check_domain(domain)
     beta = _samples(y, domain, mesh)
+    if beta.shape[0] == 0:
+        return np.empty((0, mesh.interior.size))
     values, _ = harmonics(mesh.nodes, domain.s)
     a = (beta * domain.b) @ values.T  # (m, N)
     p = (mesh.nodes[None] * np.exp(a)[..., None])[:, mesh.triangles]  # (m, T, 3, 2)
