@@ -279,3 +279,50 @@ def test_sweep_items_run_at_book_scale_and_refuse_unknown_kinds():
     assert np.all(np.diff(truncation["error"]) < 0)
     with pytest.raises(ValueError, match="kind"):
         q.sweep_item({"kind": "other"})
+
+
+def test_heat_solution_rises_to_the_poisson_solution():
+    mesh, domain = q.disk_mesh(8), q.StarDomain(s=6)
+    y = np.random.default_rng(7).uniform(-0.5, 0.5, size=(3, 6))
+    steady = q.solve_poisson(mesh, domain, y)
+    # implicit Euler's fixed point is the stationary problem, reached for long times
+    assert np.allclose(q.solve_heat(mesh, domain, y, t_end=50.0, steps=500), steady, atol=1e-12)
+    # u_t = Δu + 1 from u = 0 rises monotonically towards it (a maximum principle)
+    early, late = (q.solve_heat(mesh, domain, y, t_end=t, steps=int(200 * t)) for t in (0.05, 0.2))
+    assert np.all(early > 0) and np.all(early < late) and np.all(late < steady)
+
+
+def test_one_heat_step_solves_its_linear_system():
+    mesh, domain = q.disk_mesh(4), q.StarDomain(s=3)
+    y = np.array([[0.3, -0.2, 0.5]])
+    u1 = q.solve_heat(mesh, domain, y, t_end=0.1, steps=1)[0]
+    # (M/Δt + K) u = M·1 with M the lumped mass: check against the dense Poisson pieces
+    values, grads = q.harmonics(mesh.centroids, 3)
+    c = domain.parameters(y)[0] * domain.b
+    A, det = q.pullback(mesh.centroids, values @ c, np.einsum("tsk,s->tk", grads, c))
+    n = mesh.interior.size
+    pos = -np.ones(len(mesh.nodes), int)
+    pos[mesh.interior] = np.arange(n)
+    K, lumped = np.zeros((n, n)), np.zeros(n)
+    for t, tri in enumerate(mesh.triangles):
+        G = mesh.gradients[t]
+        Ke = mesh.area[t] * G @ A[t] @ G.T
+        for a_ in range(3):
+            if pos[tri[a_]] < 0:
+                continue
+            lumped[pos[tri[a_]]] += mesh.area[t] * det[t] / 3
+            for b_ in range(3):
+                if pos[tri[b_]] >= 0:
+                    K[pos[tri[a_]], pos[tri[b_]]] += Ke[a_, b_]
+    assert np.allclose(u1, np.linalg.solve(np.diag(lumped) / 0.1 + K, lumped), rtol=1e-11)
+    with pytest.raises(ValueError, match="steps"):
+        q.solve_heat(mesh, domain, y, steps=0)
+    with pytest.raises((ValueError, TypeError), match="t_end"):
+        q.solve_heat(mesh, domain, y, t_end=-1.0)
+
+
+def test_heat_sweep_runs_at_book_scale():
+    (lattice,) = [q.heat_item(i) for i in q.HEAT_SWEEP.items(q.HEAT_SWEEP.params("book"))][:1]
+    assert len(lattice["error"]) == 2 and all(e > 0 for e in lattice["error"])
+    with pytest.raises(ValueError, match="rule"):
+        q.heat_item({"rule": "sobol"})

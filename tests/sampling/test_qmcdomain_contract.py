@@ -30,6 +30,7 @@ from rederived.sampling.qmcdomain import (
     product_weights,
     pullback,
     shift_averaged_error,
+    solve_heat,
     solve_poisson,
     solve_poisson_moved_mesh,
     standard_error,
@@ -49,6 +50,7 @@ COVERS = (
     "product_weights",
     "pullback",
     "shift_averaged_error",
+    "solve_heat",
     "solve_poisson",
     "solve_poisson_moved_mesh",
     "standard_error",
@@ -224,12 +226,12 @@ def test_poisson_solutions_are_finite_and_positive(seed, s, parametrisation, cen
     low = -0.5 if centred else 0.0
     y = np.random.default_rng(seed).uniform(low, low + 1, size=(2, s))
     y[0] = low  # a corner of the cube
-    for solver in (solve_poisson, solve_poisson_moved_mesh):
+    for solver in (solve_poisson, solve_poisson_moved_mesh, solve_heat):
         u = solver(mesh, domain, y)
         assert u.shape == (2, mesh.interior.size) and np.all(np.isfinite(u))
         assert np.all(u > 0)  # −Δu = 1 > 0 with zero boundary values
     assert np.all(domain.radius(np.linspace(0, 6.3, 9), y) > 0)
-    for solver in (solve_poisson, solve_poisson_moved_mesh):  # no samples: no solutions
+    for solver in (solve_poisson, solve_poisson_moved_mesh, solve_heat):  # no samples
         assert solver(mesh, domain, np.empty((0, s))).shape == (0, mesh.interior.size)
 
 
@@ -263,3 +265,18 @@ def test_sweep_items_refuse_malformed_items(item):
 
 def test_primality_agrees_with_trial_division():
     assert [n for n in range(400) if is_prime(n)] == [2, *PRIMES]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.one_of(st.floats(allow_nan=True), st.just(1e7), st.just(0.0), st.just(-1.0)),
+    st.one_of(st.integers(-2, 0), st.just(10**6), st.floats(allow_nan=True)),
+)
+def test_heat_refuses_bad_times_and_steps(t_end, steps):
+    mesh, domain = disk_mesh(3), StarDomain(s=2)
+    y = np.zeros((1, 2))
+    if not (isinstance(t_end, float) and 0 < t_end <= 1e6):
+        with pytest.raises((ValueError, TypeError), match="t_end"):
+            solve_heat(mesh, domain, y, t_end=t_end)
+    with pytest.raises((ValueError, TypeError), match="steps"):
+        solve_heat(mesh, domain, y, steps=steps)
