@@ -9,6 +9,28 @@ import pytest
 from rederived.sampling import qmcdomain as q
 
 
+def _dense_system(mesh, domain, y_row):
+    """The interior stiffness and lumped load of one sample, assembled element by element."""
+    values, grads = q.harmonics(mesh.centroids, domain.s)
+    c = domain.parameters(y_row[None])[0] * domain.b
+    A, det = q.pullback(mesh.centroids, values @ c, np.einsum("tsk,s->tk", grads, c))
+    n = mesh.interior.size
+    pos = -np.ones(len(mesh.nodes), int)
+    pos[mesh.interior] = np.arange(n)
+    K, F = np.zeros((n, n)), np.zeros(n)
+    for t, tri in enumerate(mesh.triangles):
+        G = mesh.gradients[t]
+        Ke = mesh.area[t] * G @ A[t] @ G.T
+        for a_ in range(3):
+            if pos[tri[a_]] < 0:
+                continue
+            F[pos[tri[a_]]] += mesh.area[t] * det[t] / 3
+            for b_ in range(3):
+                if pos[tri[b_]] >= 0:
+                    K[pos[tri[a_]], pos[tri[b_]]] += Ke[a_, b_]
+    return K, F
+
+
 def test_is_prime_matches_a_sieve():
     sieve = np.ones(2000, bool)
     sieve[:2] = False
@@ -228,24 +250,8 @@ def test_poisson_solution_matches_a_dense_assembly():
     domain = q.StarDomain(s=6, parametrisation="gevrey")
     y = np.random.default_rng(6).uniform(-0.5, 0.5, size=(2, 6))
     u = q.solve_poisson(mesh, domain, y)
-    values, grads = q.harmonics(mesh.centroids, 6)
-    n = mesh.interior.size
-    pos = -np.ones(len(mesh.nodes), int)
-    pos[mesh.interior] = np.arange(n)
     for i in range(2):
-        c = domain.parameters(y)[i] * domain.b
-        A, det = q.pullback(mesh.centroids, values @ c, np.einsum("tsk,s->tk", grads, c))
-        K, F = np.zeros((n, n)), np.zeros(n)
-        for t, tri in enumerate(mesh.triangles):
-            G = mesh.gradients[t]
-            Ke = mesh.area[t] * G @ A[t] @ G.T
-            for a_ in range(3):
-                if pos[tri[a_]] < 0:
-                    continue
-                F[pos[tri[a_]]] += mesh.area[t] * det[t] / 3
-                for b_ in range(3):
-                    if pos[tri[b_]] >= 0:
-                        K[pos[tri[a_]], pos[tri[b_]]] += Ke[a_, b_]
+        K, F = _dense_system(mesh, domain, y[i])
         assert np.allclose(u[i], np.linalg.solve(K, F), rtol=1e-11, atol=1e-14)
 
 
@@ -296,24 +302,8 @@ def test_one_heat_step_solves_its_linear_system():
     mesh, domain = q.disk_mesh(4), q.StarDomain(s=3)
     y = np.array([[0.3, -0.2, 0.5]])
     u1 = q.solve_heat(mesh, domain, y, t_end=0.1, steps=1)[0]
-    # (M/Δt + K) u = M·1 with M the lumped mass: check against the dense Poisson pieces
-    values, grads = q.harmonics(mesh.centroids, 3)
-    c = domain.parameters(y)[0] * domain.b
-    A, det = q.pullback(mesh.centroids, values @ c, np.einsum("tsk,s->tk", grads, c))
-    n = mesh.interior.size
-    pos = -np.ones(len(mesh.nodes), int)
-    pos[mesh.interior] = np.arange(n)
-    K, lumped = np.zeros((n, n)), np.zeros(n)
-    for t, tri in enumerate(mesh.triangles):
-        G = mesh.gradients[t]
-        Ke = mesh.area[t] * G @ A[t] @ G.T
-        for a_ in range(3):
-            if pos[tri[a_]] < 0:
-                continue
-            lumped[pos[tri[a_]]] += mesh.area[t] * det[t] / 3
-            for b_ in range(3):
-                if pos[tri[b_]] >= 0:
-                    K[pos[tri[a_]], pos[tri[b_]]] += Ke[a_, b_]
+    # (M/Δt + K) u = M·1 with M the lumped mass, whose diagonal is the Poisson load
+    K, lumped = _dense_system(mesh, domain, y[0])
     assert np.allclose(u1, np.linalg.solve(np.diag(lumped) / 0.1 + K, lumped), rtol=1e-11)
     with pytest.raises(ValueError, match="steps"):
         q.solve_heat(mesh, domain, y, steps=0)

@@ -206,6 +206,9 @@ def cbc_lattice(n: object, gamma: object, *, errors: bool = False):
         raise TypeError(f"errors must be a bool, got {errors!r}")
     gamma = _weights(gamma)
     s = gamma.size
+    if n * s > 2**33:
+        raise ValueError(f"n·s = {n * s} exceeds 2**33: the construction would take too long")
+    memory(96.0 * n, "cbc_lattice")  # a dozen work arrays of n values
     powers = _powers(_primitive_root(n), n)  # g^a mod n, a = 0..n-2
     inverse_order = np.concatenate(([1], powers[:0:-1]))  # g^(-a) = g^(n-1-a)
     kernel_fft = np.fft.rfft(bernoulli2(powers / n))  # ψ[c] = B₂({g^c / n})
@@ -284,6 +287,8 @@ def standard_error(estimates: object, gram: object = None) -> tuple[np.ndarray, 
         squares = np.einsum("rm,rm->r", d, d)
     else:
         g = gram if sparse.issparse(gram) else real_array(gram, "gram")
+        if sparse.issparse(g) and g.dtype.kind not in "biuf":
+            raise TypeError(f"gram must be a real matrix, got dtype {g.dtype}")
         if g.shape != (q.shape[1], q.shape[1]):
             raise ValueError(f"gram must have shape {(q.shape[1], q.shape[1])}, got {g.shape}")
         values = g.data if sparse.issparse(g) else g
@@ -293,6 +298,8 @@ def standard_error(estimates: object, gram: object = None) -> tuple[np.ndarray, 
         if (asymmetry.max() if asymmetry.size else 0.0) > 1e-12 * (np.abs(values).max() + 1e-300):
             raise ValueError("gram must be symmetric")
         squares = np.einsum("rm,rm->r", d, np.asarray((g @ d.T).T))
+        # (checked along the estimates' own directions only: an indefinite gram that is
+        # positive on them passes)
         if (
             float(squares.min())
             < -1e-9 * float(np.abs(values).max()) * np.einsum("rm,rm->r", d, d).max()
@@ -340,7 +347,7 @@ def harmonics(points: object, s: object) -> tuple[np.ndarray, np.ndarray]:
     s = count(s, "s")
     if s > MAX_DIMENSION:
         raise ValueError(f"s must be at most {MAX_DIMENSION}, got {s}")
-    memory(24.0 * x.shape[0] * s, "harmonics")
+    memory(80.0 * x.shape[0] * s, "harmonics")  # complex powers, their products, results
     zc = x[:, 0] + 1j * x[:, 1]
     k = (np.arange(1, s + 1) + 1) // 2
     lower = zc[:, None] ** (k - 1)[None, :]
@@ -678,7 +685,9 @@ def _band_solve(mesh: DiskMesh, band_data: np.ndarray, rhs: np.ndarray) -> np.nd
 
 def _samples(y: object, domain: StarDomain, mesh: DiskMesh) -> np.ndarray:
     beta = domain.parameters(y)
-    memory(8.0 * beta.shape[0] * (12 * len(mesh.triangles) + mesh.band_slots.size), "solve_poisson")
+    # per sample: element matrices and moved triangles (about 32 values per triangle) and
+    # the band data
+    memory(8.0 * beta.shape[0] * (32 * len(mesh.triangles) + mesh.band_slots.size), "solve_poisson")
     return beta
 
 
@@ -730,9 +739,11 @@ def solve_heat(
     steps = count(steps, "steps")
     if steps > 100_000:
         raise ValueError(f"steps must be at most 100000, got {steps}")
+    dt = t_end / steps
+    if dt < 1e-200:
+        raise ValueError(f"t_end / steps = {dt:.3g} is too small a step (below 1e-200)")
     beta = _samples(y, domain, mesh)
     band, lumped = _pulled_back_system(mesh, domain, beta)
-    dt = t_end / steps
     n, bw = mesh.interior.size, mesh.bandwidth
     diagonal = mesh.diagonal_slots
     out = np.empty((beta.shape[0], n))
