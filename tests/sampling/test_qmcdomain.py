@@ -316,3 +316,40 @@ def test_heat_sweep_runs_at_book_scale():
     assert len(lattice["error"]) == 2 and all(e > 0 for e in lattice["error"])
     with pytest.raises(ValueError, match="rule"):
         q.heat_item({"rule": "sobol"})
+
+
+def test_randomised_errors_match_the_textbook_standard_error():
+    # F(y) = y₁ has variance 1/12: R batches of n independent points give a standard error near
+    # √(1/(12 n R)); the lattice rule's errors are far smaller and fall faster
+    mass = np.eye(1)
+    mc, norms = q.randomised_errors(lambda y: y[:, :1], "mc", [64, 256], 16, 3, 5, mass)
+    assert np.all(np.abs(mc / np.sqrt(1 / (12 * np.array([64, 256]) * 16)) - 1) < 0.5)
+    assert np.all(norms < 0.05)
+    gamma = q.product_weights([0.5, 0.1, 0.01])
+    lat, _ = q.randomised_errors(
+        lambda y: np.exp(y[:, :1] + y[:, 1:2]), "lattice", [61, 251], 16, 3, 5, mass, gamma
+    )
+    assert lat[1] < lat[0] / 3 and np.all(lat < mc)
+    again, _ = q.randomised_errors(lambda y: y[:, :1], "mc", [64, 256], 16, 3, 5, mass)
+    assert np.array_equal(again, mc)  # one seed, the same draws
+    with pytest.raises(ValueError, match="rule"):
+        q.randomised_errors(lambda y: y, "halton", [8], 4, 1, 0, mass)
+    with pytest.raises(ValueError, match="gamma"):
+        q.randomised_errors(lambda y: y, "lattice", [61], 4, 2, 0, mass, [1.0])
+    with pytest.raises(ValueError, match="shifts"):
+        q.randomised_errors(lambda y: y, "mc", [8], 1, 1, 0, mass)
+    with pytest.raises(TypeError, match="solve"):
+        q.randomised_errors(None, "mc", [8], 4, 1, 0, mass)
+
+
+def test_truncation_errors_vanish_when_nothing_is_dropped_and_fall_with_s():
+    mesh, domain = q.disk_mesh(6), q.StarDomain(s=12)
+    z = q.cbc_lattice(31, q.product_weights(domain.b))
+    errors, spread = q.truncation_errors(mesh, domain, z, 31, [2, 6, 12], 2, 1)
+    assert errors[-1] == 0.0 and errors[1] < errors[0] and spread.shape == (3,)
+    one, none_ = q.truncation_errors(mesh, domain, z, 31, [2], 1, 1)
+    assert none_ is None and one[0] > 0
+    with pytest.raises(ValueError, match="kept"):
+        q.truncation_errors(mesh, domain, z, 31, [13], 2, 1)
+    with pytest.raises(ValueError, match="z must have"):
+        q.truncation_errors(mesh, domain, z[:3], 31, [2], 2, 1)

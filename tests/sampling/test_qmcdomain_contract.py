@@ -29,12 +29,14 @@ from rederived.sampling.qmcdomain import (
     lattice_points,
     product_weights,
     pullback,
+    randomised_errors,
     shift_averaged_error,
     solve_heat,
     solve_poisson,
     solve_poisson_moved_mesh,
     standard_error,
     sweep_item,
+    truncation_errors,
 )
 
 COVERS = (
@@ -49,12 +51,14 @@ COVERS = (
     "lattice_points",
     "product_weights",
     "pullback",
+    "randomised_errors",
     "shift_averaged_error",
     "solve_heat",
     "solve_poisson",
     "solve_poisson_moved_mesh",
     "standard_error",
     "sweep_item",
+    "truncation_errors",
 )
 
 PRIMES = [p for p in range(3, 400) if all(p % d for d in range(2, int(p**0.5) + 1))]
@@ -280,3 +284,39 @@ def test_heat_refuses_bad_times_and_steps(t_end, steps):
             solve_heat(mesh, domain, y, t_end=t_end)
     with pytest.raises((ValueError, TypeError), match="steps"):
         solve_heat(mesh, domain, y, steps=steps)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.sampled_from(["lattice", "mc", "sobol"]),
+    st.integers(1, 4),
+    st.integers(2, 6),
+    st.integers(0, 2**31 - 1),
+    st.sampled_from([1e-300, 1.0, 1e150]),
+)
+def test_randomised_errors_are_finite_and_scale_with_the_integrand(rule, s, shifts, seed, scale):
+    n_values = [7, 13] if rule == "lattice" else [8, 16]
+    gamma = np.full(s, 0.5)
+    errors, norms = randomised_errors(
+        lambda y: scale * np.cos(y), rule, n_values, shifts, s, seed, np.eye(s), gamma
+    )
+    assert errors.shape == (2,) and np.all(np.isfinite(errors)) and np.all(errors >= 0)
+    assert np.all(np.isfinite(norms))
+    unit, _ = randomised_errors(
+        lambda y: np.cos(y), rule, n_values, shifts, s, seed, np.eye(s), gamma
+    )
+    assert np.allclose(errors, scale * unit, rtol=1e-9, atol=0)
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 3), st.integers(0, 2**31 - 1), st.booleans())
+def test_truncation_errors_are_finite_and_refuse_bad_terms(k, shifts, seed, centred):
+    mesh, domain = disk_mesh(3), StarDomain(s=6, centred=centred)
+    z = cbc_lattice(7, product_weights(domain.b))
+    errors, spread = truncation_errors(mesh, domain, z, 7, [k], shifts, seed)
+    assert np.all(np.isfinite(errors)) and np.all(errors >= 0)
+    assert (spread is None) == (shifts == 1)
+    with pytest.raises((ValueError, TypeError), match="kept"):
+        truncation_errors(mesh, domain, z, 7, [0], shifts, seed)
+    with pytest.raises((ValueError, TypeError), match="shifts"):
+        truncation_errors(mesh, domain, z, 7, [k], 0, seed)

@@ -28,7 +28,7 @@ import math
 import numpy as np
 import scipy.sparse as sparse
 
-from rederived._checks import count, finite_real, memory, positive, real_array
+from rederived._checks import count, finite_real, generator, memory, positive, real_array
 
 __all__ = [
     "DiskMesh",
@@ -42,12 +42,14 @@ __all__ = [
     "lattice_points",
     "product_weights",
     "pullback",
+    "randomised_errors",
     "shift_averaged_error",
     "solve_heat",
     "solve_poisson",
     "solve_poisson_moved_mesh",
     "standard_error",
     "sweep_item",
+    "truncation_errors",
 ]
 
 #: the largest number of lattice points accepted (the CBC keeps a few arrays of this length)
@@ -835,61 +837,134 @@ def _cbc_cached(n: int, gamma: tuple) -> np.ndarray:
     return _CBC_CACHE[key]
 
 
+def randomised_errors(
+    solve, rule: str, n_values, shifts: int, s: int, seed, mass, gamma=None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Standard errors of a randomised rule's estimate of E[F(y)], y uniform on
+    [−1/2, 1/2]^s, at each n of ``n_values``: ``shifts`` independent randomisations (random
+    shifts of the CBC lattice rule for the weights ``gamma``, batches of independent points, or
+    scramblings of Sobol' points), each averaging ``solve(y)`` (shape (n, m)) over its n
+    points; the error is :func:`standard_error` in the norm of ``mass`` (m × m).
+
+    Parameters: ``solve`` a callable; ``rule`` ``"lattice"`` (prime n, needs ``gamma`` of
+    length s), ``"mc"`` or ``"sobol"``; 2 ≤ ``shifts`` ≤ 10⁴; ``seed`` an int, SeedSequence or
+    Generator (draws are taken in the order n, then randomisation). Returns the standard errors
+    and the norms of the means, shape (len(n_values),) each.
+    """
+    if not callable(solve):
+        raise TypeError(f"solve must be callable, got {type(solve).__name__}")
+    if rule not in ("lattice", "mc", "sobol"):
+        raise ValueError(f"rule must be 'lattice', 'mc' or 'sobol', got {rule!r}")
+    shifts = count(shifts, "shifts", 2)
+    if shifts > 10_000:
+        raise ValueError(f"shifts must be at most 10000, got {shifts}")
+    s = count(s, "s")
+    rng = generator(seed)
+    if rule == "lattice":
+        gamma = _weights(gamma)
+        if gamma.size != s:
+            raise ValueError(f"gamma must have s = {s} entries, got {gamma.size}")
+    errors, norms = [], []
+    for n in n_values:
+        n = count(n, "n_values")
+        estimates = np.array(
+            [solve(_rule_points(rule, n, s, rng, gamma) - 0.5).mean(axis=0) for _ in range(shifts)]
+        )
+        mean, error = standard_error(estimates, mass)
+        errors.append(error)
+        norms.append(math.sqrt(max(float(mean @ (mass @ mean)), 0.0)))
+    return np.array(errors), np.array(norms)
+
+
+def _rounded(values) -> list[float]:
+    return [float(f"{v:.8g}") for v in values]
+
+
+def _item_errors(item: dict, domain: StarDomain, mesh: DiskMesh, solver) -> dict:
+    """A sweep item's rounded standard errors and norms from :func:`randomised_errors`."""
+    errors, norms = randomised_errors(
+        lambda y: solver(mesh, domain, y),
+        item["rule"],
+        item["n"],
+        int(item["shifts"]),
+        domain.s,
+        int(item["seed"]),
+        mesh.mass,
+        product_weights(domain.b),
+    )
+    return {"error": _rounded(errors), "norm": _rounded(norms)}
+
+
 def rate_item(item: dict) -> dict:
     """The standard error (L² norm on the disk, over ``item["shifts"]`` randomisations) of the
     estimate of E[û] by one rule at each n of ``item["n"]``, for the domain of ``item`` (keys
     rule, s, parametrisation, n, shifts, seed). Values to 8 significant digits."""
     domain = StarDomain(s=int(item["s"]), parametrisation=item["parametrisation"])
     mesh = disk_mesh(MESH_RINGS)
-    gamma = product_weights(domain.b)
-    rng = np.random.default_rng(int(item["seed"]))
-    errors, norms = [], []
-    for n in item["n"]:
-        estimates = np.array(
-            [
-                solve_poisson(
-                    mesh, domain, _rule_points(item["rule"], int(n), domain.s, rng, gamma) - 0.5
-                ).mean(axis=0)
-                for _ in range(int(item["shifts"]))
-            ]
-        )
-        mean, error = standard_error(estimates, mesh.mass)
-        errors.append(float(f"{error:.8g}"))
-        norms.append(float(f"{math.sqrt(mean @ (mesh.mass @ mean)):.8g}"))
-    return {"error": errors, "norm": norms}
+    return _item_errors(item, domain, mesh, solve_poisson)
+
+
+def truncation_errors(
+    mesh: object, domain: object, z: object, n: int, kept, shifts: int, seed
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The dimension-truncation error ‖E[û_s] − E[û_S]‖ (L² on the disk) of the domain's field
+    (S = ``domain.s`` terms) for each s of ``kept``, estimated with the lattice rule (``z``,
+    ``n`` points), each point paired with its reflection through the centre of the cube (so that
+    the odd parts in y cancel), over ``shifts`` random shifts drawn from ``seed``; truncating
+    drops the terms j > s of the field (their y_j set to 0, where β vanishes). Returns the
+    errors and, for ``shifts`` ≥ 2, their standard errors (else None). Domain: 1 ≤ s ≤ S for s
+    in ``kept``, 1 ≤ shifts ≤ 10⁴."""
+    mesh, domain = _check_mesh(mesh), _check_domain(domain)
+    n = count(n, "n")
+    z = _generating_vector(z, n)
+    if z.size != domain.s:
+        raise ValueError(f"z must have domain.s = {domain.s} entries, got {z.size}")
+    kept = [count(k, "kept") for k in kept]
+    if not kept or max(kept) > domain.s:
+        raise ValueError(f"kept must hold 1 to {domain.s} terms")
+    shifts = count(shifts, "shifts")
+    if shifts > 10_000:
+        raise ValueError(f"shifts must be at most 10000, got {shifts}")
+    rng = generator(seed)
+    S = domain.s
+    differences = {k: [] for k in kept}
+    for _ in range(shifts):
+        t = lattice_points(z, n, rng.random(S))
+        y = t - 0.5 if domain.centred else t
+        reflected = -y if domain.centred else 1.0 - y
+        full = 0.5 * (solve_poisson(mesh, domain, y) + solve_poisson(mesh, domain, reflected))
+        full = full.mean(0)
+        for k in kept:
+            cut = np.concatenate([y[:, :k], np.zeros((n, S - k))], axis=1)
+            cut_r = np.concatenate([reflected[:, :k], np.zeros((n, S - k))], axis=1)
+            part = 0.5 * (solve_poisson(mesh, domain, cut) + solve_poisson(mesh, domain, cut_r))
+            differences[k].append(part.mean(0) - full)
+    errors, spread = [], []
+    for k in kept:
+        d = np.array(differences[k])
+        mean = d.mean(axis=0)
+        errors.append(math.sqrt(max(float(mean @ (mesh.mass @ mean)), 0.0)))
+        if shifts >= 2:
+            spread.append(standard_error(d, mesh.mass)[1])
+    return np.array(errors), (np.array(spread) if shifts >= 2 else None)
 
 
 def truncation_item(item: dict) -> dict:
-    """The dimension-truncation error ‖E[û_s] − E[û_S]‖ (L² on the disk, S = ``S_REFERENCE``) for
-    each s of ``TRUNCATIONS``, estimated with one lattice rule of ``item["n"]`` points, each point
-    paired with its reflection through the centre of the cube (so that the odd parts in y cancel),
-    over ``item["shifts"]`` random shifts; and the standard error of each. Keys: centred, n,
-    shifts, seed."""
-    centred = bool(item["centred"])
-    domain = StarDomain(s=S_REFERENCE, centred=centred)
-    mesh = disk_mesh(MESH_RINGS)
+    """:func:`truncation_errors` for each s of ``TRUNCATIONS`` against ``S_REFERENCE`` terms, with
+    the CBC rule of ``item["n"]`` points, on the analytic field, centred or on [0, 1]^s (keys
+    centred, n, shifts, seed)."""
+    domain = StarDomain(s=S_REFERENCE, centred=bool(item["centred"]))
     n = int(item["n"])
-    z = _cbc_cached(n, tuple(product_weights(domain.b)))
-    rng = np.random.default_rng(int(item["seed"]))
-    differences = {s: [] for s in TRUNCATIONS}
-    for _ in range(int(item["shifts"])):
-        t = lattice_points(z, n, rng.random(S_REFERENCE))
-        y = t - 0.5 if centred else t
-        reflected = -y if centred else 1.0 - y
-        full = 0.5 * (solve_poisson(mesh, domain, y) + solve_poisson(mesh, domain, reflected)).mean(
-            0
-        )
-        for s in TRUNCATIONS:
-            cut = np.concatenate([y[:, :s], np.zeros((n, S_REFERENCE - s))], axis=1)
-            cut_r = np.concatenate([reflected[:, :s], np.zeros((n, S_REFERENCE - s))], axis=1)
-            part = 0.5 * (solve_poisson(mesh, domain, cut) + solve_poisson(mesh, domain, cut_r))
-            differences[s].append(part.mean(0) - full)
-    error, spread = [], []
-    for s in TRUNCATIONS:
-        mean, se = standard_error(np.array(differences[s]), mesh.mass)
-        error.append(float(f"{math.sqrt(mean @ (mesh.mass @ mean)):.8g}"))
-        spread.append(float(f"{se:.8g}"))
-    return {"error": error, "standard_error": spread}
+    errors, spread = truncation_errors(
+        disk_mesh(MESH_RINGS),
+        domain,
+        _cbc_cached(n, tuple(product_weights(domain.b))),
+        n,
+        TRUNCATIONS,
+        int(item["shifts"]),
+        int(item["seed"]),
+    )
+    return {"error": _rounded(errors), "standard_error": _rounded(spread)}
 
 
 def sweep_item(item: dict) -> dict:
@@ -1010,25 +1085,9 @@ def heat_item(item: dict) -> dict:
         raise ValueError("item must be a dict with rule 'lattice' or 'mc'")
     domain = StarDomain(s=int(item["s"]))
     mesh = disk_mesh(MESH_RINGS)
-    gamma = product_weights(domain.b)
-    rng = np.random.default_rng(int(item["seed"]))
-    errors, norms = [], []
-    for n in item["n"]:
-        estimates = np.array(
-            [
-                solve_heat(
-                    mesh,
-                    domain,
-                    _rule_points(item["rule"], int(n), domain.s, rng, gamma) - 0.5,
-                    **HEAT,
-                ).mean(axis=0)
-                for _ in range(int(item["shifts"]))
-            ]
-        )
-        mean, error = standard_error(estimates, mesh.mass)
-        errors.append(float(f"{error:.8g}"))
-        norms.append(float(f"{math.sqrt(mean @ (mesh.mass @ mean)):.8g}"))
-    return {"error": errors, "norm": norms}
+    return _item_errors(
+        item, domain, mesh, lambda mesh_, domain_, y: solve_heat(mesh_, domain_, y, **HEAT)
+    )
 
 
 def _heat_items(params) -> list[dict]:
