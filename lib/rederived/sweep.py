@@ -70,6 +70,7 @@ REGISTRY: dict[str, str] = {
     "pcf-scan": "rederived.experimental.pcf:SCAN_SWEEP",
     "qmc-domains": "rederived.sampling.qmcdomain:SWEEP",
     "qmc-heat": "rederived.sampling.qmcdomain:HEAT_SWEEP",
+    "sic-gp": "rederived.sampling.sicgp:SWEEP",
     "relax-counts": "rederived.matrices.relax:RELAX_SWEEP",
     "plrf-phases": "rederived.scaling.plrf:PHASE_SWEEP",
     "fisher-transfer": "rederived.stochastic.fisher:TRANSFER_SWEEP",

@@ -187,3 +187,73 @@ def lattice_cbc() -> Row:
         "digit, hence the tolerance 1e-6. qmcpy's lattice generators use stored generating "
         "vectors, not a CBC for given weights, so there is no peer.",
     )
+
+
+@row
+def sic_factor() -> Row:
+    """KL-optimal sparse inverse Cholesky factor of a Matérn-3/2 covariance, k = 10 neighbours."""
+    import scipy.linalg as la
+
+    from rederived.sampling import sicgp
+
+    def make(n):
+        x = np.random.default_rng(n).random((n, 2))
+        order, _ = sicgp.maximin_order(x)
+        x = x[order[::-1]]
+        return sicgp.matern32(x, 0.1, 1.0, 1e-4), sicgp.neighbour_pattern(x, 10)
+
+    def column_by_column(inputs):
+        # the textbook loop: one small Cholesky solve per column
+        K, p = inputs
+        n = K.shape[0]
+        rows, cols, vals = [], [], []
+        for i in range(n):
+            s = p[i][p[i] >= 0]
+            e = np.zeros(s.size)
+            e[0] = 1.0
+            col = la.cho_solve(la.cho_factor(K[np.ix_(s, s)], lower=True), e)
+            rows += list(s)
+            cols += [i] * s.size
+            vals += list(col / np.sqrt(col[0]))
+        return np.array(vals), np.array(rows), np.array(cols)
+
+    def kernel(inputs):
+        L = sicgp.sic_factor(*inputs).tocoo()
+        return L.data, L.row, L.col
+
+    def error(a, b):
+        dense_a = np.zeros((a[1].max() + 1,) * 2)
+        dense_b = np.zeros_like(dense_a)
+        dense_a[a[1], a[2]] = a[0]
+        dense_b[b[1], b[2]] = b[0]
+        return float(np.max(np.abs(dense_a - dense_b)) / np.max(np.abs(dense_b)))
+
+    return Row(
+        family="Sparse inverse Cholesky factors",
+        chapter="sampling/sparse-inverse-cholesky-gp",
+        kernel="rederived.sampling.sicgp.sic_factor (every set's block gathered at once, "
+        "padded with the identity, one batched Cholesky solve)",
+        baseline="the textbook loop: one small Cholesky factorisation and solve per column",
+        peer="",
+        size_name="points n (2-D, k = 10 nearest later neighbours, reverse maximin order)",
+        sizes=(250, 500, 1000, 2000),
+        make=make,
+        run_kernel=kernel,
+        run_baseline=column_by_column,
+        error=error,
+        error_name="largest entry difference of the two factors, relative to the largest entry",
+        tolerance=1e-10,
+        fit_from=1,
+        faster_than_baseline=3.0,
+        theory={"kernel": 1, "baseline": 1},
+        theory_note="Both cost O(n k³): n independent solves with (k + 1) × (k + 1) blocks. "
+        "The kernel checks only the entries it reads (finite, symmetric), so that checking adds "
+        "O(n k²), not O(n²).",
+        note="The factor's columns are independent, so the kernel batches them: NumPy's "
+        "batched Cholesky over n blocks of (k + 1)² replaces n Python-level calls. No PyPI "
+        "package computes this factor by name (the authors' code is PyTorch with C++ "
+        "extensions), so there is no peer. The bound 'faster than the baseline by 3' at the "
+        "largest size was set before any measurement; the first measurement gave 0.6, because "
+        "the kernel then checked the whole n × n covariance for symmetry (O(n²)); it now checks "
+        "the blocks it reads, and the bound was kept.",
+    )
