@@ -133,7 +133,7 @@ def test_expected_loglik_against_quadrature_and_finite_differences(like):
 
 
 def test_gaussian_noise_best_gaussian_is_the_exact_posterior_and_the_bound_is_tight():
-    x, K, y = _problem(n=50, like="gaussian")
+    _x, K, y = _problem(n=50, like="gaussian")
     best = G.best_gaussian(K, y, "gaussian")
     S = K - K @ np.linalg.solve(K + 0.1 * np.eye(50), K)
     assert np.allclose(best.cov, S, atol=1e-10)
@@ -168,7 +168,7 @@ def test_best_gaussian_is_stationary_and_beats_every_restricted_fit(like):
 
 
 def test_svgp_with_every_point_inducing_is_the_best_gaussian():
-    x, K, y = _problem(n=30, like="bernoulli")
+    _x, K, y = _problem(n=30, like="bernoulli")
     best = G.best_gaussian(K, y, "bernoulli")
     s = G.fit_svgp(K, np.arange(30), y, "bernoulli")
     assert s.objective == pytest.approx(best.objective, abs=1e-6)
@@ -176,7 +176,7 @@ def test_svgp_with_every_point_inducing_is_the_best_gaussian():
 
 
 def test_elbo_against_a_dense_formula():
-    x, K, y = _problem(n=20, like="poisson")
+    _x, K, y = _problem(n=20, like="poisson")
     rng = np.random.default_rng(4)
     A = rng.normal(size=(20, 20)) * 0.1
     S, m = A @ A.T + 0.05 * np.eye(20), rng.normal(size=20)
@@ -237,7 +237,7 @@ def test_sweep_item_cheap_part_is_a_prefix_of_the_full_item():
         (lambda: G.elbo([0.0], [[-1.0]], [[1.0]], [1.0], "gaussian"), "cov"),
         (lambda: G.best_gaussian(np.eye(2), [1.0, 0.0], "bernoulli", maxiter=0), "maxiter"),
         (lambda: G.random_pattern(0, 2, 0), "n"),
-        (lambda: G.sample_data(np.zeros((2, 2)) + [[0, 0], [1, 1]], 0.3, "gaussian", -1), "seed"),
+        (lambda: G.sample_data([*np.zeros((2, 2)), [0, 0], [1, 1]], 0.3, "gaussian", -1), "seed"),
     ],
 )
 def test_bad_input_is_refused_by_name(call, match):

@@ -13,10 +13,13 @@ posterior under the same prior; or a ValueError/TypeError naming the argument.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from scipy import integrate
 
 from rederived.sampling.sicgp import (
     LIKELIHOODS,
@@ -77,6 +80,12 @@ def test_maximin_is_a_permutation_with_non_increasing_finite_lengths(x):
     # scale equivariance: the same order, lengths scaled
     o2, l2 = maximin_order(x * 2.0)
     assert np.array_equal(order, o2) and np.allclose(l2, 2 * lengths, rtol=1e-12)
+    # the definition: each next point is a farthest one from those before it
+    u = x / np.abs(x).max() if np.abs(x).max() > 0 else x
+    for i in range(1, len(x)):
+        gap = np.sqrt(((u[:, None, :] - u[order[:i]][None]) ** 2).sum(-1)).min(axis=1)
+        gap[order[:i]] = -1
+        assert gap[order[i]] >= gap.max() * (1 - 1e-12)
 
 
 @settings(max_examples=40, deadline=None)
@@ -90,7 +99,7 @@ def test_neighbour_pattern_is_valid_and_nearest(x, k):
         assert later.size == min(k, n - 1 - i) and np.all(later > i)
         if later.size and later.size < n - 1 - i:
             rest = np.setdiff1d(np.arange(i + 1, n), later)
-            d = lambda j: ((x[j] / np.abs(x).max() - x[i] / np.abs(x).max()) ** 2).sum(-1)  # noqa: E731
+            d = lambda j, i=i: ((x[j] / np.abs(x).max() - x[i] / np.abs(x).max()) ** 2).sum(-1)  # noqa: E731
             assert d(later).max() <= d(rest).min() * (1 + 1e-9) + 1e-300
 
 
@@ -117,8 +126,68 @@ def test_prior_factor_and_kl_on_any_geometry(x, ell, var, rel_nugget):
         kls.append(prior_kl(K, p))
     assert all(np.isfinite(kls)) and min(kls) >= 0
     # the patterns are nested, so the KL cannot grow; the full one is exact
-    assert all(b <= a * (1 + 1e-8) + 1e-8 for a, b in zip(kls, kls[1:], strict=False))
+    assert all(b <= a * (1 + 1e-8) + 1e-8 for a, b in itertools.pairwise(kls))
     assert kls[-1] <= 1e-7 * max(1.0, kls[0])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    point_sets(max_n=12),
+    st.sampled_from([1e-300, 1e-6, 1.0, 1e6, 1e300]),
+    st.sampled_from([1e-300, 1.0, 1e300]),
+    st.sampled_from([0.0, 1e-4, 1.0]),
+)
+def test_matern32_is_its_closed_form_at_any_scale(x, ell_rel, var, nugget):
+    scale = np.abs(x).max()
+    with np.errstate(over="ignore"):
+        ell = ell_rel * (scale if scale > 0 else 1.0)
+    assume(0 < ell < np.inf)
+    K = matern32(x, ell, var, nugget * var)
+    assert np.all(np.isfinite(K)) and np.array_equal(K, K.T)
+    u = x / scale if scale > 0 else x
+    for i in range(len(x)):
+        for j in range(len(x)):
+            t = min(np.sqrt(3) * np.linalg.norm(u[i] - u[j]) / ell_rel, 800.0)
+            want = var * ((1 + t) * np.exp(-t)) + (nugget * var if i == j else 0.0)
+            assert K[i, j] == pytest.approx(want, rel=1e-9, abs=1e-300 * var)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.sampled_from(["bernoulli", "poisson"]),
+    st.floats(-30, 30),
+    st.sampled_from([1e-6, 0.3, 1.0, 3.0, 50.0, 1e4]),
+    st.integers(0, 4),
+)
+def test_expected_loglik_is_its_integral_and_derivatives(like, m, v, y):
+    if like == "bernoulli":
+        y = y % 2
+    if like == "poisson" and m + v / 2 > 700:
+        return
+    e, a, c = expected_loglik([float(y)], [m], [v], like)
+    sd = np.sqrt(v)
+
+    def logp(f):
+        return y * f - np.logaddexp(0, f) if like == "bernoulli" else y * f - np.exp(f)
+
+    def mean_of(g):
+        dens = lambda f: np.exp(-0.5 * ((f - m) / sd) ** 2) / (sd * np.sqrt(2 * np.pi))  # noqa: E731
+        cuts = sorted({m - 14 * sd, min(max(0.0, m - 14 * sd), m + 14 * sd), m + 14 * sd})
+        return sum(
+            integrate.quad(lambda f: g(f) * dens(f), a_, b_, limit=400, epsabs=1e-12)[0]
+            for a_, b_ in itertools.pairwise(cuts)
+        )
+
+    shift = 0.0 if like == "bernoulli" else float(np.sum(np.log(np.arange(1, y + 1))))
+    assert e[0] + shift == pytest.approx(mean_of(logp), rel=1e-7, abs=1e-9)
+    h = 1e-5 * (1 + abs(m))
+    hv = min(v / 2, 1e-4 * max(v, 1.0))
+    up = expected_loglik([float(y)], [m + h], [v], like)[0][0]
+    down = expected_loglik([float(y)], [m - h], [v], like)[0][0]
+    assert a[0] == pytest.approx((up - down) / (2 * h), rel=1e-5, abs=1e-7)
+    upv = expected_loglik([float(y)], [m], [v + hv], like)[0][0]
+    downv = expected_loglik([float(y)], [m], [v - hv], like)[0][0]
+    assert c[0] == pytest.approx((upv - downv) / (2 * hv), rel=1e-4, abs=1e-8)
 
 
 @settings(max_examples=60, deadline=None)
@@ -165,6 +234,18 @@ def test_every_fit_is_below_the_best_gaussian(n, like, ell, seed):
     assert np.all(np.isfinite(f)) and np.all(np.isfinite(y))
     best = best_gaussian(K, y, like)
     assert isinstance(best, GaussianPosterior) and np.isfinite(best.objective)
+    # the optimum over all Gaussians: its own ELBO, stationary in the mean and the precision
+    assert best.objective == pytest.approx(elbo(best.mean, best.cov, K, y, like), rel=1e-10)
+    _, a, c = expected_loglik(y, best.mean, np.diag(best.cov), like)
+    assert np.allclose(np.linalg.solve(K, best.mean), a, rtol=1e-5, atol=1e-6)
+    precision = np.linalg.inv(best.cov) - np.linalg.inv(K)
+    assert np.allclose(precision, np.diag(-2 * c), rtol=1e-4, atol=1e-4 * np.abs(precision).max())
+    # the full pattern under the exact prior reaches it
+    exact = fit_sic_posterior(
+        np.linalg.cholesky(np.linalg.inv(K)), y, like, neighbour_pattern(x, n)
+    )
+    assert exact.converged
+    assert elbo(exact.mean, exact.cov, K, y, like) == pytest.approx(best.objective, abs=1e-5)
     p = neighbour_pattern(x, 2)
     L = sic_factor(K, p)
     sic = fit_sic_posterior(L, y, like, p)
@@ -172,7 +253,7 @@ def test_every_fit_is_below_the_best_gaussian(n, like, ell, seed):
     assert mf.objective <= sic.objective + 1e-7 * (1 + abs(sic.objective))
     sv = fit_svgp(K, np.arange(n - 2, n), y, like)
     for q in (sic, mf, sv):
-        assert np.all(np.isfinite(q.mean)) and np.all(np.isfinite(q.cov))
+        assert q.converged and np.all(np.isfinite(q.mean)) and np.all(np.isfinite(q.cov))
         assert elbo(q.mean, q.cov, K, y, like) <= best.objective + 1e-7 * (1 + abs(best.objective))
 
 
@@ -192,6 +273,32 @@ def test_sweep_item_excesses_are_finite_and_non_negative(like, seed):
     for key in ("dkl", "dkl_random_order", "dkl_random_pattern", "mean_field"):
         assert np.isfinite(out[key]) and out[key] >= -1e-6
     assert out["prior_kl"] >= 0 and out["svgp"][0] >= -1e-6
+
+
+BAD = st.sampled_from([np.nan, np.inf, -np.inf, 1 + 1j, "x", None])
+
+
+@settings(max_examples=30, deadline=None)
+@given(BAD, st.integers(0, 5))
+def test_bad_values_are_refused_by_name(bad, where):
+    x = np.random.default_rng(0).random((4, 2))
+    K = matern32(x, 0.3, 1.0, 1e-4)
+    y = np.array([1.0, 0.0, 1.0, 0.0])
+    tampered = np.array(x, dtype=object)
+    tampered[1, 0] = bad
+    bad_cov = np.eye(4).astype(object)
+    bad_cov[0, 0] = bad
+    calls = [
+        (lambda: maximin_order(tampered), "points"),
+        (lambda: neighbour_pattern(tampered, 2), "points"),
+        (lambda: matern32(tampered, 0.3), "points"),
+        (lambda: matern32(x, bad), "lengthscale"),
+        (lambda: expected_loglik(y, [0.0, bad, 0.0, 0.0], np.ones(4), "bernoulli"), "mean"),
+        (lambda: elbo(np.zeros(4), bad_cov, K, y, "bernoulli"), "cov"),
+    ]
+    call, name = calls[where]
+    with pytest.raises((ValueError, TypeError), match=name):
+        call()
 
 
 @pytest.mark.parametrize(
