@@ -71,6 +71,7 @@ REGISTRY: dict[str, str] = {
     "qmc-domains": "rederived.sampling.qmcdomain:SWEEP",
     "qmc-heat": "rederived.sampling.qmcdomain:HEAT_SWEEP",
     "sic-gp": "rederived.sampling.sicgp:SWEEP",
+    "sic-gp-larger": "rederived.sampling.sicgp:LARGER_SWEEP",
     "relax-counts": "rederived.matrices.relax:RELAX_SWEEP",
     "plrf-phases": "rederived.scaling.plrf:PHASE_SWEEP",
     "fisher-transfer": "rederived.stochastic.fisher:TRANSFER_SWEEP",

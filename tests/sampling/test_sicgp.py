@@ -205,6 +205,13 @@ def test_sweep_item_cheap_part_is_a_prefix_of_the_full_item():
     assert set(cheap) < set(full) and {"dkl", "dkl_random_order"} <= set(full) - set(cheap)
     assert G._spot_compare(cheap, full)
     assert full["dkl"] < full["dkl_random_pattern"] and full["dkl"] >= -1e-6
+    prior = G.sweep_item({**item, "prior_only": True})
+    assert set(prior) == {"prior_kl", "prior_kl_random_order", "prior_kl_random_pattern"}
+    assert G._spot_compare(prior, full)
+    no_order = G.sweep_item({**item, "random_order": False})
+    assert "dkl_random_order" not in no_order and no_order["dkl"] == full["dkl"]
+    # a tampered stored value is caught
+    assert not G._spot_compare(cheap, {**full, "mean_field": full["mean_field"] * 1.001})
 
 
 @pytest.mark.parametrize(
