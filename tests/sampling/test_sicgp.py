@@ -255,3 +255,32 @@ def test_bad_input_is_refused_by_name(call, match):
 def test_memory_is_bounded():
     with pytest.raises(ValueError, match="GiB"):
         G.matern32(np.zeros((100_000, 2)), 1.0)
+
+
+@pytest.mark.parametrize("like", G.LIKELIHOODS)
+def test_elbo_gradients_match_finite_differences(like, monkeypatch):
+    # the objectives are closures handed to L-BFGS: catch them there and compare their
+    # gradients with central differences at a perturbed starting point
+    x, K, y = _problem(n=14, like=like)
+    caught = []
+    original = G._lbfgs
+
+    def spy(fun, x0, steps):
+        caught.append((fun, x0))
+        return original(fun, x0, steps)
+
+    monkeypatch.setattr(G, "_lbfgs", spy)
+    p = G.neighbour_pattern(x, 3)
+    L = G.sic_factor(K, p)
+    G.fit_sic_posterior(L, y, like, p)
+    G.fit_sic_posterior(L, y, like, None)
+    G.fit_svgp(K, np.arange(10, 14), y, like)
+    rng = np.random.default_rng(0)
+    for fun, x0 in caught:
+        point = x0 + 0.05 * rng.standard_normal(x0.size)
+        _, grad = fun(point)
+        h = 1e-6
+        fd = np.array(
+            [(fun(point + h * e)[0] - fun(point - h * e)[0]) / (2 * h) for e in np.eye(x0.size)]
+        )
+        assert np.allclose(grad, fd, rtol=1e-5, atol=1e-6 * (1 + np.abs(fd).max()))

@@ -235,7 +235,7 @@ def sic_factor() -> Row:
         "padded with the identity, one batched Cholesky solve)",
         baseline="the textbook loop: one small Cholesky factorisation and solve per column",
         peer="",
-        size_name="points n (2-D, k = 10 nearest later neighbours, reverse maximin order)",
+        size_name="points n (k = 10 neighbours)",
         sizes=(250, 500, 1000, 2000),
         make=make,
         run_kernel=kernel,
