@@ -205,6 +205,8 @@ def test_sweep_item_cheap_part_is_a_prefix_of_the_full_item():
     assert set(cheap) < set(full) and {"dkl", "dkl_random_order"} <= set(full) - set(cheap)
     assert G._spot_compare(cheap, full)
     assert full["dkl"] < full["dkl_random_pattern"] and full["dkl"] >= -1e-6
+    light = G.sweep_item(G._spot_item(item))
+    assert set(light) < set(cheap) and len(light["svgp"]) == 1 and G._spot_compare(light, full)
     prior = G.sweep_item({**item, "prior_only": True})
     assert set(prior) == {"prior_kl", "prior_kl_random_order", "prior_kl_random_pattern"}
     assert G._spot_compare(prior, full)
