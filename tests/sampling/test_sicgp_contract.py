@@ -24,8 +24,10 @@ from scipy import integrate
 from rederived.sampling.sicgp import (
     LIKELIHOODS,
     GaussianPosterior,
+    advantage,
     best_gaussian,
     elbo,
+    excesses,
     expected_loglik,
     fit_sic_posterior,
     fit_svgp,
@@ -41,8 +43,10 @@ from rederived.sampling.sicgp import (
 
 COVERS = (
     "GaussianPosterior",
+    "advantage",
     "best_gaussian",
     "elbo",
+    "excesses",
     "expected_loglik",
     "fit_sic_posterior",
     "fit_svgp",
@@ -99,8 +103,10 @@ def test_neighbour_pattern_is_valid_and_nearest(x, k):
         assert later.size == min(k, n - 1 - i) and np.all(later > i)
         if later.size and later.size < n - 1 - i:
             rest = np.setdiff1d(np.arange(i + 1, n), later)
-            d = lambda j, i=i: ((x[j] / np.abs(x).max() - x[i] / np.abs(x).max()) ** 2).sum(-1)  # noqa: E731
-            assert d(later).max() <= d(rest).min() * (1 + 1e-9) + 1e-300
+            u = x / np.abs(x).max()
+            d_later = ((u[later] - u[i]) ** 2).sum(-1)
+            d_rest = ((u[rest] - u[i]) ** 2).sum(-1)
+            assert d_later.max() <= d_rest.min() * (1 + 1e-9) + 1e-300
 
 
 @settings(max_examples=40, deadline=None)
@@ -170,8 +176,10 @@ def test_expected_loglik_is_its_integral_and_derivatives(like, m, v, y):
     def logp(f):
         return y * f - np.logaddexp(0, f) if like == "bernoulli" else y * f - np.exp(f)
 
+    def dens(f):
+        return np.exp(-0.5 * ((f - m) / sd) ** 2) / (sd * np.sqrt(2 * np.pi))
+
     def mean_of(g):
-        dens = lambda f: np.exp(-0.5 * ((f - m) / sd) ** 2) / (sd * np.sqrt(2 * np.pi))  # noqa: E731
         cuts = sorted({m - 14 * sd, min(max(0.0, m - 14 * sd), m + 14 * sd), m + 14 * sd})
         return sum(
             integrate.quad(lambda f: g(f) * dens(f), a_, b_, limit=400, epsabs=1e-12)[0]
@@ -320,3 +328,23 @@ def test_best_gaussian_reports_non_convergence():
     _, y = sample_data(x, 0.3, "poisson", 1)
     with pytest.raises(RuntimeError, match="converge"):
         best_gaussian(K, y, "poisson", maxiter=1)
+
+
+POSITIVE = st.floats(1e-300, 1e300)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(POSITIVE, POSITIVE, POSITIVE, POSITIVE), min_size=1, max_size=6))
+def test_advantage_is_the_log_ratio_to_the_better_competitor(rows):
+    results = [{"dkl": a, "mean_field": b, "svgp": [c, d]} for a, b, c, d in rows]
+    for j in (0, 1):
+        got = advantage(results, "dkl", j)
+        want = [np.log10(min(r[2 + j], r[1])) - np.log10(r[0]) for r in rows]
+        assert np.all(np.isfinite(got)) and np.allclose(got, want, rtol=1e-12, atol=1e-12)
+    assert np.array_equal(excesses(results, "svgp1"), [r[3] for r in rows])
+    with pytest.raises(ValueError, match="svgp2"):
+        excesses(results, "svgp2")
+    with pytest.raises(ValueError, match="positive"):
+        advantage([{"dkl": 0.0, "mean_field": 1.0, "svgp": [1.0]}])
+    with pytest.raises(ValueError, match="m_index"):
+        advantage(results, "dkl", -1)

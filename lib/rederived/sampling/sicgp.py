@@ -47,8 +47,10 @@ from rederived._checks import (
 __all__ = [
     "LIKELIHOODS",
     "GaussianPosterior",
+    "advantage",
     "best_gaussian",
     "elbo",
+    "excesses",
     "expected_loglik",
     "fit_sic_posterior",
     "fit_svgp",
@@ -927,6 +929,37 @@ def sweep_item(item: dict) -> dict:
             converged.append(r.converged)
     out["all_converged"] = all(converged)
     return {key: (round(v, 10) if isinstance(v, float) else v) for key, v in out.items()}
+
+
+def excesses(results: list, key: str) -> np.ndarray:
+    """One approximation's KL excess from each of a list of :func:`sweep_item` results: ``key``
+    names a result entry (``"dkl"``, ``"mean_field"``, ...) or ``"svgp<j>"`` for inducing points
+    with the j-th M."""
+    if not isinstance(key, str):
+        raise TypeError(f"key must be a str, got {key!r}")
+    try:
+        if key.startswith("svgp"):
+            values = [r["svgp"][int(key[4:])] for r in results]
+        else:
+            values = [r[key] for r in results]
+    except (KeyError, IndexError, ValueError, TypeError):
+        raise ValueError(f"key {key!r} is not in every result") from None
+    out = np.array(values, dtype=float)
+    if out.ndim != 1 or out.size < 1 or not np.all(np.isfinite(out)):
+        raise ValueError(f"results must hold finite values of {key!r}")
+    return out
+
+
+def advantage(results: list, key: str = "dkl", m_index: int = 0) -> np.ndarray:
+    """Per result, log₁₀ of the better competitor's KL excess (inducing points with the
+    ``m_index``-th M, or mean field) divided by ``key``'s: the chapter's claims' measure.
+    Excesses must be positive (a ValueError otherwise: a ratio with zero has no logarithm)."""
+    m_index = count(m_index, "m_index", minimum=0)
+    competitor = np.minimum(excesses(results, f"svgp{m_index}"), excesses(results, "mean_field"))
+    own = excesses(results, key)
+    if not (np.all(competitor > 0) and np.all(own > 0)):
+        raise ValueError("excesses must be positive to compare them in ratio")
+    return np.log10(competitor) - np.log10(own)  # the ratio itself could under/overflow
 
 
 def _sweep_items(params) -> list[dict]:
