@@ -11,6 +11,9 @@
   levels, and a Numerov shooting baseline.
 - :mod:`rederived.differential.kohn_sham`: the LDA/RLDA self-consistent field of spherical atoms
   on those elements.
+- :mod:`rederived.differential.apmixture`: a two-species Boltzmann mixture with disparate masses
+  in two velocity dimensions: the fast spectral collision operator, truncated cross operators,
+  the asymptotic-preserving scheme and its explicit control, a DSMC of the untruncated exchange.
 
 Chapters live in ``chapters/differential/``, tests in ``tests/differential/``. Nothing is imported
 here: import the module you need (``from rederived.differential import wkb``).
