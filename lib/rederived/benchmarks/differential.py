@@ -290,3 +290,48 @@ def kohn_sham_scf() -> Row:
         "1e-10 Ha; Anderson mixing needs about a third of the iterations (3.4 times faster at "
         "p = 24 in a first run). The tolerance and the speed bound were set after that run.",
     )
+
+
+@row
+def fast_spectral_collision() -> Row:
+    """Maxwell-molecule collision operator in two velocity dimensions, eight angles."""
+    from rederived.differential import apmixture
+
+    grids = {}
+
+    def make(n):
+        grid = grids.setdefault(n, apmixture.VelocityGrid(n, 8.0, 8))
+        f = apmixture.maxwellian(grid, 1.0, 0.9, (0.4, -0.3)) + apmixture.maxwellian(
+            grid, 0.5, 0.7, (-0.8, 0.6)
+        )
+        return f, grid
+
+    return Row(
+        family="Boltzmann collision operator (spectral)",
+        chapter="differential/ap-boltzmann-mixture",
+        kernel="rederived.differential.apmixture.collision (fast spectral method: one FFT "
+        "product per angle, zero-padded)",
+        baseline="rederived.differential.apmixture.collision_direct: the same discrete "
+        "operator summed over all pairs of modes",
+        peer="",
+        size_name="Fourier modes per direction n",
+        sizes=(8, 16, 24, 32),
+        make=make,
+        run_kernel=lambda inputs: apmixture.collision(*inputs),
+        run_baseline=lambda inputs: apmixture.collision_direct(*inputs),
+        error=lambda a, b: float(np.max(np.abs(a - b)) / np.max(np.abs(b))),
+        error_name="largest difference, relative to the largest value",
+        tolerance=1e-12,
+        fit_from=1,
+        faster_than_baseline=5.0,
+        theory={"kernel": 2, "baseline": 4},
+        theory_note="n² modes: the fast method does 2M + 3 FFTs of (2n)² points, O(M n² log n); "
+        "the all-pairs sum forms the M-angle kernel on n² × n² pairs, O(M n⁴). At n ≤ 32 the "
+        "fast method's time is partly fixed cost per call, so its fitted exponent can stay "
+        "below 2.",
+        note="Both compute the same truncated Carleman kernel with the same angle rule, so "
+        "they agree to rounding; the fast method's saving is the factorisation of the kernel "
+        "into a product over each angle. No PyPI package computes the Boltzmann operator (the "
+        "spectral codes in the literature are Matlab, C++ or Fortran), so there is no peer. "
+        "The bound 'faster than the baseline by 5' at n = 32 was set before any measurement.",
+    )
