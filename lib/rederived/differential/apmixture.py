@@ -192,13 +192,21 @@ def _distribution(f: object, grid: VelocityGrid, name: str) -> np.ndarray:
             "value (the spectral operators' wiggles)"
         )
     mass = arr.sum()
-    if not mass > 0:
-        raise ValueError(f"{name} must have positive mass")
+    if not 1e-100 <= mass * grid.h**2 <= 1e100:
+        raise ValueError(f"{name} must have a mass in [1e-100, 1e100], got {mass * grid.h**2:g}")
     edge = np.maximum(np.abs(grid.w1), np.abs(grid.w2)) >= 0.95 * grid.half_width
     if arr[edge].sum() > 1e-5 * mass:
         raise ValueError(
             f"{name} does not fit in the velocity box: more than 1e-5 of its mass lies within "
             f"5 % of the edge |w| = {grid.half_width:g} (lower the temperature or widen the box)"
+        )
+    c = np.abs(_coefficients(arr))
+    k = np.abs(np.fft.fftfreq(grid.modes, 1.0 / grid.modes))
+    outer = (k[:, None] >= grid.modes // 2 - 1) | (k[None, :] >= grid.modes // 2 - 1)
+    if c[outer].max() > 1e-2 * c[0, 0]:
+        raise ValueError(
+            f"{name} is not resolved by the grid: its Fourier coefficients at the highest wave "
+            "numbers exceed 1e-2 of its mean (use more modes or a smaller box)"
         )
     return arr
 
@@ -310,7 +318,7 @@ def collision_direct(f: object, grid: object, max_bytes=None) -> np.ndarray:
     grid = _grid(grid)
     f = _distribution(f, grid, "f")
     n = grid.modes
-    memory(3 * 16.0 * n**4, f"the direct spectral sum on {n}² modes", max_bytes)
+    memory(4 * 16.0 * n**4, f"the direct spectral sum on {n}² modes", max_bytes)
     a, b, weight, loss = grid._tables
     c = _coefficients(f)
     kint = np.fft.fftfreq(n, 1.0 / n).astype(int)
@@ -401,30 +409,29 @@ def _exchange(fl, fh, grid, dt):
 
 
 def _collide_ap(fl, fh, grid, eps, dt, heavy_power):
-    """Implicit in the stiff terms; the new Maxwellians take the moments the continuous step
-    keeps (mass and energy of each species, the heavy momentum; the light momentum decays by
-    1/(1 + a) under the implicit Lorentz operator), not those of the explicit stage, whose
-    rounding is multiplied by Δt/ε²."""
+    """Implicit in the stiff terms, written with 1/k = ε²/Δτ so that k → ∞ is exact (no
+    overflow of Δτ/ε²). The new Maxwellians take the moments the continuous step keeps (mass
+    and energy of each species, the heavy momentum; the light momentum decays by 1/(1 + a),
+    a = k n_H, under the implicit Lorentz operator), not those of the explicit stage.
+
+    Light, with β = n_L the loss rate and R = Q(f) − β(M − f) the penalised remainder: the
+    implicit equation f' = f + kR + kβ(M' − f') + k n_H (Pf' − f') is solved by
+    Pf' = (Pf/k + PR + βPM')/(1/k + β) and f' = (f/k + R + βM' + n_H Pf')/(1/k + β + n_H)."""
     nl, ul, tl = _moments_raw(fl, grid)
     nh, uh, th = _moments_raw(fh, grid)
-    # light: penalised Q (β = n_L, the loss rate) and the Lorentz operator, both implicit
-    a, b = dt * nh / eps**2, dt * nl / eps**2
+    inv = eps**2 / dt  # 1/k: may underflow to 0, the limit
     ml = _maxwellian(grid, nl, ul, tl)
-    star = fl + dt / eps**2 * (_collision(fl, grid) - nl * (ml - fl))
-    u_new = ul / (1 + a)
+    remainder = _collision(fl, grid) - nl * (ml - fl)
+    u_new = ul * (inv / (inv + nh))
     m_new = _maxwellian(grid, nl, u_new, tl + (ul @ ul - u_new @ u_new) / 2)
-    p_new = (_average(star, grid) + b * _average(m_new, grid)) / (1 + b)
-    new_l = (star + b * m_new + a * p_new) / (1 + a + b)
-    # the angular average of the explicit stage carries Q's rounding times Δt/ε²: restore the
-    # mass, momentum and energy the step keeps
-    energy = nl * (tl + ul @ ul / 2)
-    new_l = _match(new_l, grid, nl, nl * u_new, energy)
-    # heavy: penalised Q at rate ε^(−p), β = n_H
-    rate = eps**-heavy_power
-    mh = _maxwellian(grid, nh, uh, th)
-    star_h = fh + dt * rate * (_collision(fh, grid) - nh * (mh - fh))
-    bh = dt * rate * nh
-    new_h = (star_h + bh * mh) / (1 + bh)
+    p_new = (inv * _average(fl, grid) + _average(remainder + nl * m_new, grid)) / (inv + nl)
+    new_l = (inv * fl + remainder + nl * m_new + nh * p_new) / (inv + nl + nh)
+    # the angular average carries Q's truncation error: restore the mass, momentum and energy
+    # the step keeps
+    new_l = _match(new_l, grid, nl, nl * u_new, nl * (tl + ul @ ul / 2))
+    # heavy: penalised Q at rate ε^(−p), β = n_H: f' = (f/k + Q(f) + βf)/(1/k + β)
+    inv_h = eps**heavy_power / dt
+    new_h = (inv_h * fh + _collision(fh, grid) + nh * fh) / (inv_h + nh)
     new_h = _match(new_h, grid, nh, nh * uh, nh * (th + uh @ uh / 2))
     return new_l, new_h
 
@@ -447,8 +454,8 @@ def _collide_explicit(fl, fh, grid, eps, dt, heavy_power):
 
 def _eps(eps):
     eps = positive(eps, "eps")
-    if eps > 1:
-        raise ValueError(f"eps must lie in (0, 1] (m_L/m_H = eps²), got {eps!r}")
+    if not 1e-100 <= eps <= 1:
+        raise ValueError(f"eps must lie in [1e-100, 1] (m_L/m_H = eps²), got {eps!r}")
     return eps
 
 
@@ -507,13 +514,24 @@ def _own_distance(f, grid):
 
 
 def relax(
-    f_light, f_heavy, grid, eps, steps, scheme="ap", heavy_power=1, keep=False, blowup=1e6
+    f_light,
+    f_heavy,
+    grid,
+    eps,
+    steps,
+    scheme="ap",
+    heavy_power=1,
+    keep=False,
+    blowup=1e6,
+    exchange=1.0,
 ) -> Relaxation:
     """Run the scheme over the given steps (a 1-d array of positive dt) from f_light, f_heavy.
 
     ``scheme``: "ap" (:func:`ap_step`) or "explicit" (forward Euler in the collision step, the
     exchange step exact as in the AP scheme). ``keep``: also return the distributions at every
-    time. A divergent run stops and reports ``diverged=True``."""
+    time. ``exchange``: a factor on the exchange step's time, 1 for the model; another value is
+    a control that relaxes the temperatures at the wrong rate. A divergent run stops and reports
+    ``diverged=True``."""
     grid = _grid(grid)
     fl = _distribution(f_light, grid, "f_light")
     fh = _distribution(f_heavy, grid, "f_heavy")
@@ -526,6 +544,9 @@ def relax(
     if scheme not in ("ap", "explicit"):
         raise ValueError(f"scheme must be 'ap' or 'explicit', got {scheme!r}")
     blowup = positive(blowup, "blowup")
+    exchange = positive(exchange, "exchange")
+    if keep:
+        memory(16.0 * grid.modes**2 * (dts.size + 1), "keeping every distribution")
     collide = _collide_ap if scheme == "ap" else _collide_explicit
     scale = max(fl.max(), fh.max())
     times, tl, th, dl, dh = [0.0], [], [], [], []
@@ -550,7 +571,7 @@ def relax(
             if not ok:
                 diverged = True
                 break
-            fl, fh = _exchange(fl, fh, grid, float(dt))
+            fl, fh = _exchange(fl, fh, grid, exchange * float(dt))
             times.append(times[-1] + float(dt))
             record(fl, fh)
             if keep:
@@ -628,7 +649,7 @@ def largest_stable_step(
     for _ in range(iterations):
         if high / low <= 1.05:
             break
-        mid = math.sqrt(low * high)
+        mid = math.sqrt(low) * math.sqrt(high)
         low, high = (mid, high) if stable(mid) else (low, mid)
     return low
 
@@ -689,6 +710,7 @@ def limit_solution(f_light, f_heavy, grid, times):
     t = real_array(times, "times")
     if t.ndim != 1 or t.size > 100_000:
         raise ValueError("times must be a 1-d array of at most 100000 times")
+    memory(16.0 * grid.modes**2 * t.size, "the limit solution at every time")
     gap = temperature_gap(t, tl - th, nl, nh)
     t_inf = (nl * tl + nh * th) / (nl + nh)
     light = np.array([_maxwellian(grid, nl, np.zeros(2), t_inf + nh * x / (nl + nh)) for x in gap])
@@ -703,56 +725,90 @@ def fixed_step_error(
     eps,
     dt=0.05,
     t_end=0.5,
-    t_from=0.2,
+    t_from=0.3,
     scheme="ap",
     resolved_below=0.01,
     reference_step=0.5,
-) -> float:
+    exchange=1.0,
+):
     """The largest relative L1 distance, over both species and the step times in
     [t_from, t_end], of a run with the fixed step dt from a reference: for eps ≤
     ``resolved_below`` the limit solution (:func:`limit_solution`), above it a resolved run of
     the same model (explicit collision step, dt_ref = ``reference_step`` eps² or the largest
-    step below it that divides dt; the tests check that eps²/2 and eps²/20 give errors within
-    1e-3 of each other). A diverged run, and any distance above 1, count as 1: the state is lost."""
+    step below it that divides dt; a unit test compares eps²/2 with eps²/20 on one datum). A
+    diverged run, and any distance above 1, count as 1: the state is lost. ``t_from`` may be a
+    sequence (windows from one run): then an array, one error per window. ``exchange``: as in
+    :func:`relax` (a control)."""
     grid = _grid(grid)
     eps, dt = _eps(eps), positive(dt, "dt")
-    t_end, t_from = positive(t_end, "t_end"), positive(t_from, "t_from")
-    if not t_from <= t_end:
-        raise ValueError(f"t_from must not exceed t_end, got {t_from!r} > {t_end!r}")
+    t_end = positive(t_end, "t_end")
+    starts = real_array(t_from, "t_from")
+    if starts.ndim > 1 or starts.size < 1 or not np.all((starts > 0) & (starts <= t_end)):
+        raise ValueError(f"t_from must be positive times up to t_end = {t_end!r}")
     steps = round(t_end / dt)
-    if steps < 1 or abs(steps * dt - t_end) > 1e-9 * t_end:
-        raise ValueError(f"t_end must be a whole number of steps dt, got {t_end!r} and {dt!r}")
-    run = relax(f_light, f_heavy, grid, eps, np.full(steps, dt), scheme, keep=True)
-    if run.diverged:
-        return 1.0
-    keep = run.times >= t_from - 1e-9 * t_end
-    reference_step = positive(reference_step, "reference_step")
-    if eps <= positive(resolved_below, "resolved_below"):
-        ref_l, ref_h = limit_solution(f_light, f_heavy, grid, run.times[keep])
-    else:
-        per_step = math.ceil(dt / (eps**2 * reference_step))
-        ref = relax(
-            f_light,
-            f_heavy,
-            grid,
-            eps,
-            np.full(steps * per_step, dt / per_step),
-            "explicit",
-            keep=True,
+    if not 1 <= steps <= 100_000 or abs(steps * dt - t_end) > 1e-9 * t_end:
+        raise ValueError(
+            f"t_end must be a whole number, at most 100000, of steps dt: got {t_end!r}, {dt!r}"
         )
+    reference_step = positive(reference_step, "reference_step")
+    resolved = eps > positive(resolved_below, "resolved_below")
+    per_step = math.ceil(dt / (eps**2 * reference_step)) if resolved else 1
+    if steps * per_step > 100_000:
+        raise ValueError(
+            f"the resolved reference would take {steps * per_step:.3g} steps, over 100000"
+        )
+    run = relax(
+        f_light, f_heavy, grid, eps, np.full(steps, dt), scheme, keep=True, exchange=exchange
+    )
+    if run.diverged:
+        return np.ones(starts.shape) if starts.ndim else 1.0
+    if resolved:
+        ref_l, ref_h = _resolved_reference(
+            run.light[0], run.heavy[0], grid, eps, dt / per_step, steps, per_step
+        )
+    else:
+        ref_l, ref_h = limit_solution(f_light, f_heavy, grid, run.times)
+    per_time = np.array(
+        [
+            max(distance(a, b), distance(c, d))
+            for a, b, c, d in zip(run.light, ref_l, run.heavy, ref_h, strict=True)
+        ]
+    )
+    errors = np.array(
+        [min(per_time[run.times >= t0 - 1e-9 * t_end].max(), 1.0) for t0 in starts.ravel()]
+    )
+    return errors if starts.ndim else float(errors[0])
+
+
+#: resolved references of :func:`fixed_step_error`, reused by its controls (the last few)
+_REFERENCES: dict = {}
+
+
+def _resolved_reference(fl, fh, grid, eps, dt, steps, per_step):
+    key = (
+        fl.tobytes(),
+        fh.tobytes(),
+        grid.modes,
+        grid.half_width,
+        grid.angles,
+        eps,
+        dt,
+        steps,
+        per_step,
+    )
+    if key not in _REFERENCES:
+        ref = relax(fl, fh, grid, eps, np.full(steps * per_step, dt), "explicit", keep=True)
         if ref.diverged:
             raise ValueError("the resolved reference diverged")
-        ref_l, ref_h = ref.light[::per_step][keep], ref.heavy[::per_step][keep]
-    worst = max(
-        max(distance(a, b) for a, b in zip(run.light[keep], ref_l, strict=True)),
-        max(distance(a, b) for a, b in zip(run.heavy[keep], ref_h, strict=True)),
-    )
-    return min(worst, 1.0)
+        if len(_REFERENCES) >= 8:
+            _REFERENCES.pop(next(iter(_REFERENCES)))
+        _REFERENCES[key] = (ref.light[::per_step], ref.heavy[::per_step])
+    return _REFERENCES[key]
 
 
-def geometric_steps(eps, t_end=1.5, first=None, ratio=1.15, dt_max=0.05) -> np.ndarray:
+def geometric_steps(eps, t_end=1.0, first=None, ratio=1.2, dt_max=0.05) -> np.ndarray:
     """Steps that start at ``first`` (default eps²/20, resolving the light species' epoch), grow
-    by ``ratio`` up to dt_max and end at t_end or just past it."""
+    by ``ratio`` up to dt_max and end at t_end or just past it (at most 100000 steps)."""
     eps = _eps(eps)
     first = eps**2 / 20 if first is None else positive(first, "first")
     ratio, dt_max, t_end = (
@@ -762,7 +818,10 @@ def geometric_steps(eps, t_end=1.5, first=None, ratio=1.15, dt_max=0.05) -> np.n
     )
     if ratio < 1:
         raise ValueError(f"ratio must be at least 1, got {ratio!r}")
-    n = math.ceil(math.log(max(dt_max / first, 1.0)) / math.log(ratio)) if ratio > 1 else 0
+    span = math.log(max(dt_max / first, 1.0))
+    n = math.ceil(span / math.log(ratio)) if ratio > 1 and span > 0 else 0
+    if n > 100_000:
+        raise ValueError("these steps would number over 100000")
     ramp = np.minimum(first * ratio ** np.arange(n + 1), dt_max)
     if ramp.sum() >= t_end:
         return ramp[: int(np.searchsorted(np.cumsum(ramp), t_end)) + 1]
@@ -775,14 +834,28 @@ def geometric_steps(eps, t_end=1.5, first=None, ratio=1.15, dt_max=0.05) -> np.n
 def epochal_times(f_light, f_heavy, grid, eps, levels=None, heavy_power=1) -> np.ndarray:
     """The three relaxation times of an AP run on :func:`geometric_steps`: of the light species'
     distance from its own Maxwellian, of the heavy species' and of |T_L − T_H|, each to every
-    level (:func:`relaxation_time`). Returns an array (len(levels), 3)."""
+    level in (0, 1) (:func:`relaxation_time`; default :data:`LEVELS`). Returns an array
+    (len(levels), 3)."""
+    levels = real_array(LEVELS if levels is None else levels, "levels")
+    if levels.ndim != 1 or levels.size < 1 or not np.all((levels > 0) & (levels < 1)):
+        raise ValueError("levels must be a 1-d sequence of numbers in (0, 1)")
     run = relax(f_light, f_heavy, grid, eps, geometric_steps(eps), "ap", heavy_power)
     if run.diverged:
         raise ValueError("the AP run diverged")
     gap = np.abs(run.temperature_light - run.temperature_heavy)
-    series = (run.distance_light, run.distance_heavy, gap)
-    levels = LEVELS if levels is None else levels
-    return np.array([[relaxation_time(run.times, s, lev) for s in series] for lev in levels])
+    series = {
+        "light distance": run.distance_light,
+        "heavy distance": run.distance_heavy,
+        "temperature gap": gap,
+    }
+    out = np.empty((levels.size, 3))
+    for j, level in enumerate(levels):
+        for i, (name, values) in enumerate(series.items()):
+            try:
+                out[j, i] = relaxation_time(run.times, values, level)
+            except ValueError as error:
+                raise ValueError(f"the {name} at eps = {eps!r}: {error}") from None
+    return out
 
 
 def dsmc_temperatures(eps, t_end, seed, particles=100_000, dt=0.01, t_light=1.2, t_heavy=0.6):
@@ -791,9 +864,10 @@ def dsmc_temperatures(eps, t_end, seed, particles=100_000, dt=0.01, t_light=1.2,
     t_heavy; every unit of fast time t each light particle undergoes on average one collision
     with a random heavy partner (densities 1, unit rate), isotropic in the centre of mass, as
     disjoint random pairs per step dt (Nanbu–Babovsky; the step's bias on the relaxation rate
-    is about 2μ dt relative, μ = ε²/(1 + ε²)², under 0.4 % at dt = 0.01). Self-collisions are
-    left out: for Maxwell molecules they do not change either temperature. Returns (τ, T_L,
-    T_H) at about 200 step times, τ = ε²t up to t_end (slow time)."""
+    is about 2μ dt relative, μ = ε²/(1 + ε²)² ≤ 1/4, at most 0.5 % at dt = 0.01). ``particles``
+    × dt must be a whole number of pairs, at least 100, so that the collision rate is exact.
+    Self-collisions are left out: for Maxwell molecules they do not change either temperature.
+    Returns (τ, T_L, T_H) at about 200 step times, τ = ε²t up to t_end (slow time)."""
     eps = _eps(eps)
     t_end, dt = positive(t_end, "t_end"), positive(dt, "dt")
     n = count(particles, "particles", 100)
@@ -801,9 +875,14 @@ def dsmc_temperatures(eps, t_end, seed, particles=100_000, dt=0.01, t_light=1.2,
         raise ValueError(f"particles must be at most 10 000 000, got {n}")
     if dt > 1:
         raise ValueError(f"dt must be at most 1 (one collision per particle per step), got {dt!r}")
+    pairs = round(n * dt)
+    if pairs < 100 or abs(pairs - n * dt) > 1e-9 * n * dt:
+        raise ValueError(
+            f"particles × dt must be a whole number of pairs, at least 100, got {n * dt:g}"
+        )
     t_light, t_heavy = positive(t_light, "t_light"), positive(t_heavy, "t_heavy")
     steps = math.ceil(t_end / eps**2 / dt)
-    if steps * max(1, round(n * dt)) > 2e9:
+    if steps * n * dt > 2e9:
         raise ValueError("this run would take over 2e9 collisions")
     rng = generator(seed)
     m_l, m_h = eps**2, 1.0
@@ -822,7 +901,6 @@ def dsmc_temperatures(eps, t_end, seed, particles=100_000, dt=0.01, t_light=1.2,
         sums[key][0] = sums[key][0] + new.sum(axis=0) - old.sum(axis=0)
         sums[key][1] = sums[key][1] + (new**2).sum() - (old**2).sum()
 
-    pairs = max(1, round(n * dt))
     record_every = max(1, steps // 200)
     taus, tl, th = [0.0], [temperature("l", m_l)], [temperature("h", m_h)]
     for k in range(steps):
