@@ -13,13 +13,6 @@ from rederived.differential import apmixture as ap
 GRID = ap.VelocityGrid()
 
 
-def bkw(grid, t):
-    """The BKW solution of the 2-D Maxwell-molecule equation (unit rate), K = 1 − e^{−t/8}."""
-    K = 1 - np.exp(-t / 8)
-    r2 = grid.w1**2 + grid.w2**2
-    return np.exp(-r2 / (2 * K)) / (2 * np.pi * K**2) * (2 * K - 1 + (1 - K) * r2 / (2 * K))
-
-
 def moments(f, grid=GRID):
     h2 = grid.h**2
     return (
@@ -35,8 +28,8 @@ def test_collision_matches_the_bkw_solution_and_improves_with_modes():
     for modes in (32, 40):
         grid = ap.VelocityGrid(modes, 8.0, 8)
         d = 1e-4
-        dfdt = (bkw(grid, 6.5 + d) - bkw(grid, 6.5 - d)) / (2 * d)
-        q = ap.collision(bkw(grid, 6.5), grid)
+        dfdt = (ap.bkw_solution(grid, 6.5 + d) - ap.bkw_solution(grid, 6.5 - d)) / (2 * d)
+        q = ap.collision(ap.bkw_solution(grid, 6.5), grid)
         errors.append(np.abs(q - dfdt).max() / np.abs(dfdt).max())
     assert errors[0] > errors[1]
     assert errors[0] < 5e-4
@@ -156,6 +149,17 @@ def test_epochs_are_ordered():
     times = ap.epochal_times(fl, fh, GRID, 0.1, levels=(math.exp(-1),))
     assert times[0, 0] < times[0, 1] < times[0, 2]
     assert times[0, 2] == pytest.approx(0.25, rel=0.02)  # 1/λ, λ = 2(n_L + n_H) = 4
+
+
+def test_each_species_relaxes_on_its_own_time_scale():
+    """Light time ∝ ε², heavy ∝ ε^(−p) with its self-collision rate ε^(−p), at small ε."""
+    fl, fh = ap.random_initial(GRID, 15)
+    eps = np.array([0.01, 0.0025])
+    for power in (1, 1.5):
+        t = np.array([ap.epochal_times(fl, fh, GRID, e, [math.exp(-1)], power)[0] for e in eps])
+        slopes = np.log(t[1] / t[0]) / np.log(eps[1] / eps[0])
+        assert slopes[0] == pytest.approx(2, abs=0.05)
+        assert slopes[1] == pytest.approx(power, abs=0.15)
 
 
 def test_random_initial_is_centred_and_in_range():

@@ -24,6 +24,7 @@ from rederived.differential.apmixture import (
     VelocityGrid,
     angular_average,
     ap_step,
+    bkw_solution,
     collision,
     collision_direct,
     distance,
@@ -47,6 +48,7 @@ COVERS = (
     "VelocityGrid",
     "angular_average",
     "ap_step",
+    "bkw_solution",
     "collision",
     "collision_direct",
     "distance",
@@ -225,12 +227,38 @@ def test_random_initial_and_its_limit(seed, nl, nh):
 
 
 @settings(max_examples=10, deadline=None)
-@given(st.sampled_from([1e-100, 1e-30, 1e-8]), st.sampled_from([1e-12, 1.0, 1e100]))
-def test_ap_step_is_exact_in_the_limit_of_huge_dt_over_eps_squared(eps, dt):
+@given(
+    st.sampled_from([1e-100, 1e-30, 1e-8, 1.0]),
+    st.sampled_from([5e-324, 1e-310, 1e-12, 1.0, 1e100]),
+)
+def test_ap_step_is_finite_at_extreme_dt_over_eps_squared(eps, dt):
     fl, fh = random_initial(GRID, 4)
     a, b = ap_step(fl, fh, GRID, eps, dt)
     assert np.all(np.isfinite(a)) and np.all(np.isfinite(b))
     moments(a, GRID), moments(b, GRID)
+    if dt / eps**2 < 1e-200:  # a vanishing step changes nothing beyond rounding
+        assert np.abs(a - fl).max() < 1e-12 * fl.max()
+        assert not relax(fl, fh, GRID, eps, [dt]).diverged
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.floats(8 * math.log(2), 200.0))
+def test_bkw_solution_has_unit_moments_and_tends_to_the_maxwellian(t):
+    try:
+        f = bkw_solution(GRID, t)
+    except ValueError as refused:  # just after 8 ln 2 the default grid does not resolve it
+        assert "not resolved" in str(refused) and t < 5.9
+        return
+    rho, u, temperature = moments(f, GRID)
+    assert rho == pytest.approx(1.0, rel=1e-9) and temperature == pytest.approx(1.0, rel=1e-8)
+    assert np.abs(u).max() < 1e-12
+    assert distance(f, maxwellian(GRID, 1.0, 1.0)) < 4 * math.exp(-t / 8) + 1e-12
+
+
+def test_distance_does_not_overflow():
+    assert distance([1e308, -1e308], [1.0, 1.0]) == pytest.approx(1e308)
+    assert distance([1e308, 1e308], [1e308, 1e308]) == 0.0
+    assert distance([5e-324, 0.0], [1e-323, 0.0]) == pytest.approx(0.5)
 
 
 def test_runs_measures_and_dsmc_on_their_domain():
@@ -303,6 +331,8 @@ def test_bad_inputs_name_the_argument():
         (lambda: dsmc_temperatures(0.1, 1.0, 0, dt=2.0), ValueError, "dt"),
         (lambda: dsmc_temperatures(1e-4, 1e3, 0), ValueError, "2e9"),
         (lambda: random_initial(GRID, -1), ValueError, "seed"),
+        (lambda: bkw_solution(GRID, 5.0), ValueError, "time"),
+        (lambda: bkw_solution(GRID, math.inf), TypeError, "time"),
         (lambda: ap_step(fl, fh, GRID, 1e-120, 0.1), ValueError, "eps"),
         (lambda: collision(fl * 1e200, GRID), ValueError, "mass"),
         (lambda: random_initial(GRID, 0, n_light=1e200), ValueError, "mass"),
@@ -315,6 +345,12 @@ def test_bad_inputs_name_the_argument():
         ),
         (lambda: fixed_step_error(fl, fh, GRID, 1e-4, resolved_below=1e-6), ValueError, "100000"),
         (lambda: fixed_step_error(fl, fh, GRID, 0.01, t_from=[0.1, 0.9]), ValueError, "t_from"),
+        (lambda: fixed_step_error(fl, fh, GRID, 0.01, t_from=[0.3, 0.2]), ValueError, "increasing"),
+        (
+            lambda: fixed_step_error(fl, fh, GRID, 0.01, t_from=[0.3, 0.32, 0.34]),
+            ValueError,
+            "window",
+        ),
         (lambda: epochal_times(fl, fh, GRID, 0.1, levels=5), ValueError, "levels"),
         (lambda: epochal_times(fl, fh, GRID, 0.1, levels=[1.5]), ValueError, "levels"),
         (lambda: dsmc_temperatures(0.5, 1.0, 0, particles=1000), ValueError, "pairs"),

@@ -40,9 +40,9 @@ s ≥ 0.4 on the default grid, where the operator's residual on a Maxwellian is 
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
-from numbers import Integral
 
 import numpy as np
 import scipy.fft as _fft
@@ -57,6 +57,7 @@ __all__ = [
     "VelocityGrid",
     "angular_average",
     "ap_step",
+    "bkw_solution",
     "collision",
     "collision_direct",
     "distance",
@@ -231,6 +232,8 @@ def moments(f: object, grid: object) -> tuple[float, np.ndarray, float]:
 
 
 def _moments(f, grid):
+    """Density, mean velocity and temperature by trapezoidal sums; also for the schemes'
+    intermediate stages, which may dip slightly below zero."""
     h2 = grid.h**2
     rho = h2 * f.sum()
     u = np.array([h2 * (grid.w1 * f).sum(), h2 * (grid.w2 * f).sum()]) / rho
@@ -253,6 +256,20 @@ def maxwellian(grid: object, density: object, temperature: object, velocity=(0.0
 def _maxwellian(grid, rho, u, T):
     r2 = (grid.w1 - u[0]) ** 2 + (grid.w2 - u[1]) ** 2
     return rho / (2 * np.pi * T) * np.exp(-r2 / (2 * T))
+
+
+def bkw_solution(grid: object, time: object) -> np.ndarray:
+    """The BKW solution of the single-species 2-D Maxwell-molecule equation (unit rate, unit
+    density and temperature) at ``time``: e^{−|w|²/(2K)}(2K − 1 + (1 − K)|w|²/(2K))/(2πK²),
+    K = 1 − e^{−t/8}. It is a density only for K ≥ 1/2, so ``time`` must be at least 8 ln 2."""
+    grid = _grid(grid)
+    t = finite_real(time, "time")
+    if t < 8 * math.log(2):
+        raise ValueError(f"time must be at least 8 ln 2 ≈ 5.545 (K ≥ 1/2), got {time!r}")
+    K = -math.expm1(-t / 8)
+    r2 = grid.w1**2 + grid.w2**2
+    f = np.exp(-r2 / (2 * K)) / (2 * np.pi * K**2) * (2 * K - 1 + (1 - K) * r2 / (2 * K))
+    return _distribution(f, grid, "the BKW solution")
 
 
 def collision(f: object, grid: object) -> np.ndarray:
@@ -285,12 +302,17 @@ def _collision(f, grid):
     return _conserve(_values(q), f, grid)
 
 
-def _match(f, grid, rho, momentum, energy):
-    """f + M (a + b·w + c|w|²), M the Maxwellian of f's moments, with a, b, c chosen so that the
-    result has mass ρ, momentum ``momentum`` (a 2-vector, ρu) and energy ∫|w|²/2 f = energy
-    on the grid: the moments the continuous step keeps, restored to rounding."""
-    r0, u0, t0 = _moments_raw(f, grid)
-    m = _maxwellian(grid, r0, u0, t0) if r0 > 0 and t0 > 0 else np.abs(f)
+def _match(f, grid, rho, momentum, energy, weight=None):
+    """f + M (a + b·w + c|w|²), M the Maxwellian of the moments of ``weight`` (default f), with
+    a, b, c chosen so that the result has mass ρ, momentum ``momentum`` (a 2-vector, ρu) and
+    energy ∫|w|²/2 f = energy on the grid: the moments the continuous step keeps, restored to
+    rounding."""
+    r0, u0, t0 = _moments(f if weight is None else weight, grid)
+    m = (
+        _maxwellian(grid, r0, u0, t0)
+        if r0 > 0 and t0 > 0
+        else np.abs(f if weight is None else weight)
+    )
     basis = np.stack([np.ones_like(grid.w1), grid.w1, grid.w2, (grid.w1**2 + grid.w2**2) / 2])
     h2 = grid.h**2
     target = np.array([rho, momentum[0], momentum[1], energy]) / h2
@@ -300,16 +322,10 @@ def _match(f, grid, rho, momentum, energy):
 
 
 def _conserve(q, f, grid):
-    """q − M (a + b·w + c|w|²) with M the Maxwellian of f's moments and a, b, c chosen so that
-    the result has zero mass, momentum and energy on the grid (the discrete operator conserves
-    them only to the truncation's accuracy, about 1e-6 here; the AP step multiplies what it
-    does not conserve by Δt/ε²)."""
-    rho, u, T = _moments_raw(f, grid)
-    m = _maxwellian(grid, rho, u, T) if rho > 0 and T > 0 else np.abs(f)
-    basis = np.stack([np.ones_like(grid.w1), grid.w1, grid.w2, grid.w1**2 + grid.w2**2])
-    gram = np.einsum("iab,jab->ij", basis * m, basis)
-    coef = np.linalg.solve(gram, np.einsum("iab,ab->i", basis, q))
-    return q - m * np.einsum("i,iab->ab", coef, basis)
+    """Q(f) corrected, with weights from the Maxwellian of f, to zero mass, momentum and energy
+    on the grid: the discrete operator conserves them only to the truncation's accuracy, about
+    1e-6 here, and the AP step would multiply the rest by Δt/ε²."""
+    return _match(q, grid, 0.0, (0.0, 0.0), 0.0, weight=f)
 
 
 def collision_direct(f: object, grid: object, max_bytes=None) -> np.ndarray:
@@ -400,8 +416,8 @@ def _exchange(fl, fh, grid, dt):
     tl_new, th_new = t_inf + nh * gap * decay / (nl + nh), t_inf - nl * gap * decay / (nl + nh)
     # the momenta: the light species' is carried by its anisotropic part, which the step leaves
     # alone; the heavy species' decays like e^(−n_L dt) under its drift term
-    _, ul, _ = _moments_raw(fl, grid)
-    _, uh, _ = _moments_raw(fh, grid)
+    _, ul, _ = _moments(fl, grid)
+    _, uh, _ = _moments(fh, grid)
     uh = uh * math.exp(-nl * dt)
     fixed = []
     for f_new, n_, t_, u_ in ((new_l, nl, tl_new, ul), (new_h, nh, th_new, uh)):
@@ -417,37 +433,36 @@ def _collide_ap(fl, fh, grid, eps, dt, heavy_power):
 
     Light, with β = n_L the loss rate and R = Q(f) − β(M − f) the penalised remainder: the
     implicit equation f' = f + kR + kβ(M' − f') + k n_H (Pf' − f') is solved by
-    Pf' = (Pf/k + PR + βPM')/(1/k + β) and f' = (f/k + R + βM' + n_H Pf')/(1/k + β + n_H)."""
-    nl, ul, tl = _moments_raw(fl, grid)
-    nh, uh, th = _moments_raw(fh, grid)
-    inv = eps**2 / dt  # 1/k: may underflow to 0, the limit
+    Pf' = (Pf/k + PR + βPM')/(1/k + β) and f' = (f/k + R + βM' + n_H Pf')/(1/k + β + n_H);
+    for k < 1 the same fractions are evaluated multiplied through by k (a subnormal step)."""
+    nl, ul, tl = _moments(fl, grid)
+    nh, uh, th = _moments(fh, grid)
+
+    def implicit(ratio, f, x, rate):
+        """(ratio f + x)/(ratio + rate), ratio = 1/k, in whichever form does not overflow"""
+        if ratio >= 1:
+            k = 1 / ratio  # at most 1; 0 when ratio overflowed: the identity
+            return (f + k * x) / (1 + k * rate)
+        return (ratio * f + x) / (ratio + rate)
+
+    ratio = eps**2 / dt  # 1/k: may underflow to 0 (the limit) or overflow (a vanishing step)
     ml = _maxwellian(grid, nl, ul, tl)
     remainder = _collision(fl, grid) - nl * (ml - fl)
-    u_new = ul * (inv / (inv + nh))
+    u_new = implicit(ratio, ul, 0.0 * ul, nh)
     m_new = _maxwellian(grid, nl, u_new, tl + (ul @ ul - u_new @ u_new) / 2)
-    p_new = (inv * _average(fl, grid) + _average(remainder + nl * m_new, grid)) / (inv + nl)
-    new_l = (inv * fl + remainder + nl * m_new + nh * p_new) / (inv + nl + nh)
+    p_new = implicit(ratio, _average(fl, grid), _average(remainder + nl * m_new, grid), nl)
+    new_l = implicit(ratio, fl, remainder + nl * m_new + nh * p_new, nl + nh)
     # the angular average carries Q's truncation error: restore the mass, momentum and energy
     # the step keeps
     new_l = _match(new_l, grid, nl, nl * u_new, nl * (tl + ul @ ul / 2))
     # heavy: penalised Q at rate ε^(−p), β = n_H: f' = (f/k + Q(f) + βf)/(1/k + β)
-    inv_h = eps**heavy_power / dt
-    new_h = (inv_h * fh + _collision(fh, grid) + nh * fh) / (inv_h + nh)
+    new_h = implicit(eps**heavy_power / dt, fh, _collision(fh, grid) + nh * fh, nh)
     new_h = _match(new_h, grid, nh, nh * uh, nh * (th + uh @ uh / 2))
     return new_l, new_h
 
 
-def _moments_raw(f, grid):
-    """Moments of a distribution that may have small negative values (an explicit stage)."""
-    h2 = grid.h**2
-    rho = h2 * f.sum()
-    u = np.array([h2 * (grid.w1 * f).sum(), h2 * (grid.w2 * f).sum()]) / rho
-    energy = h2 * ((grid.w1**2 + grid.w2**2) * f).sum() / rho
-    return rho, u, (energy - u @ u) / 2
-
-
 def _collide_explicit(fl, fh, grid, eps, dt, heavy_power):
-    nh = _moments_raw(fh, grid)[0]
+    nh = _moments(fh, grid)[0]
     new_l = fl + dt / eps**2 * (_collision(fl, grid) + nh * (_average(fl, grid) - fl))
     new_h = fh + dt * eps**-heavy_power * _collision(fh, grid)
     return new_l, new_h
@@ -461,9 +476,12 @@ def _eps(eps):
 
 
 def _heavy_power(p):
-    if isinstance(p, bool) or not isinstance(p, Integral) or p not in (1, 2):
-        raise ValueError(f"heavy_power must be 1 (the model) or 2 (the control), got {p!r}")
-    return int(p)
+    p = finite_real(p, "heavy_power")
+    if not 1 <= p <= 2:
+        raise ValueError(
+            f"heavy_power must lie in [1, 2] (1: the model; more: controls), got {p!r}"
+        )
+    return p
 
 
 def ap_step(f_light, f_heavy, grid, eps, dt, heavy_power=1):
@@ -500,14 +518,15 @@ def distance(f: object, g: object) -> float:
         raise ValueError(f"f and g must have the same shape, got {f.shape} and {g.shape}")
     if not (np.all(np.isfinite(f)) and np.all(np.isfinite(g))):
         raise ValueError("f and g must be finite")
-    norm = np.abs(g).sum()
-    if not norm > 0:
+    scale = max(np.abs(f).max(initial=0.0), np.abs(g).max(initial=0.0))
+    if not scale > 0 or not np.any(g):
         raise ValueError("g must not be zero")
-    return float(np.abs(f - g).sum() / norm)
+    f, g = f / scale, g / scale  # no overflow in the sums
+    return float(np.abs(f - g).sum() / np.abs(g).sum())
 
 
 def _own_distance(f, grid):
-    rho, u, T = _moments_raw(f, grid)
+    rho, u, T = _moments(f, grid)
     if not (rho > 0 and T > 0 and np.isfinite(T)):
         return math.inf
     m = _maxwellian(grid, rho, u, T)
@@ -554,8 +573,8 @@ def relax(
     kept_l, kept_h = [fl], [fh]
 
     def record(a, b):
-        tl.append(_moments_raw(a, grid)[2])
-        th.append(_moments_raw(b, grid)[2])
+        tl.append(_moments(a, grid)[2])
+        th.append(_moments(b, grid)[2])
         dl.append(_own_distance(a, grid))
         dh.append(_own_distance(b, grid))
 
@@ -566,9 +585,7 @@ def relax(
             fl, fh = collide(fl, fh, grid, eps, float(dt), power)
             ok = all(np.all(np.isfinite(x)) and np.abs(x).max() <= blowup * scale for x in (fl, fh))
             if ok:
-                ok = all(
-                    _moments_raw(x, grid)[0] > 0 and _moments_raw(x, grid)[2] > 0 for x in (fl, fh)
-                )
+                ok = all(_moments(x, grid)[0] > 0 and _moments(x, grid)[2] > 0 for x in (fl, fh))
             if not ok:
                 diverged = True
                 break
@@ -737,8 +754,9 @@ def fixed_step_error(
     ``resolved_below`` the limit solution (:func:`limit_solution`), above it a resolved run of
     the same model (explicit collision step, dt_ref = ``reference_step`` eps² or the largest
     step below it that divides dt; a unit test compares eps²/2 with eps²/20 on one datum). A
-    diverged run, and any distance above 1, count as 1: the state is lost. ``t_from`` may be a
-    sequence (windows from one run): then an array, one error per window. ``exchange``: as in
+    diverged run, and any distance above 1, count as 1: the state is lost. ``t_from`` may be an
+    increasing sequence: then disjoint windows [t_i, t_(i+1)) and [t_last, t_end] of one run,
+    and an array, one error per window. ``exchange``: as in
     :func:`relax` (a control)."""
     grid = _grid(grid)
     eps, dt = _eps(eps), positive(dt, "dt")
@@ -746,6 +764,8 @@ def fixed_step_error(
     starts = real_array(t_from, "t_from")
     if starts.ndim > 1 or starts.size < 1 or not np.all((starts > 0) & (starts <= t_end)):
         raise ValueError(f"t_from must be positive times up to t_end = {t_end!r}")
+    if np.any(np.diff(starts.ravel()) <= 0):
+        raise ValueError("t_from must be increasing")
     steps = round(t_end / dt)
     if not 1 <= steps <= 100_000 or abs(steps * dt - t_end) > 1e-9 * t_end:
         raise ValueError(
@@ -775,9 +795,11 @@ def fixed_step_error(
             for a, b, c, d in zip(run.light, ref_l, run.heavy, ref_h, strict=True)
         ]
     )
-    errors = np.array(
-        [min(per_time[run.times >= t0 - 1e-9 * t_end].max(), 1.0) for t0 in starts.ravel()]
-    )
+    edges = np.append(starts.ravel(), np.inf) - 1e-9 * t_end
+    inside = [(run.times >= a) & (run.times < b) for a, b in itertools.pairwise(edges)]
+    if not all(w.any() for w in inside):
+        raise ValueError("every window of t_from must hold at least one step time")
+    errors = np.array([min(per_time[w].max(), 1.0) for w in inside])
     return errors if starts.ndim else float(errors[0])
 
 
