@@ -240,6 +240,47 @@ def test_glue_calls_are_left_out_of_the_code_shown():
     assert without_glue(aliased) == aliased
 
 
+def test_a_quoted_value_too_long_for_the_column_goes_below_it():
+    from rederived.book.sphinxext import CODE_WIDTH, without_glue
+
+    long_name = "n" * 50
+    source = "\n".join(
+        [
+            "for k in range(2):",
+            "    glue(",
+            '        "a-long-key-for-a-long-value",',
+            f"        round(float(100 * {long_name} / 3), 1),",
+            "        display=False,",
+            "    )",
+            "    glue(",
+            '        "written-over-lines",',
+            "        round(",
+            f"            float({long_name}) / 7,",
+            "            2,",
+            "        ),",
+            "        display=False,",
+            "    )",
+            'glue("short", 2 * k + 1, display=False)',
+        ]
+    )
+    shown = without_glue(source)
+    assert shown.splitlines() == [
+        "for k in range(2):",
+        '    quoted["a-long-key-for-a-long-value"] = (',
+        f"        round(float(100 * {long_name} / 3), 1)",
+        "    )",
+        '    quoted["written-over-lines"] = (',  # the value keeps the layout it was written in
+        "        round(",
+        f"            float({long_name}) / 7,",
+        "            2,",
+        "        )",
+        "    )",
+        'quoted["short"] = 2 * k + 1',  # one line where it fits
+    ]
+    assert max(len(line) for line in shown.splitlines()) <= CODE_WIDTH
+    compile(shown, "<shown>", "exec")
+
+
 def test_results_are_typeset_from_tex_and_sympy():
     import sympy as sp
 

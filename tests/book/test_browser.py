@@ -93,7 +93,10 @@ function report(mathjaxError) {
     mathNodes: document.querySelectorAll('.math').length,
     typeset: document.querySelectorAll('mjx-container').length,
     mathErrors: document.querySelectorAll('mjx-merror, [data-mjx-error]').length,
-    rawTex: ['$$', '\\\\(', '\\\\[', '\\\\begin{'].filter(s => text.includes(s)),
+    // delimiters left standing, and TeX commands in the text (a line of a paragraph that
+    // Markdown read as a list item, say, splits a formula and leaves its TeX raw)
+    rawTex: ['$$', '\\\\(', '\\\\[', '\\\\begin{'].filter(s => text.includes(s))
+      .concat((text.match(/\\\\[A-Za-z]{2,}/g) || []).slice(0, 3)),
     brokenImages: Array.from(document.images)
       .filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src),
     images: document.images.length,
@@ -254,6 +257,7 @@ def sweep(site, browser):
     for page in _pages():
         wide = {"report": _open(browser, site + page, width=1400)}
         wide["equations"] = browser.execute_script(_EQUATIONS)
+        wide["fits"] = browser.execute_script(_FITS)
         if page in chapters:
             wide["aspect"] = browser.execute_script(_ASPECT)
             wide["figures"] = browser.execute_script(_FIGURES)
@@ -262,12 +266,19 @@ def sweep(site, browser):
         if page in printed:
             # printed here, laid out as print, for the PDF check: one load for both
             wide["printed"] = print_loaded(browser, page)
+        if page in chapters:
+            # last at this width: it unfolds the folded cells and solutions, so the phone's
+            # checks below see those too
+            wide["code"] = browser.execute_script(_CODE)
         out[1400][page] = wide
         browser.set_window_size(400, 1000)
         viewport = browser.execute_script("return window.innerWidth")
         assert 380 <= viewport <= 400, f"{page}: the resize to 400 px gave a {viewport}-px viewport"
         browser.execute_script("window.rederivedFitEquations && window.rederivedFitEquations()")
-        narrow = {"equations": browser.execute_script(_EQUATIONS)}
+        narrow = {
+            "equations": browser.execute_script(_EQUATIONS),
+            "fits": browser.execute_script(_FITS),
+        }
         if page in chapters:
             narrow["aspect"] = browser.execute_script(_ASPECT)
         out[400][page] = narrow
@@ -473,6 +484,77 @@ def test_display_equations_fit_their_column(sweep):
     assert not problems, "\n".join(problems)
 
 
+# Inline formulas (outside tables: a table's own fit covers them) against the width inside the
+# nearest block that holds them, and every table against the box that holds it.
+_FITS = """
+const blockOf = e => {
+  let b = e.parentElement;
+  while (b && getComputedStyle(b).display.startsWith('inline')) b = b.parentElement;
+  return b;
+};
+const room = b => {
+  const s = getComputedStyle(b);
+  return b.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+};
+const inline = Array.from(document.querySelectorAll('main mjx-container:not([display="true"])'))
+  .filter(e => e.getBoundingClientRect().width > 0 && !e.closest('table'))
+  .map(e => [e.getBoundingClientRect().width / room(blockOf(e)),
+             Number(e.dataset.rederivedScale || 1), e.textContent.slice(0, 40)]);
+const tables = Array.from(document.querySelectorAll('main table'))
+  .filter(t => t.getBoundingClientRect().width > 0)
+  .map(t => [t.getBoundingClientRect().width / t.parentElement.clientWidth,
+             t.textContent.replace(/\\s+/g, ' ').slice(0, 40)]);
+return {inline, tables};
+"""
+
+
+def _fit_report(key: str, stats: dict) -> None:
+    import json
+
+    report = json.loads(REPORT.read_text()) if REPORT.exists() else {}
+    report[key] = stats
+    REPORT.write_text(json.dumps(report, indent=1))
+
+
+def test_inline_formulas_fit_their_line(sweep):
+    """At 1400 px and at 400 px no inline formula is wider than the block that holds it (MathJax
+    cannot break one across lines: the book scales one down to 80 % at most, and a formula that
+    needs more must be set as a display equation)."""
+    stats, problems = {}, []
+    for width in (1400, 400):
+        widest, count, scaled = 0.0, 0, 0
+        for page in _pages():
+            for ratio, scale, text in sweep[width][page]["fits"]["inline"]:
+                count += 1
+                widest = max(widest, ratio)
+                scaled += scale < 1
+                if ratio > 1.005:
+                    problems.append(f"{page} at {width} px: {ratio:.2f} × its line: {text!r}")
+        stats[width] = {"formulas": count, "widest": round(widest, 3), "scaled": scaled}
+    _fit_report("inline formulas", stats)
+    assert all(s["formulas"] for s in stats.values()), "no inline formulas found"
+    assert not problems, "\n".join(problems)
+
+
+def test_tables_fit_their_column(sweep):
+    """At 1400 px and at 400 px no table is wider than its column, so no measured value or verdict
+    hides behind a sideways scroll: long names break, and on a phone the generated tables (a
+    chapter's claims, the ledger, the Benchmarks rows) become one card per row."""
+    stats, problems = {}, []
+    for width in (1400, 400):
+        widest, count = 0.0, 0
+        for page in _pages():
+            for ratio, text in sweep[width][page]["fits"]["tables"]:
+                count += 1
+                widest = max(widest, ratio)
+                if ratio > 1.005:
+                    problems.append(f"{page} at {width} px: {ratio:.2f} × its column: {text!r}")
+        stats[width] = {"tables": count, "widest": round(widest, 3)}
+    _fit_report("tables", stats)
+    assert all(s["tables"] for s in stats.values()), "no tables found"
+    assert not problems, "\n".join(problems)
+
+
 _FIGURES = """
 return Array.from(document.querySelectorAll('figure img, .figure img')).map(img => ({
   alt: img.alt, src: img.src, natural: img.naturalWidth, shown: img.getBoundingClientRect().width,
@@ -566,6 +648,38 @@ return Array.from(document.querySelectorAll('.cell_output pre, .cell_output .out
   .filter(e => !['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
   .map(e => e.textContent.slice(0, 60));
 """
+
+
+_CODE = """
+document.querySelectorAll('details').forEach(d => { d.open = true; });
+document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
+const wide = e => e.scrollWidth > e.clientWidth + 1;
+const longest = e => e.textContent.split('\\n').reduce((a, b) => (b.length > a.length ? b : a), '');
+const inputs = Array.from(document.querySelectorAll('.cell_input div.highlight pre'));
+const outputs = Array.from(document.querySelectorAll('.cell_output pre'));
+return {
+  inputs: inputs.length, unshown: inputs.filter(e => e.clientWidth === 0).length,
+  scrolling: inputs.filter(wide).map(e => longest(e).slice(0, 60)),
+  outputs: outputs.length, outputsScrolling: outputs.filter(wide).length,
+};
+"""
+
+
+def test_code_fits_the_column(sweep):
+    """At 1400 px no code cell scrolls sideways, folded ones and solutions unfolded (the
+    source-side check is tests/book/test_code_width.py). Outputs may scroll (a wide printed
+    table keeps its alignment); how many do goes into the browser report."""
+    problems, stats = [], {"inputs": 0, "outputs": 0, "outputs scrolling": 0}
+    for page in _chapter_pages():
+        code = sweep[1400][page]["code"]
+        stats["inputs"] += code["inputs"]
+        stats["outputs"] += code["outputs"]
+        stats["outputs scrolling"] += code["outputsScrolling"]
+        assert not code["unshown"], f"{page}: {code['unshown']} code cells still folded"
+        problems += [f"{page}: {line!r}" for line in code["scrolling"]]
+    _fit_report("code at 1400 px", stats)
+    assert stats["inputs"], "no code cells found"
+    assert not problems, "code cells that scroll sideways:\n" + "\n".join(problems)
 
 
 def test_output_lines_scroll_rather_than_clip(sweep):

@@ -771,6 +771,32 @@ def _simple(value: ast.expr) -> bool:
     return isinstance(value, ast.Name | ast.Constant)
 
 
+# The longest line of code shown (rederived.css sets code at 13 px, where 88 characters fit
+# the column at 1400 px; tests/book/test_code_width.py holds the chapters' sources to it).
+CODE_WIDTH = 88
+
+
+def _quoted(call: ast.Call, indent: int, source: str) -> str:
+    """``quoted[key] = value`` for ``glue(key, value, ...)`` at column ``indent``: on one line
+    where it fits CODE_WIDTH, else with the value in parentheses on the lines below, laid out
+    as it was written."""
+    key_arg, value_arg = call.args[:2]
+    key = " ".join((ast.get_source_segment(source, key_arg) or ast.unparse(key_arg)).split())
+    written = ast.get_source_segment(source, value_arg) or ast.unparse(value_arg)
+    pad = " " * indent
+    line = f"{pad}quoted[{key}] = {' '.join(written.split())}"
+    if len(line) <= CODE_WIDTH or "\n" in key:
+        return line
+    # the value's own lines, moved so that its first line starts four columns in
+    shift = indent + 4 - value_arg.col_offset
+    first, *rest = written.splitlines()
+    moved = [
+        " " * shift + text if shift >= 0 else text[min(-shift, len(text) - len(text.lstrip())) :]
+        for text in rest
+    ]
+    return "\n".join([f"{pad}quoted[{key}] = (", pad + "    " + first, *moved, f"{pad})"])
+
+
 def _glue_edits(
     body: list[ast.stmt], shared: set[int], source: str
 ) -> tuple[dict[int, str | None], bool]:
@@ -787,11 +813,7 @@ def _glue_edits(
         call = _glue_call(st)
         if (call is not None or _is_glue_import(st)) and not span & shared:
             if call is not None and len(call.args) >= 2 and not _simple(call.args[1]):
-                key, value = (
-                    " ".join((ast.get_source_segment(source, a) or ast.unparse(a)).split())
-                    for a in call.args[:2]
-                )
-                edits[st.lineno] = " " * st.col_offset + f"quoted[{key}] = {value}"
+                edits[st.lineno] = _quoted(call, st.col_offset, source)
                 edits.update(dict.fromkeys(sorted(span - {st.lineno})))
                 kept += 1
                 continue

@@ -1,21 +1,40 @@
-// Display equations never overflow their column: once MathJax has typeset the page, an equation
-// wider than its column is scaled down to fit (never below 60 %, so it stays legible; the book's
-// browser check fails on an equation that would need more, which must then be split by hand).
+// Mathematics never overflows its column: once MathJax has typeset the page, an equation wider
+// than its column is scaled down to fit. A display equation goes down to 60 %, an inline formula
+// (which MathJax cannot break across lines) to 80 %, so each stays legible; the book's browser
+// check fails on one that would need more, which must then be split or set on its own line.
 (function () {
-  const MIN_SCALE = 0.6;
+  const MIN_DISPLAY = 0.6;
+  const MIN_INLINE = 0.8;
+  // the width inside the nearest block that holds the formula (its padding excluded)
+  function column(box) {
+    let block = box.parentElement;
+    while (block && getComputedStyle(block).display.startsWith("inline")) {
+      block = block.parentElement;
+    }
+    if (!block) return 0;
+    const style = getComputedStyle(block);
+    return block.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  }
+  function scale(box, width, room, floor) {
+    if (room > 0 && width > room) {
+      const s = Math.max(floor, (room - 2) / width);
+      box.style.fontSize = `${(100 * s).toFixed(1)}%`;
+      box.dataset.rederivedScale = s.toFixed(3);
+    } else {
+      delete box.dataset.rederivedScale;
+    }
+  }
   function fit() {
     document.querySelectorAll('mjx-container[display="true"]').forEach((box) => {
       box.style.fontSize = "";
-      const column = box.parentElement.clientWidth;
       const width = box.firstElementChild ? box.firstElementChild.getBoundingClientRect().width : 0;
-      if (column > 0 && width > column) {
-        const scale = Math.max(MIN_SCALE, (column - 2) / width);
-        box.style.fontSize = `${(100 * scale).toFixed(1)}%`;
-        box.dataset.rederivedScale = scale.toFixed(3);
-      } else {
-        delete box.dataset.rederivedScale;
-      }
+      scale(box, width, box.parentElement.clientWidth, MIN_DISPLAY);
     });
+    const inline = Array.from(document.querySelectorAll('mjx-container:not([display="true"])'));
+    inline.forEach((box) => { box.style.fontSize = ""; });
+    // measure every formula at full size first, then scale: one layout pass, not one per formula
+    const sizes = inline.map((box) => [box.getBoundingClientRect().width, column(box)]);
+    inline.forEach((box, i) => scale(box, sizes[i][0], sizes[i][1], MIN_INLINE));
   }
   function start() {
     if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
