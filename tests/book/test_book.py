@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -279,6 +280,36 @@ def test_a_quoted_value_too_long_for_the_column_goes_below_it():
     ]
     assert max(len(line) for line in shown.splitlines()) <= CODE_WIDTH
     compile(shown, "<shown>", "exec")
+    # the value's text is never rejoined: a comment in it and a string's spaces survive, and a
+    # string over several lines keeps its lines where they were
+    commented = without_glue('glue("k", a + b  # note\n     + c, display=False)')
+    assert commented == 'quoted["k"] = (\n    a + b  # note\n    + c\n)'
+    assert without_glue('glue("k", "  ±  ".join(v), display=False)') == (
+        'quoted["k"] = "  ±  ".join(v)'
+    )
+    assert '\n   {y}"""' in without_glue('glue("k", f"""{x}\n   {y}""", display=False)')
+
+
+def test_no_chapter_has_a_variable_named_quoted():
+    """The code shown writes a computed glue as ``quoted[key] = value``: in a chapter with a
+    ``quoted`` of its own, the code shown would do something else than the code run."""
+    import jupytext
+
+    from rederived.book.chapters import find_chapters
+
+    clashes = []
+    for chapter in find_chapters():
+        for cell in jupytext.read(chapter.md).cells:
+            if cell.cell_type != "code":
+                continue
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                continue
+            names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+            if "quoted" in names:
+                clashes.append(chapter.docname)
+    assert not clashes, f"chapters with their own variable quoted: {sorted(set(clashes))}"
 
 
 def test_results_are_typeset_from_tex_and_sympy():

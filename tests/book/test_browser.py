@@ -451,12 +451,13 @@ def test_figures_framed_in_dark_mode(site, browser, width):
             assert abs(ratio - 1) < 0.01, f"{page} {name}: aspect ratio off by {ratio - 1:+.3f}"
 
 
+# A display equation against its own box (a numbered one shares its line with the number):
+# what it needs against what it is given, so one that scrolls inside its box counts as too wide.
 _EQUATIONS = """
-return Array.from(document.querySelectorAll('mjx-container[display="true"]')).map(box => {
-  const inner = box.firstElementChild.getBoundingClientRect().width;
-  return [inner / box.parentElement.clientWidth, Number(box.dataset.rederivedScale || 1),
-          box.textContent.slice(0, 40)];
-});
+return Array.from(document.querySelectorAll('mjx-container[display="true"]'))
+  .filter(box => box.clientWidth > 0)
+  .map(box => [box.scrollWidth / box.clientWidth, Number(box.dataset.rederivedScale || 1),
+               box.textContent.slice(0, 40)]);
 """
 
 REPORT = ROOT / "_build" / "browser-report.json"
@@ -500,11 +501,32 @@ const inline = Array.from(document.querySelectorAll('main mjx-container:not([dis
   .filter(e => e.getBoundingClientRect().width > 0 && !e.closest('table'))
   .map(e => [e.getBoundingClientRect().width / room(blockOf(e)),
              Number(e.dataset.rederivedScale || 1), e.textContent.slice(0, 40)]);
+// a table against its column, and each cell against its own box (a card on a phone is as wide
+// as its column by construction: what could still overflow is a cell's content)
+const over = e => e.scrollWidth / Math.max(e.clientWidth, 1);
 const tables = Array.from(document.querySelectorAll('main table'))
   .filter(t => t.getBoundingClientRect().width > 0)
-  .map(t => [t.getBoundingClientRect().width / t.parentElement.clientWidth,
+  .map(t => [Math.max(t.getBoundingClientRect().width / t.parentElement.clientWidth,
+                      ...Array.from(t.querySelectorAll('td, th')).map(over)),
              t.textContent.replace(/\\s+/g, ' ').slice(0, 40)]);
-return {inline, tables};
+// words of a table cell broken across two lines (a column squeezed below its longest word);
+// a hyphen, a dash or a slash is a fair place to break, and mathematics is not looked at
+const broken = [];
+document.querySelectorAll('main table td, main table th').forEach(cell => {
+  const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+    if (node.parentElement.closest('mjx-container')) continue;
+    for (const m of node.data.matchAll(/[^\\s\\-–—\\/]{2,}/g)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const lines = new Set(Array.from(range.getClientRects())
+        .filter(r => r.width > 0).map(r => Math.round(r.top)));
+      if (lines.size > 1) broken.push(m[0]);
+    }
+  }
+});
+return {inline, tables, broken};
 """
 
 
@@ -552,6 +574,19 @@ def test_tables_fit_their_column(sweep):
         stats[width] = {"tables": count, "widest": round(widest, 3)}
     _fit_report("tables", stats)
     assert all(s["tables"] for s in stats.values()), "no tables found"
+    assert not problems, "\n".join(problems)
+
+
+def test_table_cells_do_not_break_words(sweep):
+    """A table fits its column by wrapping at spaces, hyphens and marked places in long names,
+    never by cutting a word in two: a column squeezed below its longest word makes "measured"
+    read "mea/sured". Checked at 1400 px and on a phone."""
+    problems = []
+    for width in (1400, 400):
+        for page in _pages():
+            broken = sweep[width][page]["fits"]["broken"]
+            if broken:
+                problems.append(f"{page} at {width} px: {len(broken)} words cut: {broken[:4]}")
     assert not problems, "\n".join(problems)
 
 

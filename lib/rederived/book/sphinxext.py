@@ -120,14 +120,17 @@ EXPORTS = ("ledger.csv", "ledger.json")
 
 def _text(text: str) -> str:
     """A claim's text field as MyST: literal text, with its ``$...$`` spans kept as math
-    (bars written ``\\vert``, so that they do not split a table cell)."""
+    (bars written ``\\vert``, so that they do not split a table cell). A path or file name
+    (``result/thm3.2_fixed/SNR2.0.json``) may break after its slashes, underscores and dots
+    (``<wbr>``), so that a table column need not be as wide as the longest one."""
     parts = re.split(r"(?<!\\)\$", text)
     out = []
     for i, part in enumerate(parts):
         if i % 2:
             out.append("$" + part.replace("\\|", "\\Vert ").replace("|", "\\vert ") + "$")
         else:
-            out.append(_escape(part.replace("\\$", "$")).replace("|", "\\|"))
+            literal = _escape(part.replace("\\$", "$")).replace("|", "\\|")
+            out.append(re.sub(r"(?<=\w)(\\[/_.])(?=[A-Za-z_])", r"\1<wbr>", literal))
     return "".join(out)
 
 
@@ -484,6 +487,8 @@ def _write_exports(app: Sphinx, exception) -> None:
 class ExecutionStatus(_GeneratedTable):
     """``{execution-status}``: when and how fast each chapter last ran, and its verdicts."""
 
+    table_classes = ("rederived-table-status",)
+
     def run(self) -> list[nodes.Node]:
         chapters = {c.docname: c for c in self.chapters()}
         kinds: dict[str, list[str]] = {}  # the ledger's verdicts, not-at-scale included
@@ -778,22 +783,31 @@ CODE_WIDTH = 88
 
 def _quoted(call: ast.Call, indent: int, source: str) -> str:
     """``quoted[key] = value`` for ``glue(key, value, ...)`` at column ``indent``: on one line
-    where it fits CODE_WIDTH, else with the value in parentheses on the lines below, laid out
-    as it was written."""
+    where the value was written on one line and the whole fits CODE_WIDTH, else with the value
+    in parentheses on the lines below, laid out as it was written (its text is never rejoined:
+    a string's spaces and a comment inside the value stay as they are)."""
     key_arg, value_arg = call.args[:2]
-    key = " ".join((ast.get_source_segment(source, key_arg) or ast.unparse(key_arg)).split())
+    key = ast.get_source_segment(source, key_arg) or ast.unparse(key_arg)
     written = ast.get_source_segment(source, value_arg) or ast.unparse(value_arg)
     pad = " " * indent
-    line = f"{pad}quoted[{key}] = {' '.join(written.split())}"
-    if len(line) <= CODE_WIDTH or "\n" in key:
+    line = f"{pad}quoted[{key}] = {written}"
+    if "\n" not in written and "#" not in written and len(line) <= CODE_WIDTH:
         return line
-    # the value's own lines, moved so that its first line starts four columns in
-    shift = indent + 4 - value_arg.col_offset
+    # the value's own lines, moved with its first line to four columns in, and none left of
+    # that (columns in characters: ast gives byte offsets); a string over several lines keeps
+    # its lines where they are, or its text would change
+    first_line = source.splitlines()[value_arg.lineno - 1]
+    column = len(first_line.encode()[: value_arg.col_offset].decode(errors="replace"))
+    shift = indent + 4 - column
     first, *rest = written.splitlines()
-    moved = [
-        " " * shift + text if shift >= 0 else text[min(-shift, len(text) - len(text.lstrip())) :]
-        for text in rest
-    ]
+    if '"""' not in written and "'''" not in written:
+        rest = [
+            " " * max(indent + 4, len(text) - len(text.lstrip()) + shift) + text.lstrip()
+            if text.strip()
+            else text
+            for text in rest
+        ]
+    moved = rest
     return "\n".join([f"{pad}quoted[{key}] = (", pad + "    " + first, *moved, f"{pad})"])
 
 

@@ -25,11 +25,12 @@
     }
   }
   function fit() {
-    document.querySelectorAll('mjx-container[display="true"]').forEach((box) => {
-      box.style.fontSize = "";
-      const width = box.firstElementChild ? box.firstElementChild.getBoundingClientRect().width : 0;
-      scale(box, width, box.parentElement.clientWidth, MIN_DISPLAY);
-    });
+    // a display equation against its own box, which a numbered equation shares with its
+    // number: what it needs (scrollWidth) against what it is given (clientWidth)
+    const display = Array.from(document.querySelectorAll('mjx-container[display="true"]'));
+    display.forEach((box) => { box.style.fontSize = ""; });
+    const needs = display.map((box) => [box.scrollWidth, box.clientWidth]);
+    display.forEach((box, i) => scale(box, needs[i][0], needs[i][1], MIN_DISPLAY));
     const inline = Array.from(document.querySelectorAll('mjx-container:not([display="true"])'));
     inline.forEach((box) => { box.style.fontSize = ""; });
     // measure every formula at full size first, then scale: one layout pass, not one per formula
