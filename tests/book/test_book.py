@@ -288,6 +288,11 @@ def test_a_quoted_value_too_long_for_the_column_goes_below_it():
         'quoted["k"] = "  ±  ".join(v)'
     )
     assert '\n   {y}"""' in without_glue('glue("k", f"""{x}\n   {y}""", display=False)')
+    # an assignment expression keeps its parentheses; a value begun on the glue line keeps
+    # its nesting, moved right as a whole
+    assert without_glue('glue("k", (n := 3), display=False)') == 'quoted["k"] = (n := 3)'
+    nested = without_glue('glue("k", round(\n    x * 100,\n    2,\n), display=False)')
+    assert nested == 'quoted["k"] = (\n    round(\n        x * 100,\n        2,\n    )\n)'
 
 
 def test_no_chapter_has_a_variable_named_quoted():
@@ -306,10 +311,39 @@ def test_no_chapter_has_a_variable_named_quoted():
                 tree = ast.parse(cell.source)
             except SyntaxError:
                 continue
-            names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+            names = set()
+            for n in ast.walk(tree):  # every way a cell can name something
+                if isinstance(n, ast.Name):
+                    names.add(n.id)
+                elif isinstance(n, ast.arg):
+                    names.add(n.arg)
+                elif isinstance(n, ast.alias):
+                    names.add(n.asname or n.name.split(".")[0])
+                elif isinstance(n, ast.FunctionDef | ast.ClassDef | ast.ExceptHandler):
+                    names.add(n.name)
             if "quoted" in names:
                 clashes.append(chapter.docname)
     assert not clashes, f"chapters with their own variable quoted: {sorted(set(clashes))}"
+
+
+def test_long_names_get_places_to_break_and_short_words_none():
+    from rederived.book.typeset import BREAKABLE_LENGTH, breakable
+
+    assert breakable("rederived.symmetry.gaunt.tensor_product(method='grid')") == (
+        "rederived.<wbr>symmetry.<wbr>gaunt.<wbr>tensor_<wbr>product(<wbr>method='grid')"
+    )
+    assert breakable("OrthogonalMatchingPursuit") == "Orthogonal<wbr>Matching<wbr>Pursuit"
+    short = "NumPy, SciPy and SymPy: O(n³), i.i.d., 2/N, e.g."
+    assert all(len(w) < BREAKABLE_LENGTH for w in short.split())
+    assert breakable(short) == short  # ordinary words stay whole
+    path = "result/thm3.2_fixed/SNR2.0_nsim500.json"
+    assert breakable(path, mark="|") == "result/|thm3.2_|fixed/|SNR2.0_|nsim500.|json"
+    # the pieces between marks are escaped, the marks are not
+    assert breakable("a<b.c_d.e_f.gggggg", escape=lambda p: p.replace("<", "&lt;")) == (
+        "a&lt;b.<wbr>c_<wbr>d.<wbr>e_<wbr>f.<wbr>gggggg"
+    )
+    with pytest.raises(TypeError, match="text"):
+        breakable(3.5)
 
 
 def test_results_are_typeset_from_tex_and_sympy():

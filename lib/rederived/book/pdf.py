@@ -30,8 +30,34 @@ __all__ = ["PDF_PATH", "assemble_pdf", "build_pdf", "chromium", "print_loaded", 
 #: Where ``make pdf`` writes the book, under the book root; the report is beside it.
 PDF_PATH = Path("_build") / "pdf" / "rederived.pdf"
 
+# Words of a table cell cut across two lines (a column squeezed below its longest word): a
+# space, hyphen, dash, slash or marked break (<wbr>) is a fair place to break, and mathematics
+# is not looked at. Shared with the browser check, which runs it on screen at two widths.
+CUT_WORDS_JS = """
+function rederivedCutWords(root) {
+  const cut = [];
+  root.querySelectorAll('table td, table th').forEach(cell => {
+    const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+      if (node.parentElement.closest('mjx-container')) continue;
+      for (const m of node.data.matchAll(/[^\\s\\-–—\\/]{2,}/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const lines = new Set(Array.from(range.getClientRects())
+          .filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (lines.size > 1) cut.push(m[0]);
+      }
+    }
+  });
+  return cut;
+}
+"""
+
 # Waits for MathJax to finish (pages without math: at once), then counts what the print shows.
-_READY = """
+_READY = (
+    CUT_WORDS_JS
+    + """
 const done = arguments[arguments.length - 1];
 const started = Date.now();
 function report(error) {
@@ -47,10 +73,16 @@ function report(error) {
       .filter(img => !(img.complete && img.naturalWidth > 0)).length,
     characters: text.length,
     // blocks that would be cut at the printed width (code, outputs, tables, equations)
+    // blocks that would be cut at the printed width (code, outputs, tables, equations), a
+    // table wider than the column that holds it, and words cut inside a table's cells
     overflowing: Array.from(document.querySelectorAll(
       'main pre, main table, main div.math, main mjx-container[display="true"]'))
-      .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 2)
-      .map(e => e.tagName.toLowerCase() + ': ' + e.textContent.trim().slice(0, 60)),
+      .filter(e => e.offsetParent !== null && (e.scrollWidth > e.clientWidth + 2 || (
+        e.tagName === 'TABLE'
+        && e.getBoundingClientRect().width > e.parentElement.clientWidth + 2)))
+      .map(e => e.tagName.toLowerCase() + ': ' + e.textContent.trim().slice(0, 60))
+      .concat(rederivedCutWords(document.querySelector('main') || document)
+        .map(w => 'word cut in a table: ' + w)),
   });
 }
 function whenReady() {
@@ -73,6 +105,7 @@ function whenReady() {
 }
 whenReady();
 """
+)
 
 
 class _Quiet(SimpleHTTPRequestHandler):

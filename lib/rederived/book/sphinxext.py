@@ -53,6 +53,7 @@ from rederived.book.chapters import (
     notebooks_zip,
 )
 from rederived.book.claims import MIME_TYPE, NOT_AT_SCALE
+from rederived.book.typeset import breakable
 
 logger = logging.getLogger(__name__)
 
@@ -120,17 +121,21 @@ EXPORTS = ("ledger.csv", "ledger.json")
 
 def _text(text: str) -> str:
     """A claim's text field as MyST: literal text, with its ``$...$`` spans kept as math
-    (bars written ``\\vert``, so that they do not split a table cell). A path or file name
-    (``result/thm3.2_fixed/SNR2.0.json``) may break after its slashes, underscores and dots
-    (``<wbr>``), so that a table column need not be as wide as the longest one."""
+    (bars written ``\\vert``, so that they do not split a table cell). A long path or name
+    (``result/thm3.2_fixed/SNR2.0.json``) gets places to break (:func:`breakable`), so that a
+    table column need not be as wide as the longest one."""
     parts = re.split(r"(?<!\\)\$", text)
     out = []
     for i, part in enumerate(parts):
         if i % 2:
             out.append("$" + part.replace("\\|", "\\Vert ").replace("|", "\\vert ") + "$")
         else:
-            literal = _escape(part.replace("\\$", "$")).replace("|", "\\|")
-            out.append(re.sub(r"(?<=\w)(\\[/_.])(?=[A-Za-z_])", r"\1<wbr>", literal))
+            out.append(
+                breakable(
+                    part.replace("\\$", "$"),
+                    escape=lambda piece: _escape(piece).replace("|", "\\|"),
+                )
+            )
     return "".join(out)
 
 
@@ -789,6 +794,8 @@ def _quoted(call: ast.Call, indent: int, source: str) -> str:
     key_arg, value_arg = call.args[:2]
     key = ast.get_source_segment(source, key_arg) or ast.unparse(key_arg)
     written = ast.get_source_segment(source, value_arg) or ast.unparse(value_arg)
+    if isinstance(value_arg, ast.NamedExpr):  # the segment leaves out its parentheses
+        written = f"({written})"
     pad = " " * indent
     line = f"{pad}quoted[{key}] = {written}"
     if "\n" not in written and "#" not in written and len(line) <= CODE_WIDTH:
@@ -796,17 +803,15 @@ def _quoted(call: ast.Call, indent: int, source: str) -> str:
     # the value's own lines, moved with its first line to four columns in, and none left of
     # that (columns in characters: ast gives byte offsets); a string over several lines keeps
     # its lines where they are, or its text would change
-    first_line = source.splitlines()[value_arg.lineno - 1]
+    first_line = re.split(r"\r\n|\r|\n", source)[value_arg.lineno - 1]
     column = len(first_line.encode()[: value_arg.col_offset].decode(errors="replace"))
     shift = indent + 4 - column
-    first, *rest = written.splitlines()
-    if '"""' not in written and "'''" not in written:
-        rest = [
-            " " * max(indent + 4, len(text) - len(text.lstrip()) + shift) + text.lstrip()
-            if text.strip()
-            else text
-            for text in rest
-        ]
+    first, *rest = written.split("\n")
+    lines = [text for text in rest if text.strip()]
+    if lines and not any(q in written for q in ('"""', "'''", "\\\n")):
+        # none left of the first line's new column: the whole layout moves right if needed
+        shift = max(shift, indent + 4 - min(len(t) - len(t.lstrip()) for t in lines))
+        rest = [" " * shift + text if shift >= 0 else text[-shift:] for text in rest]
     moved = rest
     return "\n".join([f"{pad}quoted[{key}] = (", pad + "    " + first, *moved, f"{pad})"])
 

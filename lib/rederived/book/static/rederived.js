@@ -43,6 +43,13 @@
     }
   }
   window.addEventListener("load", start);
+  // a folded cell or solution opened later: its equations are fitted when they appear
+  document.addEventListener("toggle", () => setTimeout(fit, 0), true);
+  document.addEventListener("click", (event) => {
+    if (event.target.closest && event.target.closest(".toggle-button, summary")) {
+      setTimeout(fit, 50);
+    }
+  });
   let timer;
   window.addEventListener("resize", () => { clearTimeout(timer); timer = setTimeout(fit, 100); });
   window.rederivedFitEquations = fit;
