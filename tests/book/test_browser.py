@@ -470,22 +470,8 @@ def test_display_equations_fit_their_column(sweep):
     """At 1400 px and at 400 px no display equation needs more room than its box (beside its
     number, if it has one) or is wider than its column; an equation is scaled down to fit only
     down to 60 % (below that it must be split by hand)."""
-    import json
-
-    stats, problems = {}, []
-    for width in (1400, 400):
-        widest, count, scaled = 0.0, 0, 0
-        for page in _pages():
-            for ratio, scale, text in sweep[width][page]["equations"]:
-                count += 1
-                widest = max(widest, ratio)
-                scaled += scale < 1
-                if ratio > 1.005:
-                    problems.append(f"{page} at {width} px: {ratio:.2f} × its column: {text!r}")
-        stats[width] = {"equations": count, "widest": round(widest, 3), "scaled": scaled}
-    report = json.loads(REPORT.read_text()) if REPORT.exists() else {}
-    report["equations"] = stats
-    REPORT.write_text(json.dumps(report, indent=1))
+    stats, problems = _measured(sweep, lambda r: r["equations"], "equations", "its column")
+    _fit_report("equations", stats)
     assert all(s["equations"] for s in stats.values()), "no display equations found"
     assert not problems, "\n".join(problems)
 
@@ -522,6 +508,24 @@ return {inline, tables, broken};
 )
 
 
+def _measured(sweep, select, noun: str, room: str) -> tuple[dict, list[str]]:
+    """Per width, how many of the measured things (``select`` picks them from a page's sweep
+    results: rows of (need/room ratio, [scale,] text)), the widest ratio and how many are
+    scaled down; and those over their room by more than 0.5 %."""
+    stats, problems = {}, []
+    for width in (1400, 400):
+        widest, count, scaled = 0.0, 0, 0
+        for page in _pages():
+            for ratio, *scale, text in select(sweep[width][page]):
+                count += 1
+                widest = max(widest, ratio)
+                scaled += bool(scale) and scale[0] < 1
+                if ratio > 1.005:
+                    problems.append(f"{page} at {width} px: {ratio:.2f} × {room}: {text!r}")
+        stats[width] = {noun: count, "widest": round(widest, 3), "scaled": scaled}
+    return stats, problems
+
+
 def _fit_report(key: str, stats: dict) -> None:
     import json
 
@@ -534,17 +538,7 @@ def test_inline_formulas_fit_their_line(sweep):
     """At 1400 px and at 400 px no inline formula is wider than the block that holds it (MathJax
     cannot break one across lines: the book scales one down to 80 % at most, and a formula that
     needs more must be set as a display equation)."""
-    stats, problems = {}, []
-    for width in (1400, 400):
-        widest, count, scaled = 0.0, 0, 0
-        for page in _pages():
-            for ratio, scale, text in sweep[width][page]["fits"]["inline"]:
-                count += 1
-                widest = max(widest, ratio)
-                scaled += scale < 1
-                if ratio > 1.005:
-                    problems.append(f"{page} at {width} px: {ratio:.2f} × its line: {text!r}")
-        stats[width] = {"formulas": count, "widest": round(widest, 3), "scaled": scaled}
+    stats, problems = _measured(sweep, lambda r: r["fits"]["inline"], "formulas", "its line")
     _fit_report("inline formulas", stats)
     assert all(s["formulas"] for s in stats.values()), "no inline formulas found"
     assert not problems, "\n".join(problems)
@@ -554,16 +548,7 @@ def test_tables_fit_their_column(sweep):
     """At 1400 px and at 400 px no table is wider than its column, so no measured value or verdict
     hides behind a sideways scroll: long names break, and on a phone the generated tables (a
     chapter's claims, the ledger, the Benchmarks rows) become one card per row."""
-    stats, problems = {}, []
-    for width in (1400, 400):
-        widest, count = 0.0, 0
-        for page in _pages():
-            for ratio, text in sweep[width][page]["fits"]["tables"]:
-                count += 1
-                widest = max(widest, ratio)
-                if ratio > 1.005:
-                    problems.append(f"{page} at {width} px: {ratio:.2f} × its column: {text!r}")
-        stats[width] = {"tables": count, "widest": round(widest, 3)}
+    stats, problems = _measured(sweep, lambda r: r["fits"]["tables"], "tables", "its column")
     _fit_report("tables", stats)
     assert all(s["tables"] for s in stats.values()), "no tables found"
     assert not problems, "\n".join(problems)
